@@ -1,0 +1,73 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is a step of them.
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := var/tools/bin/uv
+# WeasyPrint's Pango, a CJK font, HarfBuzz subsetting (fast Chinese PDFs), gettext (msgfmt).
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+# Production-like environment for `check --deploy`.
+DEPLOY_ENV := DEBUG=false SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-key-0123456789abcdef \
+	ALLOWED_HOSTS=jobs.example.cn SITE_URL=https://jobs.example.cn
+
+.PHONY: run test check install system-packages messages db-start db-stop clean
+
+run: install
+	$(PY) -m portal.embedded_db run -- $(PY) manage.py serve_portal
+
+test: install check
+
+check:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py check --fail-level WARNING
+	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+	$(PY) -m portal.embedded_db run -- $(PY) manage.py makemigrations --check --dry-run
+	@untranslated=$$(msgattrib --untranslated --no-obsolete locale/zh_Hans/LC_MESSAGES/django.po | grep -c '^msgid' || true); \
+	fuzzy=$$(msgattrib --only-fuzzy --no-obsolete locale/zh_Hans/LC_MESSAGES/django.po | grep -c '^msgid' || true); \
+	if [ "$$untranslated$$fuzzy" != "00" ]; then \
+		echo "zh_Hans catalogue incomplete: $$untranslated untranslated, $$fuzzy fuzzy (see msgattrib --untranslated)"; exit 1; \
+	else echo "zh_Hans catalogue complete"; fi
+	$(VENV)/bin/pytest
+
+install: system-packages $(VENV)/.installed $(MO_FILES)
+
+system-packages:
+	@missing=""; for package in $(SYSTEM_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "ok installed" || missing="$$missing $$package"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing system packages:$$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+		else \
+			echo "The portal needs these Debian/Ubuntu packages:$$missing"; \
+			echo "Install them with: sudo apt-get install$$missing"; exit 1; \
+		fi; \
+	fi
+
+$(UV):
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
+	$(PYTHON) -m venv var/tools
+	var/tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON) --quiet
+	touch $@
+
+%.mo: %.po
+	msgfmt --check -o $@ $<
+
+messages: install
+	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=var
+
+db-start: install
+	$(PY) -m portal.embedded_db start
+
+db-stop: install
+	$(PY) -m portal.embedded_db stop
+
+clean:
+	rm -rf $(VENV) var/tools var/static

@@ -1,0 +1,395 @@
+"""The caseworkers' back office for the core registries."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, render
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from portal import services
+from portal.forms import RejectEmployerForm
+from portal.models import (
+    AuditEntry,
+    DifficultyCategory,
+    Employer,
+    OrgUnit,
+    Person,
+    User,
+)
+from portal.privacy import mask_id_number
+from portal.validators import validate_id_number, validate_phone, validate_uscc
+
+admin.site.site_header = _("Public Employment Service Platform · Back Office")
+admin.site.site_title = _("Back Office")
+admin.site.index_title = _("Caseworker back office")
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    """Caseworkers and leaders see their own org unit and everything below it."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset & self.model.objects.for_user(request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is OrgUnit:
+            units = OrgUnit.objects.current()
+            if not request.user.is_administrator and request.user.org_unit:
+                units = units.within(request.user.org_unit)
+            kwargs["queryset"] = units.select_related("parent")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(OrgUnit)
+class OrgUnitAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "level", "parent", "valid_from", "valid_to"]
+    list_filter = ["level"]
+    search_fields = ["code", "name"]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent"]
+    ordering = ["code"]
+
+
+@admin.register(DifficultyCategory)
+class DifficultyCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "is_active", "position"]
+    list_editable = ["is_active", "position"]
+    ordering = ["position"]
+
+
+class PersonAdminForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = [
+            "name",
+            "id_number",
+            "phone",
+            "residence",
+            "address",
+            "hukou_place",
+            "hukou_type",
+            "education",
+            "retirement_track",
+            "difficulty_categories",
+        ]
+
+    def clean_id_number(self):
+        return validate_id_number(self.cleaned_data["id_number"])
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"]
+        return validate_phone(phone) if phone else phone
+
+
+@admin.register(Person)
+class PersonAdmin(ScopedAdmin):
+    form = PersonAdminForm
+    list_display = [
+        "name",
+        "masked_id_number",
+        "sex",
+        "birth_date",
+        "masked_phone",
+        "residence",
+        "has_account",
+    ]
+    list_filter = ["sex", "education", "hukou_type", "difficulty_categories"]
+    search_fields = ["name", "=id_number", "=phone"]
+    search_help_text = _("Name, or a full ID number or phone number.")
+    list_select_related = ["residence", "user"]
+    ordering = ["-created_at"]
+    autocomplete_fields = ["residence"]
+    filter_horizontal = ["difficulty_categories"]
+    fields = PersonAdminForm.Meta.fields
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return self.fields
+        identity = ["name", "masked_id_number", "masked_phone", "sex", "birth_date"]
+        editable = [f for f in self.fields if f not in ("name", "id_number", "phone")]
+        return [*identity, "reveal_link", *editable, "user"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return [
+            "name",
+            "masked_id_number",
+            "masked_phone",
+            "sex",
+            "birth_date",
+            "reveal_link",
+            "user",
+        ]
+
+    @admin.display(description=_("ID number"), ordering="id_number")
+    def masked_id_number(self, obj):
+        return obj.masked_id_number
+
+    @admin.display(description=_("mobile phone"))
+    def masked_phone(self, obj):
+        return obj.masked_phone
+
+    @admin.display(description=_("account"), boolean=True)
+    def has_account(self, obj):
+        return obj.user_id is not None
+
+    @admin.display(description=_("full identity"))
+    def reveal_link(self, obj):
+        url = reverse("admin:portal_person_reveal", args=[obj.pk])
+        return format_html(
+            '<a class="button" href="{}">{}</a> <span class="help">{}</span>',
+            url,
+            _("Show full ID number and phone"),
+            _("Each view is recorded in the audit trail."),
+        )
+
+    def get_urls(self):
+        reveal = path(
+            "<int:pk>/reveal/",
+            self.admin_site.admin_view(self.reveal_view),
+            name="portal_person_reveal",
+        )
+        return [reveal, *super().get_urls()]
+
+    def reveal_view(self, request, pk):
+        person = get_object_or_404(self.get_queryset(request), pk=pk)
+        try:
+            services.reveal_identity(person, by=request.user)
+        except services.PortalError as error:
+            raise PermissionDenied(str(error)) from error
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "person": person,
+            "title": _("Full identity of %(name)s") % {"name": person.name},
+        }
+        return TemplateResponse(request, "admin/portal/person_reveal.html", context)
+
+    def save_model(self, request, obj, form, change):
+        services.save_person(obj, by=request.user, changed_fields=form.changed_data)
+
+
+class EmployerAdminForm(forms.ModelForm):
+    class Meta:
+        model = Employer
+        fields = [
+            "name",
+            "uscc",
+            "industry",
+            "ownership",
+            "size",
+            "description",
+            "org_unit",
+            "address",
+            "latitude",
+            "longitude",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+        ]
+
+    def clean_uscc(self):
+        return validate_uscc(self.cleaned_data["uscc"])
+
+
+@admin.register(Employer)
+class EmployerAdmin(ScopedAdmin):
+    form = EmployerAdminForm
+    list_display = [
+        "name",
+        "uscc",
+        "industry",
+        "org_unit",
+        "verification_status",
+        "created_at",
+    ]
+    list_filter = ["verification_status", "industry", "ownership", "size"]
+    search_fields = ["name", "=uscc"]
+    search_help_text = _("Employer name or full credit code.")
+    list_select_related = ["org_unit"]
+    ordering = ["-created_at"]
+    autocomplete_fields = ["org_unit"]
+    actions = ["verify_selected", "reject_selected"]
+    readonly_fields = [
+        "verification_status",
+        "rejection_reason",
+        "verified_at",
+        "verified_by",
+        "licence_link",
+    ]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "uscc",
+                    "industry",
+                    "ownership",
+                    "size",
+                    "description",
+                ]
+            },
+        ),
+        (_("Location"), {"fields": ["org_unit", "address", "latitude", "longitude"]}),
+        (_("Contact"), {"fields": ["contact_name", "contact_phone", "contact_email"]}),
+        (
+            _("Verification"),
+            {
+                "fields": [
+                    "licence_link",
+                    "verification_status",
+                    "rejection_reason",
+                    "verified_at",
+                    "verified_by",
+                ]
+            },
+        ),
+    ]
+
+    @admin.display(description=_("business licence"))
+    def licence_link(self, obj):
+        if not obj.pk or not obj.licence:
+            return "—"
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            reverse("employer_licence", args=[obj.pk]),
+            _("Open the uploaded licence"),
+        )
+
+    def save_model(self, request, obj, form, change):
+        services.save_employer(obj, by=request.user, changed_fields=form.changed_data)
+
+    @admin.action(description=_("Verify selected employers"), permissions=["verify"])
+    def verify_selected(self, request, queryset):
+        done = 0
+        for employer in queryset:
+            try:
+                services.verify_employer(employer, by=request.user)
+                done += 1
+            except services.PortalError as error:
+                self.message_user(request, str(error), messages.WARNING)
+        if done:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d employer verified.",
+                    "%(count)d employers verified.",
+                    done,
+                )
+                % {"count": done},
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_("Reject selected employers…"), permissions=["verify"])
+    def reject_selected(self, request, queryset):
+        form = RejectEmployerForm(request.POST if "reason" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            for employer in queryset:
+                services.reject_employer(
+                    employer, by=request.user, reason=form.cleaned_data["reason"]
+                )
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d employer rejected.",
+                    "%(count)d employers rejected.",
+                    len(queryset),
+                )
+                % {"count": len(queryset)},
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": form,
+            "employers": queryset,
+            "action": "reject_selected",
+            "title": _("Reject employers"),
+        }
+        return render(request, "admin/portal/employer_reject.html", context)
+
+    def has_verify_permission(self, request):
+        return request.user.has_perm("portal.verify_employer")
+
+
+class PortalUserChangeForm(UserChangeForm):
+    def clean(self):
+        cleaned = super().clean()
+        role = cleaned.get("role")
+        if role in (User.Role.CASEWORKER, User.Role.LEADER) and not cleaned.get(
+            "org_unit"
+        ):
+            raise ValidationError(_("Caseworkers and leaders need an org unit."))
+        if role == User.Role.EMPLOYER and not cleaned.get("employer"):
+            raise ValidationError(_("Employer staff need an employer."))
+        if role != User.Role.EMPLOYER and cleaned.get("employer"):
+            raise ValidationError(_("Only employer staff belong to an employer."))
+        return cleaned
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = PortalUserChangeForm
+    list_display = [
+        "masked_username",
+        "display_name",
+        "role",
+        "org_unit",
+        "employer",
+        "is_active",
+        "last_login",
+    ]
+    list_filter = ["role", "is_active", "is_superuser", "groups"]
+    search_fields = [
+        "=username",
+        "first_name",
+        "last_name",
+        "person__name",
+        "employer__name",
+    ]
+    list_select_related = ["org_unit", "employer", "person"]
+    autocomplete_fields = ["org_unit", "employer"]
+    ordering = ["username"]
+    fieldsets = [
+        *DjangoUserAdmin.fieldsets,
+        (_("Portal"), {"fields": ["role", "language", "org_unit", "employer"]}),
+    ]
+
+    @admin.display(description=_("user name"), ordering="username")
+    def masked_username(self, obj):
+        # Seekers log in with their ID number: never list it in full.
+        if obj.role == User.Role.SEEKER:
+            return mask_id_number(obj.username)
+        return obj.username
+
+    @admin.display(description=_("name"))
+    def display_name(self, obj):
+        return obj.get_full_name()
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "actor", "action", "content_type", "object_repr"]
+    list_filter = ["action", "content_type"]
+    search_fields = ["action", "object_repr", "=object_id"]
+    list_select_related = ["actor", "content_type"]
+    date_hierarchy = "created_at"
+    ordering = ["-created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,27 @@
+"""Who may see a view: one decorator per role, used by every app."""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+
+
+def role_required(test):
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not test(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+seeker_required = role_required(lambda user: user.is_seeker and hasattr(user, "person"))
+employer_required = role_required(lambda user: user.is_employer_staff)
+staff_required = role_required(
+    lambda user: user.is_administrator or user.is_caseworker or user.is_leader
+)

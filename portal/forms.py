@@ -1,0 +1,238 @@
+from django import forms
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import OrgUnit, Person
+from portal.validators import (
+    validate_id_number,
+    validate_phone,
+    validate_uscc,
+    validate_working_age,
+)
+
+LICENCE_SIGNATURES = {
+    "pdf": (b"%PDF-",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+}
+
+
+class StreetChoiceField(forms.ModelChoiceField):
+    """A current street or town (or, with include_communities, a community),
+    labelled with its district."""
+
+    def __init__(self, *, include_communities=False, **kwargs):
+        levels = [OrgUnit.Level.STREET]
+        if include_communities:
+            levels.append(OrgUnit.Level.COMMUNITY)
+        queryset = (
+            OrgUnit.objects.current().filter(level__in=levels).select_related("parent")
+        )
+        super().__init__(queryset=queryset, **kwargs)
+
+    def label_from_instance(self, obj):
+        return f"{obj.parent.name} · {obj.name}"
+
+
+class PasswordPairMixin:
+    """Two password fields checked against Django's password validators."""
+
+    def clean_password2(self):
+        password1 = self.cleaned_data.get("password1")
+        password2 = self.cleaned_data.get("password2")
+        if password1 and password2 and password1 != password2:
+            raise ValidationError(_("The two passwords do not match."))
+        if password2:
+            password_validation.validate_password(password2)
+        return password2
+
+
+class SeekerSignupForm(PasswordPairMixin, forms.Form):
+    name = forms.CharField(label=_("Real name"), max_length=50)
+    id_number = forms.CharField(
+        label=_("ID number"),
+        max_length=20,
+        help_text=_("18 characters, as on your resident ID card."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
+    )
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=16,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    residence = StreetChoiceField(
+        label=_("Street or town where you live"),
+        help_text=_(
+            "Services are provided where you usually live; hukou does not matter."
+        ),
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Repeat password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_name(self):
+        name = "".join(self.cleaned_data["name"].split())
+        if len(name) < 2:
+            raise ValidationError(_("Enter your full name as on your ID card."))
+        return name
+
+    def clean_id_number(self):
+        number = validate_id_number(self.cleaned_data["id_number"])
+        validate_working_age(number)
+        return number
+
+    def clean_phone(self):
+        return validate_phone(self.cleaned_data["phone"])
+
+
+class EmployerSignupForm(PasswordPairMixin, forms.Form):
+    name = forms.CharField(
+        label=_("Employer name"),
+        max_length=200,
+        help_text=_("Exactly as on the business licence."),
+    )
+    uscc = forms.CharField(label=_("Unified social credit code"), max_length=24)
+    org_unit = StreetChoiceField(label=_("Street or town of the workplace"))
+    address = forms.CharField(label=_("Address"), max_length=200)
+    contact_name = forms.CharField(label=_("Contact person"), max_length=50)
+    contact_phone = forms.CharField(
+        label=_("Contact mobile phone"),
+        max_length=16,
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+    )
+    contact_email = forms.EmailField(
+        label=_("Contact e-mail"),
+        help_text=_("Review results and password resets are sent here."),
+    )
+    licence = forms.FileField(
+        label=_("Business licence"),
+        help_text=_("A scan or photo: PDF, JPG or PNG, at most 5 MB."),
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Repeat password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_uscc(self):
+        return validate_uscc(self.cleaned_data["uscc"])
+
+    def clean_contact_phone(self):
+        return validate_phone(self.cleaned_data["contact_phone"])
+
+    def clean_licence(self):
+        licence = self.cleaned_data["licence"]
+        if licence.size > settings.MAX_UPLOAD_BYTES:
+            raise ValidationError(_("The file is larger than 5 MB."))
+        extension = (
+            licence.name.rsplit(".", 1)[-1].lower() if "." in licence.name else ""
+        )
+        signatures = LICENCE_SIGNATURES.get(extension)
+        head = licence.read(8)
+        licence.seek(0)
+        if not signatures or not head.startswith(signatures):
+            raise ValidationError(_("Upload the licence as a PDF, JPG or PNG file."))
+        return licence
+
+
+class ThrottledLoginForm(AuthenticationForm):
+    """Login that pauses an account (and an address) after repeated failures."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "The account or password is wrong. Seekers log in with their ID "
+            "number, employers with their credit code."
+        ),
+        "throttled": _(
+            "Too many failed attempts. Please wait %(minutes)d minutes and try again, "
+            "or reset your password."
+        ),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = _("ID number, credit code or user name")
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        # ID numbers and credit codes are stored in capitals; typing "x" must work.
+        return username.upper() if len(username) == 18 else username
+
+    def _keys(self) -> list[str]:
+        username = (self.cleaned_data.get("username") or "").lower()
+        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
+        return [f"login-fail:user:{username}", f"login-fail:addr:{address}"]
+
+    def clean(self):
+        keys = self._keys()
+        limit = settings.LOGIN_FAILURE_LIMIT
+        # An address gets more tries than an account: offices share one address.
+        limits = [limit, limit * 4]
+        if any(cache.get(key, 0) >= n for key, n in zip(keys, limits, strict=True)):
+            raise ValidationError(
+                self.error_messages["throttled"],
+                code="throttled",
+                params={"minutes": settings.LOGIN_LOCKOUT_SECONDS // 60},
+            )
+        try:
+            return super().clean()
+        except ValidationError:
+            for key in keys:
+                cache.add(key, 0, settings.LOGIN_LOCKOUT_SECONDS)
+                cache.incr(key)
+            raise
+
+    def get_invalid_login_error(self):
+        return ValidationError(
+            self.error_messages["invalid_login"], code="invalid_login"
+        )
+
+
+class ProfileForm(forms.ModelForm):
+    """What a seeker may complete or correct in their own record."""
+
+    residence = StreetChoiceField(
+        label=_("Street or town where you live"), include_communities=True
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "phone",
+            "residence",
+            "address",
+            "hukou_place",
+            "hukou_type",
+            "education",
+        ]
+
+    def clean_phone(self):
+        return validate_phone(self.cleaned_data["phone"])
+
+
+class RejectEmployerForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for rejection"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The employer sees this text; say what to correct."),
+    )

@@ -1,0 +1,44 @@
+import os
+import subprocess
+import sys
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = (
+        "Development server for `make run`: migrate, load the demo data, then serve "
+        "the portal on PORT (default 8000) together with a django-q2 worker. "
+        "Ctrl-C stops both."
+    )
+
+    def handle(self, *args, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("createcachetable", verbosity=0)
+        call_command("seed_demo")
+        port = os.environ.get("PORT", "8000")
+        manage = [sys.executable, "manage.py"]
+        children = [
+            subprocess.Popen([*manage, "qcluster"]),
+            subprocess.Popen([*manage, "runserver", f"127.0.0.1:{port}", "--noreload"]),
+        ]
+        self.stdout.write(self.style.SUCCESS(f"Portal: http://127.0.0.1:{port}/"))
+        try:
+            while all(child.poll() is None for child in children):
+                try:
+                    children[1].wait(timeout=1)
+                except subprocess.TimeoutExpired:
+                    pass
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for child in children:
+                if child.poll() is None:
+                    child.terminate()
+            for child in children:
+                try:
+                    child.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+        self.stdout.write("Portal stopped.")

@@ -1,0 +1,591 @@
+"""The shared core: users and roles, the org hierarchy, the person and employer
+registries, the audit trail and the in-site inbox."""
+
+import datetime
+import math
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import F, Func, Q
+from django.db.models.functions import Cast, Substr
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.privacy import mask_id_number, mask_phone
+from portal.validators import age_on
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class OrgUnitQuerySet(models.QuerySet):
+    def current(self, day: datetime.date | None = None):
+        day = day or timezone.localdate()
+        return self.filter(
+            Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gt=day)
+        )
+
+    def within(self, unit: "OrgUnit"):
+        """The unit itself and every unit below it."""
+        return self.filter(code__startswith=unit.descendant_prefix)
+
+
+class OrgUnit(models.Model):
+    """City → district → street (街道/镇) → community (社区/村), keyed by the 12-digit
+    statistical division code (rules.md §6.3). A unit's descendants share the leading
+    digits of its code, which is how scoping finds "this unit and below"."""
+
+    class Level(models.TextChoices):
+        CITY = "city", _("City")
+        DISTRICT = "district", _("District")
+        STREET = "street", _("Street / town")
+        COMMUNITY = "community", _("Community / village")
+
+    PREFIX_LENGTH = {"city": 4, "district": 6, "street": 9, "community": 12}
+
+    code = models.CharField(_("division code"), max_length=12, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    valid_from = models.DateField(_("valid from"), default=datetime.date(2000, 1, 1))
+    valid_to = models.DateField(_("valid until"), null=True, blank=True)
+
+    objects = OrgUnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("org unit")
+        verbose_name_plural = _("org units")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^\d{12}$"), name="orgunit_code_12_digits"
+            ),
+            models.CheckConstraint(
+                condition=Q(level="city") | Q(parent__isnull=False),
+                name="orgunit_parent_below_city",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def descendant_prefix(self) -> str:
+        return self.code[: self.PREFIX_LENGTH[self.level]]
+
+    @property
+    def full_name(self) -> str:
+        names, unit = [], self
+        while unit is not None:
+            names.append(unit.name)
+            unit = unit.parent
+        return "".join(reversed(names))
+
+    def contains(self, other: "OrgUnit | None") -> bool:
+        return other is not None and other.code.startswith(self.descendant_prefix)
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        SEEKER = "seeker", _("Job seeker")
+        EMPLOYER = "employer", _("Employer staff")
+        CASEWORKER = "caseworker", _("Caseworker")
+        LEADER = "leader", _("Leader")
+        ADMIN = "admin", _("Administrator")
+
+    STAFF_ROLES = (Role.CASEWORKER, Role.LEADER, Role.ADMIN)
+
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role.choices, default=Role.SEEKER
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
+    org_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("org unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("Caseworkers and leaders see this unit and everything below it."),
+    )
+    employer = models.ForeignKey(
+        "Employer",
+        verbose_name=_("employer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(employer__isnull=True) | Q(role="employer"),
+                name="user_employer_only_for_employer_staff",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role__in=["caseworker", "leader"])
+                | Q(org_unit__isnull=False),
+                name="user_staff_has_org_unit",
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    def get_full_name(self) -> str:
+        person = getattr(self, "person", None)
+        if person is not None:
+            return person.name
+        return f"{self.last_name}{self.first_name}".strip()
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.is_superuser or self.role == self.Role.ADMIN
+
+    @property
+    def is_caseworker(self) -> bool:
+        return self.role == self.Role.CASEWORKER
+
+    @property
+    def is_leader(self) -> bool:
+        return self.role == self.Role.LEADER
+
+    @property
+    def is_seeker(self) -> bool:
+        return self.role == self.Role.SEEKER
+
+    @property
+    def is_employer_staff(self) -> bool:
+        return self.role == self.Role.EMPLOYER and self.employer_id is not None
+
+
+def scope_filter(user, field: str) -> Q | None:
+    """The filter that limits staff to their org unit and below.
+
+    Returns Q() for "everything", a prefix filter on `<field>__code` for caseworkers
+    and leaders, and None when staff scoping does not apply to this user.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_administrator:
+        return Q()
+    if user.role in (User.Role.CASEWORKER, User.Role.LEADER) and user.org_unit_id:
+        return Q(**{f"{field}__code__startswith": user.org_unit.descendant_prefix})
+    return None
+
+
+class DifficultyCategory(models.Model):
+    """Employment-difficulty categories (就业困难人员): each province sets its list
+    (rules.md §1.6), so it is data a caseworker can change."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    is_active = models.BooleanField(_("in use"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("employment-difficulty category")
+        verbose_name_plural = _("employment-difficulty categories")
+        ordering = ["position", "code"]
+
+    def __str__(self):
+        return self.name
+
+
+class PersonQuerySet(models.QuerySet):
+    def for_user(self, user):
+        scope = scope_filter(user, "residence")
+        if scope is not None:
+            return self.filter(scope)
+        if user.is_authenticated and user.is_seeker:
+            return self.filter(user=user)
+        return self.none()
+
+
+class Person(TimeStamped):
+    """One person, one record (同人同城同库): every service starts here."""
+
+    class Sex(models.TextChoices):
+        MALE = "M", _("Male")
+        FEMALE = "F", _("Female")
+
+    class HukouType(models.TextChoices):
+        URBAN = "urban", _("Urban")
+        RURAL = "rural", _("Rural")
+
+    class Education(models.TextChoices):
+        NONE = "none", _("No schooling")
+        PRIMARY = "primary", _("Primary school")
+        JUNIOR = "junior", _("Junior secondary")
+        SENIOR = "senior", _("Senior secondary")
+        VOCATIONAL = "vocational", _("Secondary vocational")
+        COLLEGE = "college", _("Junior college")
+        BACHELOR = "bachelor", _("Bachelor")
+        MASTER = "master", _("Master")
+        DOCTORATE = "doctorate", _("Doctorate")
+
+    class RetirementTrack(models.TextChoices):
+        """Which statutory retirement age applies (rules.md §1.7): sex alone cannot
+        tell whether a woman is on the 50 or the 55 track."""
+
+        MALE_60 = "male60", _("Men (originally 60)")
+        FEMALE_55 = "female55", _("Women cadres (originally 55)")
+        FEMALE_50 = "female50", _("Women workers (originally 50)")
+
+    # (original age, months of delay per step, cap in months) under the 2025 reform.
+    RETIREMENT_RULES = {
+        "male60": (60, 4, 36),
+        "female55": (55, 4, 36),
+        "female50": (50, 2, 60),
+    }
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+    )
+    name = models.CharField(_("real name"), max_length=50)
+    id_number = models.CharField(_("ID number"), max_length=18, unique=True)
+    sex = models.GeneratedField(
+        verbose_name=_("sex"),
+        expression=Func(
+            F("id_number"),
+            template="CASE WHEN mod(substr(%(expressions)s, 17, 1)::int, 2) = 1 "
+            "THEN 'M' ELSE 'F' END",
+        ),
+        output_field=models.CharField(max_length=1, choices=Sex.choices),
+        db_persist=True,
+    )
+    birth_date = models.GeneratedField(
+        verbose_name=_("birth date"),
+        expression=Func(
+            Cast(Substr("id_number", 7, 4), models.IntegerField()),
+            Cast(Substr("id_number", 11, 2), models.IntegerField()),
+            Cast(Substr("id_number", 13, 2), models.IntegerField()),
+            function="make_date",
+        ),
+        output_field=models.DateField(),
+        db_persist=True,
+    )
+    phone = models.CharField(_("mobile phone"), max_length=11, blank=True)
+    hukou_place = models.CharField(_("hukou location"), max_length=100, blank=True)
+    hukou_type = models.CharField(
+        _("hukou type"), max_length=10, choices=HukouType.choices, blank=True
+    )
+    education = models.CharField(
+        _("education"), max_length=20, choices=Education.choices, blank=True
+    )
+    residence = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("place of residence"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="residents",
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    retirement_track = models.CharField(
+        _("retirement track"), max_length=10, choices=RetirementTrack.choices
+    )
+    difficulty_categories = models.ManyToManyField(
+        DifficultyCategory,
+        verbose_name=_("employment-difficulty categories"),
+        blank=True,
+    )
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        ordering = ["-created_at"]
+        permissions = [("view_full_identity", _("Can view full ID numbers and phones"))]
+        indexes = [models.Index(fields=["name"]), models.Index(fields=["phone"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(id_number__regex=r"^\d{17}[\dX]$"),
+                name="person_id_number_format",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.masked_id_number}）"
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    def age(self, day: datetime.date | None = None) -> int:
+        return age_on(self.birth_date, day or timezone.localdate())
+
+    def statutory_retirement_date(self) -> datetime.date:
+        """Retirement date under the 2025 gradual reform (rules.md §1.7)."""
+        base_age, step, cap = self.RETIREMENT_RULES[self.retirement_track]
+        year, month = self.birth_date.year + base_age, self.birth_date.month
+        months_since_2025 = (year - 2025) * 12 + month
+        delay = (
+            0
+            if months_since_2025 < 1
+            else min(cap, math.ceil(months_since_2025 / step))
+        )
+        year, month = year + (month - 1 + delay) // 12, (month - 1 + delay) % 12 + 1
+        return datetime.date(year, month, 1)
+
+
+class EmployerQuerySet(models.QuerySet):
+    def verified(self):
+        return self.filter(verification_status=Employer.Verification.VERIFIED)
+
+    def for_user(self, user):
+        scope = scope_filter(user, "org_unit")
+        if scope is not None:
+            return self.filter(scope)
+        if user.is_authenticated and user.is_employer_staff:
+            return self.filter(pk=user.employer_id)
+        return self.none()
+
+
+def licence_upload_to(employer: "Employer", filename: str) -> str:
+    # A random name: the original file name may carry personal data or path tricks.
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"licences/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
+class Employer(TimeStamped):
+    class Verification(models.TextChoices):
+        PENDING = "pending", _("Pending review")
+        VERIFIED = "verified", _("Verified")
+        REJECTED = "rejected", _("Rejected")
+
+    class Industry(models.TextChoices):
+        """GB/T 4754-2017 sections."""
+
+        A = "A", _("Agriculture, forestry, animal husbandry and fishery")
+        B = "B", _("Mining")
+        C = "C", _("Manufacturing")
+        D = "D", _("Electricity, heat, gas and water supply")
+        E = "E", _("Construction")
+        F = "F", _("Wholesale and retail")
+        G = "G", _("Transport, storage and postal services")
+        H = "H", _("Accommodation and catering")
+        I = "I", _("Information transmission, software and IT services")  # noqa: E741
+        J = "J", _("Finance")
+        K = "K", _("Real estate")
+        L = "L", _("Leasing and business services")
+        M = "M", _("Scientific research and technical services")
+        N = "N", _("Water, environment and public facilities management")
+        O = "O", _("Residential, repair and other services")  # noqa: E741
+        P = "P", _("Education")
+        Q = "Q", _("Health and social work")
+        R = "R", _("Culture, sports and entertainment")
+        S = "S", _("Public administration and social organisations")
+        T = "T", _("International organisations")
+
+    class Ownership(models.TextChoices):
+        STATE = "state", _("State-owned")
+        COLLECTIVE = "collective", _("Collective")
+        PRIVATE = "private", _("Private")
+        FOREIGN = "foreign", _("Foreign, Hong Kong, Macao or Taiwan invested")
+        INDIVIDUAL = "individual", _("Individual business")
+        INSTITUTION = "institution", _("Public institution")
+        GOVERNMENT = "government", _("Government agency")
+        SOCIAL = "social", _("Social organisation")
+        OTHER = "other", _("Other")
+
+    class Size(models.TextChoices):
+        MICRO = "micro", _("Micro (under 10 staff)")
+        SMALL = "small", _("Small (10–99 staff)")
+        MEDIUM = "medium", _("Medium (100–999 staff)")
+        LARGE = "large", _("Large (1000 staff or more)")
+
+    name = models.CharField(_("employer name"), max_length=200)
+    uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    industry = models.CharField(
+        _("industry"), max_length=1, choices=Industry.choices, blank=True
+    )
+    ownership = models.CharField(
+        _("ownership"), max_length=20, choices=Ownership.choices, blank=True
+    )
+    size = models.CharField(_("size"), max_length=10, choices=Size.choices, blank=True)
+    org_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("located in"),
+        on_delete=models.PROTECT,
+        related_name="employers",
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    description = models.TextField(_("about the employer"), blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=50)
+    contact_phone = models.CharField(_("contact phone"), max_length=20)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    licence = models.FileField(
+        _("business licence"), upload_to=licence_upload_to, blank=True
+    )
+    verification_status = models.CharField(
+        _("verification"),
+        max_length=10,
+        choices=Verification.choices,
+        default=Verification.PENDING,
+    )
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    verified_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = EmployerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("employer")
+        verbose_name_plural = _("employers")
+        ordering = ["name"]
+        permissions = [("verify_employer", _("Can verify or reject employers"))]
+        indexes = [
+            models.Index(fields=["name"]),
+            models.Index(fields=["verification_status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    uscc__regex=r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$"
+                ),
+                name="employer_uscc_format",
+            ),
+            models.CheckConstraint(
+                condition=~Q(verification_status="rejected") | ~Q(rejection_reason=""),
+                name="employer_rejection_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("employer_detail", args=[self.pk])
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verification_status == self.Verification.VERIFIED
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def for_object(self, obj):
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+        )
+
+
+class AuditEntry(models.Model):
+    """Append-only: a database trigger (migration 0002) refuses UPDATE and DELETE."""
+
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=100, db_index=True)
+    content_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("object type"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.action} · {self.object_repr}"
+
+
+class Notification(models.Model):
+    """A message in a user's in-site inbox, also e-mailed by portal.tasks."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"))
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["recipient"],
+                condition=Q(read_at__isnull=True),
+                name="notification_unread",
+            )
+        ]
+
+    def __str__(self):
+        return self.subject
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

@@ -1,0 +1,279 @@
+"""Every write to the core's tables: accounts, registries, verification, inbox.
+
+Views, admin actions, commands and tasks call these; each one audits what it changes.
+"""
+
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_q.tasks import async_task
+
+from portal import emails
+from portal.audit import audit, changes
+from portal.models import Employer, Notification, OrgUnit, Person, User
+
+
+class PortalError(Exception):
+    """A refused action, with a message for the user."""
+
+
+def _snapshot(obj: Model, fields: list[str]) -> dict:
+    return {field: getattr(obj, field) for field in fields}
+
+
+def register_seeker(
+    *,
+    name: str,
+    id_number: str,
+    phone: str,
+    password: str,
+    residence: OrgUnit,
+    language: str,
+) -> User:
+    """Create a seeker account, linked to the person's existing record if a caseworker
+    already registered them. Raises PortalError for an ID number that already has an
+    account, also when two sign-ups race (the unique constraints decide)."""
+    try:
+        with transaction.atomic():
+            person = (
+                Person.objects.select_for_update().filter(id_number=id_number).first()
+            )
+            if person is not None and person.user_id is not None:
+                raise PortalError(
+                    _("This ID number already has an account. Please log in instead.")
+                )
+            if person is not None and person.name != name:
+                raise PortalError(
+                    _(
+                        "The name does not match our record for this ID number. "
+                        "Please bring your ID card to a service counter."
+                    )
+                )
+            user = User(username=id_number, role=User.Role.SEEKER, language=language)
+            user.set_password(password)
+            user.save()
+            if person is None:
+                person = Person.objects.create(
+                    user=user,
+                    name=name,
+                    id_number=id_number,
+                    phone=phone,
+                    residence=residence,
+                    retirement_track=default_retirement_track(id_number),
+                )
+            else:
+                person.user = user
+                person.phone = phone
+                person.residence = person.residence or residence
+                person.save(update_fields=["user", "phone", "residence", "updated_at"])
+            audit(user, "portal.seeker.registered", person)
+    except IntegrityError as error:
+        raise PortalError(
+            _("This ID number already has an account. Please log in instead.")
+        ) from error
+    return user
+
+
+def default_retirement_track(id_number: str) -> str:
+    # Women default to the 55 track: a wrong 50 would refuse services a woman on the
+    # 55 track is entitled to; a caseworker corrects the track from documents.
+    if int(id_number[16]) % 2:
+        return Person.RetirementTrack.MALE_60
+    return Person.RetirementTrack.FEMALE_55
+
+
+def register_employer(
+    *,
+    name: str,
+    uscc: str,
+    org_unit: OrgUnit,
+    address: str,
+    contact_name: str,
+    contact_phone: str,
+    contact_email: str,
+    password: str,
+    licence,
+    language: str,
+) -> User:
+    """Create an employer (pending verification) and its first staff account, whose
+    login name is the credit code. Raises PortalError for a code already registered."""
+    message = _(
+        "This credit code is already registered. Ask your colleague who manages "
+        "the account, or contact a service counter."
+    )
+    try:
+        with transaction.atomic():
+            if Employer.objects.filter(uscc=uscc).exists():
+                raise PortalError(message)
+            employer = Employer.objects.create(
+                name=name,
+                uscc=uscc,
+                org_unit=org_unit,
+                address=address,
+                contact_name=contact_name,
+                contact_phone=contact_phone,
+                contact_email=contact_email,
+                licence=licence,
+            )
+            user = User(
+                username=uscc,
+                role=User.Role.EMPLOYER,
+                employer=employer,
+                email=contact_email,
+                first_name=contact_name,
+                language=language,
+            )
+            user.set_password(password)
+            user.save()
+            audit(user, "portal.employer.registered", employer)
+    except IntegrityError as error:
+        raise PortalError(message) from error
+    return user
+
+
+@transaction.atomic
+def verify_employer(employer: Employer, *, by: User) -> Employer:
+    employer = Employer.objects.select_for_update().get(pk=employer.pk)
+    if employer.is_verified:
+        raise PortalError(_("%(name)s is already verified.") % {"name": employer.name})
+    employer.verification_status = Employer.Verification.VERIFIED
+    employer.rejection_reason = ""
+    employer.verified_at = timezone.now()
+    employer.verified_by = by
+    employer.save(
+        update_fields=[
+            "verification_status",
+            "rejection_reason",
+            "verified_at",
+            "verified_by",
+            "updated_at",
+        ]
+    )
+    audit(by, "portal.employer.verified", employer)
+    for staff in employer.staff.filter(is_active=True):
+        notify(staff, "employer_verified", {"employer": employer}, url="/workspace/")
+    return employer
+
+
+@transaction.atomic
+def reject_employer(employer: Employer, *, by: User, reason: str) -> Employer:
+    reason = reason.strip()
+    if not reason:
+        raise PortalError(_("Give the employer a reason for the rejection."))
+    employer = Employer.objects.select_for_update().get(pk=employer.pk)
+    employer.verification_status = Employer.Verification.REJECTED
+    employer.rejection_reason = reason
+    employer.verified_at = timezone.now()
+    employer.verified_by = by
+    employer.save(
+        update_fields=[
+            "verification_status",
+            "rejection_reason",
+            "verified_at",
+            "verified_by",
+            "updated_at",
+        ]
+    )
+    audit(by, "portal.employer.rejected", employer, data={"reason": reason})
+    for staff in employer.staff.filter(is_active=True):
+        notify(
+            staff,
+            "employer_rejected",
+            {"employer": employer, "reason": reason},
+            url="/workspace/",
+        )
+    return employer
+
+
+@transaction.atomic
+def save_person(
+    person: Person, *, by: User, changed_fields: list[str] | None = None
+) -> Person:
+    """Create or update a person record from the back office or the profile page."""
+    if person.pk is None:
+        person.save()
+        audit(by, "portal.person.created", person)
+        return person
+    fields = [f for f in (changed_fields or []) if f != "difficulty_categories"]
+    before = _snapshot(Person.objects.get(pk=person.pk), fields)
+    person.save(update_fields=[*fields, "updated_at"] if fields else None)
+    after = _snapshot(person, fields)
+    audit(by, "portal.person.changed", person, data={"changes": changes(before, after)})
+    return person
+
+
+@transaction.atomic
+def save_employer(
+    employer: Employer, *, by: User, changed_fields: list[str] | None = None
+) -> Employer:
+    """Create or update an employer record (verification has its own services)."""
+    if employer.pk is None:
+        employer.save()
+        audit(by, "portal.employer.created", employer)
+        return employer
+    fields = list(changed_fields or [])
+    before = _snapshot(Employer.objects.get(pk=employer.pk), fields)
+    employer.save(update_fields=[*fields, "updated_at"] if fields else None)
+    after = _snapshot(employer, fields)
+    audit(
+        by,
+        "portal.employer.changed",
+        employer,
+        data={"changes": changes(before, after)},
+    )
+    return employer
+
+
+def reveal_identity(person: Person, *, by: User) -> Person:
+    """Log that a caseworker looked at a person's full ID number and phone."""
+    if not by.has_perm("portal.view_full_identity"):
+        raise PortalError(_("You are not allowed to see full ID numbers."))
+    audit(by, "portal.person.identity_viewed", person)
+    return person
+
+
+def notify(
+    recipient: User, template: str, context: dict, *, url: str = ""
+) -> Notification:
+    """Put a message in the recipient's inbox, in their language, and e-mail it
+    from a task once the surrounding transaction has committed."""
+    subject, body = emails.render(template, context, recipient.language)
+    notification = Notification.objects.create(
+        recipient=recipient, subject=subject[:200], body=body, url=url
+    )
+    if recipient.email:
+        transaction.on_commit(
+            lambda: async_task("portal.tasks.email_notification", notification.pk)
+        )
+    return notification
+
+
+@transaction.atomic
+def email_notification(notification_id: int) -> None:
+    """Send one notification by e-mail, once (tasks may be delivered twice)."""
+    notification = (
+        Notification.objects.select_for_update()
+        .select_related("recipient")
+        .filter(pk=notification_id, emailed_at__isnull=True)
+        .first()
+    )
+    if notification is None or not notification.recipient.email:
+        return
+    emails.send(notification.subject, notification.body, [notification.recipient.email])
+    notification.emailed_at = timezone.now()
+    notification.save(update_fields=["emailed_at"])
+
+
+def set_user_language(user: User, language: str) -> User:
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user
+
+
+def mark_notification_read(notification: Notification) -> Notification:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification

@@ -1,0 +1,120 @@
+"""make_<thing>(**overrides): plain functions that build test data through services."""
+
+import itertools
+
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from stdnum.cn import ric, uscc
+
+from portal import services
+from portal.models import Employer, OrgUnit, Person, User
+
+_sequence = itertools.count(1)
+PASSWORD = "Zhao-Qian-Sun-2026"
+
+
+def id_number(area="440604", birth="19900101", sequence=None):
+    body = f"{area}{birth}{sequence or next(_sequence) % 1000:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+def credit_code(area="440604"):
+    body = f"91{area}MA{next(_sequence):07d}"
+    return body + uscc.calc_check_digit(body)
+
+
+def make_org_tree():
+    city = OrgUnit.objects.create(code="440600000000", name="佛山市", level="city")
+    units = {"city": city}
+    for key, code, name in [
+        ("chancheng", "440604", "禅城区"),
+        ("nanhai", "440605", "南海区"),
+    ]:
+        district = OrgUnit.objects.create(
+            code=f"{code}000000", name=name, level="district", parent=city
+        )
+        street = OrgUnit.objects.create(
+            code=f"{code}001000",
+            name=f"{name}第一街道",
+            level="street",
+            parent=district,
+        )
+        community = OrgUnit.objects.create(
+            code=f"{code}001001",
+            name=f"{name}第一社区",
+            level="community",
+            parent=street,
+        )
+        units.update(
+            {key: district, f"{key}_street": street, f"{key}_community": community}
+        )
+    return units
+
+
+def make_person(*, residence, **overrides) -> Person:
+    number = overrides.pop("id_number", None) or id_number(area=residence.code[:6])
+    fields = {
+        "name": "陈晓明",
+        "id_number": number,
+        "phone": "13800138000",
+        "residence": residence,
+        "retirement_track": services.default_retirement_track(number),
+        **overrides,
+    }
+    return Person.objects.create(**fields)
+
+
+def make_seeker(*, residence, **overrides) -> User:
+    return services.register_seeker(
+        name=overrides.get("name", "李小红"),
+        id_number=overrides.get("id_number") or id_number(area=residence.code[:6]),
+        phone=overrides.get("phone", "13912345678"),
+        password=PASSWORD,
+        residence=residence,
+        language=overrides.get("language", "zh-hans"),
+    )
+
+
+def licence_file():
+    return SimpleUploadedFile(
+        "licence.pdf", b"%PDF-1.4 test licence", "application/pdf"
+    )
+
+
+def make_employer_user(*, org_unit, verified=True, **overrides) -> User:
+    user = services.register_employer(
+        name=overrides.get("name", "佛山市测试五金制品有限公司"),
+        uscc=overrides.get("uscc") or credit_code(org_unit.code[:6]),
+        org_unit=org_unit,
+        address="季华路1号",
+        contact_name="黄经理",
+        contact_phone="13700137000",
+        contact_email=overrides.get("email", "hr@example.cn"),
+        password=PASSWORD,
+        licence=licence_file(),
+        language="zh-hans",
+    )
+    if verified:
+        admin = User.objects.filter(is_superuser=True).first() or make_staff("admin")
+        services.verify_employer(user.employer, by=admin)
+        user.employer.refresh_from_db()
+    return user
+
+
+def make_employer(*, org_unit, **overrides) -> Employer:
+    return make_employer_user(org_unit=org_unit, **overrides).employer
+
+
+def make_staff(role, *, org_unit=None, username=None) -> User:
+    user = User.objects.create_user(
+        username=username or f"{role}{next(_sequence)}",
+        password=PASSWORD,
+        role=role,
+        org_unit=org_unit,
+        is_staff=True,
+        is_superuser=role == "admin",
+        email=f"{role}@hrss.example.cn",
+    )
+    if role in ("caseworker", "leader"):
+        user.groups.add(Group.objects.get(name=role))
+    return user

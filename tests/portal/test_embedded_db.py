@@ -1,0 +1,40 @@
+"""`make run` killed with SIGKILL must not leave the next run stuck."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import psutil
+from django.conf import settings
+
+
+def _embedded_db(pgdata, *args, **kwargs):
+    env = {**os.environ, "EMBEDDED_PGDATA": str(pgdata)}
+    env.pop("DATABASE_URL", None)
+    command = [sys.executable, "-m", "portal.embedded_db", *args]
+    return subprocess.Popen(command, cwd=settings.BASE_DIR, env=env, **kwargs)
+
+
+def _status(pgdata):
+    return _embedded_db(pgdata, "status", stdout=subprocess.DEVNULL).wait()
+
+
+def test_a_killed_run_leaves_a_server_the_next_run_adopts_and_stops(tmp_path):
+    pgdata = tmp_path / "pgdata"
+    killed = _embedded_db(pgdata, "run", "--", "sleep", "60")
+    deadline = time.monotonic() + 60
+    while _status(pgdata) != 0:
+        assert time.monotonic() < deadline, "embedded PostgreSQL did not start"
+        time.sleep(0.2)
+    command = psutil.Process(killed.pid).children()
+    os.kill(killed.pid, signal.SIGKILL)
+    killed.wait()
+    for child in command:
+        child.kill()
+    assert _status(pgdata) == 0  # the server outlived its owner
+
+    next_run = _embedded_db(pgdata, "run", "--", "true")
+    assert next_run.wait(timeout=60) == 0
+    assert _status(pgdata) == 3  # adopted, then stopped when the run ended

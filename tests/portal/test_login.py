@@ -1,0 +1,43 @@
+from django.core.cache import cache
+from django.urls import reverse
+
+from tests.factories import PASSWORD
+
+
+def test_seeker_logs_in_with_id_number_in_any_case(client, seeker):
+    cache.clear()
+    response = client.post(
+        reverse("login"),
+        {"username": seeker.username.lower(), "password": PASSWORD},
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("workspace")
+
+
+def test_repeated_failures_pause_the_account(client, english, seeker, settings):
+    cache.clear()
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": seeker.username, "password": "no"})
+    response = client.post(
+        reverse("login"),
+        {"username": seeker.username, "password": PASSWORD},
+    )
+    assert response.status_code == 200
+    assert "Too many failed attempts" in response.text
+    cache.clear()
+
+
+def test_wrong_password_gets_a_helpful_message(client, english, seeker):
+    cache.clear()
+    response = client.post(
+        reverse("login"),
+        {"username": seeker.username, "password": "wrong"},
+    )
+    assert "Seekers log in with their ID number" in response.text
+    cache.clear()
+
+
+def test_logout_is_post_only(client, seeker):
+    client.force_login(seeker)
+    assert client.get(reverse("logout")).status_code == 405
+    assert client.post(reverse("logout")).status_code == 302
