@@ -39,15 +39,13 @@ class ScopedAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model is OrgUnit:
-            units = OrgUnit.objects.current()
-            if not request.user.is_administrator and request.user.org_unit:
-                units = units.within(request.user.org_unit)
+            units = OrgUnit.objects.current().for_user(request.user)
             kwargs["queryset"] = units.select_related("parent")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(OrgUnit)
-class OrgUnitAdmin(admin.ModelAdmin):
+class OrgUnitAdmin(ScopedAdmin):
     list_display = ["code", "name", "level", "parent", "valid_from", "valid_to"]
     list_filter = ["level"]
     search_fields = ["code", "name"]

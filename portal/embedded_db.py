@@ -10,6 +10,7 @@ costs no import of pgserver.
 """
 
 import os
+import signal
 import subprocess
 import sys
 import warnings
@@ -101,17 +102,20 @@ def stop() -> None:
 def run(command: list[str]) -> int:
     """Run a command with the database up; stop the database afterwards if we own it.
 
-    Ctrl-C reaches the whole foreground process group, so the command gets it
-    directly; we only wait for it to finish before stopping the server.
+    Ctrl-C or SIGTERM is passed on to the command as SIGTERM; we wait for it to
+    finish before stopping the server.
     """
     owned = start() if not os.environ.get("DATABASE_URL") else False
     process = subprocess.Popen(command)
+
+    def pass_on(signum, frame):
+        if process.poll() is None:
+            process.terminate()
+
+    signal.signal(signal.SIGINT, pass_on)
+    signal.signal(signal.SIGTERM, pass_on)
     try:
-        while True:
-            try:
-                return process.wait()
-            except KeyboardInterrupt:
-                continue
+        return process.wait()
     finally:
         if owned:
             stop()

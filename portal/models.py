@@ -38,6 +38,13 @@ class OrgUnitQuerySet(models.QuerySet):
         """The unit itself and every unit below it."""
         return self.filter(code__startswith=unit.descendant_prefix)
 
+    def for_user(self, user):
+        """Staff pick units in their own area; the tree itself is public."""
+        scope = scope_filter(user, "self")
+        if scope is None:
+            return self.all()
+        return self.filter(scope)
+
 
 class OrgUnit(models.Model):
     """City → district → street (街道/镇) → community (社区/村), keyed by the 12-digit
@@ -188,15 +195,17 @@ class User(AbstractUser):
 def scope_filter(user, field: str) -> Q | None:
     """The filter that limits staff to their org unit and below.
 
-    Returns Q() for "everything", a prefix filter on `<field>__code` for caseworkers
-    and leaders, and None when staff scoping does not apply to this user.
+    Returns Q() for "everything", a prefix filter on `<field>__code` (or on `code`
+    itself when field is "self") for caseworkers and leaders, and None when staff
+    scoping does not apply to this user.
     """
     if not user.is_authenticated or not user.is_active:
         return None
     if user.is_administrator:
         return Q()
     if user.role in (User.Role.CASEWORKER, User.Role.LEADER) and user.org_unit_id:
-        return Q(**{f"{field}__code__startswith": user.org_unit.descendant_prefix})
+        lookup = "code__startswith" if field == "self" else f"{field}__code__startswith"
+        return Q(**{lookup: user.org_unit.descendant_prefix})
     return None
 
 

@@ -87,10 +87,14 @@ def employer_licence(request, pk):
 
 
 def signup(request):
+    if request.user.is_authenticated:
+        return redirect("workspace")
     return render(request, "portal/signup.html")
 
 
 def signup_seeker(request):
+    if request.user.is_authenticated:
+        return redirect("workspace")
     form = SeekerSignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -112,6 +116,8 @@ def signup_seeker(request):
 
 
 def signup_employer(request):
+    if request.user.is_authenticated:
+        return redirect("workspace")
     form = EmployerSignupForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

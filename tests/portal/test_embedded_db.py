@@ -23,10 +23,12 @@ def _status(pgdata):
 
 def test_a_killed_run_leaves_a_server_the_next_run_adopts_and_stops(tmp_path):
     pgdata = tmp_path / "pgdata"
-    killed = _embedded_db(pgdata, "run", "--", "sleep", "60")
+    output = (tmp_path / "run.log").open("w")
+    killed = _embedded_db(pgdata, "run", "--", "sleep", "60", stderr=output)
     deadline = time.monotonic() + 60
     while _status(pgdata) != 0:
-        assert time.monotonic() < deadline, "embedded PostgreSQL did not start"
+        started = time.monotonic() < deadline and killed.poll() is None
+        assert started, (tmp_path / "run.log").read_text()
         time.sleep(0.2)
     command = psutil.Process(killed.pid).children()
     os.kill(killed.pid, signal.SIGKILL)

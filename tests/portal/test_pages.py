@@ -127,3 +127,9 @@ def test_switching_language_when_logged_in_sets_the_email_language(client, seeke
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     seeker.refresh_from_db()
     assert seeker.language == "en"
+
+
+def test_signed_in_users_are_sent_from_sign_up_to_their_workspace(client, seeker):
+    client.force_login(seeker)
+    for name in ("signup", "signup_seeker", "signup_employer"):
+        assert client.get(reverse(name)).url == reverse("workspace")

@@ -116,3 +116,21 @@ def test_workspace_counts_only_the_caseworkers_area(
     client.force_login(caseworker)
     response = client.get(reverse("workspace"))
     assert response.context["person_total"] == 1
+
+
+def test_unit_picker_offers_only_units_in_the_caseworkers_area(
+    client, foshan, caseworker
+):
+    client.force_login(caseworker)
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "portal",
+            "model_name": "person",
+            "field_name": "residence",
+            "term": "区",
+        },
+    )
+    names = {result["text"] for result in response.json()["results"]}
+    assert "禅城区第一社区" in names
+    assert "南海区第一社区" not in names

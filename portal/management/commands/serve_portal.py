@@ -1,6 +1,8 @@
 import os
+import signal
 import subprocess
 import sys
+import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -10,7 +12,7 @@ class Command(BaseCommand):
     help = (
         "Development server for `make run`: migrate, load the demo data, then serve "
         "the portal on PORT (default 8000) together with a django-q2 worker. "
-        "Ctrl-C stops both."
+        "Ctrl-C (or SIGTERM) stops both."
     )
 
     def handle(self, *args, **options):
@@ -24,21 +26,17 @@ class Command(BaseCommand):
             subprocess.Popen([*manage, "runserver", f"127.0.0.1:{port}", "--noreload"]),
         ]
         self.stdout.write(self.style.SUCCESS(f"Portal: http://127.0.0.1:{port}/"))
-        try:
-            while all(child.poll() is None for child in children):
-                try:
-                    children[1].wait(timeout=1)
-                except subprocess.TimeoutExpired:
-                    pass
-        except KeyboardInterrupt:
-            pass
-        finally:
-            for child in children:
-                if child.poll() is None:
-                    child.terminate()
-            for child in children:
-                try:
-                    child.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    child.kill()
+        stopping = []
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: stopping.append(True))
+        while not stopping and all(child.poll() is None for child in children):
+            time.sleep(0.5)
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+        for child in children:
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()
         self.stdout.write("Portal stopped.")
