@@ -61,7 +61,7 @@ $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
 	msgfmt --check -o $@ $<
 
 messages: install
-	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=var
+	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --add-location=file --ignore=.venv --ignore=var
 
 db-start: install
 	$(PY) -m portal.embedded_db start

@@ -1,5 +1,7 @@
 """The caseworkers' back office for the core registries."""
 
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -24,6 +26,8 @@ from portal.models import (
 )
 from portal.privacy import mask_id_number
 from portal.validators import validate_id_number, validate_phone, validate_uscc
+
+MASKED_ID_PATTERN = re.compile(r"^\d{4}\*{6,10}\d{3}[\dX]$")
 
 admin.site.site_header = _("Public Employment Service Platform · Back Office")
 admin.site.site_title = _("Back Office")
@@ -99,12 +103,24 @@ class PersonAdmin(ScopedAdmin):
     ]
     list_filter = ["sex", "education", "hukou_type", "difficulty_categories"]
     search_fields = ["name", "=id_number", "=phone"]
-    search_help_text = _("Name, or a full ID number or phone number.")
+    search_help_text = _(
+        "Name, a full ID number or phone number, or a masked ID number as shown "
+        "in lists (4406**********1234)."
+    )
     list_select_related = ["residence", "user"]
     ordering = ["-created_at"]
     autocomplete_fields = ["residence"]
     filter_horizontal = ["difficulty_categories"]
     fields = PersonAdminForm.Meta.fields
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip().upper()
+        if MASKED_ID_PATTERN.match(term):
+            matches = queryset.filter(
+                id_number__startswith=term[:4], id_number__endswith=term[-4:]
+            )
+            return matches, False
+        return super().get_search_results(request, queryset, search_term)
 
     def get_fields(self, request, obj=None):
         if obj is None:

@@ -49,3 +49,13 @@ def test_seekers_are_listed_without_their_id_number_in_the_user_admin(
     response = client.get(reverse("admin:portal_user_changelist"))
     assert seeker.person.masked_id_number in response.text
     assert seeker.username not in response.text
+
+
+def test_caseworker_finds_a_person_by_the_masked_number_shown_in_lists(
+    client, seeker, caseworker
+):
+    client.force_login(caseworker)
+    response = client.get(
+        reverse("admin:portal_person_changelist"), {"q": seeker.person.masked_id_number}
+    )
+    assert list(response.context["cl"].result_list) == [seeker.person]
