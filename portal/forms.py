@@ -39,8 +39,24 @@ class StreetChoiceField(forms.ModelChoiceField):
         return f"{obj.parent.name} · {obj.name}"
 
 
-class PasswordPairMixin:
-    """Two password fields checked against Django's password validators."""
+class PasswordPairForm(forms.Form):
+    """Two password fields, last in the form, checked by Django's validators."""
+
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Repeat password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields([f for f in self.fields if not f.startswith("password")])
 
     def clean_password2(self):
         password1 = self.cleaned_data.get("password1")
@@ -52,7 +68,7 @@ class PasswordPairMixin:
         return password2
 
 
-class SeekerSignupForm(PasswordPairMixin, forms.Form):
+class SeekerSignupForm(PasswordPairForm):
     name = forms.CharField(label=_("Real name"), max_length=50)
     id_number = forms.CharField(
         label=_("ID number"),
@@ -71,17 +87,6 @@ class SeekerSignupForm(PasswordPairMixin, forms.Form):
             "Services are provided where you usually live; hukou does not matter."
         ),
     )
-    password1 = forms.CharField(
-        label=_("Password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validation.password_validators_help_text_html(),
-    )
-    password2 = forms.CharField(
-        label=_("Repeat password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
 
     def clean_name(self):
         name = "".join(self.cleaned_data["name"].split())
@@ -98,7 +103,7 @@ class SeekerSignupForm(PasswordPairMixin, forms.Form):
         return validate_phone(self.cleaned_data["phone"])
 
 
-class EmployerSignupForm(PasswordPairMixin, forms.Form):
+class EmployerSignupForm(PasswordPairForm):
     name = forms.CharField(
         label=_("Employer name"),
         max_length=200,
@@ -120,17 +125,6 @@ class EmployerSignupForm(PasswordPairMixin, forms.Form):
     licence = forms.FileField(
         label=_("Business licence"),
         help_text=_("A scan or photo: PDF, JPG or PNG, at most 5 MB."),
-    )
-    password1 = forms.CharField(
-        label=_("Password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validation.password_validators_help_text_html(),
-    )
-    password2 = forms.CharField(
-        label=_("Repeat password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
     def clean_uscc(self):

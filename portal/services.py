@@ -5,6 +5,7 @@ Views, admin actions, commands and tasks call these; each one audits what it cha
 
 from django.db import IntegrityError, transaction
 from django.db.models import Model
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
@@ -137,22 +138,9 @@ def verify_employer(employer: Employer, *, by: User) -> Employer:
     employer = Employer.objects.select_for_update().get(pk=employer.pk)
     if employer.is_verified:
         raise PortalError(_("%(name)s is already verified.") % {"name": employer.name})
-    employer.verification_status = Employer.Verification.VERIFIED
-    employer.rejection_reason = ""
-    employer.verified_at = timezone.now()
-    employer.verified_by = by
-    employer.save(
-        update_fields=[
-            "verification_status",
-            "rejection_reason",
-            "verified_at",
-            "verified_by",
-            "updated_at",
-        ]
-    )
+    _record_review(employer, by, Employer.Verification.VERIFIED, reason="")
     audit(by, "portal.employer.verified", employer)
-    for staff in employer.staff.filter(is_active=True):
-        notify(staff, "employer_verified", {"employer": employer}, url="/workspace/")
+    _notify_staff(employer, "employer_verified", {"employer": employer})
     return employer
 
 
@@ -162,7 +150,16 @@ def reject_employer(employer: Employer, *, by: User, reason: str) -> Employer:
     if not reason:
         raise PortalError(_("Give the employer a reason for the rejection."))
     employer = Employer.objects.select_for_update().get(pk=employer.pk)
-    employer.verification_status = Employer.Verification.REJECTED
+    _record_review(employer, by, Employer.Verification.REJECTED, reason=reason)
+    audit(by, "portal.employer.rejected", employer, data={"reason": reason})
+    _notify_staff(
+        employer, "employer_rejected", {"employer": employer, "reason": reason}
+    )
+    return employer
+
+
+def _record_review(employer: Employer, by: User, status: str, *, reason: str) -> None:
+    employer.verification_status = status
     employer.rejection_reason = reason
     employer.verified_at = timezone.now()
     employer.verified_by = by
@@ -175,15 +172,11 @@ def reject_employer(employer: Employer, *, by: User, reason: str) -> Employer:
             "updated_at",
         ]
     )
-    audit(by, "portal.employer.rejected", employer, data={"reason": reason})
+
+
+def _notify_staff(employer: Employer, template: str, context: dict) -> None:
     for staff in employer.staff.filter(is_active=True):
-        notify(
-            staff,
-            "employer_rejected",
-            {"employer": employer, "reason": reason},
-            url="/workspace/",
-        )
-    return employer
+        notify(staff, template, context, url=reverse("workspace"))
 
 
 @transaction.atomic
@@ -191,16 +184,9 @@ def save_person(
     person: Person, *, by: User, changed_fields: list[str] | None = None
 ) -> Person:
     """Create or update a person record from the back office or the profile page."""
-    if person.pk is None:
-        person.save()
-        audit(by, "portal.person.created", person)
-        return person
+    # Many-to-many changes are saved by the form after the row itself.
     fields = [f for f in (changed_fields or []) if f != "difficulty_categories"]
-    before = _snapshot(Person.objects.get(pk=person.pk), fields)
-    person.save(update_fields=[*fields, "updated_at"] if fields else None)
-    after = _snapshot(person, fields)
-    audit(by, "portal.person.changed", person, data={"changes": changes(before, after)})
-    return person
+    return _save_record(person, by=by, fields=fields, action="portal.person")
 
 
 @transaction.atomic
@@ -208,21 +194,21 @@ def save_employer(
     employer: Employer, *, by: User, changed_fields: list[str] | None = None
 ) -> Employer:
     """Create or update an employer record (verification has its own services)."""
-    if employer.pk is None:
-        employer.save()
-        audit(by, "portal.employer.created", employer)
-        return employer
     fields = list(changed_fields or [])
-    before = _snapshot(Employer.objects.get(pk=employer.pk), fields)
-    employer.save(update_fields=[*fields, "updated_at"] if fields else None)
-    after = _snapshot(employer, fields)
-    audit(
-        by,
-        "portal.employer.changed",
-        employer,
-        data={"changes": changes(before, after)},
-    )
-    return employer
+    return _save_record(employer, by=by, fields=fields, action="portal.employer")
+
+
+def _save_record(obj: Model, *, by: User, fields: list[str], action: str) -> Model:
+    """Save a new or edited registry row and audit it, with before/after values."""
+    if obj.pk is None:
+        obj.save()
+        audit(by, f"{action}.created", obj)
+        return obj
+    before = _snapshot(type(obj).objects.get(pk=obj.pk), fields)
+    obj.save(update_fields=[*fields, "updated_at"] if fields else None)
+    after = _snapshot(obj, fields)
+    audit(by, f"{action}.changed", obj, data={"changes": changes(before, after)})
+    return obj
 
 
 def reveal_identity(person: Person, *, by: User) -> Person:

@@ -41,3 +41,18 @@ def test_logout_is_post_only(client, seeker):
     client.force_login(seeker)
     assert client.get(reverse("logout")).status_code == 405
     assert client.post(reverse("logout")).status_code == 302
+
+
+def test_password_reset_mail_links_to_the_site_not_the_request_host(
+    client, employer, settings
+):
+    from django.core import mail
+
+    response = client.post(
+        reverse("password_reset"),
+        {"email": employer.email},
+        HTTP_HOST="localhost",
+    )
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert "127.0.0.1:8000/accounts/reset/" in mail.outbox[0].body
