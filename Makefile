@@ -1,12 +1,14 @@
 # Two commands for a newcomer: `make run` and `make test`. Everything else is a step of them.
 PYTHON ?= python3
+PORT ?= 8000
+SITE_URL ?= http://127.0.0.1:$(PORT)
 UV_VERSION := 0.13.9
 VENV := .venv
 PY := $(VENV)/bin/python
 UV := var/tools/bin/uv
 # WeasyPrint's Pango, a CJK font, HarfBuzz subsetting (fast Chinese PDFs), gettext (msgfmt).
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext
-PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 # Production-like environment for `check --deploy`.
 DEPLOY_ENV := DEBUG=false SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-key-0123456789abcdef \
@@ -15,21 +17,23 @@ DEPLOY_ENV := DEBUG=false SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret
 .PHONY: run test check install system-packages messages db-start db-stop clean
 
 run: install
-	$(PY) -m portal.embedded_db run -- $(PY) manage.py serve_portal
+	PORT=$(PORT) SITE_URL=$(SITE_URL) $(PY) -m portal.embedded_db run -- $(PY) manage.py serve_portal
 
 test: install check
 
-check:
+check: $(MO_FILES)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py check --fail-level WARNING
 	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) -m portal.embedded_db run -- $(PY) manage.py makemigrations --check --dry-run
-	@untranslated=$$(msgattrib --untranslated --no-obsolete locale/zh_Hans/LC_MESSAGES/django.po | grep -c '^msgid' || true); \
-	fuzzy=$$(msgattrib --only-fuzzy --no-obsolete locale/zh_Hans/LC_MESSAGES/django.po | grep -c '^msgid' || true); \
-	if [ "$$untranslated$$fuzzy" != "00" ]; then \
-		echo "zh_Hans catalogue incomplete: $$untranslated untranslated, $$fuzzy fuzzy (see msgattrib --untranslated)"; exit 1; \
-	else echo "zh_Hans catalogue complete"; fi
+	@for po in locale/zh_Hans/LC_MESSAGES/*.po; do \
+		untranslated=$$(msgattrib --untranslated --no-obsolete $$po | grep -c '^msgid' || true); \
+		fuzzy=$$(msgattrib --only-fuzzy --no-obsolete $$po | grep -c '^msgid' || true); \
+		if [ "$$untranslated$$fuzzy" != "00" ]; then \
+			echo "$$po incomplete: $$untranslated untranslated, $$fuzzy fuzzy (see msgattrib --untranslated)"; exit 1; \
+		fi; \
+	done; echo "zh_Hans catalogues complete"
 	$(VENV)/bin/pytest
 
 install: system-packages $(VENV)/.installed $(MO_FILES)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portal import services
-from portal.forms import RejectEmployerForm
+from portal.forms import RejectEmployerForm, check_licence_file
 from portal.models import (
     AuditEntry,
     DifficultyCategory,
@@ -65,6 +65,19 @@ class DifficultyCategoryAdmin(admin.ModelAdmin):
     ordering = ["position"]
 
 
+class SexFilter(admin.SimpleListFilter):
+    title = _("sex")
+    parameter_name = "sex"
+
+    def lookups(self, request, model_admin):
+        return Person.Sex.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Person.Sex.values:
+            return queryset.filter(sex=self.value())
+        return queryset
+
+
 class PersonAdminForm(forms.ModelForm):
     class Meta:
         model = Person
@@ -95,13 +108,13 @@ class PersonAdmin(ScopedAdmin):
     list_display = [
         "name",
         "masked_id_number",
-        "sex",
+        "sex_display",
         "birth_date",
         "masked_phone",
         "residence",
         "has_account",
     ]
-    list_filter = ["sex", "education", "hukou_type", "difficulty_categories"]
+    list_filter = [SexFilter, "education", "hukou_type", "difficulty_categories"]
     search_fields = ["name", "=id_number", "=phone"]
     search_help_text = _(
         "Name, a full ID number or phone number, or a masked ID number as shown "
@@ -125,22 +138,20 @@ class PersonAdmin(ScopedAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return self.fields
-        identity = ["name", "masked_id_number", "masked_phone", "sex", "birth_date"]
         editable = [f for f in self.fields if f not in ("name", "id_number", "phone")]
-        return [*identity, "reveal_link", *editable, "user"]
+        return [*self.get_readonly_fields(request, obj), *editable]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        return [
-            "name",
-            "masked_id_number",
-            "masked_phone",
-            "sex",
-            "birth_date",
-            "reveal_link",
-            "user",
-        ]
+        identity = ["name", "masked_id_number", "masked_phone", "sex_display"]
+        if request.user.has_perm("portal.view_full_identity"):
+            identity.append("reveal_link")
+        return [*identity, "birth_date", "has_account"]
+
+    @admin.display(description=_("sex"), ordering="sex")
+    def sex_display(self, obj):
+        return obj.get_sex_display()
 
     @admin.display(description=_("ID number"), ordering="id_number")
     def masked_id_number(self, obj):
@@ -207,10 +218,17 @@ class EmployerAdminForm(forms.ModelForm):
             "contact_name",
             "contact_phone",
             "contact_email",
+            "licence",
         ]
 
     def clean_uscc(self):
         return validate_uscc(self.cleaned_data["uscc"])
+
+    def clean_licence(self):
+        licence = self.cleaned_data.get("licence")
+        if licence and hasattr(licence, "content_type"):  # a new upload
+            check_licence_file(licence)
+        return licence
 
 
 @admin.register(Employer)
@@ -258,6 +276,7 @@ class EmployerAdmin(ScopedAdmin):
             _("Verification"),
             {
                 "fields": [
+                    "licence",
                     "licence_link",
                     "verification_status",
                     "rejection_reason",
@@ -267,6 +286,10 @@ class EmployerAdmin(ScopedAdmin):
             },
         ),
     ]
+
+    def view_on_site(self, obj):
+        # Only verified employers have a public page.
+        return obj.get_absolute_url() if obj.is_verified else None
 
     @admin.display(description=_("business licence"))
     def licence_link(self, obj):
@@ -392,12 +415,22 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "actor", "action", "content_type", "object_repr"]
+    list_display = [
+        "created_at",
+        "actor",
+        "action_label",
+        "content_type",
+        "object_repr",
+    ]
     list_filter = ["action", "content_type"]
     search_fields = ["action", "object_repr", "=object_id"]
     list_select_related = ["actor", "content_type"]
     date_hierarchy = "created_at"
     ordering = ["-created_at"]
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_label(self, obj):
+        return obj.action_label
 
     def has_add_permission(self, request):
         return False

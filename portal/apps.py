@@ -4,5 +4,5 @@ from django.utils.translation import gettext_lazy as _
 
 class PortalConfig(AppConfig):
     name = "portal"
-    verbose_name = _("Portal core")
+    verbose_name = _("Registries and accounts")
     default_auto_field = "django.db.models.BigAutoField"

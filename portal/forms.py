@@ -4,6 +4,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import OrgUnit, Person
@@ -22,21 +23,41 @@ LICENCE_SIGNATURES = {
 }
 
 
+def check_licence_file(licence):
+    """A licence upload must be a real PDF, JPG or PNG of at most MAX_UPLOAD_BYTES:
+    the extension must match the file's first bytes."""
+    if licence.size > settings.MAX_UPLOAD_BYTES:
+        raise ValidationError(_("The file is larger than 5 MB."))
+    extension = licence.name.rsplit(".", 1)[-1].lower() if "." in licence.name else ""
+    signatures = LICENCE_SIGNATURES.get(extension)
+    head = licence.read(8)
+    licence.seek(0)
+    if not signatures or not head.startswith(signatures):
+        raise ValidationError(_("Upload the licence as a PDF, JPG or PNG file."))
+    return licence
+
+
 class StreetChoiceField(forms.ModelChoiceField):
     """A current street or town (or, with include_communities, a community),
-    labelled with its district."""
+    labelled with the units above it up to the district."""
 
     def __init__(self, *, include_communities=False, **kwargs):
         levels = [OrgUnit.Level.STREET]
         if include_communities:
             levels.append(OrgUnit.Level.COMMUNITY)
         queryset = (
-            OrgUnit.objects.current().filter(level__in=levels).select_related("parent")
+            OrgUnit.objects.current()
+            .filter(level__in=levels)
+            .select_related("parent__parent")
         )
+        kwargs.setdefault("empty_label", _("Please choose"))
         super().__init__(queryset=queryset, **kwargs)
 
     def label_from_instance(self, obj):
-        return f"{obj.parent.name} · {obj.name}"
+        names = [obj.parent.name, obj.name]
+        if obj.level == OrgUnit.Level.COMMUNITY:
+            names.insert(0, obj.parent.parent.name)
+        return " · ".join(names)
 
 
 class PasswordPairForm(forms.Form):
@@ -46,7 +67,8 @@ class PasswordPairForm(forms.Form):
         label=_("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validation.password_validators_help_text_html(),
+        # Lazy: the validators' help is translated per request, not at import.
+        help_text=lazy(password_validation.password_validators_help_text_html, str)(),
     )
     password2 = forms.CharField(
         label=_("Repeat password"),
@@ -134,18 +156,7 @@ class EmployerSignupForm(PasswordPairForm):
         return validate_phone(self.cleaned_data["contact_phone"])
 
     def clean_licence(self):
-        licence = self.cleaned_data["licence"]
-        if licence.size > settings.MAX_UPLOAD_BYTES:
-            raise ValidationError(_("The file is larger than 5 MB."))
-        extension = (
-            licence.name.rsplit(".", 1)[-1].lower() if "." in licence.name else ""
-        )
-        signatures = LICENCE_SIGNATURES.get(extension)
-        head = licence.read(8)
-        licence.seek(0)
-        if not signatures or not head.startswith(signatures):
-            raise ValidationError(_("Upload the licence as a PDF, JPG or PNG file."))
-        return licence
+        return check_licence_file(self.cleaned_data["licence"])
 
 
 class ThrottledLoginForm(AuthenticationForm):
@@ -206,7 +217,7 @@ class ProfileForm(forms.ModelForm):
     """What a seeker may complete or correct in their own record."""
 
     residence = StreetChoiceField(
-        label=_("Street or town where you live"), include_communities=True
+        label=_("Street, town or community where you live"), include_communities=True
     )
 
     class Meta:
@@ -219,6 +230,10 @@ class ProfileForm(forms.ModelForm):
             "hukou_type",
             "education",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].required = True
 
     def clean_phone(self):
         return validate_phone(self.cleaned_data["phone"])

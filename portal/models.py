@@ -357,6 +357,10 @@ class Person(TimeStamped):
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
 
+    def get_sex_display(self) -> str:
+        # Generated fields get no get_FOO_display() from Django.
+        return self.Sex(self.sex).label if self.sex else ""
+
     def age(self, day: datetime.date | None = None) -> int:
         return age_on(self.birth_date, day or timezone.localdate())
 
@@ -552,6 +556,18 @@ class AuditEntry(models.Model):
     object_repr = models.CharField(_("object"), max_length=200, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
 
+    ACTION_LABELS = {
+        "portal.seeker.registered": _("Seeker signed up"),
+        "portal.employer.registered": _("Employer registered"),
+        "portal.employer.created": _("Employer record created"),
+        "portal.employer.changed": _("Employer record changed"),
+        "portal.employer.verified": _("Employer verified"),
+        "portal.employer.rejected": _("Employer rejected"),
+        "portal.person.created": _("Person record created"),
+        "portal.person.changed": _("Person record changed"),
+        "portal.person.identity_viewed": _("Full ID number viewed"),
+    }
+
     objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
@@ -562,6 +578,10 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.action} · {self.object_repr}"
+
+    @property
+    def action_label(self) -> str:
+        return str(self.ACTION_LABELS.get(self.action, self.action))
 
 
 class Notification(models.Model):

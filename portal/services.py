@@ -138,6 +138,11 @@ def verify_employer(employer: Employer, *, by: User) -> Employer:
     employer = Employer.objects.select_for_update().get(pk=employer.pk)
     if employer.is_verified:
         raise PortalError(_("%(name)s is already verified.") % {"name": employer.name})
+    if not employer.licence:
+        raise PortalError(
+            _("%(name)s has no business licence on file; upload one first.")
+            % {"name": employer.name}
+        )
     _record_review(employer, by, Employer.Verification.VERIFIED, reason="")
     audit(by, "portal.employer.verified", employer)
     _notify_staff(employer, "employer_verified", {"employer": employer})

@@ -133,3 +133,17 @@ def test_signed_in_users_are_sent_from_sign_up_to_their_workspace(client, seeker
     client.force_login(seeker)
     for name in ("signup", "signup_seeker", "signup_employer"):
         assert client.get(reverse(name)).url == reverse("workspace")
+
+
+def test_missing_page_shows_the_sites_own_404_in_chinese(client, db, settings):
+    settings.DEBUG = False
+    response = client.get("/employers/999999/")
+    assert response.status_code == 404
+    assert "页面不存在" in response.text
+
+
+def test_seeker_workspace_shows_sex_from_the_id_number(client, seeker):
+    client.force_login(seeker)
+    response = client.get(reverse("workspace"))
+    assert f"<dd>{seeker.person.get_sex_display()}</dd>" in response.text
+    assert seeker.person.get_sex_display() in ("男", "女")

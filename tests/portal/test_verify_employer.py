@@ -92,3 +92,16 @@ def test_nobody_opens_another_users_notification(client, employer, other_employe
         client.get(reverse("notification_open", args=[notification.pk])).status_code
         == 405
     )
+
+
+def test_employer_without_a_licence_cannot_be_verified(caseworker, pending):
+    pending.licence.delete(save=True)
+    with pytest.raises(services.PortalError):
+        services.verify_employer(pending, by=caseworker)
+    pending.refresh_from_db()
+    assert not pending.is_verified
+
+
+def test_chinese_speaking_employer_gets_a_chinese_notification(caseworker, pending):
+    services.verify_employer(pending, by=caseworker)
+    assert Notification.objects.get().subject == f"{pending.name}已认证"

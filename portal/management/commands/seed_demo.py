@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from stdnum.cn import ric, uscc
@@ -176,6 +177,29 @@ def organization_code(rng: random.Random) -> str:
     return body + {10: "X", 11: "0"}.get(check, str(check))
 
 
+def demo_licence(code: str) -> ContentFile:
+    """A one-page PDF standing in for a scanned business licence."""
+    text = f"BT /F1 18 Tf 60 760 Td (DEMO BUSINESS LICENCE - USCC {code}) Tj ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        "/Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        f"<< /Length {len(text)} >>\nstream\n{text}\nendstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    pdf, offsets = "%PDF-1.4\n", []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(pdf))
+        pdf += f"{number} 0 obj\n{body}\nendobj\n"
+    xref = len(pdf)
+    pdf += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n"
+    pdf += "".join(f"{offset:010d} 00000 n \n" for offset in offsets)
+    pdf += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\n"
+    pdf += f"startxref\n{xref}\n%EOF\n"
+    return ContentFile(pdf.encode("ascii"), name="licence.pdf")
+
+
 def make_uscc(rng: random.Random, area: str) -> str:
     body = f"91{area}{organization_code(rng)}"
     return body + uscc.calc_check_digit(body)
@@ -306,7 +330,8 @@ class Command(BaseCommand):
                     size=rng.choice(
                         ["micro", "small", "small", "medium", "medium", "large"]
                     ),
-                    address=f"{street.name}{road}{rng.randrange(1, 300)}号",
+                    address=f"{road}{rng.randrange(1, 300)}号",
+                    licence=demo_licence(code),
                     latitude=Decimal(f"{lat + rng.uniform(-0.04, 0.04):.6f}"),
                     longitude=Decimal(f"{lng + rng.uniform(-0.04, 0.04):.6f}"),
                     contact_name=contact,
@@ -372,7 +397,7 @@ class Command(BaseCommand):
                         ]
                     ),
                     hukou_type=rng.choice(["urban", "rural"]),
-                    address=f"{residence.name}{road}{rng.randrange(1, 200)}号",
+                    address=f"{road}{rng.randrange(1, 200)}号",
                     retirement_track=services.default_retirement_track(id_number),
                 )
             seekers.append(person)
