@@ -24,7 +24,7 @@ from portal.models import (
     Person,
     User,
 )
-from portal.privacy import mask_id_number
+from portal.privacy import mask_id_number, mask_phone
 from portal.validators import validate_id_number, validate_phone, validate_uscc
 
 MASKED_ID_PATTERN = re.compile(r"^\d{4}\*{6,10}\d{3}[\dX]$")
@@ -286,6 +286,35 @@ class EmployerAdmin(ScopedAdmin):
             },
         ),
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.has_perm("portal.view_full_identity"):
+            return fieldsets
+        # Without the permission the contact's mobile number stays masked.
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [
+                        "masked_contact_phone" if f == "contact_phone" else f
+                        for f in options["fields"]
+                    ],
+                },
+            )
+            for name, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.has_perm("portal.view_full_identity"):
+            readonly.append("masked_contact_phone")
+        return readonly
+
+    @admin.display(description=_("contact phone"))
+    def masked_contact_phone(self, obj):
+        return mask_phone(obj.contact_phone)
 
     def view_on_site(self, obj):
         # Only verified employers have a public page.

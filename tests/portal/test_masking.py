@@ -59,3 +59,18 @@ def test_caseworker_finds_a_person_by_the_masked_number_shown_in_lists(
         reverse("admin:portal_person_changelist"), {"q": seeker.person.masked_id_number}
     )
     assert list(response.context["cl"].result_list) == [seeker.person]
+
+
+def test_leader_sees_employer_contact_phone_masked(client, employer, leader):
+    client.force_login(leader)
+    url = reverse("admin:portal_employer_change", args=[employer.employer.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "137****7000" in response.text
+    assert "13700137000" not in response.text
+
+
+def test_caseworker_edits_employer_contact_phone(client, employer, caseworker):
+    client.force_login(caseworker)
+    url = reverse("admin:portal_employer_change", args=[employer.employer.pk])
+    assert 'value="13700137000"' in client.get(url).text

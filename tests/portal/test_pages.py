@@ -147,3 +147,16 @@ def test_seeker_workspace_shows_sex_from_the_id_number(client, seeker):
     response = client.get(reverse("workspace"))
     assert f"<dd>{seeker.person.get_sex_display()}</dd>" in response.text
     assert seeker.person.get_sex_display() in ("男", "女")
+
+
+def test_inbox_stays_within_its_query_budget(
+    client, employer, caseworker, django_assert_max_num_queries
+):
+    from portal import services
+
+    for _ in range(30):
+        services.notify(employer, "employer_verified", {"employer": employer.employer})
+    client.force_login(employer)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("notification_list"))
+    assert len(response.context["page"].object_list) == 20
