@@ -1,0 +1,33 @@
+import io
+
+from django.core.management import call_command
+
+from portal.models import Employer, OrgUnit, Person, User
+from portal.validators import validate_id_number, validate_uscc
+
+
+def test_seed_demo_loads_foshan_and_is_idempotent(db):
+    call_command("seed_demo", stdout=io.StringIO())
+    counts = (
+        OrgUnit.objects.count(),
+        Person.objects.count(),
+        Employer.objects.count(),
+        User.objects.count(),
+    )
+    assert OrgUnit.objects.filter(level="district").count() == 5
+    assert counts[1] == 200 and counts[2] == 50
+    assert Employer.objects.verified().count() == 40
+    assert User.objects.filter(role="caseworker").count() == 6
+    person = Person.objects.first()
+    assert validate_id_number(person.id_number) == person.id_number
+    employer = Employer.objects.first()
+    assert validate_uscc(employer.uscc) == employer.uscc
+    assert employer.licence.read(5) == b"%PDF-"
+
+    call_command("seed_demo", stdout=io.StringIO())
+    assert counts == (
+        OrgUnit.objects.count(),
+        Person.objects.count(),
+        Employer.objects.count(),
+        User.objects.count(),
+    )
