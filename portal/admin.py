@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portal import services
-from portal.forms import RejectEmployerForm, check_licence_file
+from portal.forms import ReasonForm, check_licence_file
 from portal.models import (
     AuditEntry,
     DifficultyCategory,
@@ -32,6 +32,44 @@ MASKED_ID_PATTERN = re.compile(r"^\d{4}\*{6,10}\d{3}[\dX]$")
 admin.site.site_header = _("Public Employment Service Platform · Back Office")
 admin.site.site_title = _("Back Office")
 admin.site.index_title = _("Caseworker back office")
+
+
+def run_on_selected(model_admin, request, queryset, service, *, errors, done):
+    """Run a service on each selected row; report refusals one by one, then a total."""
+    count = 0
+    for obj in queryset:
+        try:
+            service(obj)
+            count += 1
+        except errors as error:
+            model_admin.message_user(request, str(error), messages.WARNING)
+    if count:
+        model_admin.message_user(request, done(count), messages.SUCCESS)
+
+
+def ask_reason_then_run(model_admin, request, queryset, service, **options):
+    """An admin action that first asks for the reason the applicant will read."""
+    form = ReasonForm(request.POST if "reason" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        run_on_selected(
+            model_admin,
+            request,
+            queryset,
+            lambda obj: service(obj, reason),
+            errors=options["errors"],
+            done=options["done"],
+        )
+        return None
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "form": form,
+        "objects": queryset,
+        "action": request.POST.get("action"),
+        "title": options["title"],
+    }
+    return render(request, "admin/reject_with_reason.html", context)
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -335,53 +373,42 @@ class EmployerAdmin(ScopedAdmin):
 
     @admin.action(description=_("Verify selected employers"), permissions=["verify"])
     def verify_selected(self, request, queryset):
-        done = 0
-        for employer in queryset:
-            try:
-                services.verify_employer(employer, by=request.user)
-                done += 1
-            except services.PortalError as error:
-                self.message_user(request, str(error), messages.WARNING)
-        if done:
-            self.message_user(
-                request,
+        run_on_selected(
+            self,
+            request,
+            queryset,
+            lambda employer: services.verify_employer(employer, by=request.user),
+            errors=services.PortalError,
+            done=lambda count: (
                 ngettext(
                     "%(count)d employer verified.",
                     "%(count)d employers verified.",
-                    done,
+                    count,
                 )
-                % {"count": done},
-                messages.SUCCESS,
-            )
+                % {"count": count}
+            ),
+        )
 
     @admin.action(description=_("Reject selected employers…"), permissions=["verify"])
     def reject_selected(self, request, queryset):
-        form = RejectEmployerForm(request.POST if "reason" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            for employer in queryset:
-                services.reject_employer(
-                    employer, by=request.user, reason=form.cleaned_data["reason"]
-                )
-            self.message_user(
-                request,
+        return ask_reason_then_run(
+            self,
+            request,
+            queryset,
+            lambda employer, reason: services.reject_employer(
+                employer, by=request.user, reason=reason
+            ),
+            errors=services.PortalError,
+            title=_("Reject employers"),
+            done=lambda count: (
                 ngettext(
                     "%(count)d employer rejected.",
                     "%(count)d employers rejected.",
-                    len(queryset),
+                    count,
                 )
-                % {"count": len(queryset)},
-                messages.SUCCESS,
-            )
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "form": form,
-            "employers": queryset,
-            "action": "reject_selected",
-            "title": _("Reject employers"),
-        }
-        return render(request, "admin/portal/employer_reject.html", context)
+                % {"count": count}
+            ),
+        )
 
     def has_verify_permission(self, request):
         return request.user.has_perm("portal.verify_employer")

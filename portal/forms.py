@@ -239,9 +239,11 @@ class ProfileForm(forms.ModelForm):
         return validate_phone(self.cleaned_data["phone"])
 
 
-class RejectEmployerForm(forms.Form):
+class ReasonForm(forms.Form):
+    """The reason an applicant reads when a caseworker turns something down."""
+
     reason = forms.CharField(
-        label=_("Reason for rejection"),
+        label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("The employer sees this text; say what to correct."),
+        help_text=_("The applicant sees this text; say what to correct."),
     )

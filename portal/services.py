@@ -145,7 +145,9 @@ def verify_employer(employer: Employer, *, by: User) -> Employer:
         )
     _record_review(employer, by, Employer.Verification.VERIFIED, reason="")
     audit(by, "portal.employer.verified", employer)
-    _notify_staff(employer, "employer_verified", {"employer": employer})
+    notify_employer_staff(
+        employer, "employer_verified", {"employer": employer}, url=reverse("workspace")
+    )
     return employer
 
 
@@ -157,8 +159,11 @@ def reject_employer(employer: Employer, *, by: User, reason: str) -> Employer:
     employer = Employer.objects.select_for_update().get(pk=employer.pk)
     _record_review(employer, by, Employer.Verification.REJECTED, reason=reason)
     audit(by, "portal.employer.rejected", employer, data={"reason": reason})
-    _notify_staff(
-        employer, "employer_rejected", {"employer": employer, "reason": reason}
+    notify_employer_staff(
+        employer,
+        "employer_rejected",
+        {"employer": employer, "reason": reason},
+        url=reverse("workspace"),
     )
     return employer
 
@@ -179,9 +184,12 @@ def _record_review(employer: Employer, by: User, status: str, *, reason: str) ->
     )
 
 
-def _notify_staff(employer: Employer, template: str, context: dict) -> None:
+def notify_employer_staff(
+    employer: Employer, template: str, context: dict, *, url: str
+) -> None:
+    """Send the same message to every active staff account of an employer."""
     for staff in employer.staff.filter(is_active=True):
-        notify(staff, template, context, url=reverse("workspace"))
+        notify(staff, template, context, url=url)
 
 
 @transaction.atomic

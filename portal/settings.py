@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_q",
     "portal",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -190,6 +191,8 @@ Q_CLUSTER = {
     "label": _("Background tasks"),
     "sync": env_bool("Q_SYNC", False),
 }
+# Days a job posting stays open unless the employer picks another date.
+JOB_VALID_DAYS = env_int("JOB_VALID_DAYS", 30)
 # /healthz reports the queue as stalled when a task has waited longer than this.
 QUEUE_STALL_SECONDS = env_int("QUEUE_STALL_SECONDS", 300)
 

@@ -27,6 +27,7 @@ urlpatterns = [
         views.notification_open,
         name="notification_open",
     ),
+    path("jobs/", include("jobs.urls")),
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/login/",

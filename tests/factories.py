@@ -118,3 +118,37 @@ def make_staff(role, *, org_unit=None, username=None) -> User:
     if role in ("caseworker", "leader"):
         user.groups.add(Group.objects.get(name=role))
     return user
+
+
+def make_posting(employer, *, publish=True, **overrides):
+    """A job posting saved and (by default) approved through the services."""
+    import datetime
+
+    from django.utils import timezone
+
+    from jobs import services as job_services
+    from jobs.models import JobPosting
+
+    fields = {
+        "employer": employer,
+        "title": "仓库管理员",
+        "occupation_group": "3",
+        "occupation_name": "仓库管理",
+        "org_unit": employer.org_unit,
+        "address": "季华路1号",
+        "latitude": 23.02,
+        "longitude": 113.12,
+        "salary_min": 5000,
+        "salary_max": 6500,
+        "description": "负责仓库收发货与盘点。",
+        "contact_name": "黄经理",
+        "contact_phone": "13700137000",
+        "valid_until": timezone.localdate() + datetime.timedelta(days=30),
+        **overrides,
+    }
+    staff = employer.staff.first()
+    posting = job_services.save_posting(JobPosting(**fields), by=staff)
+    if publish:
+        reviewer = User.objects.filter(is_superuser=True).first() or make_staff("admin")
+        posting = job_services.approve_posting(posting, by=reviewer)
+    return posting

@@ -18,6 +18,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable", verbosity=0)
+        call_command("setup_schedules")
         call_command("seed_demo")
         port = os.environ.get("PORT", "8000")
         manage = [sys.executable, "manage.py"]

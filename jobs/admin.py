@@ -1,0 +1,103 @@
+"""Moderation of job postings in the back office."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from jobs import services
+from jobs.models import JobPosting
+from portal.admin import ScopedAdmin, ask_reason_then_run, run_on_selected
+
+
+@admin.register(JobPosting)
+class JobPostingAdmin(ScopedAdmin):
+    list_display = [
+        "title",
+        "employer",
+        "occupation_name",
+        "org_unit",
+        "status",
+        "submitted_at",
+        "valid_until",
+    ]
+    list_filter = ["status", "occupation_group", "job_type", "industry"]
+    search_fields = ["title", "occupation_name", "employer__name", "=employer__uscc"]
+    list_select_related = ["employer", "org_unit"]
+    ordering = ["-submitted_at"]
+    actions = ["approve_selected", "reject_selected"]
+    fields = [
+        "employer",
+        "title",
+        "occupation_group",
+        "occupation_name",
+        "job_type",
+        "industry",
+        "headcount",
+        "salary_min",
+        "salary_max",
+        "education",
+        "experience_years",
+        "description",
+        "org_unit",
+        "address",
+        "latitude",
+        "longitude",
+        "contact_name",
+        "contact_phone",
+        "valid_until",
+        "status",
+        "rejection_reason",
+        "submitted_at",
+        "published_at",
+        "reviewed_by",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False  # employers post; caseworkers review
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_moderate_permission(self, request):
+        return request.user.has_perm("jobs.moderate_jobposting")
+
+    @admin.action(description=_("Approve and publish"), permissions=["moderate"])
+    def approve_selected(self, request, queryset):
+        run_on_selected(
+            self,
+            request,
+            queryset,
+            lambda posting: services.approve_posting(posting, by=request.user),
+            errors=services.JobError,
+            done=lambda count: (
+                ngettext(
+                    "%(count)d posting published.",
+                    "%(count)d postings published.",
+                    count,
+                )
+                % {"count": count}
+            ),
+        )
+
+    @admin.action(description=_("Return for changes…"), permissions=["moderate"])
+    def reject_selected(self, request, queryset):
+        return ask_reason_then_run(
+            self,
+            request,
+            queryset,
+            lambda posting, reason: services.reject_posting(
+                posting, by=request.user, reason=reason
+            ),
+            errors=services.JobError,
+            title=_("Return postings for changes"),
+            done=lambda count: (
+                ngettext(
+                    "%(count)d posting returned.", "%(count)d postings returned.", count
+                )
+                % {"count": count}
+            ),
+        )

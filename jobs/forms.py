@@ -1,0 +1,199 @@
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jobs.models import JobPosting, JobType, OccupationGroup
+from portal.forms import StreetChoiceField
+from portal.models import Employer, OrgUnit, Person
+
+# What a machine can check of the rules for online postings (rules.md F2–F4); the
+# rest is for the caseworker who moderates. Each pattern comes with the reason shown.
+# (?<![不无]) keeps 不限户籍 and 无限 from matching 限….
+_UNTIL_PUNCTUATION = r"[^，。,.；;、\s]{0,6}"
+FORBIDDEN_PATTERNS = [
+    (
+        r"(?<![不无])(仅限|只招|只要|限)[男女]|[男女](性|士)?优先|不招[男女]",
+        _("Postings may not restrict or prefer a sex."),
+    ),
+    (
+        rf"(?<![不无])(仅限|只招|只要|限){_UNTIL_PUNCTUATION}族|不招{_UNTIL_PUNCTUATION}族",
+        _("Postings may not restrict ethnicity."),
+    ),
+    (
+        rf"(?<![不无])(仅限|只招|只要|限){_UNTIL_PUNCTUATION}(户籍|户口|本地人|籍)"
+        rf"|不招{_UNTIL_PUNCTUATION}(外地|外省|籍|户口)|(本地|本市)(户籍|户口)优先",
+        _("Postings may not restrict hukou or home region."),
+    ),
+    (r"信仰|宗教|教徒", _("Postings may not ask about religion.")),
+    (
+        r"押金|保证金|培训费|服装费|报名费|介绍费|先交|收取.{0,4}费",
+        _("Employers may not charge job seekers deposits or fees."),
+    ),
+    (
+        r"高薪|保录|包录|包过|包分配|轻松月入|日赚|稳赚",
+        _("Postings may not use bait such as “high pay” or “guaranteed hiring”."),
+    ),
+]
+# "No deposit", "free of any fees": reassurances, not violations.
+NEGATED_FEES = re.compile(
+    r"(不|无|免|无需|不需|不用|不收|绝不|拒绝|杜绝)[^，。,.；;\s]{0,4}?"
+    r"(押金|保证金|培训费|服装费|报名费|介绍费|任何费用|费用|收费)"
+)
+
+
+def rule_violations(text: str) -> list[str]:
+    """The reasons why this posting text breaks a machine-checkable rule."""
+    text = NEGATED_FEES.sub("", text)
+    return [
+        str(reason)
+        for pattern, reason in FORBIDDEN_PATTERNS
+        if re.search(pattern, text)
+    ]
+
+
+class JobPostingForm(forms.ModelForm):
+    org_unit = StreetChoiceField(label=_("Workplace street or town"))
+
+    class Meta:
+        model = JobPosting
+        fields = [
+            "title",
+            "occupation_group",
+            "occupation_name",
+            "job_type",
+            "headcount",
+            "salary_min",
+            "salary_max",
+            "education",
+            "experience_years",
+            "description",
+            "org_unit",
+            "address",
+            "latitude",
+            "longitude",
+            "contact_name",
+            "contact_phone",
+            "valid_until",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 8}),
+            "valid_until": forms.DateInput(attrs={"type": "date"}),
+            "latitude": forms.HiddenInput(),
+            "longitude": forms.HiddenInput(),
+        }
+        help_texts = {
+            "salary_min": _("Leave both salary fields empty for “negotiable” (面议)."),
+        }
+
+    def clean_valid_until(self):
+        valid_until = self.cleaned_data["valid_until"]
+        today = timezone.localdate()
+        if valid_until < today:
+            raise ValidationError(_("The closing date cannot be in the past."))
+        if (valid_until - today).days > 180:
+            raise ValidationError(_("A posting can stay open for at most 180 days."))
+        return valid_until
+
+    def clean_latitude(self):
+        return self._coordinate("latitude", 18, 54)
+
+    def clean_longitude(self):
+        return self._coordinate("longitude", 73, 136)
+
+    def _coordinate(self, name, low, high):
+        value = self.cleaned_data.get(name)
+        if value is not None and not low <= value <= high:
+            raise ValidationError(_("Pick the workplace on the map again."))
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("salary_min"), cleaned.get("salary_max")
+        if (low is None) != (high is None):
+            self.add_error(
+                "salary_max",
+                _("Give both ends of the salary range, or neither for “negotiable”."),
+            )
+        elif low is not None and low > high:
+            self.add_error("salary_max", _("The upper salary is below the lower one."))
+        text = " ".join(
+            str(cleaned.get(field) or "")
+            for field in ("title", "occupation_name", "description")
+        )
+        for reason in rule_violations(text):
+            self.add_error(None, reason)
+        return cleaned
+
+
+class JobSearchForm(forms.Form):
+    """The job search's GET parameters; an invalid one is ignored, never an error."""
+
+    SORTS = [
+        ("relevance", _("Best match")),
+        ("newest", _("Newest")),
+        ("salary", _("Highest salary")),
+        ("distance", _("Nearest")),
+    ]
+    POSTED_WITHIN = [
+        ("", _("Any time")),
+        ("1", _("Today")),
+        ("3", _("Last 3 days")),
+        ("7", _("Last week")),
+        ("30", _("Last month")),
+    ]
+
+    q = forms.CharField(label=_("Keywords"), required=False, max_length=60)
+    district = forms.ModelChoiceField(
+        label=_("District"),
+        queryset=OrgUnit.objects.filter(level=OrgUnit.Level.DISTRICT),
+        to_field_name="code",
+        required=False,
+        empty_label=_("All districts"),
+    )
+    occupation = forms.ChoiceField(
+        label=_("Occupation group"),
+        choices=[("", _("All occupations")), *OccupationGroup.choices],
+        required=False,
+    )
+    industry = forms.ChoiceField(
+        label=_("Industry"),
+        choices=[("", _("All industries")), *Employer.Industry.choices],
+        required=False,
+    )
+    salary_min = forms.IntegerField(
+        label=_("Monthly salary at least"), required=False, min_value=0, max_value=10**6
+    )
+    education = forms.ChoiceField(
+        label=_("My education"),
+        choices=[("", _("Any education")), *Person.Education.choices],
+        required=False,
+    )
+    job_type = forms.ChoiceField(
+        label=_("Job type"),
+        choices=[("", _("All job types")), *JobType.choices],
+        required=False,
+    )
+    posted_within = forms.ChoiceField(
+        label=_("Posted"), choices=POSTED_WITHIN, required=False
+    )
+    sort = forms.ChoiceField(label=_("Sort by"), choices=SORTS, required=False)
+    lat = forms.FloatField(
+        required=False, min_value=-90, max_value=90, widget=forms.HiddenInput
+    )
+    lng = forms.FloatField(
+        required=False, min_value=-180, max_value=180, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = OrgUnit.objects.current().filter(
+            level=OrgUnit.Level.DISTRICT
+        )
+
+    def valid_data(self) -> dict:
+        """The parameters that passed their checks; the others are dropped."""
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}

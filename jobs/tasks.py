@@ -1,0 +1,7 @@
+"""Scheduled tasks of the jobs app (declared in portal's setup_schedules)."""
+
+from jobs import services
+
+
+def expire_postings() -> int:
+    return services.expire_postings()

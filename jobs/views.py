@@ -1,0 +1,160 @@
+import datetime
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from jobs import services
+from jobs.forms import JobPostingForm, JobSearchForm
+from jobs.models import JobPosting, default_valid_until
+from portal.decorators import employer_required
+
+PAGE_SIZE = 20
+
+
+def job_list(request):
+    form = JobSearchForm(request.GET)
+    params = form.valid_data()
+    postings = search_postings(params)
+    page = Paginator(postings, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "params": params}
+    return render(request, "jobs/job_list.html", context)
+
+
+def search_postings(params: dict):
+    """Published postings filtered and sorted by the search form's valid parameters."""
+    postings = JobPosting.objects.published().select_related(
+        "employer", "org_unit__parent"
+    )
+    if "q" in params:
+        postings = postings.search(params["q"])
+    if "district" in params:
+        postings = postings.in_district(params["district"])
+    if "occupation" in params:
+        postings = postings.filter(occupation_group=params["occupation"])
+    if "industry" in params:
+        postings = postings.filter(industry=params["industry"])
+    if "salary_min" in params:
+        postings = postings.filter(salary_max__gte=params["salary_min"])
+    if "education" in params:
+        postings = postings.for_education(params["education"])
+    if "job_type" in params:
+        postings = postings.filter(job_type=params["job_type"])
+    if "posted_within" in params:
+        since = timezone.now() - datetime.timedelta(days=int(params["posted_within"]))
+        postings = postings.filter(published_at__gte=since)
+    located = "lat" in params and "lng" in params
+    if located:
+        postings = postings.with_distance(params["lat"], params["lng"])
+    sort = params.get("sort") or ("relevance" if "q" in params else "newest")
+    if sort == "relevance" and "q" in params:
+        return postings.order_by("-rank", "-published_at", "-id")
+    if sort == "salary":
+        return postings.order_by("-salary_max", "-published_at", "-id")
+    if sort == "distance" and located:
+        return postings.order_by("distance_km", "-id")
+    return postings.order_by("-published_at", "-id")
+
+
+def job_detail(request, pk):
+    posting = get_object_or_404(
+        JobPosting.objects.select_related("employer", "org_unit__parent"), pk=pk
+    )
+    is_owner = request.user.is_authenticated and (
+        request.user.employer_id == posting.employer_id
+    )
+    if not posting.is_public and not is_owner:
+        return render(request, "jobs/job_gone.html", status=404)
+    more = (
+        JobPosting.objects.published()
+        .filter(employer=posting.employer)
+        .exclude(pk=posting.pk)
+        .select_related("org_unit__parent")[:5]
+    )
+    context = {"posting": posting, "is_owner": is_owner, "more_postings": more}
+    return render(request, "jobs/job_detail.html", context)
+
+
+@employer_required
+def employer_job_list(request):
+    postings = JobPosting.objects.for_user(request.user).select_related(
+        "org_unit__parent"
+    )
+    status = request.GET.get("status")
+    if status in JobPosting.Status.values:
+        postings = postings.filter(status=status)
+    page = Paginator(postings.order_by("-updated_at"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "page": page,
+        "status": status,
+        "statuses": JobPosting.Status.choices,
+        "employer": request.user.employer,
+    }
+    return render(request, "jobs/employer_job_list.html", context)
+
+
+@employer_required
+def job_create(request):
+    employer = request.user.employer
+    initial = {
+        "valid_until": default_valid_until(),
+        "org_unit": employer.org_unit_id,
+        "address": employer.address,
+        "contact_name": employer.contact_name,
+        "contact_phone": employer.contact_phone,
+    }
+    posting = JobPosting(employer=employer)
+    return _job_form(request, posting, initial=initial)
+
+
+@employer_required
+def job_edit(request, pk):
+    posting = get_object_or_404(JobPosting.objects.for_user(request.user), pk=pk)
+    return _job_form(request, posting)
+
+
+def _job_form(request, posting, initial=None):
+    form = JobPostingForm(request.POST or None, instance=posting, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_posting(form.instance, by=request.user)
+        except services.JobError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("Saved. A caseworker reviews the posting before it goes live."),
+            )
+            return redirect("jobs:employer_job_list")
+    context = {"form": form, "posting": posting}
+    return render(request, "jobs/job_form.html", context)
+
+
+STATUS_ACTIONS = {
+    "pause": (services.pause_posting, gettext_lazy("The posting is paused.")),
+    "resume": (services.resume_posting, gettext_lazy("The posting is live again.")),
+    "renew": (services.renew_posting, gettext_lazy("The posting's date is extended.")),
+    "close": (services.close_posting, gettext_lazy("The posting is closed.")),
+}
+
+
+@require_POST
+@employer_required
+def job_change_status(request, pk, action):
+    posting = get_object_or_404(JobPosting.objects.for_user(request.user), pk=pk)
+    if action not in STATUS_ACTIONS:
+        return redirect("jobs:employer_job_list")
+    service, message = STATUS_ACTIONS[action]
+    try:
+        service(posting, by=request.user)
+    except services.JobError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, message)
+    return redirect("jobs:employer_job_list")

@@ -1,0 +1,23 @@
+from django.core.management.base import BaseCommand
+from django_q.models import Schedule
+
+# Every periodic task of the portal, in one place. Times are TIME_ZONE (Asia/Shanghai).
+SCHEDULES = [
+    {
+        "name": "Expire job postings past their date",
+        "func": "jobs.tasks.expire_postings",
+        "schedule_type": Schedule.CRON,
+        "cron": "5 0 * * *",
+    },
+]
+
+
+class Command(BaseCommand):
+    help = "Create or update the django-q2 schedules (idempotent; run on every deploy)."
+
+    def handle(self, *args, **options):
+        for entry in SCHEDULES:
+            entry = dict(entry)
+            name = entry.pop("name")
+            Schedule.objects.update_or_create(name=name, defaults=entry)
+        self.stdout.write(f"{len(SCHEDULES)} schedules in place.")

@@ -1,0 +1,226 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from jobs import services
+from jobs.models import JobPosting
+from tests import factories
+
+
+@pytest.fixture
+def posting(employer):
+    return factories.make_posting(employer.employer, title="维修电工")
+
+
+def _form_data(foshan, **overrides):
+    return {
+        "title": "叉车司机",
+        "occupation_group": "6",
+        "occupation_name": "叉车司机",
+        "job_type": "full_time",
+        "headcount": "3",
+        "salary_min": "6000",
+        "salary_max": "8000",
+        "education": "",
+        "experience_years": "1",
+        "description": "持叉车证，负责仓库货物装卸。包食宿。",
+        "org_unit": foshan["chancheng_street"].pk,
+        "address": "季华五路18号",
+        "contact_name": "黄经理",
+        "contact_phone": "13700137000",
+        "valid_until": (timezone.localdate() + datetime.timedelta(days=30)).isoformat(),
+        **overrides,
+    }
+
+
+def test_search_page_lists_only_published_postings(client, employer, posting):
+    hidden = [
+        factories.make_posting(employer.employer, title="待审核岗位", publish=False),
+        services.pause_posting(
+            factories.make_posting(employer.employer, title="暂停岗位"), by=employer
+        ),
+    ]
+    response = client.get(reverse("jobs:job_list"))
+    assert posting.title in response.text
+    for other in hidden:
+        assert other.title not in response.text
+        detail = client.get(reverse("jobs:job_detail", args=[other.pk]))
+        assert detail.status_code == 404
+
+
+def test_search_by_keyword_and_filters_keeps_a_shareable_url(client, foshan, posting):
+    response = client.get(
+        reverse("jobs:job_list"),
+        {"q": "电工", "district": foshan["chancheng"].code, "salary_min": "5000"},
+    )
+    assert list(response.context["page"].object_list) == [posting]
+    other = client.get(
+        reverse("jobs:job_list"), {"q": "电工", "district": foshan["nanhai"].code}
+    )
+    assert other.context["page"].paginator.count == 0
+    assert "没有" in other.text  # the empty state explains
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"salary_min": "abc"},
+        {"district": "'; drop"},
+        {"page": "-1"},
+        {"page": "99999"},
+        {"lat": "north", "lng": "113"},
+        {"sort": "distance"},
+        {"education": "phd!"},
+        {"q": "x" * 500},
+        {"posted_within": "365"},
+    ],
+)
+def test_malformed_parameters_still_give_a_page(client, posting, params):
+    response = client.get(reverse("jobs:job_list"), params)
+    assert response.status_code == 200
+
+
+def test_distance_sort_with_a_location(client, employer, posting):
+    far = factories.make_posting(
+        employer.employer, title="远处岗位", latitude=22.90, longitude=112.89
+    )
+    response = client.get(
+        reverse("jobs:job_list"), {"sort": "distance", "lat": "23.02", "lng": "113.12"}
+    )
+    assert list(response.context["page"].object_list) == [posting, far]
+    assert "距离" in response.text and "公里" in response.text
+
+
+def test_search_page_query_budget(client, employer, django_assert_max_num_queries):
+    for i in range(25):
+        factories.make_posting(employer.employer, title=f"岗位{i}")
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("jobs:job_list"), {"q": "岗位"})
+    assert response.context["page"].paginator.count == 25
+
+
+def test_owner_previews_an_unpublished_posting(client, employer, other_employer):
+    pending = factories.make_posting(employer.employer, publish=False)
+    url = reverse("jobs:job_detail", args=[pending.pk])
+    client.force_login(employer)
+    assert client.get(url).status_code == 200
+    client.force_login(other_employer)
+    assert client.get(url).status_code == 404
+
+
+def test_employer_posts_a_job_for_review(client, employer, foshan):
+    client.force_login(employer)
+    response = client.post(reverse("jobs:job_create"), _form_data(foshan))
+    assert response.status_code == 302
+    posting = JobPosting.objects.get(title="叉车司机")
+    assert posting.status == JobPosting.Status.PENDING
+    assert posting.latitude is not None or employer.employer.latitude is None
+
+
+def test_discriminatory_posting_is_refused_with_reasons(
+    client, english, employer, foshan
+):
+    client.force_login(employer)
+    data = _form_data(foshan, description="限男性，入职需交押金。")
+    response = client.post(reverse("jobs:job_create"), data)
+    assert response.status_code == 200
+    assert "may not restrict or prefer a sex" in response.text
+    assert "deposits or fees" in response.text
+    assert 'value="叉车司机"' in response.text
+    assert not JobPosting.objects.exists()
+
+
+def test_salary_range_must_be_complete_and_ordered(client, english, employer, foshan):
+    client.force_login(employer)
+    response = client.post(
+        reverse("jobs:job_create"), _form_data(foshan, salary_min="9000")
+    )
+    assert "below the lower one" in response.text
+    response = client.post(
+        reverse("jobs:job_create"), _form_data(foshan, salary_max="")
+    )
+    assert "Give both ends" in response.text
+    negotiable = _form_data(foshan, salary_min="", salary_max="")
+    assert client.post(reverse("jobs:job_create"), negotiable).status_code == 302
+
+
+def test_unverified_employer_sees_the_reason_and_cannot_post(client, foshan):
+    user = factories.make_employer_user(
+        org_unit=foshan["chancheng_street"], verified=False
+    )
+    client.force_login(user)
+    response = client.post(reverse("jobs:job_create"), _form_data(foshan))
+    assert response.status_code == 200
+    assert not JobPosting.objects.exists()
+
+
+def test_employer_cannot_touch_another_employers_posting(
+    client, posting, other_employer
+):
+    client.force_login(other_employer)
+    assert client.get(reverse("jobs:job_edit", args=[posting.pk])).status_code == 404
+    url = reverse("jobs:job_change_status", args=[posting.pk, "close"])
+    assert client.post(url).status_code == 404
+    posting.refresh_from_db()
+    assert posting.status == JobPosting.Status.PUBLISHED
+    listing = client.get(reverse("jobs:employer_job_list"))
+    assert posting.title not in listing.text
+
+
+def test_status_changes_are_post_only(client, employer, posting):
+    client.force_login(employer)
+    url = reverse("jobs:job_change_status", args=[posting.pk, "pause"])
+    assert client.get(url).status_code == 405
+    assert client.post(url).status_code == 302
+    posting.refresh_from_db()
+    assert posting.status == JobPosting.Status.PAUSED
+
+
+def test_seekers_cannot_reach_employer_pages(client, seeker):
+    client.force_login(seeker)
+    assert client.get(reverse("jobs:employer_job_list")).status_code == 403
+    assert client.get(reverse("jobs:job_create")).status_code == 403
+
+
+def test_caseworker_moderates_postings_in_their_area(
+    client, employer, other_employer, caseworker
+):
+    mine = factories.make_posting(employer.employer, publish=False, title="禅城岗位")
+    theirs = factories.make_posting(
+        other_employer.employer, publish=False, title="南海岗位"
+    )
+    client.force_login(caseworker)
+    changelist = client.get(reverse("admin:jobs_jobposting_changelist"))
+    assert "禅城岗位" in changelist.text
+    assert "南海岗位" not in changelist.text
+    client.post(
+        reverse("admin:jobs_jobposting_changelist"),
+        {"action": "approve_selected", "_selected_action": [mine.pk, theirs.pk]},
+    )
+    assert list(JobPosting.objects.published()) == [mine]
+
+
+def test_caseworker_returns_a_posting_with_a_reason(client, employer, caseworker):
+    posting = factories.make_posting(employer.employer, publish=False)
+    client.force_login(caseworker)
+    url = reverse("admin:jobs_jobposting_changelist")
+    selection = {"action": "reject_selected", "_selected_action": [posting.pk]}
+    assert client.post(url, selection).status_code == 200
+    client.post(url, {**selection, "reason": "请补充工作时间"})
+    posting.refresh_from_db()
+    assert posting.status == JobPosting.Status.REJECTED
+    client.force_login(employer)
+    assert "请补充工作时间" in client.get(reverse("jobs:employer_job_list")).text
+
+
+def test_leader_cannot_moderate(client, employer, leader):
+    posting = factories.make_posting(employer.employer, publish=False)
+    client.force_login(leader)
+    client.post(
+        reverse("admin:jobs_jobposting_changelist"),
+        {"action": "approve_selected", "_selected_action": [posting.pk]},
+    )
+    posting.refresh_from_db()
+    assert posting.status == JobPosting.Status.PENDING
