@@ -80,13 +80,24 @@ class JobPostingForm(forms.ModelForm):
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 8}),
-            "valid_until": forms.DateInput(attrs={"type": "date"}),
+            "valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "latitude": forms.HiddenInput(),
             "longitude": forms.HiddenInput(),
         }
         help_texts = {
             "salary_min": _("Leave both salary fields empty for “negotiable” (面议)."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["occupation_group"].choices = [
+            ("", _("Please choose")),
+            *OccupationGroup.choices,
+        ]
+        self.fields["education"].choices = [
+            ("", _("Any education")),
+            *Person.Education.choices,
+        ]
 
     def clean_valid_until(self):
         valid_until = self.cleaned_data["valid_until"]
@@ -126,6 +137,21 @@ class JobPostingForm(forms.ModelForm):
         for reason in rule_violations(text):
             self.add_error(None, reason)
         return cleaned
+
+
+class JobMapForm(forms.Form):
+    """Where to look on the job map: a point and a radius."""
+
+    RADII = [(1, "1 km"), (3, "3 km"), (5, "5 km"), (10, "10 km")]
+
+    lat = forms.FloatField(min_value=18, max_value=54, widget=forms.HiddenInput)
+    lng = forms.FloatField(min_value=73, max_value=136, widget=forms.HiddenInput)
+    km = forms.TypedChoiceField(
+        label=_("Radius"), choices=RADII, coerce=int, initial=3, required=False
+    )
+
+    def clean_km(self):
+        return self.cleaned_data["km"] or 3
 
 
 class JobSearchForm(forms.Form):

@@ -2,14 +2,16 @@ import datetime
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jobs import services
-from jobs.forms import JobPostingForm, JobSearchForm
+from jobs.forms import JobMapForm, JobPostingForm, JobSearchForm
 from jobs.models import JobPosting, default_valid_until
 from portal.decorators import employer_required
 
@@ -108,6 +110,8 @@ def job_create(request):
         "address": employer.address,
         "contact_name": employer.contact_name,
         "contact_phone": employer.contact_phone,
+        "latitude": employer.latitude,
+        "longitude": employer.longitude,
     }
     posting = JobPosting(employer=employer)
     return _job_form(request, posting, initial=initial)
@@ -158,3 +162,54 @@ def job_change_status(request, pk, action):
     else:
         messages.success(request, message)
     return redirect("jobs:employer_job_list")
+
+
+MAP_LIMIT = 300
+
+
+def job_map(request):
+    form = JobMapForm(request.GET or None)
+    postings = []
+    if form.is_valid():
+        data = form.cleaned_data
+        postings = (
+            JobPosting.objects.published()
+            .nearest(data["lat"], data["lng"], data["km"], MAP_LIMIT)
+            .select_related("employer", "org_unit__parent")
+        )
+    context = {"form": form, "postings": postings, "limit": MAP_LIMIT}
+    return render(request, "jobs/job_map.html", context)
+
+
+def job_map_geojson(request):
+    """Published postings within km of (lat, lng), nearest first, as GeoJSON."""
+    form = JobMapForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    data = form.cleaned_data
+    postings = (
+        JobPosting.objects.published()
+        .nearest(data["lat"], data["lng"], data["km"], MAP_LIMIT)
+        .select_related("employer")
+    )
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {
+                "type": "Point",
+                "coordinates": [posting.longitude, posting.latitude],
+            },
+            "properties": {
+                "id": posting.pk,
+                "title": posting.title,
+                "employer": posting.employer.name,
+                "salary": render_to_string(
+                    "jobs/_salary.html", {"posting": posting}
+                ).strip(),
+                "url": posting.get_absolute_url(),
+                "distance_km": round(posting.distance_km, 2),
+            },
+        }
+        for posting in postings
+    ]
+    return JsonResponse({"type": "FeatureCollection", "features": features})

@@ -10,4 +10,8 @@ def site(request):
         unread = Notification.objects.filter(
             recipient=user, read_at__isnull=True
         ).count()
-    return {"unread_notifications": unread, "site_url": settings.SITE_URL}
+    return {
+        "unread_notifications": unread,
+        "site_url": settings.SITE_URL,
+        "map_config": settings.MAP_CONFIG,
+    }

@@ -4,6 +4,7 @@ Each variable is listed with a comment in .env.example. Development defaults are
 production (DEBUG=false) refuses to start with the development secret key.
 """
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -148,7 +149,10 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    Path(importlib.util.find_spec("leaflet").origin).parent / "static",
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 STORAGES = {
@@ -191,6 +195,24 @@ Q_CLUSTER = {
     "label": _("Background tasks"),
     "sync": env_bool("Q_SYNC", False),
 }
+# Maps. Leaflet's files come from the django-leaflet package, which is not an
+# installed app: its admin module needs GDAL, a heavy system library we avoid.
+# Tiles must use WGS-84 coordinates, as our data does; Chinese commercial tiles use
+# GCJ-02 and would shift every pin by a few hundred metres.
+MAP_CONFIG = {
+    "tiles": os.environ.get(
+        "MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    ),
+    "attribution": os.environ.get(
+        "MAP_TILES_ATTRIBUTION", "© OpenStreetMap contributors"
+    ),
+    "center": [
+        float(os.environ.get("MAP_CENTER_LAT", "23.0215")),
+        float(os.environ.get("MAP_CENTER_LNG", "113.1214")),
+    ],
+    "zoom": env_int("MAP_DEFAULT_ZOOM", 12),
+}
+
 # Days a job posting stays open unless the employer picks another date.
 JOB_VALID_DAYS = env_int("JOB_VALID_DAYS", 30)
 # /healthz reports the queue as stalled when a task has waited longer than this.
