@@ -5,7 +5,7 @@ import random
 
 from django.utils import timezone
 
-from jobs.models import JobPosting
+from jobs.models import Application, JobPosting, Resume
 
 # (title, occupation group, occupation name, salary band, education)
 JOBS_BY_INDUSTRY = {
@@ -135,3 +135,63 @@ def seed_postings(employers) -> list[JobPosting]:
                 posting.published_at = None
             postings.append(posting)
     return JobPosting.objects.bulk_create(postings)
+
+
+WANTED = [
+    (["2"], "会计 出纳", "熟练使用用友、金蝶财务软件，持初级会计职称。"),
+    (["6"], "电工 维修电工", "持低压电工证，熟悉PLC与设备维修。"),
+    (["6"], "焊工 氩弧焊", "持焊工证，氩弧焊、二保焊均可。"),
+    (["4"], "销售 客服", "沟通能力强，有门店销售经验。"),
+    (["2"], "Python 软件开发", "熟悉Python、Django与PostgreSQL。"),
+    (["4", "6"], "叉车司机 仓库管理", "持叉车证，熟悉仓库收发货。"),
+    (["4"], "厨师 服务员", "粤菜厨房经验三年。"),
+    (["6"], "普工 操作工", "吃苦耐劳，能适应倒班。"),
+]
+
+
+def seed_resumes(persons) -> list[Resume]:
+    """Resumes for most demo seekers (idempotent), two in three of them public."""
+    resumes = []
+    for index, person in enumerate(persons):
+        if index % 5 == 4 or Resume.objects.filter(person=person).exists():
+            continue
+        rng = random.Random(f"resume-{person.id_number}")
+        groups, wanted, skills = rng.choice(WANTED)
+        low = rng.choice([4000, 5000, 6000, 8000, 10000])
+        resumes.append(
+            Resume(
+                person=person,
+                intended_occupation_groups=groups,
+                intended_occupations=wanted,
+                job_types=["full_time"],
+                expected_salary_min=low,
+                expected_salary_max=low + rng.choice([2000, 3000, 5000]),
+                experience_years=rng.randint(0, 12),
+                skills=skills,
+                self_introduction="工作认真负责，期待在佛山长期发展。",
+                is_public=index % 3 != 0,
+            )
+        )
+    return Resume.objects.bulk_create(resumes)
+
+
+def seed_applications(resumes) -> list[Application]:
+    """A few applications per resume to published postings that fit its wishes."""
+    applications = []
+    for resume in resumes:
+        rng = random.Random(f"applications-{resume.person_id}")
+        postings = list(
+            JobPosting.objects.published()
+            .filter(occupation_group__in=resume.intended_occupation_groups)
+            .order_by("?")[:2]
+        )
+        for posting in postings:
+            applications.append(
+                Application(
+                    posting=posting,
+                    person_id=resume.person_id,
+                    resume=resume,
+                    status=rng.choice(["received", "received", "viewed", "interview"]),
+                )
+            )
+    return Application.objects.bulk_create(applications, ignore_conflicts=True)

@@ -5,7 +5,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jobs.models import JobPosting, JobType, OccupationGroup
+from jobs.models import (
+    JobPosting,
+    JobType,
+    OccupationGroup,
+    Resume,
+    ResumeEducation,
+    ResumeExperience,
+)
 from portal.forms import StreetChoiceField
 from portal.models import Employer, OrgUnit, Person
 
@@ -221,5 +228,126 @@ class JobSearchForm(forms.Form):
 
     def valid_data(self) -> dict:
         """The parameters that passed their checks; the others are dropped."""
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+class ResumeForm(forms.ModelForm):
+    intended_occupation_groups = forms.MultipleChoiceField(
+        label=_("Occupation groups wanted"),
+        choices=OccupationGroup.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    job_types = forms.MultipleChoiceField(
+        label=_("Job types wanted"),
+        choices=JobType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Resume
+        fields = [
+            "intended_occupations",
+            "intended_occupation_groups",
+            "intended_districts",
+            "job_types",
+            "expected_salary_min",
+            "expected_salary_max",
+            "experience_years",
+            "skills",
+            "certificates",
+            "self_introduction",
+            "is_public",
+        ]
+        widgets = {
+            "intended_districts": forms.CheckboxSelectMultiple,
+            "skills": forms.Textarea(attrs={"rows": 3}),
+            "certificates": forms.Textarea(attrs={"rows": 2}),
+            "self_introduction": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["intended_districts"].queryset = OrgUnit.objects.current().filter(
+            level=OrgUnit.Level.DISTRICT
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        low = cleaned.get("expected_salary_min")
+        high = cleaned.get("expected_salary_max")
+        if low is not None and high is not None and low > high:
+            self.add_error(
+                "expected_salary_max", _("The upper salary is below the lower one.")
+            )
+        return cleaned
+
+
+class DatedEntryForm(forms.ModelForm):
+    """A work or education entry: the end, if given, is not before the start."""
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end is before the start."))
+        if start and start > timezone.localdate():
+            self.add_error("start_date", _("The start cannot be in the future."))
+        return cleaned
+
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+ExperienceFormSet = forms.inlineformset_factory(
+    Resume,
+    ResumeExperience,
+    form=DatedEntryForm,
+    fields=["employer_name", "position", "start_date", "end_date", "description"],
+    widgets={
+        "start_date": DATE_WIDGET,
+        "end_date": DATE_WIDGET,
+        "description": forms.Textarea(attrs={"rows": 2}),
+    },
+    extra=1,
+    max_num=20,
+    can_delete=True,
+)
+EducationFormSet = forms.inlineformset_factory(
+    Resume,
+    ResumeEducation,
+    form=DatedEntryForm,
+    fields=["school", "major", "level", "start_date", "end_date"],
+    widgets={"start_date": DATE_WIDGET, "end_date": DATE_WIDGET},
+    extra=1,
+    max_num=10,
+    can_delete=True,
+)
+
+
+class ApplicationForm(forms.Form):
+    message = forms.CharField(
+        label=_("Note to the employer (optional)"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ResumeSearchForm(forms.Form):
+    occupation = forms.ChoiceField(
+        label=_("Occupation group"),
+        choices=[("", _("All occupations")), *OccupationGroup.choices],
+        required=False,
+    )
+    q = forms.CharField(label=_("Jobs wanted or skills"), max_length=40, required=False)
+    education = forms.ChoiceField(
+        label=_("Education at least"),
+        choices=[("", _("Any education")), *Person.Education.choices],
+        required=False,
+    )
+
+    def valid_data(self) -> dict:
         self.is_valid()
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}

@@ -7,11 +7,47 @@ app_name = "jobs"
 urlpatterns = [
     path("", views.job_list, name="job_list"),
     path("<int:pk>/", views.job_detail, name="job_detail"),
+    path("<int:pk>/apply/", views.job_apply, name="job_apply"),
+    path("<int:pk>/favourite/", views.job_favourite, name="job_favourite"),
     path("map/", views.job_map, name="job_map"),
     path("map.geojson", views.job_map_geojson, name="job_map_geojson"),
+    # Seekers
+    path("resume/", views.resume_edit, name="resume_edit"),
+    path("applications/", views.application_list, name="application_list"),
+    path(
+        "applications/<uuid:code>/withdraw/",
+        views.application_withdraw,
+        name="application_withdraw",
+    ),
+    path("favourites/", views.favourite_posting_list, name="favourite_posting_list"),
+    # Resumes, for their owner and for employers
+    path("resumes/", views.resume_search, name="resume_search"),
+    path(
+        "resumes/favourites/", views.favourite_resume_list, name="favourite_resume_list"
+    ),
+    path("resumes/<uuid:code>/", views.resume_detail, name="resume_detail"),
+    path(
+        "resumes/<uuid:code>/favourite/",
+        views.resume_favourite,
+        name="resume_favourite",
+    ),
+    # Employers
     path("mine/", views.employer_job_list, name="employer_job_list"),
     path("mine/new/", views.job_create, name="job_create"),
     path("mine/<int:pk>/edit/", views.job_edit, name="job_edit"),
+    path(
+        "mine/<int:pk>/applicants/", views.posting_applicants, name="posting_applicants"
+    ),
+    path(
+        "mine/applications/<uuid:code>/",
+        views.application_detail,
+        name="application_detail",
+    ),
+    path(
+        "mine/applications/<uuid:code>/move/",
+        views.application_move,
+        name="application_move",
+    ),
     path(
         "mine/<int:pk>/<slug:action>/",
         views.job_change_status,

@@ -152,3 +152,19 @@ def make_posting(employer, *, publish=True, **overrides):
         reviewer = User.objects.filter(is_superuser=True).first() or make_staff("admin")
         posting = job_services.approve_posting(posting, by=reviewer)
     return posting
+
+
+def make_resume(seeker_user, **overrides):
+    from jobs import services as job_services
+    from jobs.models import Resume
+
+    fields = {
+        "person": seeker_user.person,
+        "intended_occupations": "会计 出纳",
+        "intended_occupation_groups": ["2"],
+        "expected_salary_min": 5000,
+        "expected_salary_max": 8000,
+        "skills": "熟练使用用友、金蝶财务软件",
+        **overrides,
+    }
+    return job_services.save_resume(Resume(**fields), by=seeker_user)

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from stdnum.cn import ric, uscc
 
-from jobs.demo import seed_postings
+from jobs.demo import seed_applications, seed_postings, seed_resumes
 from portal import services
 from portal.models import Employer, OrgUnit, Person, User
 
@@ -220,6 +220,7 @@ class Command(BaseCommand):
         employers = self.seed_employers(streets, districts, admin)
         seekers = self.seed_seekers()
         seed_postings(employers)
+        seed_applications(seed_resumes(seekers))
         self.print_logins(employers[0], seekers[0])
 
     def seed_org_units(self):

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from jobs import services
 from jobs.forms import JobMapForm, JobPostingForm, JobSearchForm
-from jobs.models import JobPosting, default_valid_until
+from jobs.models import FavouritePosting, JobPosting, Resume, default_valid_until
 from portal.decorators import employer_required
 
 PAGE_SIZE = 20
@@ -78,6 +78,17 @@ def job_detail(request, pk):
         .select_related("org_unit__parent")[:5]
     )
     context = {"posting": posting, "is_owner": is_owner, "more_postings": more}
+    person = (
+        getattr(request.user, "person", None) if request.user.is_authenticated else None
+    )
+    if person is not None:
+        context["application"] = (
+            posting.applications.active().filter(person=person).first()
+        )
+        context["has_resume"] = Resume.objects.filter(person=person).exists()
+        context["is_favourite"] = FavouritePosting.objects.filter(
+            person=person, posting=posting
+        ).exists()
     return render(request, "jobs/job_detail.html", context)
 
 

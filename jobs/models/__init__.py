@@ -1,0 +1,29 @@
+from jobs.models.applications import Application, FavouritePosting, FavouriteResume
+from jobs.models.postings import (
+    EDUCATION_ORDER,
+    LONGITUDE_FACTOR,
+    CjkBigrams,
+    JobPosting,
+    JobType,
+    OccupationGroup,
+    ToSimpleTsvector,
+    default_valid_until,
+)
+from jobs.models.resumes import Resume, ResumeEducation, ResumeExperience
+
+__all__ = [
+    "EDUCATION_ORDER",
+    "LONGITUDE_FACTOR",
+    "Application",
+    "CjkBigrams",
+    "FavouritePosting",
+    "FavouriteResume",
+    "JobPosting",
+    "JobType",
+    "OccupationGroup",
+    "Resume",
+    "ResumeEducation",
+    "ResumeExperience",
+    "ToSimpleTsvector",
+    "default_valid_until",
+]

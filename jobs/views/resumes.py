@@ -1,0 +1,99 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jobs import services
+from jobs.forms import EducationFormSet, ExperienceFormSet, ResumeForm, ResumeSearchForm
+from jobs.models import EDUCATION_ORDER, FavouriteResume, Resume
+from portal.decorators import employer_required, role_required, seeker_required
+
+verified_employer_required = role_required(
+    lambda user: user.is_employer_staff and user.employer.is_verified
+)
+
+
+@seeker_required
+def resume_edit(request):
+    person = request.user.person
+    resume = Resume.objects.filter(person=person).first() or Resume(person=person)
+    data = request.POST or None
+    form = ResumeForm(data, instance=resume)
+    formsets = [
+        ExperienceFormSet(data, instance=resume, prefix="work"),
+        EducationFormSet(data, instance=resume, prefix="school"),
+    ]
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and all(f.is_valid() for f in formsets)
+    ):
+        services.save_resume(form.instance, by=request.user, formsets=formsets)
+        messages.success(request, _("Your resume is saved."))
+        return redirect("jobs:resume_detail", code=form.instance.code)
+    context = {"form": form, "formsets": formsets, "person": person, "resume": resume}
+    return render(request, "jobs/resume_form.html", context)
+
+
+def resume_detail(request, code):
+    resume = get_object_or_404(
+        Resume.objects.select_related("person__residence__parent"), code=code
+    )
+    if not resume.can_be_read_by(request.user):
+        return render(request, "403.html", status=403)
+    employer_id = request.user.employer_id if request.user.is_authenticated else None
+    context = {
+        "resume": resume,
+        "is_owner": resume.person.user_id == request.user.pk,
+        "show_contact": resume.person.user_id == request.user.pk
+        or resume.contact_visible_to(employer_id),
+        "is_favourite": employer_id is not None
+        and FavouriteResume.objects.filter(
+            employer_id=employer_id, resume=resume
+        ).exists(),
+    }
+    return render(request, "jobs/resume_detail.html", context)
+
+
+@verified_employer_required
+def resume_search(request):
+    form = ResumeSearchForm(request.GET)
+    params = form.valid_data()
+    resumes = Resume.objects.public().select_related("person__residence__parent")
+    if "occupation" in params:
+        resumes = resumes.filter(
+            intended_occupation_groups__contains=[params["occupation"]]
+        )
+    if "q" in params:
+        resumes = resumes.filter(
+            Q(intended_occupations__icontains=params["q"])
+            | Q(skills__icontains=params["q"])
+        )
+    if "education" in params:
+        levels = EDUCATION_ORDER[EDUCATION_ORDER.index(params["education"]) :]
+        resumes = resumes.filter(person__education__in=levels)
+    page = Paginator(resumes, 20).get_page(request.GET.get("page"))
+    return render(request, "jobs/resume_search.html", {"form": form, "page": page})
+
+
+@require_POST
+@verified_employer_required
+def resume_favourite(request, code):
+    resume = get_object_or_404(Resume.objects.public(), code=code)
+    if services.toggle_favourite_resume(resume, employer=request.user.employer):
+        messages.success(request, _("Added to favourite resumes."))
+    else:
+        messages.success(request, _("Removed from favourite resumes."))
+    return redirect("jobs:resume_detail", code=code)
+
+
+@employer_required
+def favourite_resume_list(request):
+    favourites = FavouriteResume.objects.filter(
+        employer=request.user.employer
+    ).select_related("resume__person")
+    return render(
+        request, "jobs/favourite_resume_list.html", {"favourites": favourites}
+    )
