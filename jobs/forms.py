@@ -351,3 +351,75 @@ class ResumeSearchForm(forms.Form):
     def valid_data(self) -> dict:
         self.is_valid()
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+DATETIME_WIDGET = forms.DateTimeInput(
+    attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+)
+
+
+class InvitationForm(forms.Form):
+    posting = forms.ModelChoiceField(
+        label=_("For the job"), queryset=JobPosting.objects.none(), empty_label=None
+    )
+    scheduled_at = forms.DateTimeField(
+        label=_("Interview time"), widget=DATETIME_WIDGET
+    )
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    video_url = forms.URLField(
+        label=_("Video meeting link"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Give a place, a video meeting link, or both."),
+    )
+    message = forms.CharField(
+        label=_("Message"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, employer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["posting"].queryset = JobPosting.objects.published().filter(
+            employer=employer
+        )
+
+    def clean_scheduled_at(self):
+        moment = self.cleaned_data["scheduled_at"]
+        if moment <= timezone.now():
+            raise ValidationError(_("Choose a time in the future."))
+        return moment
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("place") and not cleaned.get("video_url"):
+            self.add_error("place", _("Give a place or a video meeting link."))
+        return cleaned
+
+
+class ProposeTimeForm(forms.Form):
+    proposed_at = forms.DateTimeField(
+        label=_("A time that suits me"), widget=DATETIME_WIDGET
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def clean_proposed_at(self):
+        moment = self.cleaned_data["proposed_at"]
+        if moment <= timezone.now():
+            raise ValidationError(_("Choose a time in the future."))
+        return moment
+
+
+class RescheduleForm(forms.Form):
+    scheduled_at = forms.DateTimeField(
+        label=_("New interview time"), widget=DATETIME_WIDGET
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def clean_scheduled_at(self):
+        moment = self.cleaned_data["scheduled_at"]
+        if moment <= timezone.now():
+            raise ValidationError(_("Choose a time in the future."))
+        return moment
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Note (optional)"), max_length=300, required=False)

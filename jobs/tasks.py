@@ -5,3 +5,7 @@ from jobs import services
 
 def expire_postings() -> int:
     return services.expire_postings()
+
+
+def send_interview_reminders() -> int:
+    return services.send_interview_reminders()

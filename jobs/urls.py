@@ -31,6 +31,17 @@ urlpatterns = [
         views.resume_favourite,
         name="resume_favourite",
     ),
+    # Interview invitations, for both sides
+    path(
+        "resumes/<uuid:code>/invite/", views.invitation_create, name="invitation_create"
+    ),
+    path("interviews/", views.invitation_list, name="invitation_list"),
+    path("interviews/<uuid:code>/", views.invitation_detail, name="invitation_detail"),
+    path(
+        "interviews/<uuid:code>/<slug:action>/",
+        views.invitation_respond,
+        name="invitation_respond",
+    ),
     # Employers
     path("mine/", views.employer_job_list, name="employer_job_list"),
     path("mine/new/", views.job_create, name="job_create"),

@@ -1,4 +1,5 @@
 from jobs.models.applications import Application, FavouritePosting, FavouriteResume
+from jobs.models.interviews import InterviewInvitation, InvitationEvent
 from jobs.models.postings import (
     EDUCATION_ORDER,
     LONGITUDE_FACTOR,
@@ -18,6 +19,8 @@ __all__ = [
     "CjkBigrams",
     "FavouritePosting",
     "FavouriteResume",
+    "InterviewInvitation",
+    "InvitationEvent",
     "JobPosting",
     "JobType",
     "OccupationGroup",

@@ -100,12 +100,15 @@ class Resume(TimeStamped):
         return name[:1] + "*" * (len(name) - 1)
 
     def contact_visible_to(self, employer_id: int | None) -> bool:
-        """An employer sees phone and full name once the seeker has applied to it."""
+        """An employer sees phone and full name once the seeker has applied to it or
+        accepted its interview invitation."""
         if employer_id is None:
             return False
-        return (
-            self.applications.active().filter(posting__employer_id=employer_id).exists()
+        applied = self.applications.active().filter(posting__employer_id=employer_id)
+        accepted = self.person.invitations.filter(
+            posting__employer_id=employer_id, status="accepted"
         )
+        return applied.exists() or accepted.exists()
 
     def can_be_read_by(self, user) -> bool:
         if user.is_authenticated and user.is_seeker:

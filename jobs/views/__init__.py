@@ -8,6 +8,12 @@ from jobs.views.applications import (
     job_favourite,
     posting_applicants,
 )
+from jobs.views.interviews import (
+    invitation_create,
+    invitation_detail,
+    invitation_list,
+    invitation_respond,
+)
 from jobs.views.postings import (
     employer_job_list,
     job_change_status,
@@ -34,6 +40,10 @@ __all__ = [
     "employer_job_list",
     "favourite_posting_list",
     "favourite_resume_list",
+    "invitation_create",
+    "invitation_detail",
+    "invitation_list",
+    "invitation_respond",
     "job_apply",
     "job_change_status",
     "job_create",

@@ -9,6 +9,12 @@ SCHEDULES = [
         "schedule_type": Schedule.CRON,
         "cron": "5 0 * * *",
     },
+    {
+        "name": "Remind both sides of interviews in the next 24 hours",
+        "func": "jobs.tasks.send_interview_reminders",
+        "schedule_type": Schedule.MINUTES,
+        "minutes": 15,
+    },
 ]
 
 
