@@ -9,3 +9,7 @@ def expire_postings() -> int:
 
 def send_interview_reminders() -> int:
     return services.send_interview_reminders()
+
+
+def push_new_matches() -> int:
+    return services.push_new_matches()

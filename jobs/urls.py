@@ -13,6 +13,7 @@ urlpatterns = [
     path("map.geojson", views.job_map_geojson, name="job_map_geojson"),
     # Seekers
     path("resume/", views.resume_edit, name="resume_edit"),
+    path("for-me/", views.jobs_for_me, name="jobs_for_me"),
     path("applications/", views.application_list, name="application_list"),
     path(
         "applications/<uuid:code>/withdraw/",
@@ -48,6 +49,9 @@ urlpatterns = [
     path("mine/<int:pk>/edit/", views.job_edit, name="job_edit"),
     path(
         "mine/<int:pk>/applicants/", views.posting_applicants, name="posting_applicants"
+    ),
+    path(
+        "mine/<int:pk>/candidates/", views.posting_candidates, name="posting_candidates"
     ),
     path(
         "mine/applications/<uuid:code>/",

@@ -72,6 +72,9 @@ class OrgUnit(models.Model):
     )
     valid_from = models.DateField(_("valid from"), default=datetime.date(2000, 1, 1))
     valid_to = models.DateField(_("valid until"), null=True, blank=True)
+    # The unit's centre, for distances from where people live (job matching).
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
 
     objects = OrgUnitQuerySet.as_manager()
 

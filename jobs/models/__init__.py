@@ -1,4 +1,9 @@
-from jobs.models.applications import Application, FavouritePosting, FavouriteResume
+from jobs.models.applications import (
+    Application,
+    FavouritePosting,
+    FavouriteResume,
+    MatchNotice,
+)
 from jobs.models.interviews import InterviewInvitation, InvitationEvent
 from jobs.models.postings import (
     EDUCATION_ORDER,
@@ -15,6 +20,7 @@ from jobs.models.resumes import Resume, ResumeEducation, ResumeExperience
 __all__ = [
     "EDUCATION_ORDER",
     "LONGITUDE_FACTOR",
+    "MatchNotice",
     "Application",
     "CjkBigrams",
     "FavouritePosting",

@@ -132,3 +132,30 @@ class FavouriteResume(models.Model):
 
     def __str__(self):
         return f"{self.employer.name} ♥ {self.resume}"
+
+
+class MatchNotice(models.Model):
+    """A match already pushed to one side, so the daily push never repeats it."""
+
+    class Side(models.TextChoices):
+        SEEKER = "seeker", _("Job seeker")
+        EMPLOYER = "employer", _("Employer")
+
+    resume = models.ForeignKey(Resume, on_delete=models.CASCADE, related_name="+")
+    posting = models.ForeignKey(JobPosting, on_delete=models.CASCADE, related_name="+")
+    side = models.CharField(max_length=10, choices=Side.choices)
+    score = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("match notice")
+        verbose_name_plural = _("match notices")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resume", "posting", "side"], name="match_notice_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.resume} · {self.posting} · {self.side}"

@@ -14,6 +14,7 @@ from jobs.views.interviews import (
     invitation_list,
     invitation_respond,
 )
+from jobs.views.matches import jobs_for_me, posting_candidates
 from jobs.views.postings import (
     employer_job_list,
     job_change_status,
@@ -53,6 +54,8 @@ __all__ = [
     "job_list",
     "job_map",
     "job_map_geojson",
+    "jobs_for_me",
+    "posting_candidates",
     "posting_applicants",
     "resume_detail",
     "resume_edit",

@@ -235,6 +235,8 @@ class Command(BaseCommand):
                     "name": name,
                     "level": OrgUnit.Level.DISTRICT,
                     "parent": city,
+                    "latitude": centre[0],
+                    "longitude": centre[1],
                 },
             )
             districts[code] = (district, login, centre)
@@ -243,12 +245,17 @@ class Command(BaseCommand):
                 township = (
                     f"{s:03d}" if street_name.endswith("街道") else f"{100 + s:03d}"
                 )
+                # Demo centres: the streets spread around the district centre.
+                lat = centre[0] + 0.02 * (s % 3 - 1)
+                lng = centre[1] + 0.025 * (s // 3 - 0.5)
                 street, _ = OrgUnit.objects.get_or_create(
                     code=f"{code}{township}000",
                     defaults={
                         "name": street_name,
                         "level": OrgUnit.Level.STREET,
                         "parent": district,
+                        "latitude": lat,
+                        "longitude": lng,
                     },
                 )
                 for c, community_name in enumerate(communities, start=1):
@@ -264,6 +271,8 @@ class Command(BaseCommand):
                             "name": community_name,
                             "parent": street,
                             "level": OrgUnit.Level.COMMUNITY,
+                            "latitude": lat + 0.004 * c,
+                            "longitude": lng,
                         },
                     )
         return city, districts

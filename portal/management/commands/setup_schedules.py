@@ -15,6 +15,12 @@ SCHEDULES = [
         "schedule_type": Schedule.MINUTES,
         "minutes": 15,
     },
+    {
+        "name": "Push good new matches to seekers and employers",
+        "func": "jobs.tasks.push_new_matches",
+        "schedule_type": Schedule.CRON,
+        "cron": "30 7 * * *",
+    },
 ]
 
 
