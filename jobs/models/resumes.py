@@ -1,6 +1,8 @@
 import uuid
 
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core import signing
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -8,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from jobs.models.postings import JobType, OccupationGroup
 from portal.models import OrgUnit, Person, TimeStamped
+
+SHARE_SALT = "jobs.resume.share"
 
 
 class ResumeQuerySet(models.QuerySet):
@@ -98,6 +102,22 @@ class Resume(TimeStamped):
         """The name as strangers see it: family name and a polite mask (张**)."""
         name = self.person.name
         return name[:1] + "*" * (len(name) - 1)
+
+    def share_url(self) -> str:
+        """A signed link for the resume's QR code, valid RESUME_SHARE_DAYS days."""
+        token = signing.TimestampSigner(salt=SHARE_SALT).sign(str(self.code))
+        return reverse("jobs:resume_shared", args=[token])
+
+    @classmethod
+    def from_share_token(cls, token: str) -> "Resume | None":
+        max_age = settings.RESUME_SHARE_DAYS * 86400
+        try:
+            code = signing.TimestampSigner(salt=SHARE_SALT).unsign(
+                token, max_age=max_age
+            )
+        except signing.BadSignature:  # also raised when expired
+            return None
+        return cls.objects.filter(code=code).select_related("person").first()
 
     def contact_visible_to(self, employer_id: int | None) -> bool:
         """An employer sees phone and full name once the seeker has applied to it or

@@ -30,7 +30,9 @@ from jobs.views.resumes import (
     resume_detail,
     resume_edit,
     resume_favourite,
+    resume_pdf,
     resume_search,
+    resume_shared,
 )
 
 __all__ = [
@@ -60,5 +62,7 @@ __all__ = [
     "resume_detail",
     "resume_edit",
     "resume_favourite",
+    "resume_pdf",
     "resume_search",
+    "resume_shared",
 ]

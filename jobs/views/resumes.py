@@ -1,7 +1,10 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -9,6 +12,8 @@ from jobs import services
 from jobs.forms import EducationFormSet, ExperienceFormSet, ResumeForm, ResumeSearchForm
 from jobs.models import EDUCATION_ORDER, FavouriteResume, Resume
 from portal.decorators import employer_required, role_required, seeker_required
+from portal.pdf import render_pdf
+from portal.qr import qr_svg
 
 verified_employer_required = role_required(
     lambda user: user.is_employer_staff and user.employer.is_verified
@@ -44,9 +49,12 @@ def resume_detail(request, code):
     if not resume.can_be_read_by(request.user):
         return render(request, "403.html", status=403)
     employer_id = request.user.employer_id if request.user.is_authenticated else None
+    is_owner = resume.person.user_id == request.user.pk
     context = {
         "resume": resume,
-        "is_owner": resume.person.user_id == request.user.pk,
+        "is_owner": is_owner,
+        "qr": qr_svg(settings.SITE_URL + resume.share_url()) if is_owner else "",
+        "share_days": settings.RESUME_SHARE_DAYS,
         "show_contact": resume.person.user_id == request.user.pk
         or resume.contact_visible_to(employer_id),
         "is_favourite": employer_id is not None
@@ -97,3 +105,35 @@ def favourite_resume_list(request):
     return render(
         request, "jobs/favourite_resume_list.html", {"favourites": favourites}
     )
+
+
+def _own_resume(request):
+    return get_object_or_404(
+        Resume.objects.select_related("person__residence__parent"),
+        person=request.user.person,
+    )
+
+
+@seeker_required
+def resume_pdf(request):
+    resume = _own_resume(request)
+    pdf = render_pdf(
+        "pdf/resume.html",
+        {
+            "resume": resume,
+            "qr": qr_svg(settings.SITE_URL + resume.share_url()),
+            "today": timezone.localdate(),
+        },
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="resume-{resume.code}.pdf"'
+    return response
+
+
+def resume_shared(request, token):
+    """The read-only resume behind a QR code: no phone, no ID; it expires."""
+    resume = Resume.from_share_token(token)
+    if resume is None:
+        return render(request, "jobs/resume_share_expired.html", status=404)
+    context = {"resume": resume, "show_contact": False, "shared": True}
+    return render(request, "jobs/resume_detail.html", context)
