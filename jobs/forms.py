@@ -165,8 +165,8 @@ class JobSearchForm(forms.Form):
     """The job search's GET parameters; an invalid one is ignored, never an error."""
 
     SORTS = [
-        ("relevance", _("Best match")),
         ("newest", _("Newest")),
+        ("relevance", _("Best match")),
         ("salary", _("Highest salary")),
         ("distance", _("Nearest")),
     ]

@@ -137,8 +137,22 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "portal_cache",
-    }
+    },
+    # Per process: rendered fragments of busy public pages ({% cache %}).
+    "template_fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+    # Per process: job-search result ids (jobs/views/postings.py).
+    "search": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "search",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
 }
+# How long a job search's result ids are reused (new postings appear after this).
+SEARCH_CACHE_SECONDS = env_int("SEARCH_CACHE_SECONDS", 60)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

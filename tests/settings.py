@@ -8,3 +8,9 @@ STORAGES = {  # noqa: F405
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Search caches off: each test sees its own data (tests/jobs turn them on when needed).
+SEARCH_CACHE_SECONDS = 0
+CACHES = {  # noqa: F405
+    **CACHES,  # noqa: F405
+    "template_fragments": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}

@@ -224,3 +224,35 @@ def test_leader_cannot_moderate(client, employer, leader):
     )
     posting.refresh_from_db()
     assert posting.status == JobPosting.Status.PENDING
+
+
+def test_cached_search_never_shows_a_posting_that_left_the_site(
+    client, employer, posting, settings
+):
+    from django.core.cache import caches
+
+    settings.SEARCH_CACHE_SECONDS = 60
+    settings.CACHES = {
+        **settings.CACHES,
+        "template_fragments": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "test-fragments",
+        },
+    }
+    caches["search"].clear()
+    assert posting.title in client.get(reverse("jobs:job_list"), {"q": "电工"}).text
+    services.close_posting(posting, by=employer)
+    response = client.get(reverse("jobs:job_list"), {"q": "电工"})
+    assert posting.title not in response.text
+    caches["search"].clear()
+
+
+def test_very_common_searches_say_more_than_the_cap(client, employer, monkeypatch):
+    from jobs.views.postings import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "COUNT_CAP", 3)
+    for i in range(5):
+        factories.make_posting(employer.employer, title=f"普工{i}")
+    response = client.get(reverse("jobs:job_list"), {"q": "普工"})
+    assert response.context["page"].paginator.is_capped
+    assert len(response.context["page"].object_list) == 4
