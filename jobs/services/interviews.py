@@ -109,28 +109,27 @@ def _locked_invitation(invitation):
 def accept_invitation(
     invitation: InterviewInvitation, *, by: User
 ) -> InterviewInvitation:
-    invitation = _locked_invitation(invitation)
-    if not invitation.seeker_can_reply():
-        raise JobError(_("This invitation can no longer be answered."))
-    invitation.status = InterviewInvitation.Status.ACCEPTED
-    invitation.save(update_fields=["status", "updated_at"])
-    _event(invitation, InvitationEvent.Action.ACCEPTED, by_employer=False)
-    audit(by, "jobs.invitation.accepted", invitation)
-    _tell_employer(invitation, "invitation_answered")
-    return invitation
+    return _seeker_answers(invitation, by=by, answer=InvitationEvent.Action.ACCEPTED)
 
 
 @transaction.atomic
 def decline_invitation(
     invitation: InterviewInvitation, *, by: User, note: str = ""
 ) -> InterviewInvitation:
+    return _seeker_answers(
+        invitation, by=by, answer=InvitationEvent.Action.DECLINED, note=note
+    )
+
+
+def _seeker_answers(invitation, *, by, answer, note=""):
+    """Accepted or declined: the status, the event and the audit share the name."""
     invitation = _locked_invitation(invitation)
     if not invitation.seeker_can_reply():
         raise JobError(_("This invitation can no longer be answered."))
-    invitation.status = InterviewInvitation.Status.DECLINED
+    invitation.status = answer
     invitation.save(update_fields=["status", "updated_at"])
-    _event(invitation, InvitationEvent.Action.DECLINED, by_employer=False, note=note)
-    audit(by, "jobs.invitation.declined", invitation)
+    _event(invitation, answer, by_employer=False, note=note)
+    audit(by, f"jobs.invitation.{answer}", invitation)
     _tell_employer(invitation, "invitation_answered")
     return invitation
 

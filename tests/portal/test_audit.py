@@ -20,3 +20,13 @@ def test_audit_trail_is_read_only_in_the_admin(client, administrator, seeker):
     client.force_login(administrator)
     assert client.get(reverse("admin:portal_auditentry_changelist")).status_code == 200
     assert client.get(reverse("admin:portal_auditentry_add")).status_code == 403
+
+
+def test_audit_actions_read_as_words(caseworker, seeker):
+    from django.utils import translation
+
+    entry = audit(caseworker, "jobs.posting.approved", seeker.person)
+    with translation.override("zh-hans"):
+        assert entry.action_label == "岗位审核通过"
+    unknown = audit(caseworker, "elsewhere.thing.done", seeker.person)
+    assert unknown.action_label == "elsewhere.thing.done"
