@@ -42,20 +42,40 @@ class CappedPaginator(Paginator):
         return self.count > self.COUNT_CAP
 
 
+class PostingsInOrder:
+    """Postings in the order of `ids`, loaded only when a template iterates them."""
+
+    def __init__(self, ids: list[int], queryset):
+        self.ids = ids
+        self.queryset = queryset
+
+    def __len__(self):
+        return len(self.ids)
+
+    def __bool__(self):
+        return bool(self.ids)
+
+    def __iter__(self):
+        postings = self.queryset.select_related("employer", "org_unit__parent")
+        by_id = {posting.pk: posting for posting in postings.defer("search")}
+        return iter([by_id[pk] for pk in self.ids if pk in by_id])
+
+
 def job_list(request):
     form = JobSearchForm(request.GET)
     params = form.valid_data()
     count, ids = _search_page(params, request.GET.get("page"))
     page = CappedPaginator(range(count), PAGE_SIZE).get_page(request.GET.get("page"))
-    postings = JobPosting.objects.published().filter(pk__in=ids)
+    # Re-check the cached ids against published(): nothing withdrawn is shown.
+    public = JobPosting.objects.published().filter(pk__in=ids)
+    public_ids = set(public.values_list("pk", flat=True))
+    ids = [pk for pk in ids if pk in public_ids]
     if "lat" in params and "lng" in params:
-        postings = postings.with_distance(params["lat"], params["lng"])
-    postings = postings.select_related("employer", "org_unit__parent").defer("search")
-    by_id = {p.pk: p for p in postings}
-    page.object_list = [by_id[pk] for pk in ids if pk in by_id]
-    # The cards' cache key: exactly the postings shown (re-checked above) and the
-    # point distances are measured from.
-    cards_key = [p.pk for p in page.object_list], params.get("lat"), params.get("lng")
+        public = public.with_distance(params["lat"], params["lng"])
+    page.object_list = PostingsInOrder(ids, public)
+    # The cards' cache key: exactly the postings shown and the point distances are
+    # measured from. On a hit the postings are never loaded.
+    cards_key = ids, params.get("lat"), params.get("lng")
     context = {"form": form, "page": page, "params": params, "cards_key": cards_key}
     return render(request, "jobs/job_list.html", context)
 
