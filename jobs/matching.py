@@ -11,7 +11,7 @@ from django.contrib.postgres.search import SearchQuery
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
 from django.utils.translation import gettext as _
 
-from jobs.models import EDUCATION_ORDER, JobPosting, Resume
+from jobs.models import EDUCATION_ORDER, Application, JobPosting, Resume
 from jobs.search import to_tsquery
 
 POINTS = {
@@ -74,7 +74,17 @@ def postings_for(resume: Resume, limit: int = 20):
     wanted = Q(occupation_group__in=groups) if groups else Q(pk__in=[])
     if keywords is not None:
         wanted |= Q(search=keywords)
-    postings = JobPosting.objects.published().filter(wanted)
+    postings = (
+        JobPosting.objects.published()
+        .filter(wanted)
+        .exclude(  # jobs the seeker has already applied to
+            Exists(
+                Application.objects.active().filter(
+                    posting=OuterRef("pk"), person=person
+                )
+            )
+        )
+    )
     if person.education:
         postings = postings.for_education(person.education)
 

@@ -3,6 +3,7 @@ import datetime
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Case, F, Func, Q, Value, When
 from django.db.models.expressions import RawSQL
@@ -207,7 +208,9 @@ class JobPosting(TimeStamped):
     experience_years = models.PositiveSmallIntegerField(
         _("years of experience required"), default=0
     )
-    headcount = models.PositiveSmallIntegerField(_("number of hires"), default=1)
+    headcount = models.PositiveSmallIntegerField(
+        _("number of hires"), default=1, validators=[MinValueValidator(1)]
+    )
     description = models.TextField(
         _("job description"),
         help_text=_("Duties, requirements, working hours, benefits."),

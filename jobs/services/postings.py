@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from jobs.models import (
@@ -134,9 +135,13 @@ def renew_posting(posting: JobPosting, *, by: User) -> JobPosting:
     posting = _locked(posting)
     if not posting.can_be_renewed():
         raise JobError(_("Only published, paused or expired postings can be renewed."))
-    posting.valid_until = timezone.localdate() + datetime.timedelta(
-        days=settings.JOB_VALID_DAYS
-    )
+    new_date = timezone.localdate() + datetime.timedelta(days=settings.JOB_VALID_DAYS)
+    if posting.valid_until >= new_date:
+        raise JobError(
+            _("This posting is already open until %(date)s.")
+            % {"date": date_format(posting.valid_until)}
+        )
+    posting.valid_until = new_date
     status = posting.status
     if status == JobPosting.Status.EXPIRED:
         status = JobPosting.Status.PUBLISHED

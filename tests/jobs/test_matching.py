@@ -132,3 +132,8 @@ def test_daily_push_sends_each_match_once(resume, postings, seeker, employer):
     assert services.push_new_matches() == 0
     assert Notification.objects.filter(recipient=seeker).count() == seeker_notes
     assert Notification.objects.filter(recipient=employer).count() == employer_notes
+
+
+def test_jobs_already_applied_for_are_not_recommended_again(seeker, resume, postings):
+    services.apply_to_posting(postings["best"], person=seeker.person)
+    assert postings["best"] not in matching.postings_for(resume)

@@ -89,3 +89,11 @@ def test_postings_of_an_employer_that_loses_verification_disappear(
 
     portal_services.reject_employer(employer.employer, by=caseworker, reason="执照过期")
     assert not JobPosting.objects.published().exists()
+
+
+def test_renewing_an_already_renewed_posting_says_so(employer):
+    soon = timezone.localdate() + datetime.timedelta(days=5)
+    posting = factories.make_posting(employer.employer, valid_until=soon)
+    services.renew_posting(posting, by=employer)
+    with pytest.raises(services.JobError):
+        services.renew_posting(posting, by=employer)
