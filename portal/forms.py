@@ -245,5 +245,5 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("The applicant sees this text; say what to correct."),
+        help_text=_("The employer or applicant reads this; say what to correct."),
     )

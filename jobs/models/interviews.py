@@ -121,6 +121,7 @@ class InvitationEvent(models.Model):
     class Action(models.TextChoices):
         SENT = "sent", _("Invitation sent")
         ACCEPTED = "accepted", _("Accepted")
+        AGREED = "agreed", _("Agreed to the proposed time")
         DECLINED = "declined", _("Declined")
         PROPOSED = "proposed", _("Proposed another time")
         RESCHEDULED = "rescheduled", _("New time offered")

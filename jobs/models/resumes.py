@@ -161,7 +161,7 @@ class ResumeExperience(models.Model):
         Resume, on_delete=models.CASCADE, related_name="experiences"
     )
     employer_name = models.CharField(_("employer"), max_length=100)
-    position = models.CharField(_("position"), max_length=60)
+    position = models.CharField(_("job title held"), max_length=60)
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("until"), null=True, blank=True)
     description = models.TextField(_("what I did"), blank=True)
@@ -188,7 +188,7 @@ class ResumeEducation(models.Model):
     school = models.CharField(_("school"), max_length=100)
     major = models.CharField(_("major"), max_length=60, blank=True)
     level = models.CharField(
-        _("level"), max_length=20, choices=Person.Education.choices
+        _("education level"), max_length=20, choices=Person.Education.choices
     )
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("until"), null=True, blank=True)

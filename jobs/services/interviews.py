@@ -175,7 +175,7 @@ def accept_proposed_time(
     invitation.save(
         update_fields=["scheduled_at", "status", "reminded_at", "updated_at"]
     )
-    _event(invitation, InvitationEvent.Action.ACCEPTED, by_employer=True)
+    _event(invitation, InvitationEvent.Action.AGREED, by_employer=True)
     audit(by, "jobs.invitation.time_agreed", invitation)
     _tell_seeker(invitation, "invitation_time_agreed")
     return invitation

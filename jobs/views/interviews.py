@@ -33,9 +33,13 @@ def invitation_create(request, code):
         else:
             messages.success(request, _("The invitation is sent."))
             return redirect(invitation)
-    return render(
-        request, "jobs/invitation_form.html", {"form": form, "resume": resume}
+    name = (
+        resume.person.name
+        if resume.contact_visible_to(request.user.employer_id)
+        else resume.display_name
     )
+    context = {"form": form, "resume": resume, "name": name}
+    return render(request, "jobs/invitation_form.html", context)
 
 
 def _invitations_for(user):
@@ -77,9 +81,10 @@ def invitation_detail(request, code):
         "invitation": invitation,
         "events": invitation.events.all(),
         "is_employer": request.user.is_employer_staff,
-        "propose_form": ProposeTimeForm(),
-        "reschedule_form": RescheduleForm(),
-        "note_form": NoteForm(),
+        "propose_form": ProposeTimeForm(prefix="propose"),
+        "reschedule_form": RescheduleForm(prefix="reschedule"),
+        "decline_form": NoteForm(prefix="decline"),
+        "cancel_form": NoteForm(prefix="cancel"),
     }
     return render(request, "jobs/invitation_detail.html", context)
 
@@ -96,7 +101,7 @@ def invitation_respond(request, code, action):
     if action not in allowed:
         raise PermissionDenied
     forms = {"propose": ProposeTimeForm, "reschedule": RescheduleForm}
-    form = forms.get(action, NoteForm)(request.POST)
+    form = forms.get(action, NoteForm)(request.POST, prefix=action)
     if not form.is_valid():
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))

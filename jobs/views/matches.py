@@ -32,5 +32,10 @@ def posting_candidates(request, pk):
         (resume, matching.reasons(resume))
         for resume in matching.resumes_for(posting, limit=30)
     ]
-    context = {"posting": posting, "matches": matches}
+    invited = set(
+        posting.invitations.filter(
+            status__in=["sent", "proposed", "accepted"]
+        ).values_list("person_id", flat=True)
+    )
+    context = {"posting": posting, "matches": matches, "invited": invited}
     return render(request, "jobs/posting_candidates.html", context)

@@ -121,7 +121,10 @@ def test_seeker_proposes_another_time_and_the_employer_agrees(
     client.force_login(seeker)
     client.post(
         reverse("jobs:invitation_respond", args=[invitation.code, "propose"]),
-        {"proposed_at": proposed.strftime("%Y-%m-%dT%H:%M"), "note": "周五下午方便"},
+        {
+            "propose-proposed_at": proposed.strftime("%Y-%m-%dT%H:%M"),
+            "propose-note": "周五下午方便",
+        },
     )
     invitation.refresh_from_db()
     assert invitation.status == InterviewInvitation.Status.PROPOSED
@@ -141,7 +144,7 @@ def test_seeker_declines_with_a_note(client, seeker, invitation):
     client.force_login(seeker)
     client.post(
         reverse("jobs:invitation_respond", args=[invitation.code, "decline"]),
-        {"note": "已找到工作"},
+        {"decline-note": "已找到工作"},
     )
     invitation.refresh_from_db()
     assert invitation.status == InterviewInvitation.Status.DECLINED

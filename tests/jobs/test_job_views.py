@@ -260,7 +260,9 @@ def test_very_common_searches_say_more_than_the_cap(client, employer, monkeypatc
 
 def test_headcount_must_be_at_least_one(client, english, employer, foshan):
     client.force_login(employer)
-    response = client.post(reverse("jobs:job_create"), _form_data(foshan, headcount="0"))
+    response = client.post(
+        reverse("jobs:job_create"), _form_data(foshan, headcount="0")
+    )
     assert response.status_code == 200
     assert "greater than or equal to 1" in response.text
     assert "job_headcount_positive" not in response.text

@@ -316,7 +316,8 @@ class Command(BaseCommand):
         for i in range(50):
             rng = random.Random(f"employer-{i}")
             street = streets[i % len(streets)]
-            district, _login, (lat, lng) = districts[street.parent.code[:6]]
+            district, _login, centre = districts[street.parent.code[:6]]
+            lat, lng = street.latitude or centre[0], street.longitude or centre[1]
             code = make_uscc(rng, street.parent.code[:6])
             industry, suffix = TRADES[i % len(TRADES)]
             name = f"佛山市{district.name}{FIRMS[i % len(FIRMS)]}{suffix}"
@@ -344,8 +345,8 @@ class Command(BaseCommand):
                     ),
                     address=f"{road}{rng.randrange(1, 300)}号",
                     licence=demo_licence(code),
-                    latitude=Decimal(f"{lat + rng.uniform(-0.04, 0.04):.6f}"),
-                    longitude=Decimal(f"{lng + rng.uniform(-0.04, 0.04):.6f}"),
+                    latitude=Decimal(f"{lat + rng.uniform(-0.008, 0.008):.6f}"),
+                    longitude=Decimal(f"{lng + rng.uniform(-0.008, 0.008):.6f}"),
                     contact_name=contact,
                     contact_phone=f"1{rng.choice('3578')}{rng.randrange(10**9):09d}",
                     contact_email=f"hr{i + 1:02d}@example.cn",
