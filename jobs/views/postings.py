@@ -6,14 +6,14 @@ from django.contrib import messages
 from django.core.cache import caches
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import JsonResponse
+from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from jobs import services
 from jobs.forms import JobMapForm, JobPostingForm, JobSearchForm
@@ -230,12 +230,18 @@ STATUS_ACTIONS = {
 }
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @employer_required
 def job_change_status(request, pk, action):
+    """POST changes the status; closing, which cannot be undone, is confirmed on
+    a GET page first."""
     posting = get_object_or_404(JobPosting.objects.for_user(request.user), pk=pk)
     if action not in STATUS_ACTIONS:
         return redirect("jobs:employer_job_list")
+    if request.method == "GET":
+        if action != "close":
+            return HttpResponseNotAllowed(["POST"])
+        return render(request, "jobs/job_close_confirm.html", {"posting": posting})
     service, message = STATUS_ACTIONS[action]
     try:
         service(posting, by=request.user)

@@ -266,3 +266,15 @@ def test_headcount_must_be_at_least_one(client, english, employer, foshan):
     assert response.status_code == 200
     assert "greater than or equal to 1" in response.text
     assert "job_headcount_positive" not in response.text
+
+
+def test_closing_is_confirmed_first(client, employer, posting):
+    client.force_login(employer)
+    url = reverse("jobs:job_change_status", args=[posting.pk, "close"])
+    page = client.get(url)
+    assert page.status_code == 200
+    posting.refresh_from_db()
+    assert posting.status == JobPosting.Status.PUBLISHED
+    client.post(url)
+    posting.refresh_from_db()
+    assert posting.status == JobPosting.Status.CLOSED
