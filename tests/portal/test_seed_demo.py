@@ -23,6 +23,10 @@ def test_seed_demo_loads_foshan_and_is_idempotent(db):
     employer = Employer.objects.first()
     assert validate_uscc(employer.uscc) == employer.uscc
     assert employer.licence.read(5) == b"%PDF-"
+    from jobs.models import Application, JobPosting, Resume
+
+    assert JobPosting.objects.published().count() > 100
+    assert Resume.objects.public().exists() and Application.objects.exists()
 
     call_command("seed_demo", stdout=io.StringIO())
     assert counts == (

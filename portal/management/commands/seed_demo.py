@@ -219,7 +219,7 @@ class Command(BaseCommand):
         )
         employers = self.seed_employers(streets, districts, admin)
         seekers = self.seed_seekers()
-        seed_postings(employers)
+        seed_postings(Employer.objects.verified().select_related("org_unit"))
         seed_applications(seed_resumes(seekers))
         self.print_logins(employers[0], seekers[0])
 
