@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
@@ -47,7 +48,7 @@ def resume_detail(request, code):
         Resume.objects.select_related("person__residence__parent"), code=code
     )
     if not resume.can_be_read_by(request.user):
-        return render(request, "403.html", status=403)
+        raise PermissionDenied
     employer_id = request.user.employer_id if request.user.is_authenticated else None
     is_owner = resume.person.user_id == request.user.pk
     context = {
@@ -107,16 +108,12 @@ def favourite_resume_list(request):
     )
 
 
-def _own_resume(request):
-    return get_object_or_404(
+@seeker_required
+def resume_pdf(request):
+    resume = get_object_or_404(
         Resume.objects.select_related("person__residence__parent"),
         person=request.user.person,
     )
-
-
-@seeker_required
-def resume_pdf(request):
-    resume = _own_resume(request)
     pdf = render_pdf(
         "pdf/resume.html",
         {
