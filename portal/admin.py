@@ -1,5 +1,7 @@
 """The caseworkers' back office for the core registries."""
 
+import datetime
+import io
 import re
 
 from django import forms
@@ -7,6 +9,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -48,15 +51,18 @@ def run_on_selected(model_admin, request, queryset, service, *, errors, done):
 
 
 def ask_reason_then_run(model_admin, request, queryset, service, **options):
-    """An admin action that first asks for the reason the applicant will read."""
-    form = ReasonForm(request.POST if "reason" in request.POST else None)
+    """An admin action that first asks for the reason the applicant will read
+    (or, with form_class, for other details), then runs the service with the
+    form's fields as keyword arguments."""
+    form_class = options.get("form_class", ReasonForm)
+    first_field = next(iter(form_class.base_fields))
+    form = form_class(request.POST if first_field in request.POST else None)
     if form.is_bound and form.is_valid():
-        reason = form.cleaned_data["reason"]
         run_on_selected(
             model_admin,
             request,
             queryset,
-            lambda obj: service(obj, reason),
+            lambda obj: service(obj, **form.cleaned_data),
             errors=options["errors"],
             done=options["done"],
         )
@@ -68,8 +74,63 @@ def ask_reason_then_run(model_admin, request, queryset, service, **options):
         "objects": queryset,
         "action": request.POST.get("action"),
         "title": options["title"],
+        "intro": options.get(
+            "intro", _("These will be returned, and their owners told your reason:")
+        ),
     }
     return render(request, "admin/reject_with_reason.html", context)
+
+
+def export_xlsx(filename: str, columns: list[tuple[str, object]]):
+    """An admin action that downloads the selected rows as an .xlsx workbook.
+
+    `columns` holds (heading, function of a row) pairs; ID numbers stay masked.
+    """
+
+    @admin.action(description=_("Export the selected rows to Excel (.xlsx)"))
+    def action(model_admin, request, queryset):
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(str(model_admin.model._meta.verbose_name_plural))
+        sheet.append([str(heading) for heading, _value in columns])
+        for obj in queryset:
+            sheet.append([_cell(value(obj)) for _heading, value in columns])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument."
+            "spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+        return response
+
+    return action
+
+
+def _cell(value):
+    if value is None or isinstance(value, (int, float, datetime.date)):
+        return value
+    return str(value)
+
+
+class MaskedIdSearchMixin:
+    """Search also by a masked ID number as lists show it (4406**********1234)."""
+
+    masked_id_field = "id_number"
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip().upper()
+        if MASKED_ID_PATTERN.match(term):
+            matches = queryset.filter(
+                **{
+                    f"{self.masked_id_field}__startswith": term[:4],
+                    f"{self.masked_id_field}__endswith": term[-4:],
+                }
+            )
+            return matches, False
+        return super().get_search_results(request, queryset, search_term)
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -141,7 +202,7 @@ class PersonAdminForm(forms.ModelForm):
 
 
 @admin.register(Person)
-class PersonAdmin(ScopedAdmin):
+class PersonAdmin(MaskedIdSearchMixin, ScopedAdmin):
     form = PersonAdminForm
     list_display = [
         "name",
@@ -163,15 +224,6 @@ class PersonAdmin(ScopedAdmin):
     autocomplete_fields = ["residence"]
     filter_horizontal = ["difficulty_categories"]
     fields = PersonAdminForm.Meta.fields
-
-    def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip().upper()
-        if MASKED_ID_PATTERN.match(term):
-            matches = queryset.filter(
-                id_number__startswith=term[:4], id_number__endswith=term[-4:]
-            )
-            return matches, False
-        return super().get_search_results(request, queryset, search_term)
 
     def get_fields(self, request, obj=None):
         if obj is None:

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.privacy import mask_id_number, mask_phone
+from portal.privacy import mask_id_number, mask_name, mask_phone
 from portal.validators import age_on
 
 
@@ -355,6 +355,10 @@ class Person(TimeStamped):
     @property
     def masked_id_number(self) -> str:
         return mask_id_number(self.id_number)
+
+    @property
+    def masked_name(self) -> str:
+        return mask_name(self.name)
 
     @property
     def masked_phone(self) -> str:

@@ -224,6 +224,23 @@ def _save_record(obj: Model, *, by: User, fields: list[str], action: str) -> Mod
     return obj
 
 
+def set_difficulty_category(
+    person: Person, category, *, recognised: bool, by: User | None
+) -> Person:
+    """Keep the registry's difficulty categories in step with recognitions."""
+    if recognised:
+        person.difficulty_categories.add(category)
+    else:
+        person.difficulty_categories.remove(category)
+    audit(
+        by,
+        "portal.person.changed",
+        person,
+        data={"changes": {"difficulty_categories": [str(category), str(recognised)]}},
+    )
+    return person
+
+
 def reveal_identity(person: Person, *, by: User) -> Person:
     """Log that a caseworker looked at a person's full ID number and phone."""
     if not by.has_perm("portal.view_full_identity"):

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django_q",
     "portal",
     "jobs",
+    "registration",
 ]
 
 MIDDLEWARE = [

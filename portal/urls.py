@@ -28,6 +28,7 @@ urlpatterns = [
         name="notification_open",
     ),
     path("jobs/", include("jobs.urls")),
+    path("registration/", include("registration.urls")),
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/login/",

@@ -168,3 +168,42 @@ def make_resume(seeker_user, **overrides):
         **overrides,
     }
     return job_services.save_resume(Resume(**fields), by=seeker_user)
+
+
+def make_unemployment(person, *, by, register=True, **overrides):
+    """An online application (registered by `by` unless register=False)."""
+    import datetime
+
+    from registration import services as registration
+    from registration.models import UnemploymentRegistration
+
+    fields = {
+        "cause": UnemploymentRegistration.Cause.LOST_JOB,
+        "unemployed_since": datetime.date(2026, 9, 1),
+        "last_employer": "佛山市旧厂有限公司",
+        "job_wishes": "仓库管理员，禅城区",
+        **overrides,
+    }
+    applicant = person.user or by
+    registration_row = registration.apply_for_unemployment(
+        UnemploymentRegistration(person=person, **fields), by=applicant
+    )
+    if register and registration_row.status == "submitted":
+        registration.accept_unemployment(registration_row, by=by)
+    registration_row.refresh_from_db()
+    return registration_row
+
+
+def file_hire(employer_user, person, start_date, **overrides):
+    from registration import services as registration
+
+    hire = registration.Hire(
+        name=person.name,
+        id_number=person.id_number,
+        start_date=start_date,
+        job_title=overrides.get("job_title", "仓管员"),
+    )
+    [row] = registration.register_hires(
+        employer_user.employer, [hire], by=employer_user
+    )
+    return row

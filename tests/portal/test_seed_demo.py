@@ -27,6 +27,19 @@ def test_seed_demo_loads_foshan_and_is_idempotent(db):
 
     assert JobPosting.objects.published().count() > 100
     assert Resume.objects.public().exists() and Application.objects.exists()
+    from registration.models import (
+        DifficultyRecognition,
+        EmploymentCertificate,
+        EmploymentRegistration,
+        UnemploymentRegistration,
+    )
+
+    statuses = set(UnemploymentRegistration.objects.values_list("status", flat=True))
+    assert {"submitted", "returned", "registered", "cancelled"} <= statuses
+    assert EmploymentRegistration.objects.filter(kind="flexible").exists()
+    assert EmploymentCertificate.objects.exists()
+    assert DifficultyRecognition.objects.filter(status="on_notice").exists()
+    registrations = UnemploymentRegistration.objects.count()
 
     call_command("seed_demo", stdout=io.StringIO())
     assert counts == (
@@ -35,3 +48,4 @@ def test_seed_demo_loads_foshan_and_is_idempotent(db):
         Employer.objects.count(),
         User.objects.count(),
     )
+    assert UnemploymentRegistration.objects.count() == registrations

@@ -19,6 +19,7 @@ from stdnum.cn import ric, uscc
 from jobs.demo import seed_applications, seed_postings, seed_resumes
 from portal import services
 from portal.models import Employer, OrgUnit, Person, User
+from registration.demo import seed_registrations
 
 DEMO_PASSWORD = "demo12345"
 CITY = ("440600000000", "佛山市")
@@ -221,6 +222,7 @@ class Command(BaseCommand):
         seekers = self.seed_seekers()
         seed_postings(Employer.objects.verified().select_related("org_unit"))
         seed_applications(seed_resumes(seekers))
+        seed_registrations(seekers, list(Employer.objects.verified()[:40]))
         self.print_logins(employers[0], seekers[0])
 
     def seed_org_units(self):

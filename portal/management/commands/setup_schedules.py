@@ -21,6 +21,12 @@ SCHEDULES = [
         "schedule_type": Schedule.CRON,
         "cron": "30 7 * * *",
     },
+    {
+        "name": "Flag registered unemployed people out of contact for six months",
+        "func": "registration.tasks.flag_lost_contact",
+        "schedule_type": Schedule.CRON,
+        "cron": "15 1 * * *",
+    },
 ]
 
 

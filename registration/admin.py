@@ -1,0 +1,582 @@
+"""The caseworkers' back office for registrations: review, cancel, recognise,
+import insurance records. Every action calls a service."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db import transaction
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_q.tasks import async_task
+
+from portal.admin import (
+    MaskedIdSearchMixin,
+    ScopedAdmin,
+    ask_reason_then_run,
+    export_xlsx,
+    run_on_selected,
+)
+from portal.models import OrgUnit
+from registration import services
+from registration.forms import (
+    CancellationForm,
+    CounterUnemploymentForm,
+    InsuranceImportForm,
+    RecognitionExitForm,
+)
+from registration.models import (
+    CancellationReason,
+    DifficultyRecognition,
+    EmploymentCertificate,
+    EmploymentRegistration,
+    InsuranceImport,
+    LocalRules,
+    UnemploymentRegistration,
+)
+
+PERSON_SEARCH = [
+    "person__name",
+    "=person__id_number",
+    "=person__employment_certificate__number",
+]
+PERSON_SEARCH_HELP = _(
+    "Name, full or masked ID number (4406**********1234), or certificate number."
+)
+
+
+def done_message(singular, plural):
+    return lambda count: ngettext(singular, plural, count) % {"count": count}
+
+
+class PersonColumnsMixin(MaskedIdSearchMixin):
+    masked_id_field = "person__id_number"
+    search_fields = PERSON_SEARCH
+    search_help_text = PERSON_SEARCH_HELP
+
+    @admin.display(description=_("person"), ordering="person__name")
+    def person_name(self, obj):
+        return obj.person.name
+
+    @admin.display(description=_("ID number"))
+    def masked_id_number(self, obj):
+        return obj.person.masked_id_number
+
+
+def is_city_staff(user) -> bool:
+    return user.is_administrator or (
+        user.org_unit_id is not None and user.org_unit.level == OrgUnit.Level.CITY
+    )
+
+
+@admin.register(UnemploymentRegistration)
+class UnemploymentRegistrationAdmin(PersonColumnsMixin, ScopedAdmin):
+    list_display = [
+        "person_name",
+        "masked_id_number",
+        "status",
+        "org_unit",
+        "channel",
+        "created_at",
+        "registered_on",
+        "last_contact_on",
+        "contact_review_due",
+        "cancelled_on",
+    ]
+    list_filter = [
+        "status",
+        "contact_review_due",
+        "channel",
+        "cause",
+        "cancellation_reason",
+        ("registered_on", admin.DateFieldListFilter),
+        ("cancelled_on", admin.DateFieldListFilter),
+    ]
+    list_select_related = ["person", "org_unit"]
+    ordering = ["-created_at"]
+    autocomplete_fields = ["person"]
+    date_hierarchy = "created_at"
+    actions = [
+        "accept_selected",
+        "return_selected",
+        "cancel_selected",
+        "record_contact_selected",
+        "export_selected",
+    ]
+    readonly_fields = [
+        "person",
+        "org_unit",
+        "status",
+        "channel",
+        "submitted_by",
+        "reviewed_by",
+        "reviewed_at",
+        "return_reason",
+        "registered_on",
+        "last_contact_on",
+        "contact_review_due",
+        "cancelled_on",
+        "cancellation_reason",
+        "cancellation_note",
+        *CounterUnemploymentForm.Meta.fields[1:],
+    ]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # status changes go through the actions
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = CounterUnemploymentForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return CounterUnemploymentForm.Meta.fields
+        return self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        obj.channel = UnemploymentRegistration.Channel.COUNTER
+        try:
+            services.apply_for_unemployment(obj, by=request.user)
+        except services.RegistrationError as error:
+            # The form checked eligibility; this is a race with another counter.
+            transaction.set_rollback(True)
+            self.message_user(request, str(error), messages.ERROR)
+
+    @admin.action(
+        description=_("Register the selected applicants"),
+        permissions=["review"],
+    )
+    def accept_selected(self, request, queryset):
+        run_on_selected(
+            self,
+            request,
+            queryset,
+            lambda registration: services.accept_unemployment(
+                registration, by=request.user
+            ),
+            errors=services.RegistrationError,
+            done=done_message(
+                "%(count)d person registered.", "%(count)d people registered."
+            ),
+        )
+
+    @admin.action(
+        description=_("Return for more information (list everything missing)"),
+        permissions=["review"],
+    )
+    def return_selected(self, request, queryset):
+        return ask_reason_then_run(
+            self,
+            request,
+            queryset,
+            lambda registration, reason: services.return_unemployment(
+                registration, reason, by=request.user
+            ),
+            errors=services.RegistrationError,
+            title=_("Return applications for more information"),
+            done=done_message(
+                "%(count)d application returned.", "%(count)d applications returned."
+            ),
+        )
+
+    @admin.action(
+        description=_("Cancel the registration (注销)"), permissions=["review"]
+    )
+    def cancel_selected(self, request, queryset):
+        return ask_reason_then_run(
+            self,
+            request,
+            queryset,
+            lambda registration, reason, note: services.cancel_unemployment(
+                registration, by=request.user, reason=reason, note=note
+            ),
+            form_class=CancellationForm,
+            errors=services.RegistrationError,
+            title=_("Cancel unemployment registrations"),
+            intro=_(
+                "These registrations will be cancelled with the reason you choose:"
+            ),
+            done=done_message(
+                "%(count)d registration cancelled.",
+                "%(count)d registrations cancelled.",
+            ),
+        )
+
+    @admin.action(description=_("Record a contact today"), permissions=["review"])
+    def record_contact_selected(self, request, queryset):
+        run_on_selected(
+            self,
+            request,
+            queryset,
+            lambda registration: services.record_contact(registration, by=request.user),
+            errors=services.RegistrationError,
+            done=done_message(
+                "%(count)d contact recorded.", "%(count)d contacts recorded."
+            ),
+        )
+
+    def has_review_permission(self, request):
+        return request.user.has_perm("registration.review_unemploymentregistration")
+
+    export_selected = export_xlsx(
+        "unemployment-registrations",
+        [
+            (_("name"), lambda r: r.person.name),
+            (_("ID number"), lambda r: r.person.masked_id_number),
+            (_("status"), lambda r: r.get_status_display()),
+            (_("registered at"), lambda r: r.org_unit.name),
+            (_("reason for unemployment"), lambda r: r.get_cause_display()),
+            (_("applied"), lambda r: r.created_at.date()),
+            (_("registered on"), lambda r: r.registered_on),
+            (_("last contact"), lambda r: r.last_contact_on),
+            (_("cancelled on"), lambda r: r.cancelled_on),
+            (_("cancellation reason"), lambda r: r.cancellation_reason or ""),
+        ],
+    )
+
+
+@admin.register(EmploymentRegistration)
+class EmploymentRegistrationAdmin(PersonColumnsMixin, ScopedAdmin):
+    list_display = [
+        "person_name",
+        "masked_id_number",
+        "where",
+        "kind",
+        "source",
+        "start_date",
+        "end_date",
+        "is_late",
+        "is_end_late",
+    ]
+    list_filter = [
+        "kind",
+        "source",
+        "is_late",
+        "is_end_late",
+        ("start_date", admin.DateFieldListFilter),
+        ("end_date", admin.DateFieldListFilter),
+    ]
+    search_fields = [*PERSON_SEARCH, "employer__name", "=employer__uscc"]
+    search_help_text = _(
+        "Name, full or masked ID number, certificate number, employer name or "
+        "credit code."
+    )
+    list_select_related = ["person", "employer"]
+    ordering = ["-start_date"]
+    date_hierarchy = "start_date"
+    actions = ["export_selected"]
+
+    def has_add_permission(self, request):
+        return False  # filed by employers and people, or imported
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("employer or business"))
+    def where(self, obj):
+        return obj.where
+
+    export_selected = export_xlsx(
+        "employment-registrations",
+        [
+            (_("name"), lambda r: r.person.name),
+            (_("ID number"), lambda r: r.person.masked_id_number),
+            (_("employer or business"), lambda r: r.where),
+            (_("type of employment"), lambda r: r.get_kind_display()),
+            (_("source"), lambda r: r.get_source_display()),
+            (_("employed from"), lambda r: r.start_date),
+            (_("employed until"), lambda r: r.end_date),
+            (_("reason for ending"), lambda r: r.get_end_reason_display()),
+            (_("filed late"), lambda r: r.is_late),
+        ],
+    )
+
+
+@admin.register(EmploymentCertificate)
+class EmploymentCertificateAdmin(PersonColumnsMixin, ScopedAdmin):
+    list_display = [
+        "number",
+        "person_name",
+        "masked_id_number",
+        "issued_on",
+        "issued_by",
+    ]
+    search_fields = ["=number", "person__name", "=person__id_number"]
+    list_select_related = ["person", "issued_by"]
+    list_filter = [("issued_on", admin.DateFieldListFilter)]
+    ordering = ["-issued_on"]
+    fields = [
+        "number",
+        "person",
+        "issued_on",
+        "issued_by",
+        "issued_by_user",
+        "verification_link",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False  # issued by the registration services
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("public check page"))
+    def verification_link(self, obj):
+        url = obj.get_verification_url()
+        return format_html('<a href="{}">{}</a>', url, url)
+
+
+@admin.register(DifficultyRecognition)
+class DifficultyRecognitionAdmin(PersonColumnsMixin, ScopedAdmin):
+    list_display = [
+        "person_name",
+        "masked_id_number",
+        "category",
+        "status",
+        "org_unit",
+        "created_at",
+        "notice_ends",
+        "approved_on",
+        "exited_on",
+    ]
+    list_filter = [
+        "status",
+        "category",
+        "exit_reason",
+        ("approved_on", admin.DateFieldListFilter),
+    ]
+    list_select_related = ["person", "category", "org_unit"]
+    ordering = ["-created_at"]
+    date_hierarchy = "created_at"
+    actions = [
+        "start_notice_selected",
+        "return_selected",
+        "approve_selected",
+        "refuse_selected",
+        "exit_selected",
+        "export_selected",
+    ]
+    fields = [
+        "person",
+        "category",
+        "org_unit",
+        "status",
+        "statement",
+        "submitted_by",
+        "return_reason",
+        "reviewed_by",
+        "notice_starts",
+        "notice_ends",
+        "decided_by",
+        "approved_on",
+        "refusal_reason",
+        "exited_on",
+        "exit_reason",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_review_permission(self, request):
+        return request.user.has_perm("registration.review_difficultyrecognition")
+
+    def has_decide_permission(self, request):
+        return request.user.has_perm("registration.decide_difficultyrecognition")
+
+    @admin.action(
+        description=_("First review passed: put on public notice"),
+        permissions=["review"],
+    )
+    def start_notice_selected(self, request, queryset):
+        run_on_selected(
+            self,
+            request,
+            queryset,
+            lambda r: services.start_recognition_notice(r, by=request.user),
+            errors=services.RegistrationError,
+            done=done_message(
+                "%(count)d application put on public notice.",
+                "%(count)d applications put on public notice.",
+            ),
+        )
+
+    @admin.action(description=_("Return for more information"), permissions=["review"])
+    def return_selected(self, request, queryset):
+        return ask_reason_then_run(
+            self,
+            request,
+            queryset,
+            lambda r, reason: services.return_recognition(r, reason, by=request.user),
+            errors=services.RegistrationError,
+            title=_("Return applications for more information"),
+            done=done_message(
+                "%(count)d application returned.", "%(count)d applications returned."
+            ),
+        )
+
+    @admin.action(description=_("Approve (district)"), permissions=["decide"])
+    def approve_selected(self, request, queryset):
+        run_on_selected(
+            self,
+            request,
+            queryset,
+            lambda r: services.approve_recognition(r, by=request.user),
+            errors=services.RegistrationError,
+            done=done_message(
+                "%(count)d person recognised.", "%(count)d people recognised."
+            ),
+        )
+
+    @admin.action(description=_("Refuse"), permissions=["decide"])
+    def refuse_selected(self, request, queryset):
+        return ask_reason_then_run(
+            self,
+            request,
+            queryset,
+            lambda r, reason: services.refuse_recognition(r, reason, by=request.user),
+            errors=services.RegistrationError,
+            title=_("Refuse recognition"),
+            intro=_(
+                "These applications will be refused, and the applicants told "
+                "your reason:"
+            ),
+            done=done_message(
+                "%(count)d application refused.", "%(count)d applications refused."
+            ),
+        )
+
+    @admin.action(description=_("Leave the register (exit)"), permissions=["decide"])
+    def exit_selected(self, request, queryset):
+        return ask_reason_then_run(
+            self,
+            request,
+            queryset,
+            lambda r, reason: services.exit_recognition(
+                r, by=request.user, reason=reason
+            ),
+            form_class=RecognitionExitForm,
+            errors=services.RegistrationError,
+            title=_("Leave the employment-difficulty register"),
+            intro=_("These people leave the register under the rule you choose:"),
+            done=done_message(
+                "%(count)d person left the register.",
+                "%(count)d people left the register.",
+            ),
+        )
+
+    export_selected = export_xlsx(
+        "difficulty-recognitions",
+        [
+            (_("name"), lambda r: r.person.name),
+            (_("ID number"), lambda r: r.person.masked_id_number),
+            (_("category"), lambda r: r.category.name),
+            (_("status"), lambda r: r.get_status_display()),
+            (_("applied at"), lambda r: r.org_unit.name),
+            (_("recognised on"), lambda r: r.approved_on),
+            (_("left on"), lambda r: r.exited_on),
+            (_("reason for leaving"), lambda r: r.get_exit_reason_display()),
+        ],
+    )
+
+
+@admin.register(InsuranceImport)
+class InsuranceImportAdmin(admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "status",
+        "requested_by",
+        "row_count",
+        "registered_count",
+        "ended_count",
+        "unchanged_count",
+        "error_count",
+    ]
+    list_filter = ["status"]
+    ordering = ["-created_at"]
+    change_form_template = "admin/registration/insuranceimport/change_form.html"
+    add_form_template = "admin/registration/insuranceimport/add_form.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("requested_by")
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = InsuranceImportForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return ["file"] if obj is None else []
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.requested_by = request.user
+        obj.save()
+        transaction.on_commit(
+            lambda: async_task("registration.tasks.run_insurance_import", obj.pk)
+        )
+
+
+class CityRulesAdmin(admin.ModelAdmin):
+    """Rules and reason lists apply to the whole city: only city staff edit them."""
+
+    def has_change_permission(self, request, obj=None):
+        return is_city_staff(request.user) and super().has_change_permission(
+            request, obj
+        )
+
+    def has_add_permission(self, request):
+        return is_city_staff(request.user) and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        services.save_local_setting(
+            obj, by=request.user, changed_fields=form.changed_data
+        )
+
+
+@admin.register(CancellationReason)
+class CancellationReasonAdmin(CityRulesAdmin):
+    list_display = ["name", "code", "counts_as_reemployment", "is_active", "position"]
+    list_editable = ["is_active", "position"]
+    ordering = ["position"]
+
+
+class LocalRulesForm(forms.ModelForm):
+    class Meta:
+        model = LocalRules
+        fields = [
+            "hire_filing_days",
+            "separation_filing_days",
+            "self_filing_days",
+            "no_contact_months",
+            "notice_days",
+        ]
+
+
+@admin.register(LocalRules)
+class LocalRulesAdmin(CityRulesAdmin):
+    form = LocalRulesForm
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,307 @@
+import csv
+import datetime
+import io
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import DifficultyCategory
+from portal.validators import validate_id_number
+from registration import services
+from registration.models import (
+    CancellationReason,
+    DifficultyRecognition,
+    EmploymentRegistration,
+    InsuranceImport,
+    UnemploymentRegistration,
+)
+from registration.services import Hire
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MAX_HIRE_ROWS = 500
+MAX_HIRE_FILE_BYTES = 2 * 1024 * 1024
+
+
+def not_in_future(day: datetime.date) -> datetime.date:
+    if day > timezone.localdate():
+        raise ValidationError(_("This date is in the future."))
+    return day
+
+
+class UnemploymentForm(forms.ModelForm):
+    class Meta:
+        model = UnemploymentRegistration
+        fields = [
+            "cause",
+            "unemployed_since",
+            "last_employer",
+            "last_job",
+            "job_wishes",
+            "wants_training",
+        ]
+        widgets = {"unemployed_since": DATE_INPUT}
+        help_texts = {
+            "job_wishes": _("The kind of work, area and hours you are looking for."),
+            "last_employer": _("Leave empty if you have not worked before."),
+        }
+
+    def clean_unemployed_since(self):
+        return not_in_future(self.cleaned_data["unemployed_since"])
+
+
+class CounterUnemploymentForm(UnemploymentForm):
+    """A caseworker registers someone at the counter (the admin's add form)."""
+
+    class Meta(UnemploymentForm.Meta):
+        fields = ["person", *UnemploymentForm.Meta.fields]
+
+    def clean_person(self):
+        person = self.cleaned_data["person"]
+        refusals = services.unemployment_refusals(person)
+        if refusals:
+            raise ValidationError(refusals)
+        return person
+
+
+class SelfEmploymentForm(forms.ModelForm):
+    kind = forms.ChoiceField(
+        label=_("type of employment"),
+        choices=[
+            (
+                EmploymentRegistration.Kind.SELF_EMPLOYED.value,
+                EmploymentRegistration.Kind.SELF_EMPLOYED.label,
+            ),
+            (
+                EmploymentRegistration.Kind.FLEXIBLE.value,
+                EmploymentRegistration.Kind.FLEXIBLE.label,
+            ),
+        ],  # fmt: skip
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = EmploymentRegistration
+        fields = ["kind", "business_name", "start_date"]
+        widgets = {"start_date": DATE_INPUT}
+        labels = {"business_name": _("Business name or kind of work")}
+        help_texts = {
+            "business_name": _("E.g. the shop's name, or 网约车司机, 外卖骑手.")
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["business_name"].required = True
+
+
+class EndEmploymentForm(forms.Form):
+    end_date = forms.DateField(label=_("last day of work"), widget=DATE_INPUT)
+    end_reason = forms.ChoiceField(
+        label=_("reason"),
+        choices=[
+            choice
+            for choice in EmploymentRegistration.EndReason.choices
+            if choice[0] != EmploymentRegistration.EndReason.INSURANCE_ENDED
+        ],
+    )
+
+
+class SeparationForm(EndEmploymentForm):
+    """An employer ends several of its current employees' registrations at once."""
+
+    registrations = forms.ModelMultipleChoiceField(
+        label=_("employees"),
+        queryset=EmploymentRegistration.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Tick at least one employee.")},
+    )
+
+    def __init__(self, *args, employer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["registrations"].queryset = EmploymentRegistration.objects.filter(
+            employer=employer, end_date__isnull=True
+        ).select_related("person")
+        self.fields["registrations"].label_from_instance = lambda r: (
+            f"{r.person.name}（{r.person.masked_id_number}）{r.job_title}"
+        )
+
+
+class RecognitionForm(forms.ModelForm):
+    class Meta:
+        model = DifficultyRecognition
+        fields = ["category", "statement"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = DifficultyCategory.objects.filter(
+            is_active=True
+        )
+
+
+class HireForm(forms.Form):
+    name = forms.CharField(label=_("real name"), max_length=50)
+    id_number = forms.CharField(label=_("ID number"), max_length=18)
+    start_date = forms.DateField(label=_("employed from"), widget=DATE_INPUT)
+    job_title = forms.CharField(label=_("job"), max_length=100, required=False)
+    contract_term = forms.ChoiceField(
+        label=_("labour contract"),
+        choices=[("", "—"), *EmploymentRegistration.ContractTerm.choices],
+        required=False,
+    )
+
+    def clean_id_number(self):
+        return validate_id_number(self.cleaned_data["id_number"])
+
+    def hire(self) -> Hire:
+        return Hire(**self.cleaned_data)
+
+
+HireFormSet = forms.formset_factory(
+    HireForm, extra=3, max_num=50, validate_max=True, min_num=1, validate_min=True
+)
+
+
+def _parse_date(value) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value or "").strip()
+    for pattern in ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValidationError(
+        _("“%(value)s” is not a date like 2026-11-01."), params={"value": text}
+    )
+
+
+def _rows_from_xlsx(upload) -> list[list]:
+    from openpyxl import load_workbook
+
+    try:
+        sheet = load_workbook(upload, read_only=True, data_only=True).active
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
+    except Exception as error:  # openpyxl raises many types for a damaged file
+        raise ValidationError(_("This is not a readable .xlsx file.")) from error
+
+
+def _rows_from_csv(upload) -> list[list]:
+    data = upload.read()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return list(csv.reader(io.StringIO(data.decode(encoding))))
+        except UnicodeDecodeError:
+            continue
+    raise ValidationError(_("The file is neither UTF-8 nor GB18030 text."))
+
+
+class HireUploadForm(forms.Form):
+    """A spreadsheet of hires: name, ID number, start date, job, labour contract
+    (the first row holds the column names). Each row is checked for shape here;
+    the service then checks it against the registry."""
+
+    file = forms.FileField(label=_("spreadsheet (.xlsx or .csv)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_HIRE_FILE_BYTES:
+            raise ValidationError(_("The file is larger than 2 MB."))
+        name = upload.name.lower()
+        if name.endswith(".xlsx"):
+            rows = _rows_from_xlsx(upload)
+        elif name.endswith(".csv"):
+            rows = _rows_from_csv(upload)
+        else:
+            raise ValidationError(_("Upload an .xlsx or .csv file."))
+        # Spreadsheet line numbers (the column names are line 1), blank lines skipped.
+        rows = [
+            (line, row)
+            for line, row in enumerate(rows[1:], start=2)
+            if any(str(c or "").strip() for c in row)
+        ]
+        if not rows:
+            raise ValidationError(_("The file has no rows below the column names."))
+        if len(rows) > MAX_HIRE_ROWS:
+            raise ValidationError(
+                _("At most %(count)d people per file."), params={"count": MAX_HIRE_ROWS}
+            )
+        self.hires, self.lines, self.row_errors = self._read(rows)
+        return upload
+
+    @staticmethod
+    def _read(rows) -> tuple[list[Hire], list[int], dict[int, list[str]]]:
+        contract_terms = {
+            str(label): value
+            for value, label in EmploymentRegistration.ContractTerm.choices
+        }
+        hires, lines, errors = [], [], {}
+        for line, row in rows:
+            cells = [*row, "", "", "", "", ""][:5]
+            name, id_number, start, job, term = (
+                c if isinstance(c, datetime.date) else str(c or "").strip()
+                for c in cells
+            )
+            problems = []
+            if not name:
+                problems.append(str(_("The name is missing.")))
+            try:
+                id_number = validate_id_number(id_number)
+            except ValidationError as error:
+                problems += error.messages
+            try:
+                start = _parse_date(start)
+            except ValidationError as error:
+                problems += error.messages
+            if (
+                term
+                and term not in contract_terms
+                and term not in contract_terms.values()
+            ):
+                problems.append(
+                    str(_("Unknown kind of labour contract: %(term)s")) % {"term": term}
+                )
+            if problems:
+                errors[line] = problems
+                continue
+            lines.append(line)
+            hires.append(
+                Hire(
+                    name=name,
+                    id_number=id_number,
+                    start_date=start,
+                    job_title=job[:100],
+                    contract_term=contract_terms.get(term, term),
+                )
+            )
+        return hires, lines, errors
+
+
+class InsuranceImportForm(forms.ModelForm):
+    class Meta:
+        model = InsuranceImport
+        fields = ["file"]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".txt")):
+            raise ValidationError(_("Upload the enrolment records as a .csv file."))
+        return upload
+
+
+class CancellationForm(forms.Form):
+    """The caseworker's reason code for cancelling unemployment registrations."""
+
+    reason = forms.ModelChoiceField(
+        label=_("cancellation reason"),
+        queryset=CancellationReason.objects.filter(is_active=True),
+    )
+    note = forms.CharField(label=_("note"), max_length=300, required=False)
+
+
+class RecognitionExitForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("reason for leaving"), choices=DifficultyRecognition.ExitReason.choices
+    )

@@ -1,0 +1,86 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class LocalRules(models.Model):
+    """The registration rules a city sets for itself (one row, edited in the admin).
+
+    National rules (ages, the ten cancellation triggers) live in code and data
+    migrations; numbers that differ between cities live here.
+    """
+
+    hire_filing_days = models.PositiveSmallIntegerField(
+        _("days to file a hire"),
+        default=30,
+        help_text=_("Employers file a hire within this many days (national rule: 30)."),
+    )
+    separation_filing_days = models.PositiveSmallIntegerField(
+        _("days to file a separation"),
+        default=15,
+        help_text=_(
+            "Employers file a separation within this many days (national rule: 15)."
+        ),
+    )
+    self_filing_days = models.PositiveSmallIntegerField(
+        _("days to register self-employment"),
+        default=30,
+        help_text=_("Self-employed and flexibly employed people register within this."),
+    )
+    no_contact_months = models.PositiveSmallIntegerField(
+        _("months without contact before review"),
+        default=6,
+        help_text=_(
+            "Registered unemployed people out of contact this long are flagged for a "
+            "caseworker to confirm cancellation."
+        ),
+    )
+    notice_days = models.PositiveSmallIntegerField(
+        _("public notice days"),
+        default=5,
+        help_text=_(
+            "How long an employment-difficulty recognition stays on public notice."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("local registration rules")
+        verbose_name_plural = _("local registration rules")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="local_rules_one_row")
+        ]
+
+    def __str__(self):
+        return str(_("Local registration rules"))
+
+    @classmethod
+    def current(cls) -> "LocalRules":
+        rules, _created = cls.objects.get_or_create(pk=1)
+        return rules
+
+
+class CancellationReason(models.Model):
+    """Why an unemployment registration was cancelled (注销): the ten national
+    triggers (rules.md §1.3) plus local ones a caseworker can add."""
+
+    # Codes the services use; caseworkers may rename these but not remove them.
+    EMPLOYMENT_REGISTERED = "employment_registered"
+    NO_CONTACT = "no_contact"
+    WITHDRAWN = "withdrew"
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    counts_as_reemployment = models.BooleanField(
+        _("counts as re-employment"),
+        default=False,
+        help_text=_("Cancelled because the person found work (再就业)."),
+    )
+    is_active = models.BooleanField(_("in use"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("cancellation reason")
+        verbose_name_plural = _("cancellation reasons")
+        ordering = ["position", "code"]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,64 @@
+"""Every write in the registration app, with audit and notifications. Callers use
+`from registration import services` and `services.<name>`."""
+
+from registration.services.certificates import issue_certificate
+from registration.services.employment import (
+    Hire,
+    HiresRefused,
+    end_employment,
+    end_employments,
+    register_hires,
+    register_self_employment,
+)
+from registration.services.errors import RegistrationError
+from registration.services.imports import run_insurance_import
+from registration.services.recognitions import (
+    apply_for_recognition,
+    approve_recognition,
+    exit_recognition,
+    refuse_recognition,
+    resubmit_recognition,
+    return_recognition,
+    start_recognition_notice,
+)
+from registration.services.settings import save_local_setting
+from registration.services.unemployment import (
+    accept_unemployment,
+    apply_for_unemployment,
+    cancel_unemployment,
+    flag_lost_contact,
+    record_contact,
+    resubmit_unemployment,
+    return_unemployment,
+    unemployment_refusals,
+    withdraw_unemployment,
+)
+
+__all__ = [
+    "Hire",
+    "HiresRefused",
+    "RegistrationError",
+    "accept_unemployment",
+    "apply_for_recognition",
+    "apply_for_unemployment",
+    "approve_recognition",
+    "cancel_unemployment",
+    "end_employment",
+    "end_employments",
+    "exit_recognition",
+    "flag_lost_contact",
+    "issue_certificate",
+    "record_contact",
+    "refuse_recognition",
+    "register_hires",
+    "register_self_employment",
+    "resubmit_recognition",
+    "resubmit_unemployment",
+    "return_recognition",
+    "return_unemployment",
+    "run_insurance_import",
+    "save_local_setting",
+    "start_recognition_notice",
+    "unemployment_refusals",
+    "withdraw_unemployment",
+]

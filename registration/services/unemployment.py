@@ -1,0 +1,345 @@
+"""Unemployment registration (失业登记): apply, review, cancel, stay in contact."""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from portal.audit import audit
+from portal.models import Person, User
+from portal.services import notify
+from registration.models import (
+    CancellationReason,
+    EmploymentRegistration,
+    LocalRules,
+    UnemploymentRegistration,
+)
+from registration.services.certificates import issue_certificate
+from registration.services.errors import RegistrationError
+
+APPLICANT_FIELDS = [
+    "cause",
+    "unemployed_since",
+    "last_employer",
+    "last_job",
+    "job_wishes",
+    "wants_training",
+]
+
+
+def unemployment_refusals(
+    person: Person,
+    *,
+    day: datetime.date | None = None,
+    pending: UnemploymentRegistration | None = None,
+) -> list[str]:
+    """Why this person cannot register as unemployed today, in words; empty when
+    they can. Hukou is never a reason (人社部发〔2014〕97号). `pending` is the
+    application under review, which does not count as another open one."""
+    day = day or timezone.localdate()
+    reasons = []
+    sixteenth = person.birth_date.replace(year=person.birth_date.year + 16)
+    if day < sixteenth:
+        reasons.append(
+            _("Registration is open from the 16th birthday (%(date)s).")
+            % {"date": date_format(sixteenth)}
+        )
+    retirement = person.statutory_retirement_date()
+    if day >= retirement:
+        reasons.append(
+            _(
+                "You reached your statutory retirement date (%(date)s); "
+                "unemployment registration is for people of working age."
+            )
+            % {"date": date_format(retirement)}
+        )
+    job = (
+        EmploymentRegistration.objects.filter(person=person)
+        .current(day)
+        .select_related("employer")
+        .first()
+    )
+    if job is not None:
+        reasons.append(
+            _(
+                "You are registered as employed (%(where)s, since %(date)s). "
+                "The employment must end first."
+            )
+            % {"where": job.where, "date": date_format(job.start_date)}
+        )
+    others = UnemploymentRegistration.objects.filter(person=person).open()
+    if pending is not None:
+        others = others.exclude(pk=pending.pk)
+    if others.exists():
+        reasons.append(_("You already have an open unemployment registration."))
+    if person.residence_id is None:
+        reasons.append(
+            _("Your place of residence is missing: add it to your profile first.")
+        )
+    return reasons
+
+
+@transaction.atomic
+def apply_for_unemployment(
+    registration: UnemploymentRegistration, *, by: User
+) -> UnemploymentRegistration:
+    """Submit a new application filled in by the person (online) or by a
+    caseworker (at the counter, registered at once). Two submissions at the same
+    moment end with one open registration: the partial unique index decides."""
+    person = Person.objects.select_for_update().get(pk=registration.person_id)
+    refusals = unemployment_refusals(person)
+    if refusals:
+        raise RegistrationError(" ".join(refusals))
+    registration.org_unit = person.residence
+    registration.submitted_by = by
+    registration.status = UnemploymentRegistration.Status.SUBMITTED
+    try:
+        with transaction.atomic():
+            registration.save()
+    except IntegrityError as error:
+        raise RegistrationError(
+            _("You already have an open unemployment registration.")
+        ) from error
+    audit(by, "registration.unemployment.submitted", registration)
+    if registration.channel == UnemploymentRegistration.Channel.COUNTER:
+        return accept_unemployment(registration, by=by)
+    return registration
+
+
+def _locked(registration: UnemploymentRegistration) -> UnemploymentRegistration:
+    return (
+        UnemploymentRegistration.objects.select_for_update(of=("self",))
+        .select_related("person__user", "org_unit")
+        .get(pk=registration.pk)
+    )
+
+
+def _notify_applicant(registration: UnemploymentRegistration, template: str, **extra):
+    user = registration.person.user
+    if user is not None:
+        context = {"registration": registration, **extra}
+        notify(user, template, context, url=registration.get_absolute_url())
+
+
+@transaction.atomic
+def resubmit_unemployment(
+    registration: UnemploymentRegistration, *, by: User
+) -> UnemploymentRegistration:
+    """Save the applicant's corrections; a returned application goes back to review."""
+    current = _locked(registration)
+    if not current.can_be_changed_by_applicant:
+        raise RegistrationError(_("This application can no longer be changed."))
+    registration.status = UnemploymentRegistration.Status.SUBMITTED
+    registration.save(update_fields=[*APPLICANT_FIELDS, "status", "updated_at"])
+    action = (
+        "registration.unemployment.resubmitted"
+        if current.status == UnemploymentRegistration.Status.RETURNED
+        else "registration.unemployment.changed"
+    )
+    audit(by, action, registration)
+    return registration
+
+
+@transaction.atomic
+def withdraw_unemployment(
+    registration: UnemploymentRegistration, *, by: User
+) -> UnemploymentRegistration:
+    registration = _locked(registration)
+    if not registration.can_be_changed_by_applicant:
+        raise RegistrationError(_("Only an application under review can be withdrawn."))
+    registration.status = UnemploymentRegistration.Status.WITHDRAWN
+    registration.save(update_fields=["status", "updated_at"])
+    audit(by, "registration.unemployment.withdrawn", registration)
+    return registration
+
+
+@transaction.atomic
+def return_unemployment(
+    registration: UnemploymentRegistration, reason: str, *, by: User
+) -> UnemploymentRegistration:
+    """Send an application back listing everything missing, in one message."""
+    registration = _locked(registration)
+    if registration.status != UnemploymentRegistration.Status.SUBMITTED:
+        raise RegistrationError(
+            _("%(person)s: only applications awaiting review can be returned.")
+            % {"person": registration.person.name}
+        )
+    registration.status = UnemploymentRegistration.Status.RETURNED
+    registration.return_reason = reason
+    registration.reviewed_by = by
+    registration.reviewed_at = timezone.now()
+    registration.save(
+        update_fields=[
+            "status",
+            "return_reason",
+            "reviewed_by",
+            "reviewed_at",
+            "updated_at",
+        ]
+    )
+    audit(by, "registration.unemployment.returned", registration, {"reason": reason})
+    _notify_applicant(registration, "unemployment_returned", reason=reason)
+    return registration
+
+
+@transaction.atomic
+def accept_unemployment(
+    registration: UnemploymentRegistration, *, by: User
+) -> UnemploymentRegistration:
+    """Register the person as unemployed and give them the employment certificate
+    if they have none. Eligibility is checked again: things change while an
+    application waits."""
+    registration = _locked(registration)
+    if registration.status != UnemploymentRegistration.Status.SUBMITTED:
+        raise RegistrationError(
+            _("%(person)s: only applications awaiting review can be accepted.")
+            % {"person": registration.person.name}
+        )
+    refusals = unemployment_refusals(registration.person, pending=registration)
+    if refusals:
+        raise RegistrationError(f"{registration.person.name}: {' '.join(refusals)}")
+    today = timezone.localdate()
+    registration.status = UnemploymentRegistration.Status.REGISTERED
+    registration.registered_on = today
+    registration.last_contact_on = today
+    registration.reviewed_by = by
+    registration.reviewed_at = timezone.now()
+    registration.return_reason = ""
+    registration.save(
+        update_fields=[
+            "status",
+            "registered_on",
+            "last_contact_on",
+            "reviewed_by",
+            "reviewed_at",
+            "return_reason",
+            "updated_at",
+        ]
+    )
+    audit(by, "registration.unemployment.accepted", registration)
+    issue_certificate(registration.person, by=by, unit=registration.org_unit)
+    _notify_applicant(registration, "unemployment_registered")
+    return registration
+
+
+@transaction.atomic
+def cancel_unemployment(
+    registration: UnemploymentRegistration,
+    *,
+    by: User | None,
+    reason: CancellationReason,
+    note: str = "",
+    day: datetime.date | None = None,
+) -> UnemploymentRegistration:
+    """Cancel (注销) a registration, or close a pending application, with the
+    reason code kept for the statistics."""
+    registration = _locked(registration)
+    if not registration.is_open:
+        raise RegistrationError(
+            _("%(person)s: this registration is already closed.")
+            % {"person": registration.person.name}
+        )
+    day = day or timezone.localdate()
+    if registration.registered_on and day < registration.registered_on:
+        day = registration.registered_on
+    registration.status = UnemploymentRegistration.Status.CANCELLED
+    registration.cancelled_on = day
+    registration.cancellation_reason = reason
+    registration.cancellation_note = note
+    registration.contact_review_due = False
+    registration.save(
+        update_fields=[
+            "status",
+            "cancelled_on",
+            "cancellation_reason",
+            "cancellation_note",
+            "contact_review_due",
+            "updated_at",
+        ]
+    )
+    audit(
+        by,
+        "registration.unemployment.cancelled",
+        registration,
+        {"reason": reason.code, "note": note},
+    )
+    _notify_applicant(registration, "unemployment_cancelled", reason=reason)
+    return registration
+
+
+@transaction.atomic
+def record_contact(
+    registration: UnemploymentRegistration,
+    *,
+    by: User,
+    day: datetime.date | None = None,
+) -> UnemploymentRegistration:
+    """The person was in touch (a visit, a call, or their own confirmation online)."""
+    registration = _locked(registration)
+    if registration.status != UnemploymentRegistration.Status.REGISTERED:
+        raise RegistrationError(
+            _("%(person)s: contacts are recorded for registered people only.")
+            % {"person": registration.person.name}
+        )
+    registration.last_contact_on = day or timezone.localdate()
+    registration.contact_review_due = False
+    registration.save(
+        update_fields=["last_contact_on", "contact_review_due", "updated_at"]
+    )
+    audit(by, "registration.unemployment.contacted", registration)
+    return registration
+
+
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month, candidate)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def flag_lost_contact(*, day: datetime.date | None = None) -> int:
+    """Nightly: flag registrations with no contact for the local number of months
+    (six by law) for a caseworker to confirm; nothing is cancelled automatically."""
+    day = day or timezone.localdate()
+    cutoff = months_before(day, LocalRules.current().no_contact_months)
+    flagged = 0
+    candidates = UnemploymentRegistration.objects.filter(
+        status=UnemploymentRegistration.Status.REGISTERED,
+        contact_review_due=False,
+    ).filter(
+        Q(last_contact_on__lte=cutoff)
+        | Q(last_contact_on__isnull=True, registered_on__lte=cutoff)
+    )
+    for registration in candidates.iterator():
+        with transaction.atomic():
+            updated = UnemploymentRegistration.objects.filter(
+                pk=registration.pk, contact_review_due=False
+            ).update(contact_review_due=True, updated_at=timezone.now())
+            if updated:
+                audit(None, "registration.unemployment.flagged", registration)
+                flagged += 1
+    return flagged
+
+
+def close_unemployment_on_employment(
+    person: Person, *, by: User | None, start_date: datetime.date
+) -> None:
+    """A new employment registration closes the open unemployment registration."""
+    reason = CancellationReason.objects.get(
+        code=CancellationReason.EMPLOYMENT_REGISTERED
+    )
+    for registration in UnemploymentRegistration.objects.filter(person=person).open():
+        cancel_unemployment(
+            registration,
+            by=by,
+            reason=reason,
+            day=min(timezone.localdate(), start_date),
+        )
