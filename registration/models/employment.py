@@ -113,6 +113,7 @@ class EmploymentRegistration(TimeStamped):
         null=True,
         blank=True,
         related_name="employment_registrations",
+        db_index=False,  # the (employer, end_date) index serves employer lookups
     )
     business_name = models.CharField(
         _("business or kind of work"),
@@ -143,6 +144,7 @@ class EmploymentRegistration(TimeStamped):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # never searched by; an index would slow bulk imports
     )
     is_late = models.BooleanField(_("filed late"), default=False)
     ended_at = models.DateTimeField(_("end filed at"), null=True, blank=True)
@@ -153,6 +155,7 @@ class EmploymentRegistration(TimeStamped):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # never searched by; an index would slow bulk imports
     )
     is_end_late = models.BooleanField(_("end filed late"), default=False)
 

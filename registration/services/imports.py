@@ -136,6 +136,8 @@ SELECT person_id, employer_id, org_unit_id, start_text::date AS start_date,
 FROM import_rows WHERE problem IS NULL
 GROUP BY person_id, employer_id, org_unit_id, start_text::date;
 
+ANALYZE import_enrolments;
+
 UPDATE import_enrolments en
 SET registration_id = r.id, registration_end = r.end_date
 FROM registration_employmentregistration r
@@ -147,7 +149,7 @@ WHERE r.person_id = en.person_id AND r.employer_id = en.employer_id
 END_MATCHED = """
 UPDATE registration_employmentregistration r
 SET end_date = en.end_date, end_reason = 'insurance_ended', ended_at = now(),
-    ended_by_id = %(user)s, is_end_late = false, updated_at = now()
+    ended_by_id = %(user)s::bigint, is_end_late = false, updated_at = now()
 FROM import_enrolments en
 WHERE r.id = en.registration_id AND en.registration_end IS NULL
   AND en.end_date IS NOT NULL
@@ -157,7 +159,7 @@ WHERE r.id = en.registration_id AND en.registration_end IS NULL
 END_SUPERSEDED = """
 UPDATE registration_employmentregistration r
 SET end_date = en.start_date - 1, end_reason = 'insurance_ended', ended_at = now(),
-    ended_by_id = %(user)s, is_end_late = false, updated_at = now()
+    ended_by_id = %(user)s::bigint, is_end_late = false, updated_at = now()
 FROM (SELECT person_id, employer_id, min(start_date) AS start_date
       FROM import_enrolments WHERE registration_id IS NULL AND end_date IS NULL
       GROUP BY person_id, employer_id) AS en
@@ -174,8 +176,8 @@ WITH inserted AS (
     SELECT now(), now(), gen_random_uuid(), person_id, 'employee', 'insurance',
            employer_id, '', org_unit_id, '', '', start_date, end_date,
            CASE WHEN end_date IS NULL THEN '' ELSE 'insurance_ended' END,
-           %(user)s, false, CASE WHEN end_date IS NULL THEN NULL ELSE now() END,
-           CASE WHEN end_date IS NULL THEN NULL ELSE %(user)s END, false
+           %(user)s::bigint, false, CASE WHEN end_date IS NULL THEN NULL ELSE now() END,
+           CASE WHEN end_date IS NULL THEN NULL ELSE %(user)s::bigint END, false
     FROM import_enrolments WHERE registration_id IS NULL
     ORDER BY person_id, start_date
     ON CONFLICT DO NOTHING
@@ -207,7 +209,7 @@ WITH closed AS (
 )
 INSERT INTO portal_auditentry (created_at, actor_id, action, content_type_id,
                                object_id, object_repr, data)
-SELECT now(), %(user)s, 'registration.unemployment.cancelled', %(content_type)s,
+SELECT now(), %(user)s::bigint, 'registration.unemployment.cancelled', %(content_type)s,
        closed.id::text, p.name, jsonb_build_object('reason', %(code)s,
                                                    'import', %(import)s)
 FROM closed JOIN portal_person p ON p.id = closed.person_id
@@ -246,6 +248,8 @@ def apply_staged_rows(insurance_import: InsuranceImport, table: sql.Identifier):
             sql.SQL(CHECK_ROWS).format(staging=table), {"types": list(INSURANCE_TYPES)}
         )
         row_count = cursor.rowcount
+        # Temporary tables get no statistics by themselves; the joins need them.
+        cursor.execute("ANALYZE import_rows")
         cursor.execute(GROUP_ENROLMENTS)
         cursor.execute(END_MATCHED, {"user": user})
         matched_ended = cursor.rowcount

@@ -1,0 +1,217 @@
+"""Benchmark of the insured-as-employed import against a plain COPY of the same file.
+
+    .venv/bin/python bench/registration_import.py [--rows 1000000]
+
+Uses the database `portal_bench` (see bench/jobs.py). Fills the registry once with
+rows/2 people and 20,000 employers (COPY), writes a CSV of `rows` enrolment records
+(two insurance types per person, one in five ended, about 1 % bad rows), then prints:
+- a plain COPY of that file into a table of five text columns (typed columns
+  would make COPY fail on the first bad row); the floor any loader pays;
+- the import (COPY to staging + checks + writes, one transaction) on an empty
+  employment register, and again on the same file (idempotent re-import);
+- rows per second of each, and the ratio import rate / COPY rate.
+"""
+
+import argparse
+import datetime
+import io
+import os
+import random
+import sys
+import time
+import warnings
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+warnings.filterwarnings("ignore", message="No directory at")
+
+from bench.jobs import ensure_database  # noqa: E402
+
+EMPLOYERS = 20_000
+CSV_PATH = BASE_DIR / "var" / "bench" / "enrolments.csv"
+
+
+def id_numbers(count: int, seed: int, taken: set[str]) -> list[str]:
+    from stdnum.cn import ric
+
+    rng = random.Random(seed)
+    numbers, seen = [], {number[:17] for number in taken}
+    while len(numbers) < count:
+        birth = datetime.date(1966, 1, 1) + datetime.timedelta(
+            days=rng.randrange(14000)
+        )
+        body = f"4406{rng.choice(['04', '05', '06', '07', '08'])}{birth:%Y%m%d}{rng.randrange(1000):03d}"
+        if body in seen:
+            continue
+        seen.add(body)
+        numbers.append(body + ric.calc_check_digit(body + "0"))
+    return numbers
+
+
+def copy_rows(table: str, columns: list[str], rows) -> None:
+    from django.db import connection
+
+    buffer = io.StringIO()
+    for row in rows:
+        buffer.write("\t".join("\\N" if v is None else str(v) for v in row) + "\n")
+    buffer.seek(0)
+    with connection.cursor() as cursor:
+        sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+        with cursor.cursor.copy(sql) as copy:
+            while chunk := buffer.read(1 << 20):
+                copy.write(chunk)
+        cursor.execute(f"ANALYZE {table}")
+
+
+def prepare(people: int) -> tuple[list[str], list[str]]:
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    from stdnum.cn import uscc
+
+    from portal.models import Employer, OrgUnit, Person
+
+    if not OrgUnit.objects.exists():
+        call_command("seed_demo", stdout=open(os.devnull, "w"))
+    streets = list(OrgUnit.objects.filter(level="street").values_list("pk", flat=True))
+    now = "2026-01-01 00:00:00+08"
+    missing = people - Person.objects.filter(name="参保人").count()
+    if missing > 0:
+        started = time.perf_counter()
+        copy_rows(
+            "portal_person",
+            ["created_at", "updated_at", "name", "id_number", "phone", "hukou_place",
+             "hukou_type", "education", "address", "retirement_track", "residence_id"],
+            ((now, now, "参保人", number, "", "", "", "", "", "male60",
+              streets[i % len(streets)])
+             for i, number in enumerate(id_numbers(
+                 missing, seed=missing,
+                 taken=set(Person.objects.values_list("id_number", flat=True)),
+             ))),
+        )  # fmt: skip
+        print(
+            f"registry: {missing} people added in {time.perf_counter() - started:.1f} s"
+        )
+    if Employer.objects.filter(name__startswith="参保单位").count() < EMPLOYERS:
+        codes = []
+        for i in range(EMPLOYERS):
+            body = f"91440604MA{i:07d}X"[:17]
+            codes.append(body + uscc.calc_check_digit(body))
+        copy_rows(
+            "portal_employer",
+            ["created_at", "updated_at", "name", "uscc", "industry", "ownership",
+             "size", "org_unit_id", "address", "description", "contact_name",
+             "contact_phone", "contact_email", "licence", "verification_status",
+             "rejection_reason"],
+            ((now, now, f"参保单位{i}", code, "C", "private", "small",
+              streets[i % len(streets)], "", "", "人事", "13800138000", "", "",
+              "verified", "") for i, code in enumerate(codes)),
+        )  # fmt: skip
+    persons = list(
+        Person.objects.filter(name="参保人").values_list("id_number", flat=True)[
+            :people
+        ]
+    )
+    employers = list(
+        Employer.objects.filter(name__startswith="参保单位").values_list(
+            "uscc", flat=True
+        )
+    )
+    return persons, employers
+
+
+def write_file(path: Path, rows: int, persons, employers) -> None:
+    rng = random.Random(7)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as out:
+        out.write("id_number,uscc,start_date,end_date,insurance_type\n")
+        for index in range(rows // 2):
+            person = persons[index % len(persons)]
+            employer = employers[rng.randrange(len(employers))]
+            start = datetime.date(2020, 1, 1) + datetime.timedelta(
+                days=rng.randrange(2000)
+            )
+            end = ""
+            if rng.random() < 0.2:
+                end = (
+                    start + datetime.timedelta(days=rng.randrange(30, 400))
+                ).isoformat()
+            for kind in ("110", "310"):
+                if rng.random() < 0.005:
+                    out.write(f"{person},{employer},2026-02-30,,{kind}\n")  # bad date
+                elif rng.random() < 0.005:
+                    out.write(f"{person},91440604MA0000000X,{start},{end},{kind}\n")
+                else:
+                    out.write(f"{person},{employer},{start},{end},{kind}\n")
+
+
+def plain_copy(path: Path) -> float:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DROP TABLE IF EXISTS bench_plain_copy; CREATE TABLE bench_plain_copy "
+            "(id_number text, uscc text, start_date text, end_date text, "
+            "insurance_type text)"
+        )
+        started = time.perf_counter()
+        sql = "COPY bench_plain_copy FROM STDIN (FORMAT csv, HEADER, NULL '')"
+        with open(path, "rb") as source, cursor.cursor.copy(sql) as copy:
+            while chunk := source.read(1 << 20):
+                copy.write(chunk)
+        seconds = time.perf_counter() - started
+        cursor.execute("DROP TABLE bench_plain_copy")
+    return seconds
+
+
+def timed_import(path: Path):
+    from django.core.files import File
+
+    from registration import services
+    from registration.models import InsuranceImport
+
+    insurance_import = InsuranceImport()
+    with open(path, "rb") as source:
+        insurance_import.file.save("bench.csv", File(source))
+    started = time.perf_counter()
+    result = services.run_insurance_import(insurance_import)
+    return time.perf_counter() - started, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    args = parser.parse_args()
+    ensure_database()
+    persons, employers = prepare(args.rows // 2)
+    write_file(CSV_PATH, args.rows, persons, employers)
+    size = CSV_PATH.stat().st_size / 1e6
+    print(f"file: {args.rows} rows, {size:.0f} MB")
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE registration_employmentregistration CASCADE")
+    copy_seconds = plain_copy(CSV_PATH)
+    print(f"plain COPY: {copy_seconds:.2f} s, {args.rows / copy_seconds:,.0f} rows/s")
+    seconds, result = timed_import(CSV_PATH)
+    print(
+        f"import (empty register): {seconds:.2f} s, {args.rows / seconds:,.0f} rows/s; "
+        f"{result.registered_count} registered, {result.ended_count} ended, "
+        f"{result.error_count} refused"
+    )
+    print(f"ratio import rate / COPY rate: {copy_seconds / seconds:.0%}")
+    again, result = timed_import(CSV_PATH)
+    print(
+        f"re-import (same file): {again:.2f} s, {args.rows / again:,.0f} rows/s; "
+        f"{result.registered_count} registered, {result.unchanged_count} unchanged"
+    )
+    print(f"ratio re-import rate / COPY rate: {copy_seconds / again:.0%}")
+
+
+if __name__ == "__main__":
+    main()
