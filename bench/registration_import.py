@@ -42,7 +42,8 @@ def id_numbers(count: int, seed: int, taken: set[str]) -> list[str]:
         birth = datetime.date(1966, 1, 1) + datetime.timedelta(
             days=rng.randrange(14000)
         )
-        body = f"4406{rng.choice(['04', '05', '06', '07', '08'])}{birth:%Y%m%d}{rng.randrange(1000):03d}"
+        area = rng.choice(["440604", "440605", "440606", "440607", "440608"])
+        body = f"{area}{birth:%Y%m%d}{rng.randrange(1000):03d}"
         if body in seen:
             continue
         seen.add(body)

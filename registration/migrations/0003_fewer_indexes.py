@@ -6,27 +6,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0004_orgunit_centre'),
-        ('registration', '0002_reference_data'),
+        ("portal", "0004_orgunit_centre"),
+        ("registration", "0002_reference_data"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='employmentregistration',
-            name='employer',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='employment_registrations', to='portal.employer', verbose_name='employer'),
+            model_name="employmentregistration",
+            name="employer",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="employment_registrations",
+                to="portal.employer",
+                verbose_name="employer",
+            ),
         ),
         migrations.AlterField(
-            model_name='employmentregistration',
-            name='ended_by',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='end filed by'),
+            model_name="employmentregistration",
+            name="ended_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="end filed by",
+            ),
         ),
         migrations.AlterField(
-            model_name='employmentregistration',
-            name='filed_by',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='filed by'),
+            model_name="employmentregistration",
+            name="filed_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="filed by",
+            ),
         ),
     ]
