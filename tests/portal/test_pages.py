@@ -12,6 +12,7 @@ PUBLIC_PAGES = [
     "signup_employer",
     "login",
     "password_reset",
+    "registration:recognition_notices",
 ]
 
 
