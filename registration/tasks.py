@@ -12,3 +12,7 @@ def run_insurance_import(insurance_import_id: int) -> None:
 
 def flag_lost_contact() -> int:
     return services.flag_lost_contact()
+
+
+def import_inbox_files() -> int:
+    return len(services.import_inbox_files())

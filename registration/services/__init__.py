@@ -11,7 +11,7 @@ from registration.services.employment import (
     register_self_employment,
 )
 from registration.services.errors import RegistrationError
-from registration.services.imports import run_insurance_import
+from registration.services.imports import import_inbox_files, run_insurance_import
 from registration.services.recognitions import (
     apply_for_recognition,
     approve_recognition,
@@ -47,6 +47,7 @@ __all__ = [
     "end_employments",
     "exit_recognition",
     "flag_lost_contact",
+    "import_inbox_files",
     "issue_certificate",
     "record_contact",
     "refuse_recognition",

@@ -11,8 +11,11 @@ Layout: docs/insurance-import.md.
 import io
 import itertools
 import logging
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.files import File
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -300,6 +303,23 @@ def apply_staged_rows(insurance_import: InsuranceImport, table: sql.Identifier):
         {"rows": row_count, "registered": registered, "ended": ended},
     )
     return insurance_import
+
+
+def import_inbox_files() -> list[InsuranceImport]:
+    """Nightly: import each CSV file the social-insurance system dropped into
+    INSURANCE_INBOX, oldest first; a file moves to done/ once it is stored."""
+    inbox = Path(settings.INSURANCE_INBOX)
+    done = inbox / "done"
+    imports = []
+    for path in sorted(inbox.glob("*.csv"), key=lambda p: p.stat().st_mtime):
+        insurance_import = InsuranceImport()
+        with open(path, "rb") as source:
+            insurance_import.file.save(path.name, File(source))
+        done.mkdir(exist_ok=True)
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+        path.rename(done / f"{stamp}-{path.name}")
+        imports.append(run_insurance_import(insurance_import))
+    return imports
 
 
 def run_insurance_import(insurance_import: InsuranceImport) -> InsuranceImport:

@@ -162,3 +162,17 @@ def test_a_task_delivered_twice_imports_once(people, employer, city_caseworker):
     result.refresh_from_db()
     assert result.registered_count == 1
     assert EmploymentRegistration.objects.count() == 1
+
+
+def test_files_in_the_inbox_are_imported_and_moved(
+    people, employer, settings, tmp_path
+):
+    settings.INSURANCE_INBOX = tmp_path
+    (tmp_path / "2026-11-22.csv").write_text(
+        HEADER + f"{people[0].id_number},{employer.employer.uscc},2026-03-01,,110\n"
+    )
+    [result] = services.import_inbox_files()
+    assert (result.status, result.registered_count) == ("done", 1)
+    assert not list(tmp_path.glob("*.csv"))
+    assert len(list((tmp_path / "done").glob("*2026-11-22.csv"))) == 1
+    assert services.import_inbox_files() == []

@@ -27,6 +27,12 @@ SCHEDULES = [
         "schedule_type": Schedule.CRON,
         "cron": "15 1 * * *",
     },
+    {
+        "name": "Import social-insurance enrolment files from the inbox folder",
+        "func": "registration.tasks.import_inbox_files",
+        "schedule_type": Schedule.CRON,
+        "cron": "30 2 * * *",
+    },
 ]
 
 
