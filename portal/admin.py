@@ -31,6 +31,7 @@ from portal.privacy import mask_id_number, mask_phone
 from portal.validators import validate_id_number, validate_phone, validate_uscc
 
 MASKED_ID_PATTERN = re.compile(r"^\d{4}\*{6,10}\d{3}[\dX]$")
+LAST_FOUR_PATTERN = re.compile(r"^\d{3}[\dX]$")
 
 admin.site.site_header = _("Public Employment Service Platform · Back Office")
 admin.site.site_title = _("Back Office")
@@ -122,6 +123,10 @@ class MaskedIdSearchMixin:
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip().upper()
+        if LAST_FOUR_PATTERN.match(term):
+            # The last four characters, as people read them out on the phone.
+            matches = queryset.filter(**{f"{self.masked_id_field}__endswith": term})
+            return matches, False
         if MASKED_ID_PATTERN.match(term):
             matches = queryset.filter(
                 **{
@@ -159,7 +164,15 @@ class OrgUnitAdmin(ScopedAdmin):
 
 @admin.register(DifficultyCategory)
 class DifficultyCategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "is_active", "position"]
+    list_display = [
+        "name",
+        "code",
+        "min_age_women",
+        "min_age_men",
+        "min_unemployed_months",
+        "is_active",
+        "position",
+    ]
     list_editable = ["is_active", "position"]
     ordering = ["position"]
 
@@ -216,8 +229,8 @@ class PersonAdmin(MaskedIdSearchMixin, ScopedAdmin):
     list_filter = [SexFilter, "education", "hukou_type", "difficulty_categories"]
     search_fields = ["name", "=id_number", "=phone"]
     search_help_text = _(
-        "Name, a full ID number or phone number, or a masked ID number as shown "
-        "in lists (4406**********1234)."
+        "Name, a full ID number or phone number, a masked ID number as shown "
+        "in lists (4406**********1234), or its last four characters."
     )
     list_select_related = ["residence", "user"]
     ordering = ["-created_at"]

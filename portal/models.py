@@ -218,6 +218,18 @@ class DifficultyCategory(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    min_age_women = models.PositiveSmallIntegerField(
+        _("minimum age of women"), null=True, blank=True
+    )
+    min_age_men = models.PositiveSmallIntegerField(
+        _("minimum age of men"), null=True, blank=True
+    )
+    min_unemployed_months = models.PositiveSmallIntegerField(
+        _("months registered as unemployed"),
+        null=True,
+        blank=True,
+        help_text=_("Checked when someone applies; empty for no such condition."),
+    )
     is_active = models.BooleanField(_("in use"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 

@@ -4,9 +4,11 @@ import insurance records. Every action calls a service."""
 from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 from django_q.tasks import async_task
 
 from portal.admin import (
@@ -40,12 +42,15 @@ PERSON_SEARCH = [
     "=person__employment_certificate__number",
 ]
 PERSON_SEARCH_HELP = _(
-    "Name, full or masked ID number (4406**********1234), or certificate number."
+    "Name, full or masked ID number (4406**********1234), its last four "
+    "characters, or certificate number."
 )
 
 
-def done_message(singular, plural):
-    return lambda count: ngettext(singular, plural, count) % {"count": count}
+def done_message(message):
+    """The admin's report after an action; `message` is an ngettext_lazy with a
+    %(count)d placeholder."""
+    return lambda count: message % {"count": count}
 
 
 class PersonColumnsMixin(MaskedIdSearchMixin):
@@ -75,12 +80,10 @@ class UnemploymentRegistrationAdmin(PersonColumnsMixin, ScopedAdmin):
         "masked_id_number",
         "status",
         "org_unit",
-        "channel",
         "created_at",
         "registered_on",
         "last_contact_on",
         "contact_review_due",
-        "cancelled_on",
     ]
     list_filter = [
         "status",
@@ -93,6 +96,7 @@ class UnemploymentRegistrationAdmin(PersonColumnsMixin, ScopedAdmin):
     ]
     list_select_related = ["person", "org_unit"]
     ordering = ["-created_at"]
+    show_full_result_count = False
     autocomplete_fields = ["person"]
     date_hierarchy = "created_at"
     actions = [
@@ -159,7 +163,11 @@ class UnemploymentRegistrationAdmin(PersonColumnsMixin, ScopedAdmin):
             ),
             errors=services.RegistrationError,
             done=done_message(
-                "%(count)d person registered.", "%(count)d people registered."
+                ngettext_lazy(
+                    "%(count)d person registered.",
+                    "%(count)d people registered.",
+                    "count",
+                )
             ),
         )
 
@@ -178,7 +186,11 @@ class UnemploymentRegistrationAdmin(PersonColumnsMixin, ScopedAdmin):
             errors=services.RegistrationError,
             title=_("Return applications for more information"),
             done=done_message(
-                "%(count)d application returned.", "%(count)d applications returned."
+                ngettext_lazy(
+                    "%(count)d application returned.",
+                    "%(count)d applications returned.",
+                    "count",
+                )
             ),
         )
 
@@ -200,8 +212,11 @@ class UnemploymentRegistrationAdmin(PersonColumnsMixin, ScopedAdmin):
                 "These registrations will be cancelled with the reason you choose:"
             ),
             done=done_message(
-                "%(count)d registration cancelled.",
-                "%(count)d registrations cancelled.",
+                ngettext_lazy(
+                    "%(count)d registration cancelled.",
+                    "%(count)d registrations cancelled.",
+                    "count",
+                )
             ),
         )
 
@@ -214,7 +229,11 @@ class UnemploymentRegistrationAdmin(PersonColumnsMixin, ScopedAdmin):
             lambda registration: services.record_contact(registration, by=request.user),
             errors=services.RegistrationError,
             done=done_message(
-                "%(count)d contact recorded.", "%(count)d contacts recorded."
+                ngettext_lazy(
+                    "%(count)d contact recorded.",
+                    "%(count)d contacts recorded.",
+                    "count",
+                )
             ),
         )
 
@@ -266,6 +285,7 @@ class EmploymentRegistrationAdmin(PersonColumnsMixin, ScopedAdmin):
     )
     list_select_related = ["person", "employer"]
     ordering = ["-start_date"]
+    show_full_result_count = False  # millions of rows: skip the second count
     date_hierarchy = "start_date"
     actions = ["export_selected"]
 
@@ -344,10 +364,8 @@ class DifficultyRecognitionAdmin(PersonColumnsMixin, ScopedAdmin):
         "category",
         "status",
         "org_unit",
-        "created_at",
         "notice_ends",
         "approved_on",
-        "exited_on",
     ]
     list_filter = [
         "status",
@@ -409,8 +427,11 @@ class DifficultyRecognitionAdmin(PersonColumnsMixin, ScopedAdmin):
             lambda r: services.start_recognition_notice(r, by=request.user),
             errors=services.RegistrationError,
             done=done_message(
-                "%(count)d application put on public notice.",
-                "%(count)d applications put on public notice.",
+                ngettext_lazy(
+                    "%(count)d application put on public notice.",
+                    "%(count)d applications put on public notice.",
+                    "count",
+                )
             ),
         )
 
@@ -424,7 +445,11 @@ class DifficultyRecognitionAdmin(PersonColumnsMixin, ScopedAdmin):
             errors=services.RegistrationError,
             title=_("Return applications for more information"),
             done=done_message(
-                "%(count)d application returned.", "%(count)d applications returned."
+                ngettext_lazy(
+                    "%(count)d application returned.",
+                    "%(count)d applications returned.",
+                    "count",
+                )
             ),
         )
 
@@ -437,7 +462,11 @@ class DifficultyRecognitionAdmin(PersonColumnsMixin, ScopedAdmin):
             lambda r: services.approve_recognition(r, by=request.user),
             errors=services.RegistrationError,
             done=done_message(
-                "%(count)d person recognised.", "%(count)d people recognised."
+                ngettext_lazy(
+                    "%(count)d person recognised.",
+                    "%(count)d people recognised.",
+                    "count",
+                )
             ),
         )
 
@@ -455,7 +484,11 @@ class DifficultyRecognitionAdmin(PersonColumnsMixin, ScopedAdmin):
                 "your reason:"
             ),
             done=done_message(
-                "%(count)d application refused.", "%(count)d applications refused."
+                ngettext_lazy(
+                    "%(count)d application refused.",
+                    "%(count)d applications refused.",
+                    "count",
+                )
             ),
         )
 
@@ -473,8 +506,11 @@ class DifficultyRecognitionAdmin(PersonColumnsMixin, ScopedAdmin):
             title=_("Leave the employment-difficulty register"),
             intro=_("These people leave the register under the rule you choose:"),
             done=done_message(
-                "%(count)d person left the register.",
-                "%(count)d people left the register.",
+                ngettext_lazy(
+                    "%(count)d person left the register.",
+                    "%(count)d people left the register.",
+                    "count",
+                )
             ),
         )
 
@@ -526,6 +562,12 @@ class InsuranceImportAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # Straight to the progress page.
+        return HttpResponseRedirect(
+            reverse("admin:registration_insuranceimport_change", args=[obj.pk])
+        )
 
     def save_model(self, request, obj, form, change):
         obj.requested_by = request.user

@@ -11,6 +11,7 @@ from portal.models import DifficultyCategory, User
 from registration import services
 from registration.models import (
     DifficultyRecognition,
+    EmploymentCertificate,
     EmploymentRegistration,
     UnemploymentRegistration,
 )
@@ -30,7 +31,15 @@ def seed_registrations(persons, employers) -> None:
         return
     today = timezone.localdate()
     city_caseworker = User.objects.get(username="cw_city")
-    categories = list(DifficultyCategory.objects.filter(is_active=True)[:6])
+    # Categories whose conditions only documents show (disabled, 低保, …).
+    categories = list(
+        DifficultyCategory.objects.filter(
+            is_active=True,
+            min_age_women__isnull=True,
+            min_age_men__isnull=True,
+            min_unemployed_months__isnull=True,
+        )[:6]
+    )
     for index, person in enumerate(persons):
         if person.age(today) < 16 or today >= person.statutory_retirement_date():
             continue
@@ -134,8 +143,20 @@ def _back_date_registration(registration, today, rng, index) -> None:
         if days == 215
         else max(registered_on, today - datetime.timedelta(days=rng.randint(0, 120)))
     )
+    applied = registered_on - datetime.timedelta(days=rng.randint(1, 5))
     UnemploymentRegistration.objects.filter(pk=registration.pk).update(
-        registered_on=registered_on, last_contact_on=last_contact
+        registered_on=registered_on,
+        last_contact_on=last_contact,
+        created_at=timezone.make_aware(
+            datetime.datetime.combine(applied, datetime.time(9, 30))
+        ),
+        reviewed_at=timezone.make_aware(
+            datetime.datetime.combine(registered_on, datetime.time(15, 0))
+        ),
+        unemployed_since=applied - datetime.timedelta(days=rng.randint(5, 60)),
+    )
+    EmploymentCertificate.objects.filter(person_id=registration.person_id).update(
+        issued_on=registered_on
     )
 
 

@@ -26,7 +26,7 @@ MAX_HIRE_FILE_BYTES = 2 * 1024 * 1024
 
 def not_in_future(day: datetime.date) -> datetime.date:
     if day > timezone.localdate():
-        raise ValidationError(_("This date is in the future."))
+        raise ValidationError(_("This date cannot be later than today."))
     return day
 
 
@@ -46,6 +46,13 @@ class UnemploymentForm(forms.ModelForm):
             "job_wishes": _("The kind of work, area and hours you are looking for."),
             "last_employer": _("Leave empty if you have not worked before."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cause"].choices = [
+            ("", _("Please choose")),
+            *UnemploymentRegistration.Cause.choices,
+        ]
 
     def clean_unemployed_since(self):
         return not_in_future(self.cleaned_data["unemployed_since"])
@@ -100,9 +107,12 @@ class EndEmploymentForm(forms.Form):
     end_reason = forms.ChoiceField(
         label=_("reason"),
         choices=[
-            choice
-            for choice in EmploymentRegistration.EndReason.choices
-            if choice[0] != EmploymentRegistration.EndReason.INSURANCE_ENDED
+            ("", _("Please choose")),
+            *(
+                choice
+                for choice in EmploymentRegistration.EndReason.choices
+                if choice[0] != EmploymentRegistration.EndReason.INSURANCE_ENDED
+            ),
         ],
     )
 
@@ -137,12 +147,13 @@ class RecognitionForm(forms.ModelForm):
         self.fields["category"].queryset = DifficultyCategory.objects.filter(
             is_active=True
         )
+        self.fields["category"].empty_label = _("Please choose")
 
 
 class HireForm(forms.Form):
     name = forms.CharField(label=_("real name"), max_length=50)
     id_number = forms.CharField(label=_("ID number"), max_length=18)
-    start_date = forms.DateField(label=_("employed from"), widget=DATE_INPUT)
+    start_date = forms.DateField(label=_("Date of hire"), widget=DATE_INPUT)
     job_title = forms.CharField(label=_("job"), max_length=100, required=False)
     contract_term = forms.ChoiceField(
         label=_("labour contract"),

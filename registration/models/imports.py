@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import TimeStamped
@@ -70,7 +71,8 @@ class InsuranceImport(TimeStamped):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M} · {self.get_status_display()}"
+        created = timezone.localtime(self.created_at)
+        return f"{created:%Y-%m-%d %H:%M} · {self.get_status_display()}"
 
     def problem_rows(self) -> list[dict]:
         return [

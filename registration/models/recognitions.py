@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.models import DifficultyCategory, OrgUnit, Person, TimeStamped, scope_filter
 
@@ -161,5 +162,9 @@ class DifficultyRecognition(TimeStamped):
             self.Status.REFUSED: 3,
             self.Status.EXITED: 3,
         }[self.status]
-        steps = [_("Applied"), _("First review and public notice"), _("Decision")]
+        steps = [
+            pgettext_lazy("progress", "Submitted"),
+            _("First review and public notice"),
+            _("Decision"),
+        ]
         return [(label, index < reached) for index, label in enumerate(steps)]

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.models import OrgUnit, Person, TimeStamped, scope_filter
 from registration.models.rules import CancellationReason
@@ -38,7 +39,7 @@ class UnemploymentRegistration(TimeStamped):
         SUBMITTED = "submitted", _("Awaiting review")
         RETURNED = "returned", _("Returned for more information")
         REGISTERED = "registered", _("Registered")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("registration", "Cancelled")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     class Channel(models.TextChoices):
@@ -74,7 +75,7 @@ class UnemploymentRegistration(TimeStamped):
         _("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED
     )
     channel = models.CharField(
-        _("applied"), max_length=10, choices=Channel.choices, default=Channel.ONLINE
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.ONLINE
     )
     cause = models.CharField(_("reason for unemployment"), max_length=20, choices=Cause)
     unemployed_since = models.DateField(_("unemployed since"))
@@ -167,5 +168,9 @@ class UnemploymentRegistration(TimeStamped):
             self.Status.CANCELLED: 3,
             self.Status.WITHDRAWN: 1,
         }[self.status]
-        steps = [_("Applied"), _("Reviewed and registered"), _("Registration closed")]
+        steps = [
+            pgettext_lazy("progress", "Submitted"),
+            _("Reviewed and registered"),
+            _("Registration closed"),
+        ]
         return [(label, index < reached) for index, label in enumerate(steps)]

@@ -11,9 +11,14 @@ from django.utils.translation import gettext as _
 from portal.audit import audit
 from portal.models import OrgUnit, Person, User
 from portal.services import notify, set_difficulty_category
-from registration.models import DifficultyRecognition, LocalRules
+from registration.models import (
+    DifficultyRecognition,
+    LocalRules,
+    UnemploymentRegistration,
+)
 from registration.services.certificates import issue_certificate
 from registration.services.errors import RegistrationError
+from registration.services.unemployment import months_before
 
 
 def _locked(recognition: DifficultyRecognition) -> DifficultyRecognition:
@@ -38,6 +43,38 @@ def _refuse_unless(recognition, *statuses, message):
         )
 
 
+def category_refusals(person: Person, category, *, day: datetime.date) -> list[str]:
+    """The category's conditions the registry can check (age, months registered
+    as unemployed) that this person does not meet; documents are for caseworkers."""
+    reasons = []
+    min_age = (
+        category.min_age_women
+        if person.sex == Person.Sex.FEMALE
+        else category.min_age_men
+    )
+    if min_age and person.age(day) < min_age:
+        reasons.append(
+            _("“%(category)s” is for people aged %(age)d or more.")
+            % {"category": category.name, "age": min_age}
+        )
+    if category.min_unemployed_months:
+        cutoff = months_before(day, category.min_unemployed_months)
+        registered = UnemploymentRegistration.objects.filter(
+            person=person,
+            status=UnemploymentRegistration.Status.REGISTERED,
+            registered_on__lte=cutoff,
+        )
+        if not registered.exists():
+            reasons.append(
+                _(
+                    "“%(category)s” needs %(months)d months of registered "
+                    "unemployment without a break."
+                )
+                % {"category": category.name, "months": category.min_unemployed_months}
+            )
+    return reasons
+
+
 @transaction.atomic
 def apply_for_recognition(
     recognition: DifficultyRecognition, *, by: User
@@ -52,6 +89,9 @@ def apply_for_recognition(
         raise RegistrationError(
             _("Recognition is for people between 16 and their retirement date.")
         )
+    refusals = category_refusals(person, recognition.category, day=today)
+    if refusals:
+        raise RegistrationError(" ".join(refusals))
     recognition.org_unit = person.residence
     recognition.submitted_by = by
     recognition.status = DifficultyRecognition.Status.SUBMITTED

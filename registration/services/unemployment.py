@@ -73,8 +73,18 @@ def unemployment_refusals(
     others = UnemploymentRegistration.objects.filter(person=person).open()
     if pending is not None:
         others = others.exclude(pk=pending.pk)
-    if others.exists():
-        reasons.append(_("You already have an open unemployment registration."))
+    other = others.first()
+    if other is not None and other.status == UnemploymentRegistration.Status.REGISTERED:
+        reasons.append(
+            _(
+                "You are already registered as unemployed; there is no need to "
+                "apply again."
+            )
+        )
+    elif other is not None:
+        reasons.append(
+            _("Your application for unemployment registration is being reviewed.")
+        )
     if person.residence_id is None:
         reasons.append(
             _("Your place of residence is missing: add it to your profile first.")

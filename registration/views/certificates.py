@@ -69,11 +69,16 @@ def certificate_pdf(request):
 def certificate_verify(request, code):
     """Public: confirms a certificate is genuine and current, showing only the
     masked name and ID number, the number and the issuing office."""
-    certificate = get_object_or_404(
-        EmploymentCertificate.objects.select_related("person", "issued_by"), code=code
+    certificate = (
+        EmploymentCertificate.objects.select_related("person", "issued_by")
+        .filter(code=code)
+        .first()
     )
     return render(
-        request, "registration/certificate_verify.html", {"certificate": certificate}
+        request,
+        "registration/certificate_verify.html",
+        {"certificate": certificate},
+        status=200 if certificate else 404,
     )
 
 

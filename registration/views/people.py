@@ -139,6 +139,11 @@ def unemployment_still_looking(request, code):
 @seeker_required
 def self_employment_new(request):
     form = SelfEmploymentForm(request.POST or None)
+    unemployed = (
+        UnemploymentRegistration.objects.filter(person=request.user.person)
+        .open()
+        .exists()
+    )
     if request.method == "POST" and form.is_valid():
         form.instance.person = request.user.person
         form.instance.source = EmploymentRegistration.Source.SELF
@@ -149,7 +154,8 @@ def self_employment_new(request):
         else:
             messages.success(request, _("Your employment is registered."))
             return redirect("registration:registration_home")
-    return render(request, "registration/self_employment_form.html", {"form": form})
+    context = {"form": form, "unemployed": unemployed}
+    return render(request, "registration/self_employment_form.html", context)
 
 
 @seeker_required

@@ -14,7 +14,7 @@ def street_caseworker(foshan):
     return factories.make_staff("caseworker", org_unit=foshan["chancheng_street"])
 
 
-def apply(seeker, code="older-workers"):
+def apply(seeker, code="disabled"):
     return services.apply_for_recognition(
         DifficultyRecognition(
             person=seeker.person,
@@ -64,7 +64,7 @@ def test_one_active_application_per_category(seeker):
     apply(seeker)
     with pytest.raises(services.RegistrationError):
         apply(seeker)
-    apply(seeker, code="disabled")  # another category is fine
+    apply(seeker, code="minimum-living")  # another category is fine
 
 
 def test_returned_application_can_be_corrected(seeker, street_caseworker):
@@ -75,3 +75,17 @@ def test_returned_application_can_be_corrected(seeker, street_caseworker):
     services.resubmit_recognition(recognition, by=seeker)
     recognition.refresh_from_db()
     assert recognition.status == "submitted"
+
+
+def test_registry_conditions_of_a_category_are_checked(foshan, caseworker):
+    young = factories.make_seeker(
+        residence=foshan["chancheng_community"],
+        id_number=factories.id_number(birth="19990101", sequence=2),
+    )
+    with pytest.raises(services.RegistrationError, match="40"):
+        apply(young, code="older-workers")
+    with pytest.raises(services.RegistrationError, match="12"):
+        apply(young, code="long-term-unemployed")
+    with time_machine.travel(datetime.datetime(2025, 10, 1, 9, 0)):
+        factories.make_unemployment(young.person, by=caseworker)
+    apply(young, code="long-term-unemployed")

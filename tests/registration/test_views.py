@@ -41,7 +41,7 @@ def test_an_invalid_application_re_renders_with_messages(client, seeker):
         {"cause": "lost_job", "unemployed_since": "2099-01-01"},
     )
     assert response.status_code == 200
-    assert "未来" in response.text
+    assert "不能晚于今天" in response.text
     assert not UnemploymentRegistration.objects.exists()
 
 
@@ -283,3 +283,26 @@ def test_seeker_cannot_end_an_employers_filing(client, seeker, employer):
     client.post(url, {"end_date": "2026-11-01", "end_reason": "resigned"})
     registration.refresh_from_db()
     assert registration.end_date is None
+
+
+def test_employee_list_stays_within_its_query_budget(
+    client, employer, foshan, django_assert_max_num_queries
+):
+    for index in range(15):
+        person = factories.make_person(
+            residence=foshan["chancheng_community"], name=f"职工{index}"
+        )
+        factories.file_hire(employer, person, datetime.date(2026, 1, 1))
+    client.force_login(employer)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("registration:employee_list"))
+    assert response.text.count("职工") >= 15
+
+
+def test_registration_home_stays_within_its_query_budget(
+    client, seeker, employer, caseworker, django_assert_max_num_queries
+):
+    factories.file_hire(employer, seeker.person, datetime.date(2025, 1, 1))
+    client.force_login(seeker)
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("registration:registration_home")).status_code == 200

@@ -222,7 +222,10 @@ class Command(BaseCommand):
         seekers = self.seed_seekers()
         seed_postings(Employer.objects.verified().select_related("org_unit"))
         seed_applications(seed_resumes(seekers))
-        seed_registrations(seekers, list(Employer.objects.verified()[:40]))
+        verified = Employer.objects.verified().in_bulk([e.pk for e in employers])
+        seed_registrations(
+            seekers, [verified[e.pk] for e in employers if e.pk in verified]
+        )
         self.print_logins(employers[0], seekers[0])
 
     def seed_org_units(self):
