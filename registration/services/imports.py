@@ -135,7 +135,7 @@ SELECT person_id, employer_id, org_unit_id, start_text::date AS start_date,
        CASE WHEN bool_or(end_text = '') THEN NULL
             ELSE max(nullif(end_text, '')::date) END AS end_date,
        min(line_no) AS line_no, NULL::bigint AS registration_id,
-       NULL::date AS registration_end
+       NULL::date AS registration_end, false AS clashes
 FROM import_rows WHERE problem IS NULL
 GROUP BY person_id, employer_id, org_unit_id, start_text::date;
 
@@ -170,26 +170,42 @@ WHERE r.person_id = en.person_id AND r.end_date IS NULL AND r.kind = 'employee'
   AND r.employer_id <> en.employer_id AND r.start_date < en.start_date
 """
 
-INSERT_NEW = """
-WITH inserted AS (
-    INSERT INTO registration_employmentregistration (
-        created_at, updated_at, code, person_id, kind, source, employer_id,
-        business_name, org_unit_id, job_title, contract_term, start_date, end_date,
-        end_reason, filed_by_id, is_late, ended_at, ended_by_id, is_end_late)
-    SELECT now(), now(), gen_random_uuid(), person_id, 'employee', 'insurance',
-           employer_id, '', org_unit_id, '', '', start_date, end_date,
-           CASE WHEN end_date IS NULL THEN '' ELSE 'insurance_ended' END,
-           %(user)s::bigint, false, CASE WHEN end_date IS NULL THEN NULL ELSE now() END,
-           CASE WHEN end_date IS NULL THEN NULL ELSE %(user)s::bigint END, false
+# New enrolments that would overlap another period of the same person, in the file
+# or on file, are refused; the exclusion constraint stays the last word.
+MARK_OVERLAPS = """
+UPDATE import_enrolments en SET clashes = true
+FROM (
+    SELECT line_no, start_date,
+           max(coalesce(end_date, 'infinity')) OVER (
+               PARTITION BY person_id ORDER BY start_date, line_no
+               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+           ) AS earlier_end
     FROM import_enrolments WHERE registration_id IS NULL
-    ORDER BY person_id, start_date
-    ON CONFLICT DO NOTHING
-    RETURNING id, person_id, employer_id, start_date, end_date
+) AS o
+WHERE en.line_no = o.line_no AND o.earlier_end >= o.start_date;
+
+UPDATE import_enrolments en SET clashes = true
+WHERE en.registration_id IS NULL AND NOT en.clashes AND EXISTS (
+    SELECT 1 FROM registration_employmentregistration r
+    WHERE r.person_id = en.person_id
+      AND r.start_date <= coalesce(en.end_date, 'infinity')
+      AND coalesce(r.end_date, 'infinity') >= en.start_date
 )
-UPDATE import_enrolments en SET registration_id = i.id
-FROM inserted i
-WHERE en.registration_id IS NULL AND en.person_id = i.person_id
-  AND en.employer_id = i.employer_id AND en.start_date = i.start_date
+"""
+
+# uuidv7() codes arrive in order, so their unique index grows at one end.
+INSERT_NEW = """
+INSERT INTO registration_employmentregistration (
+    created_at, updated_at, code, person_id, kind, source, employer_id,
+    business_name, org_unit_id, job_title, contract_term, start_date, end_date,
+    end_reason, filed_by_id, is_late, ended_at, ended_by_id, is_end_late)
+SELECT now(), now(), uuidv7(), person_id, 'employee', 'insurance',
+       employer_id, '', org_unit_id, '', '', start_date, end_date,
+       CASE WHEN end_date IS NULL THEN '' ELSE 'insurance_ended' END,
+       %(user)s::bigint, false, CASE WHEN end_date IS NULL THEN NULL ELSE now() END,
+       CASE WHEN end_date IS NULL THEN NULL ELSE %(user)s::bigint END, false
+FROM import_enrolments WHERE registration_id IS NULL AND NOT clashes
+ORDER BY person_id, start_date
 """
 
 # The new registrations close open unemployment registrations they overlap.
@@ -203,7 +219,7 @@ WITH closed AS (
     FROM (SELECT person_id, max(start_date) AS start_date,
                  max(coalesce(end_date, 'infinity')) AS end_date
           FROM import_enrolments
-          WHERE registration_id IS NOT NULL AND registration_end IS NULL
+          WHERE NOT clashes AND registration_end IS NULL
           GROUP BY person_id) AS en
     WHERE u.person_id = en.person_id
       AND u.status IN ('submitted', 'returned', 'registered')
@@ -228,7 +244,7 @@ def _refused_rows(limit: int) -> list[dict]:
             UNION ALL
             SELECT en.line_no, 'overlap', r.line
             FROM import_enrolments en JOIN import_rows r USING (line_no)
-            WHERE en.registration_id IS NULL
+            WHERE en.clashes
             ORDER BY 1 LIMIT %s
             """,
             [limit],
@@ -247,6 +263,11 @@ def _refused_rows(limit: int) -> list[dict]:
 def apply_staged_rows(insurance_import: InsuranceImport, table: sql.Identifier):
     user = insurance_import.requested_by_id
     with connection.cursor() as cursor:
+        # Filings wait while the import writes (seconds), so none can slip in
+        # between the overlap checks and the insert.
+        cursor.execute(
+            "LOCK TABLE registration_employmentregistration IN SHARE ROW EXCLUSIVE MODE"
+        )
         cursor.execute(
             sql.SQL(CHECK_ROWS).format(staging=table), {"types": list(INSURANCE_TYPES)}
         )
@@ -258,6 +279,7 @@ def apply_staged_rows(insurance_import: InsuranceImport, table: sql.Identifier):
         matched_ended = cursor.rowcount
         cursor.execute(END_SUPERSEDED, {"user": user})
         ended = matched_ended + cursor.rowcount
+        cursor.execute(MARK_OVERLAPS)
         cursor.execute(INSERT_NEW, {"user": user})
         registered = cursor.rowcount
         reason = CancellationReason.objects.get(
@@ -277,7 +299,7 @@ def apply_staged_rows(insurance_import: InsuranceImport, table: sql.Identifier):
         )
         cursor.execute(
             "SELECT (SELECT count(*) FROM import_rows WHERE problem IS NOT NULL), "
-            "count(*), count(*) FILTER (WHERE registration_id IS NULL) "
+            "count(*), count(*) FILTER (WHERE clashes) "
             "FROM import_enrolments"
         )
         bad_rows, enrolments, overlaps = cursor.fetchone()
