@@ -176,3 +176,21 @@ def test_files_in_the_inbox_are_imported_and_moved(
     assert not list(tmp_path.glob("*.csv"))
     assert len(list((tmp_path / "done").glob("*2026-11-22.csv"))) == 1
     assert services.import_inbox_files() == []
+
+
+def test_an_enrolment_overlapping_a_closed_period_on_file_is_refused(
+    people, employer, other_employer, city_caseworker
+):
+    earlier = factories.file_hire(employer, people[0], datetime.date(2025, 1, 1))
+    services.end_employment(
+        earlier, by=employer, end_date=datetime.date(2025, 12, 31), reason="expired"
+    )
+    text = (
+        HEADER
+        + f"{people[0].id_number},{other_employer.employer.uscc},2025-06-01,,110\n"
+    )
+    result = run_import(text, city_caseworker)
+    assert (result.registered_count, result.error_count) == (0, 1)
+    assert result.errors[0]["problem"] == "overlap"
+    earlier.refresh_from_db()
+    assert earlier.end_date == datetime.date(2025, 12, 31)
