@@ -1,3 +1,6 @@
+import csv
+import io
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -21,6 +24,56 @@ LICENCE_SIGNATURES = {
     "jpeg": (b"\xff\xd8\xff",),
     "png": (b"\x89PNG\r\n\x1a\n",),
 }
+
+
+MAX_SPREADSHEET_BYTES = 10 * 1024 * 1024
+
+
+def rows_from_upload(upload, *, max_rows: int) -> list[tuple[int, list]]:
+    """The data rows of an uploaded .xlsx or .csv (UTF-8 or GB18030) below its
+    column names, each with its line number as a spreadsheet shows it; blank
+    lines are skipped. Raises ValidationError for a file that cannot be read."""
+    if upload.size > MAX_SPREADSHEET_BYTES:
+        raise ValidationError(_("The file is larger than 10 MB."))
+    name = upload.name.lower()
+    if name.endswith(".xlsx"):
+        rows = _xlsx_rows(upload)
+    elif name.endswith(".csv"):
+        rows = _csv_rows(upload)
+    else:
+        raise ValidationError(_("Upload an .xlsx or .csv file."))
+    numbered = [
+        (line, row)
+        for line, row in enumerate(rows[1:], start=2)
+        if any(str(cell or "").strip() for cell in row)
+    ]
+    if not numbered:
+        raise ValidationError(_("The file has no rows below the column names."))
+    if len(numbered) > max_rows:
+        raise ValidationError(
+            _("At most %(count)d rows per file."), params={"count": max_rows}
+        )
+    return numbered
+
+
+def _xlsx_rows(upload) -> list[list]:
+    from openpyxl import load_workbook
+
+    try:
+        sheet = load_workbook(upload, read_only=True, data_only=True).active
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
+    except Exception as error:  # openpyxl raises many types for a damaged file
+        raise ValidationError(_("This is not a readable .xlsx file.")) from error
+
+
+def _csv_rows(upload) -> list[list]:
+    data = upload.read()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return list(csv.reader(io.StringIO(data.decode(encoding))))
+        except UnicodeDecodeError:
+            continue
+    raise ValidationError(_("The file is neither UTF-8 nor GB18030 text."))
 
 
 def check_licence_file(licence):

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "portal",
     "jobs",
     "registration",
+    "graduates",
 ]
 
 MIDDLEWARE = [

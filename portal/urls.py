@@ -29,6 +29,7 @@ urlpatterns = [
     ),
     path("jobs/", include("jobs.urls")),
     path("registration/", include("registration.urls")),
+    path("graduates/", include("graduates.urls")),
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/login/",

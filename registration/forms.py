@@ -1,12 +1,11 @@
-import csv
 import datetime
-import io
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import rows_from_upload
 from portal.models import DifficultyCategory
 from portal.validators import validate_id_number
 from registration import services
@@ -21,7 +20,6 @@ from registration.services import Hire
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_HIRE_ROWS = 500
-MAX_HIRE_FILE_BYTES = 2 * 1024 * 1024
 
 
 def not_in_future(day: datetime.date) -> datetime.date:
@@ -189,26 +187,6 @@ def _parse_date(value) -> datetime.date:
     )
 
 
-def _rows_from_xlsx(upload) -> list[list]:
-    from openpyxl import load_workbook
-
-    try:
-        sheet = load_workbook(upload, read_only=True, data_only=True).active
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    except Exception as error:  # openpyxl raises many types for a damaged file
-        raise ValidationError(_("This is not a readable .xlsx file.")) from error
-
-
-def _rows_from_csv(upload) -> list[list]:
-    data = upload.read()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return list(csv.reader(io.StringIO(data.decode(encoding))))
-        except UnicodeDecodeError:
-            continue
-    raise ValidationError(_("The file is neither UTF-8 nor GB18030 text."))
-
-
 class HireUploadForm(forms.Form):
     """A spreadsheet of hires: name, ID number, start date, job, labour contract
     (the first row holds the column names). Each row is checked for shape here;
@@ -218,27 +196,7 @@ class HireUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_HIRE_FILE_BYTES:
-            raise ValidationError(_("The file is larger than 2 MB."))
-        name = upload.name.lower()
-        if name.endswith(".xlsx"):
-            rows = _rows_from_xlsx(upload)
-        elif name.endswith(".csv"):
-            rows = _rows_from_csv(upload)
-        else:
-            raise ValidationError(_("Upload an .xlsx or .csv file."))
-        # Spreadsheet line numbers (the column names are line 1), blank lines skipped.
-        rows = [
-            (line, row)
-            for line, row in enumerate(rows[1:], start=2)
-            if any(str(c or "").strip() for c in row)
-        ]
-        if not rows:
-            raise ValidationError(_("The file has no rows below the column names."))
-        if len(rows) > MAX_HIRE_ROWS:
-            raise ValidationError(
-                _("At most %(count)d people per file."), params={"count": MAX_HIRE_ROWS}
-            )
+        rows = rows_from_upload(upload, max_rows=MAX_HIRE_ROWS)
         self.hires, self.lines, self.row_errors = self._read(rows)
         return upload
 

@@ -207,3 +207,22 @@ def file_hire(employer_user, person, start_date, **overrides):
         employer_user.employer, [hire], by=employer_user
     )
     return row
+
+
+def make_graduate(person, *, by=None, year=2026, **overrides):
+    """A graduate's own report, through the service."""
+    from graduates import services as graduates
+    from graduates.models import Graduate
+
+    fields = {
+        "graduation_year": year,
+        "school": "佛山大学",
+        "major": "机械设计制造及其自动化",
+        "degree": "bachelor",
+        "origin_code": person.id_number[:6],
+        "destination": "seeking",
+        **overrides,
+    }
+    return graduates.submit_report(
+        Graduate(person=person, **fields), by=by or person.user
+    )

@@ -15,7 +15,8 @@ def test_seed_demo_loads_foshan_and_is_idempotent(db):
         User.objects.count(),
     )
     assert OrgUnit.objects.filter(level="district").count() == 5
-    assert counts[1] == 200 and counts[2] == 50
+    # 200 seekers and 40 graduates from an education department's list.
+    assert counts[1] == 240 and counts[2] == 50
     assert Employer.objects.verified().count() == 40
     assert User.objects.filter(role="caseworker").count() == 6
     person = Person.objects.first()
@@ -40,6 +41,10 @@ def test_seed_demo_loads_foshan_and_is_idempotent(db):
     assert EmploymentCertificate.objects.exists()
     assert DifficultyRecognition.objects.filter(status="on_notice").exists()
     registrations = UnemploymentRegistration.objects.count()
+    from graduates.models import Graduate, Leaver
+
+    assert Graduate.objects.filter(source="report").exists()
+    assert Leaver.objects.filter(contacts__isnull=False).exists()
 
     call_command("seed_demo", stdout=io.StringIO())
     assert counts == (

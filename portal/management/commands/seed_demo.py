@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from stdnum.cn import ric, uscc
 
+from graduates.demo import seed_graduates
 from jobs.demo import seed_applications, seed_postings, seed_resumes
 from portal import services
 from portal.models import Employer, OrgUnit, Person, User
@@ -159,8 +160,11 @@ EDUCATIONS = [
 ]
 
 
-def make_id_number(rng: random.Random, area: str) -> str:
-    birth = datetime.date(1968, 1, 1) + datetime.timedelta(days=rng.randrange(13500))
+def make_id_number(rng: random.Random, area: str, birth_year: int = 0) -> str:
+    if birth_year:
+        birth = datetime.date(birth_year, 1, 1) + datetime.timedelta(rng.randrange(365))
+    else:
+        birth = datetime.date(1968, 1, 1) + datetime.timedelta(rng.randrange(13500))
     body = f"{area}{birth:%Y%m%d}{rng.randrange(1, 999):03d}"
     return body + ric.calc_check_digit(body + "0")
 
@@ -223,9 +227,9 @@ class Command(BaseCommand):
         seed_postings(Employer.objects.verified().select_related("org_unit"))
         seed_applications(seed_resumes(seekers))
         verified = Employer.objects.verified().in_bulk([e.pk for e in employers])
-        seed_registrations(
-            seekers, [verified[e.pk] for e in employers if e.pk in verified]
-        )
+        verified_employers = [verified[e.pk] for e in employers if e.pk in verified]
+        seed_registrations(seekers, verified_employers)
+        seed_graduates(seekers, verified_employers)
         self.print_logins(employers[0], seekers[0])
 
     def seed_org_units(self):

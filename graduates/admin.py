@@ -1,0 +1,397 @@
+"""The caseworkers' back office for graduates: process reports, decide receiving
+applications, follow up unemployed graduates, import education lists."""
+
+from django.contrib import admin, messages
+from django.db.models import Count, Max
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from graduates import services
+from graduates.forms import ContactForm, GraduateImportForm
+from graduates.models import CohortTarget, Graduate, Leaver, ReceivingApplication
+from graduates.queries import referral_suggestions
+from portal.admin import (
+    MaskedIdSearchMixin,
+    ScopedAdmin,
+    ask_reason_then_run,
+    export_xlsx,
+    run_on_selected,
+)
+from registration.admin import CityRulesAdmin, done_message
+
+
+class GraduatePersonMixin(MaskedIdSearchMixin):
+    @admin.display(description=_("person"), ordering="person__name")
+    def person_name(self, obj):
+        return obj.person.name
+
+    @admin.display(description=_("ID number"))
+    def masked_id_number(self, obj):
+        return obj.person.masked_id_number
+
+
+@admin.register(Graduate)
+class GraduateAdmin(GraduatePersonMixin, ScopedAdmin):
+    masked_id_field = "person__id_number"
+    list_display = [
+        "person_name",
+        "masked_id_number",
+        "graduation_year",
+        "school",
+        "major",
+        "degree",
+        "destination",
+        "report_status",
+        "org_unit",
+    ]
+    list_filter = [
+        "graduation_year",
+        "report_status",
+        "destination",
+        "degree",
+        "source",
+        "archive_transfer",
+        "hukou_transfer",
+    ]
+    search_fields = ["person__name", "=person__id_number", "school", "major"]
+    search_help_text = _(
+        "Name, full or masked ID number or its last four characters, school, major."
+    )
+    list_select_related = ["person", "org_unit"]
+    ordering = ["-graduation_year", "-created_at"]
+    change_list_template = "admin/graduates/graduate/change_list.html"
+    actions = ["receive_selected", "return_selected", "export_selected"]
+    fields = [
+        "person",
+        "graduation_year",
+        "graduation_date",
+        "school",
+        "major",
+        "degree",
+        "origin_code",
+        "origin_name",
+        "org_unit",
+        "destination",
+        "employer",
+        "employer_name",
+        "archive_transfer",
+        "hukou_transfer",
+        "source",
+        "report_status",
+        "reported_at",
+        "return_reason",
+        "processed_by",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False  # graduates report online or arrive on an imported list
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_process_permission(self, request):
+        return request.user.has_perm("graduates.change_graduate")
+
+    @admin.action(
+        description=_("Receive the selected reports"), permissions=["process"]
+    )
+    def receive_selected(self, request, queryset):
+        run_on_selected(
+            self,
+            request,
+            queryset,
+            lambda graduate: services.receive_report(graduate, by=request.user),
+            errors=services.GraduateError,
+            done=done_message(
+                ngettext_lazy(
+                    "%(count)d report received.", "%(count)d reports received.", "count"
+                )
+            ),
+        )
+
+    @admin.action(description=_("Return for more information"), permissions=["process"])
+    def return_selected(self, request, queryset):
+        return ask_reason_then_run(
+            self,
+            request,
+            queryset,
+            lambda graduate, reason: services.return_report(
+                graduate, reason, by=request.user
+            ),
+            errors=services.GraduateError,
+            title=_("Return graduate reports"),
+            done=done_message(
+                ngettext_lazy(
+                    "%(count)d report returned.", "%(count)d reports returned.", "count"
+                )
+            ),
+        )
+
+    export_selected = export_xlsx(
+        "graduates",
+        [
+            (_("name"), lambda g: g.person.name),
+            (_("ID number"), lambda g: g.person.masked_id_number),
+            (_("graduation year"), lambda g: g.graduation_year),
+            (_("school"), lambda g: g.school),
+            (_("major"), lambda g: g.major),
+            (_("degree"), lambda g: g.get_degree_display()),
+            (_("home region code"), lambda g: g.origin_code),
+            (_("destination"), lambda g: g.get_destination_display()),
+            (_("employer"), lambda g: g.where_employed),
+            (_("report"), lambda g: g.get_report_status_display()),
+        ],
+    )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.import_view)
+        return [
+            path("import/", view, name="graduates_graduate_import"),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        if not request.user.has_perm("graduates.add_graduate"):
+            return redirect("admin:index")
+        form = GraduateImportForm(request.POST or None, request.FILES or None)
+        result = None
+        if request.method == "POST" and form.is_valid():
+            result = services.import_graduates(form.rows, by=request.user)
+            refused = {**form.row_errors, **result["refused"]}
+            result["refused"] = sorted(refused.items())
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import a list of graduates"),
+            "form": form,
+            "result": result,
+        }
+        return TemplateResponse(
+            request, "admin/graduates/graduate_import.html", context
+        )
+
+
+@admin.register(ReceivingApplication)
+class ReceivingApplicationAdmin(ScopedAdmin):
+    list_display = ["graduate", "receiver", "kind", "status", "created_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["graduate__person__name", "=graduate__person__id_number"]
+    list_select_related = ["graduate__person", "employer"]
+    ordering = ["-created_at"]
+    actions = ["approve_selected", "refuse_selected"]
+    fields = [
+        "graduate",
+        "employer",
+        "kind",
+        "reason",
+        "status",
+        "submitted_by",
+        "decided_by",
+        "decided_at",
+        "refusal_reason",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_decide_permission(self, request):
+        return request.user.has_perm("graduates.decide_receivingapplication")
+
+    @admin.display(description=_("receiver"))
+    def receiver(self, obj):
+        return obj.receiver
+
+    @admin.action(description=_("Approve"), permissions=["decide"])
+    def approve_selected(self, request, queryset):
+        run_on_selected(
+            self,
+            request,
+            queryset,
+            lambda application: services.approve_receiving(
+                application, by=request.user
+            ),
+            errors=services.GraduateError,
+            done=done_message(
+                ngettext_lazy(
+                    "%(count)d application approved.",
+                    "%(count)d applications approved.",
+                    "count",
+                )
+            ),
+        )
+
+    @admin.action(description=_("Refuse"), permissions=["decide"])
+    def refuse_selected(self, request, queryset):
+        return ask_reason_then_run(
+            self,
+            request,
+            queryset,
+            lambda application, reason: services.refuse_receiving(
+                application, reason, by=request.user
+            ),
+            errors=services.GraduateError,
+            title=_("Refuse receiving applications"),
+            done=done_message(
+                ngettext_lazy(
+                    "%(count)d application refused.",
+                    "%(count)d applications refused.",
+                    "count",
+                )
+            ),
+        )
+
+
+@admin.register(Leaver)
+class LeaverAdmin(MaskedIdSearchMixin, ScopedAdmin):
+    masked_id_field = "graduate__person__id_number"
+    list_display = [
+        "graduate",
+        "status",
+        "job_wishes",
+        "contact_count",
+        "last_contact",
+        "contact_link",
+    ]
+    list_filter = ["status", "graduate__graduation_year"]
+    search_fields = ["graduate__person__name", "=graduate__person__id_number"]
+    list_select_related = ["graduate__person"]
+    ordering = ["-created_at"]
+    actions = ["mark_employed", "mark_not_seeking", "export_selected"]
+    fields = [
+        "graduate",
+        "job_wishes",
+        "service_needs",
+        "status",
+        "status_changed_on",
+        "registered_by",
+        "contact_link",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_follow_up_permission(self, request):
+        return request.user.has_perm("graduates.follow_up_leaver")
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                contact_total=Count("contacts"), last=Max("contacts__contacted_on")
+            )
+        )
+
+    @admin.display(description=_("contacts"), ordering="contact_total")
+    def contact_count(self, obj):
+        return obj.contact_total
+
+    @admin.display(description=_("last contact"), ordering="last")
+    def last_contact(self, obj):
+        return obj.last
+
+    @admin.display(description=_("follow-up"))
+    def contact_link(self, obj):
+        url = reverse("admin:graduates_leaver_contact", args=[obj.pk])
+        return format_html(
+            '<a class="button" href="{}">{}</a>', url, _("Log a contact")
+        )
+
+    def _set_status(self, request, queryset, status):
+        run_on_selected(
+            self,
+            request,
+            queryset,
+            lambda leaver: services.set_leaver_status(leaver, status, by=request.user),
+            errors=services.GraduateError,
+            done=done_message(
+                ngettext_lazy(
+                    "%(count)d graduate updated.",
+                    "%(count)d graduates updated.",
+                    "count",
+                )
+            ),
+        )
+
+    @admin.action(description=_("Mark as found work"), permissions=["follow_up"])
+    def mark_employed(self, request, queryset):
+        self._set_status(request, queryset, Leaver.Status.EMPLOYED)
+
+    @admin.action(
+        description=_("Mark as no wish to work for now"), permissions=["follow_up"]
+    )
+    def mark_not_seeking(self, request, queryset):
+        self._set_status(request, queryset, Leaver.Status.NOT_SEEKING)
+
+    export_selected = export_xlsx(
+        "unemployed-graduates",
+        [
+            (_("name"), lambda x: x.graduate.person.name),
+            (_("ID number"), lambda x: x.graduate.person.masked_id_number),
+            (_("graduation year"), lambda x: x.graduate.graduation_year),
+            (_("status"), lambda x: x.get_status_display()),
+            (_("work wanted"), lambda x: x.job_wishes),
+            (_("contacts"), lambda x: x.contact_total),
+            (_("last contact"), lambda x: x.last),
+        ],
+    )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.contact_view)
+        return [
+            path("<int:pk>/contact/", view, name="graduates_leaver_contact"),
+            *super().get_urls(),
+        ]
+
+    def contact_view(self, request, pk):
+        leaver = get_object_or_404(
+            self.get_queryset(request).select_related("graduate__person"), pk=pk
+        )
+        if not self.has_follow_up_permission(request):
+            return redirect("admin:graduates_leaver_changelist")
+        suggestions = referral_suggestions(leaver)
+        form = ContactForm(request.POST or None, suggestions=suggestions)
+        if request.method == "POST" and form.is_valid():
+            services.log_contact(
+                leaver,
+                by=request.user,
+                contacted_on=form.cleaned_data["contacted_on"],
+                channel=form.cleaned_data["channel"],
+                services=form.cleaned_data["services"],
+                note=form.cleaned_data["note"],
+                postings=list(form.cleaned_data["referred_postings"]),
+            )
+            self.message_user(request, _("Contact logged."), messages.SUCCESS)
+            return redirect("admin:graduates_leaver_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Log a contact with %(name)s")
+            % {"name": leaver.graduate.person.name},
+            "leaver": leaver,
+            "contacts": leaver.contacts.all(),
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/graduates/leaver_contact.html", context)
+
+
+@admin.register(CohortTarget)
+class CohortTargetAdmin(CityRulesAdmin):
+    list_display = ["graduation_year", "contact_rate", "employment_rate"]
+    fields = ["graduation_year", "contact_rate", "employment_rate"]
+
+    def save_model(self, request, obj, form, change):
+        services.save_cohort_target(obj, by=request.user)

@@ -1,0 +1,123 @@
+"""Read-only figures of the graduates app: where a cohort went (流向), the
+follow-up rates of unemployed graduates against the city's targets, and the
+postings to refer. The statistics issue reads the first two."""
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
+from django.db.models.functions import Substr
+from django.utils.translation import gettext_lazy as _
+
+from graduates.models import LOCAL_PREFIX, CohortTarget, Graduate, Leaver
+from jobs import matching
+from jobs.models import JobPosting, Resume
+from portal.models import Employer, OrgUnit
+from registration.models import EmploymentRegistration
+
+DIMENSIONS = {
+    "destination": _("destination"),
+    "school": _("school"),
+    "major": _("major"),
+    "degree": _("degree"),
+    "industry": _("employer industry"),
+    "district": _("employer district"),
+    "origin": _("local or non-local origin"),
+}
+
+
+def cohort(year: int, unit: OrgUnit):
+    return Graduate.objects.filter(
+        graduation_year=year, org_unit__code__startswith=unit.descendant_prefix
+    )
+
+
+def flows(year: int, unit: OrgUnit, by: str) -> list[dict]:
+    """Graduates of `year` served in `unit`, counted by one dimension, largest
+    first, with their share of the cohort in per cent."""
+    graduates = cohort(year, unit)
+    total = graduates.count()
+    if by == "origin":
+        graduates = graduates.annotate(
+            key=Case(
+                When(origin_code__startswith=LOCAL_PREFIX, then=Value("local")),
+                default=Value("non_local"),
+            )
+        )
+        labels = {"local": _("Local"), "non_local": _("Non-local")}
+    elif by == "district":
+        graduates = graduates.annotate(key=Substr("employer__org_unit__code", 1, 6))
+        labels = {
+            unit.code[:6]: unit.name
+            for unit in OrgUnit.objects.filter(level=OrgUnit.Level.DISTRICT)
+        }
+    elif by == "industry":
+        graduates = graduates.annotate(key=F("employer__industry"))
+        labels = dict(Employer.Industry.choices)
+    else:
+        graduates = graduates.annotate(key=F(by))
+        labels = {
+            "destination": dict(Graduate.Destination.choices),
+            "degree": dict(Graduate.Degree.choices),
+        }.get(by, {})
+    rows = graduates.values("key").annotate(count=Count("pk")).order_by("-count", "key")
+    return [
+        {
+            "label": labels.get(row["key"], row["key"]) or _("Not known"),
+            "count": row["count"],
+            "share": Decimal(100 * row["count"] / total).quantize(Decimal("0.1")),
+        }
+        for row in rows
+    ]
+
+
+def leaver_rates(year: int, unit: OrgUnit) -> dict:
+    """Contact and employment rates of the registered unemployed graduates of one
+    cohort: contacted = at least one logged contact; employed = marked as found
+    work, or an employment registration starting in the graduation year or later."""
+    started_work = EmploymentRegistration.objects.filter(
+        person_id=OuterRef("graduate__person_id"),
+        start_date__gte=datetime.date(year, 1, 1),
+    )
+    leavers = Leaver.objects.filter(
+        graduate__graduation_year=year,
+        graduate__org_unit__code__startswith=unit.descendant_prefix,
+    )
+    figures = leavers.aggregate(
+        registered=Count("pk"),
+        contacted=Count("pk", filter=Q(contacts__isnull=False), distinct=True),
+    )
+    figures["employed"] = (
+        leavers.filter(Q(status=Leaver.Status.EMPLOYED) | Exists(started_work))
+        .distinct()
+        .count()
+    )
+    target = CohortTarget.objects.filter(graduation_year=year).first() or CohortTarget(
+        graduation_year=year
+    )
+    for name in ("contact", "employment"):
+        count = figures["contacted" if name == "contact" else "employed"]
+        rate = (
+            Decimal(100 * count / figures["registered"]).quantize(Decimal("0.1"))
+            if figures["registered"]
+            else None
+        )
+        figures[f"{name}_rate"] = rate
+        figures[f"{name}_target"] = getattr(target, f"{name}_rate")
+        figures[f"{name}_met"] = rate is not None and rate >= figures[f"{name}_target"]
+    return figures
+
+
+def referral_suggestions(leaver: Leaver, limit: int = 8):
+    """Postings to refer: the jobs matching's best for the graduate's resume, or a
+    keyword search on their wishes when they have no resume."""
+    resume = Resume.objects.filter(person_id=leaver.graduate.person_id).first()
+    if resume is not None:
+        ids = [posting.pk for posting in matching.postings_for(resume, limit=limit)]
+    else:
+        ids = list(
+            JobPosting.objects.published()
+            .search(leaver.job_wishes or leaver.graduate.major)
+            .values_list("pk", flat=True)[:limit]
+        )
+    return JobPosting.objects.filter(pk__in=ids).select_related("employer")
