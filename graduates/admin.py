@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from graduates import services
-from graduates.forms import ContactForm, GraduateImportForm
+from graduates.forms import ContactForm, GraduateImportForm, ReceivingForm
 from graduates.models import CohortTarget, Graduate, Leaver, ReceivingApplication
 from graduates.queries import referral_suggestions
 from portal.admin import (
@@ -197,11 +197,45 @@ class ReceivingApplicationAdmin(ScopedAdmin):
     ]
     readonly_fields = fields
 
+    change_list_template = "admin/graduates/receivingapplication/change_list.html"
+
     def has_add_permission(self, request):
-        return False
+        return False  # employers apply online; the talent centre below
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.talent_centre_view)
+        return [
+            path("talent-centre/", view, name="graduates_receiving_talent_centre"),
+            *super().get_urls(),
+        ]
+
+    def talent_centre_view(self, request):
+        """The city talent centre asks to receive a graduate itself."""
+        if not self.has_decide_permission(request):
+            return redirect("admin:graduates_receivingapplication_changelist")
+        form = ReceivingForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.apply_to_receive(
+                    employer=None, by=request.user, **form.cleaned_data
+                )
+            except services.GraduateError as error:
+                form.add_error(None, str(error))
+            else:
+                self.message_user(request, _("Application filed."), messages.SUCCESS)
+                return redirect("admin:graduates_receivingapplication_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("The talent centre receives a graduate"),
+            "form": form,
+        }
+        return TemplateResponse(
+            request, "admin/graduates/receiving_talent_centre.html", context
+        )
 
     def has_decide_permission(self, request):
         return request.user.has_perm("graduates.decide_receivingapplication")

@@ -3,10 +3,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from graduates import services
 from graduates.forms import GraduateReportForm, LeaverForm, ReceivingForm
-from graduates.models import Graduate, ReceivingApplication
+from graduates.models import Graduate, Leaver, ReceivingApplication
 from graduates.queries import DIMENSIONS, flows, leaver_rates
 from portal.decorators import role_required, seeker_required, staff_required
 from portal.models import OrgUnit
@@ -85,6 +86,16 @@ def leaver_register(request, code):
         return redirect(graduate)
     context = {"form": form, "graduate": graduate}
     return render(request, "graduates/leaver_form.html", context)
+
+
+@require_POST
+@seeker_required
+def leaver_found_work(request, code):
+    graduate = _own_graduate(request, code)
+    leaver = get_object_or_404(Leaver, graduate=graduate)
+    services.set_leaver_status(leaver, Leaver.Status.EMPLOYED, by=request.user)
+    messages.success(request, _("Congratulations! Your service centre is told."))
+    return redirect(graduate)
 
 
 @verified_employer_required

@@ -154,3 +154,37 @@ def test_export_of_graduates(client, caseworker, seeker):
 
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert list(sheet.iter_rows(values_only=True))[1][0] == seeker.person.name
+
+
+def test_graduate_says_they_found_work(client, seeker):
+    from graduates import services
+
+    graduate = factories.make_graduate(seeker.person)
+    leaver = services.register_leaver(
+        graduate, by=seeker, job_wishes="x", service_needs=[]
+    )
+    client.force_login(seeker)
+    url = reverse("graduates:leaver_found_work", args=[graduate.code])
+    assert client.get(url).status_code == 405
+    client.post(url)
+    leaver.refresh_from_db()
+    assert leaver.status == "employed"
+
+
+def test_talent_centre_files_a_receiving_application(client, city_caseworker, seeker):
+    factories.make_graduate(seeker.person)
+    client.force_login(city_caseworker)
+    url = reverse("admin:graduates_receiving_talent_centre")
+    data = {
+        "name": seeker.person.name,
+        "id_number": seeker.person.id_number,
+        "graduation_year": 2026,
+        "kind": "archive",
+        "reason": "人才引进，档案存放人才中心",
+    }
+    assert client.post(url, {**data, "name": "别人"}).status_code == 200
+    client.post(url, data)
+    from graduates.models import ReceivingApplication
+
+    application = ReceivingApplication.objects.get()
+    assert application.employer is None and application.receiver == "市人才服务中心"
