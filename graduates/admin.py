@@ -64,6 +64,7 @@ class GraduateAdmin(GraduatePersonMixin, ScopedAdmin):
     list_select_related = ["person", "org_unit"]
     ordering = ["-graduation_year", "-created_at"]
     change_list_template = "admin/graduates/graduate/change_list.html"
+    view_on_site = False  # the page on the site is the graduate's own
     actions = ["receive_selected", "return_selected", "export_selected"]
     fields = [
         "person",
@@ -135,7 +136,7 @@ class GraduateAdmin(GraduatePersonMixin, ScopedAdmin):
     export_selected = export_xlsx(
         "graduates",
         [
-            (_("name"), lambda g: g.person.name),
+            (_("real name"), lambda g: g.person.name),
             (_("ID number"), lambda g: g.person.masked_id_number),
             (_("graduation year"), lambda g: g.graduation_year),
             (_("school"), lambda g: g.school),
@@ -263,7 +264,7 @@ class ReceivingApplicationAdmin(ScopedAdmin):
             ),
         )
 
-    @admin.action(description=_("Refuse"), permissions=["decide"])
+    @admin.action(description=_("Do not approve"), permissions=["decide"])
     def refuse_selected(self, request, queryset):
         return ask_reason_then_run(
             self,
@@ -296,6 +297,7 @@ class LeaverAdmin(MaskedIdSearchMixin, ScopedAdmin):
         "contact_link",
     ]
     list_filter = ["status", "graduate__graduation_year"]
+    view_on_site = False
     search_fields = ["graduate__person__name", "=graduate__person__id_number"]
     list_select_related = ["graduate__person"]
     ordering = ["-created_at"]
@@ -319,6 +321,11 @@ class LeaverAdmin(MaskedIdSearchMixin, ScopedAdmin):
 
     def has_follow_up_permission(self, request):
         return request.user.has_perm("graduates.follow_up_leaver")
+
+    def get_list_display(self, request):
+        if self.has_follow_up_permission(request):
+            return self.list_display
+        return [column for column in self.list_display if column != "contact_link"]
 
     def get_queryset(self, request):
         return (
@@ -373,7 +380,7 @@ class LeaverAdmin(MaskedIdSearchMixin, ScopedAdmin):
     export_selected = export_xlsx(
         "unemployed-graduates",
         [
-            (_("name"), lambda x: x.graduate.person.name),
+            (_("real name"), lambda x: x.graduate.person.name),
             (_("ID number"), lambda x: x.graduate.person.masked_id_number),
             (_("graduation year"), lambda x: x.graduate.graduation_year),
             (_("status"), lambda x: x.get_status_display()),

@@ -68,7 +68,7 @@ def _report(person, index, year, caseworker, employers) -> None:
         services.receive_report(graduate, by=caseworker)
     elif index % 3 == 2:
         services.return_report(
-            graduate, "请上传毕业证书照片，并填写就业单位全称。", by=caseworker
+            graduate, "请补充毕业日期，并填写就业单位全称。", by=caseworker
         )
     if destination == "contract" and index < 4:
         services.apply_to_receive(

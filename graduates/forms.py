@@ -19,9 +19,13 @@ def year_choices():
     return [(year, str(year)) for year in range(this_year + 1, this_year - 6, -1)]
 
 
+def this_year() -> int:
+    return timezone.localdate().year
+
+
 class GraduateReportForm(forms.ModelForm):
     graduation_year = forms.TypedChoiceField(
-        label=_("graduation year"), coerce=int, choices=year_choices
+        label=_("graduation year"), coerce=int, choices=year_choices, initial=this_year
     )
 
     class Meta:
@@ -90,7 +94,7 @@ class ReceivingForm(forms.ModelForm):
     name = forms.CharField(label=_("graduate's real name"), max_length=50)
     id_number = forms.CharField(label=_("graduate's ID number"), max_length=18)
     graduation_year = forms.TypedChoiceField(
-        label=_("graduation year"), coerce=int, choices=year_choices
+        label=_("graduation year"), coerce=int, choices=year_choices, initial=this_year
     )
 
     class Meta:
@@ -125,6 +129,10 @@ class ContactForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["contacted_on"].initial = timezone.localdate()
         self.fields["referred_postings"].queryset = suggestions
+        self.fields["referred_postings"].help_text = _(
+            "From the jobs matching for the graduate's resume and from the words of "
+            "their wishes and major."
+        )
         self.fields["referred_postings"].label_from_instance = lambda p: (
             f"{p.title} · {p.employer.name} · {p.salary_label}"
         )

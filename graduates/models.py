@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jobs.models import JobPosting
 from portal.models import Employer, OrgUnit, Person, TimeStamped, scope_filter
@@ -38,7 +39,7 @@ class Graduate(TimeStamped):
         """The national 毕业去向 categories (rules.md §4), grouped by prefix."""
 
         AGREEMENT = "agreement", _("Employment agreement")
-        CONTRACT = "contract", _("Labour contract")
+        CONTRACT = "contract", _("Employment by labour contract")
         RESEARCH_ASSISTANT = "research_assistant", _("Research or management assistant")
         MILITARY = "military", _("Enlisted")
         GRASSROOTS = "grassroots", _("National or local grassroots programme")
@@ -68,7 +69,7 @@ class Graduate(TimeStamped):
         NONE = "none", _("Not reported")
         SUBMITTED = "submitted", _("Awaiting processing")
         RETURNED = "returned", _("Returned for more information")
-        RECEIVED = "received", _("Received")
+        RECEIVED = "received", pgettext_lazy("graduate report", "Received")
 
     class Source(models.TextChoices):
         REPORT = "report", _("The graduate's own report")
@@ -174,6 +175,13 @@ class Graduate(TimeStamped):
         return ""
 
     @property
+    def origin_label(self) -> str:
+        if self.origin_name:
+            return self.origin_name
+        unit = OrgUnit.objects.filter(code=f"{self.origin_code}000000").first()
+        return unit.name if unit else self.origin_code
+
+    @property
     def where_employed(self) -> str:
         return self.employer.name if self.employer_id else self.employer_name
 
@@ -209,7 +217,7 @@ class ReceivingApplication(TimeStamped):
 
     class Kind(models.TextChoices):
         ARCHIVE = "archive", _("Personnel archive")
-        HUKOU = "hukou", _("Hukou")
+        HUKOU = "hukou", pgettext_lazy("receiving", "Hukou")
         BOTH = "both", _("Archive and hukou")
 
     class Status(models.TextChoices):
@@ -246,14 +254,16 @@ class ReceivingApplication(TimeStamped):
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
+        verbose_name=pgettext_lazy("receiving", "decided by"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    refusal_reason = models.TextField(_("reason for refusal"), blank=True)
+    refusal_reason = models.TextField(
+        pgettext_lazy("receiving", "reason for refusal"), blank=True
+    )
 
     objects = ReceivingApplicationQuerySet.as_manager()
 
@@ -306,7 +316,7 @@ class Leaver(TimeStamped):
     wants one; caseworkers follow up with services and log every contact."""
 
     class Status(models.TextChoices):
-        SEEKING = "seeking", _("Looking for work")
+        SEEKING = "seeking", pgettext_lazy("leaver status", "Looking for work")
         EMPLOYED = "employed", _("Found work")
         NOT_SEEKING = "not_seeking", _("No wish to work for now")
 

@@ -3,6 +3,7 @@ follow-up rates of unemployed graduates against the city's targets, and the
 postings to refer. The statistics issue reads the first two."""
 
 import datetime
+import re
 from decimal import Decimal
 
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
@@ -20,8 +21,8 @@ DIMENSIONS = {
     "school": _("school"),
     "major": _("major"),
     "degree": _("degree"),
-    "industry": _("employer industry"),
-    "district": _("employer district"),
+    "industry": _("employer industry (employed graduates)"),
+    "district": _("employer district (employed graduates)"),
     "origin": _("local or non-local origin"),
 }
 
@@ -36,6 +37,12 @@ def flows(year: int, unit: OrgUnit, by: str) -> list[dict]:
     """Graduates of `year` served in `unit`, counted by one dimension, largest
     first, with their share of the cohort in per cent."""
     graduates = cohort(year, unit)
+    if by in ("industry", "district"):
+        employed = [
+            *Graduate.GROUPS["agreement_contract"],
+            *Graduate.GROUPS["flexible"],
+        ]
+        graduates = graduates.filter(destination__in=employed)
     total = graduates.count()
     if by == "origin":
         graduates = graduates.annotate(
@@ -108,16 +115,32 @@ def leaver_rates(year: int, unit: OrgUnit) -> dict:
     return figures
 
 
+WISH_SEPARATORS = re.compile(r"[，,、；;。/\s]+|或|和|及")
+
+
+def wish_terms(text: str) -> list[str]:
+    """Search terms in a wish like "机械设计或技术支持，禅城区" or a major like
+    "会计学": each part, then its first two characters (会计学 → 会计); place
+    names are left to the map."""
+    parts = [
+        part
+        for part in WISH_SEPARATORS.split(text)
+        if len(part) >= 2 and not part.endswith(("区", "市", "镇"))
+    ]
+    return parts + [part[:2] for part in parts if len(part) > 2]
+
+
 def referral_suggestions(leaver: Leaver, limit: int = 8):
-    """Postings to refer: the jobs matching's best for the graduate's resume, or a
-    keyword search on their wishes when they have no resume."""
+    """Postings to refer: the jobs matching's best for the graduate's resume, then
+    postings matching the words of their wishes and their major."""
+    ids = []
     resume = Resume.objects.filter(person_id=leaver.graduate.person_id).first()
     if resume is not None:
         ids = [posting.pk for posting in matching.postings_for(resume, limit=limit)]
-    else:
-        ids = list(
-            JobPosting.objects.published()
-            .search(leaver.job_wishes or leaver.graduate.major)
-            .values_list("pk", flat=True)[:limit]
-        )
+    published = JobPosting.objects.published()
+    for term in wish_terms(f"{leaver.job_wishes} {leaver.graduate.major}"):
+        if len(ids) >= limit:
+            break
+        found = published.search(term).exclude(pk__in=ids).order_by("-published_at")
+        ids += list(found.values_list("pk", flat=True)[: limit - len(ids)])
     return JobPosting.objects.filter(pk__in=ids).select_related("employer")

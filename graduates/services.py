@@ -258,7 +258,11 @@ def register_leaver(
     graduate = _locked(graduate)
     if graduate.destination and graduate.destination_group != "not_employed":
         raise GraduateError(
-            _("%(name)s: the recorded destination is “%(destination)s”.")
+            _(
+                "%(name)s: the recorded destination is “%(destination)s”. Follow-up "
+                "services are for graduates still looking for work; if that has "
+                "changed, correct the report first."
+            )
             % {
                 "name": graduate.person.name,
                 "destination": graduate.get_destination_display(),

@@ -99,6 +99,7 @@ class UnemploymentRegistrationAdmin(PersonColumnsMixin, ScopedAdmin):
     show_full_result_count = False
     autocomplete_fields = ["person"]
     date_hierarchy = "created_at"
+    view_on_site = False  # the page on the site is the applicant's own
     actions = [
         "accept_selected",
         "return_selected",
@@ -243,7 +244,7 @@ class UnemploymentRegistrationAdmin(PersonColumnsMixin, ScopedAdmin):
     export_selected = export_xlsx(
         "unemployment-registrations",
         [
-            (_("name"), lambda r: r.person.name),
+            (_("real name"), lambda r: r.person.name),
             (_("ID number"), lambda r: r.person.masked_id_number),
             (_("status"), lambda r: r.get_status_display()),
             (_("registered at"), lambda r: r.org_unit.name),
@@ -305,7 +306,7 @@ class EmploymentRegistrationAdmin(PersonColumnsMixin, ScopedAdmin):
     export_selected = export_xlsx(
         "employment-registrations",
         [
-            (_("name"), lambda r: r.person.name),
+            (_("real name"), lambda r: r.person.name),
             (_("ID number"), lambda r: r.person.masked_id_number),
             (_("employer or business"), lambda r: r.where),
             (_("type of employment"), lambda r: r.get_kind_display()),
@@ -376,6 +377,7 @@ class DifficultyRecognitionAdmin(PersonColumnsMixin, ScopedAdmin):
     list_select_related = ["person", "category", "org_unit"]
     ordering = ["-created_at"]
     date_hierarchy = "created_at"
+    view_on_site = False
     actions = [
         "start_notice_selected",
         "return_selected",
@@ -517,7 +519,7 @@ class DifficultyRecognitionAdmin(PersonColumnsMixin, ScopedAdmin):
     export_selected = export_xlsx(
         "difficulty-recognitions",
         [
-            (_("name"), lambda r: r.person.name),
+            (_("real name"), lambda r: r.person.name),
             (_("ID number"), lambda r: r.person.masked_id_number),
             (_("category"), lambda r: r.category.name),
             (_("status"), lambda r: r.get_status_display()),

@@ -191,3 +191,14 @@ def test_flows_by_destination_and_origin(foshan, city_caseworker):
     by_destination = flows(2026, foshan["city"], "destination")
     assert sum(row["count"] for row in by_destination) == 4
     assert sum(row["share"] for row in by_destination) == 100
+
+
+def test_referrals_use_the_words_of_wishes_and_major(seeker, employer):
+    graduate = factories.make_graduate(seeker.person, major="会计学")
+    leaver = services.register_leaver(
+        graduate, by=seeker, job_wishes="行政文员或技术支持，禅城区", service_needs=[]
+    )
+    clerk = factories.make_posting(employer.employer, title="行政文员")
+    accountant = factories.make_posting(employer.employer, title="出纳会计")
+    factories.make_posting(employer.employer, title="叉车司机")
+    assert set(referral_suggestions(leaver)) == {clerk, accountant}
