@@ -17,6 +17,7 @@ from portal.models import Employer, OrgUnit
 from registration.models import EmploymentRegistration
 
 DIMENSIONS = {
+    "group": _("destination category"),
     "destination": _("destination"),
     "school": _("school"),
     "major": _("major"),
@@ -44,7 +45,18 @@ def flows(year: int, unit: OrgUnit, by: str) -> list[dict]:
         ]
         graduates = graduates.filter(destination__in=employed)
     total = graduates.count()
-    if by == "origin":
+    if by == "group":
+        graduates = graduates.annotate(
+            key=Case(
+                *[
+                    When(destination__in=destinations, then=Value(group))
+                    for group, destinations in Graduate.GROUPS.items()
+                ],
+                default=Value(""),
+            )
+        )
+        labels = Graduate.GROUP_LABELS
+    elif by == "origin":
         graduates = graduates.annotate(
             key=Case(
                 When(origin_code__startswith=LOCAL_PREFIX, then=Value("local")),

@@ -188,6 +188,10 @@ def test_flows_by_destination_and_origin(foshan, city_caseworker):
         row["label"]: row["count"] for row in flows(2026, foshan["city"], "origin")
     }
     assert set(by_origin.values()) == {3, 1}
+    groups = {
+        row["label"]: row["count"] for row in flows(2026, foshan["city"], "group")
+    }
+    assert groups == {"升学": 2, "未就业": 2}
     by_destination = flows(2026, foshan["city"], "destination")
     assert sum(row["count"] for row in by_destination) == 4
     assert sum(row["share"] for row in by_destination) == 100
