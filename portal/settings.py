@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "jobs",
     "registration",
     "graduates",
+    "fairs",
 ]
 
 MIDDLEWARE = [

@@ -30,6 +30,7 @@ urlpatterns = [
     path("jobs/", include("jobs.urls")),
     path("registration/", include("registration.urls")),
     path("graduates/", include("graduates.urls")),
+    path("fairs/", include("fairs.urls")),
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/login/",

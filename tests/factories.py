@@ -226,3 +226,39 @@ def make_graduate(person, *, by=None, year=2026, **overrides):
     return graduates.submit_report(
         Graduate(person=person, **fields), by=by or person.user
     )
+
+
+def make_fair(org_unit, *, layout="AA.BB\nAA.BB", publish=True, **overrides):
+    """A fair a week ahead with booking open now, saved through the services."""
+    import datetime
+
+    from django.utils import timezone
+
+    from fairs import services as fairs
+    from fairs.models import JobFair
+
+    now = timezone.now()
+    day = timezone.localdate() + datetime.timedelta(days=7)
+    fields = {
+        "name": "佛山市春风行动综合招聘会",
+        "kind": "general",
+        "date": day,
+        "starts_at": datetime.time(9, 0),
+        "ends_at": datetime.time(12, 0),
+        "venue": "佛山市人力资源市场",
+        "address": "禅城区岭南大道北1号",
+        "org_unit": org_unit,
+        "booking_opens": now - datetime.timedelta(days=1),
+        "booking_closes": now + datetime.timedelta(days=5),
+        "cancel_deadline": now + datetime.timedelta(days=4),
+        "checkin_starts": datetime.time(8, 30),
+        "checkin_ends": datetime.time(9, 30),
+        "layout": layout,
+        "zone_labels": "A=智能制造\nB=现代服务",
+        **overrides,
+    }
+    staff = User.objects.filter(is_superuser=True).first() or make_staff("admin")
+    fair = fairs.save_fair(JobFair(**fields), by=staff)
+    if publish:
+        fair = fairs.publish_fair(fair, by=staff)
+    return fair

@@ -13,6 +13,7 @@ PUBLIC_PAGES = [
     "login",
     "password_reset",
     "registration:recognition_notices",
+    "fairs:fair_list",
 ]
 
 

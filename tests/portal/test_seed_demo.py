@@ -45,6 +45,10 @@ def test_seed_demo_loads_foshan_and_is_idempotent(db):
 
     assert Graduate.objects.filter(source="report").exists()
     assert Leaver.objects.filter(contacts__isnull=False).exists()
+    from fairs.models import BoothBooking, JobFair
+
+    assert JobFair.objects.published().upcoming().exists()
+    assert BoothBooking.objects.active().count() >= 10
 
     call_command("seed_demo", stdout=io.StringIO())
     assert counts == (

@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from stdnum.cn import ric, uscc
 
+from fairs.demo import seed_fairs
 from graduates.demo import seed_graduates
 from jobs.demo import seed_applications, seed_postings, seed_resumes
 from portal import services
@@ -230,6 +231,7 @@ class Command(BaseCommand):
         verified_employers = [verified[e.pk] for e in employers if e.pk in verified]
         seed_registrations(seekers, verified_employers)
         seed_graduates(seekers, verified_employers)
+        seed_fairs(verified_employers)
         self.print_logins(employers[0], seekers[0])
 
     def seed_org_units(self):

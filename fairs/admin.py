@@ -1,0 +1,152 @@
+"""The caseworkers' back office for job fairs: set up, publish, watch and manage
+bookings."""
+
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.utils.timezone import localtime
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from fairs import services
+from fairs.forms import JobFairForm
+from fairs.models import BoothBooking, JobFair
+from portal.admin import ScopedAdmin, ask_reason_then_run, export_xlsx, run_on_selected
+from registration.admin import done_message
+
+
+@admin.register(JobFair)
+class JobFairAdmin(ScopedAdmin):
+    form = JobFairForm
+    list_display = ["name", "kind", "date", "venue", "status", "booked", "booth_total"]
+    list_filter = ["status", "kind", ("date", admin.DateFieldListFilter)]
+    search_fields = ["name", "venue"]
+    list_select_related = ["org_unit"]
+    ordering = ["-date"]
+    readonly_fields = ["status"]
+    actions = ["publish_selected"]
+    fieldsets = [
+        (None, {"fields": ["name", "kind", "industry", "description", "status"]}),
+        (_("When and where"), {"fields": ["date", "starts_at", "ends_at", "venue",
+                                          "address", "latitude", "longitude",
+                                          "org_unit"]}),
+        (_("Booking"), {"fields": ["booking_opens", "booking_closes", "cancel_deadline",
+                                   "checkin_starts", "checkin_ends"]}),
+        (_("Rules"), {"fields": ["seeker_capacity", "verified_only", "max_postings"]}),
+        (_("Booth layout"), {"fields": ["layout", "zone_labels"]}),
+    ]  # fmt: skip
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                booked_total=Count("bookings", filter=Q(bookings__status="active")),
+                booths_total=Count("booths", distinct=True),
+            )
+        )
+
+    @admin.display(description=_("booked"), ordering="booked_total")
+    def booked(self, obj):
+        return obj.booked_total
+
+    @admin.display(description=_("booths"), ordering="booths_total")
+    def booth_total(self, obj):
+        return obj.booths_total
+
+    def save_model(self, request, obj, form, change):
+        try:
+            services.save_fair(obj, by=request.user)
+        except services.FairError as error:
+            self.message_user(request, str(error), messages.ERROR)
+
+    @admin.action(description=_("Publish the selected fairs"))
+    def publish_selected(self, request, queryset):
+        run_on_selected(
+            self,
+            request,
+            queryset,
+            lambda fair: services.publish_fair(fair, by=request.user),
+            errors=services.FairError,
+            done=done_message(
+                ngettext_lazy(
+                    "%(count)d fair published.", "%(count)d fairs published.", "count"
+                )
+            ),
+        )
+
+
+@admin.register(BoothBooking)
+class BoothBookingAdmin(ScopedAdmin):
+    list_display = [
+        "fair",
+        "booth",
+        "employer",
+        "status",
+        "created_at",
+        "is_late_cancel",
+    ]
+    list_filter = ["status", "fair"]
+    search_fields = [
+        "employer__name",
+        "=employer__uscc",
+        "booth__number",
+        "=short_code",
+    ]
+    list_select_related = ["fair", "booth", "employer"]
+    ordering = ["fair", "booth__number"]
+    actions = ["cancel_selected", "export_selected"]
+    fields = [
+        "fair",
+        "booth",
+        "employer",
+        "status",
+        "booked_by",
+        "created_at",
+        "cancelled_at",
+        "cancelled_by",
+        "cancel_reason",
+        "is_late_cancel",
+        "signed_in_at",
+        "signed_out_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False  # employers book online
+
+    def has_cancel_permission(self, request):
+        return request.user.has_perm("fairs.change_boothbooking")
+
+    @admin.action(description=_("Cancel with a reason"), permissions=["cancel"])
+    def cancel_selected(self, request, queryset):
+        return ask_reason_then_run(
+            self,
+            request,
+            queryset,
+            lambda booking, reason: services.cancel_booking(
+                booking, by=request.user, reason=reason
+            ),
+            errors=services.FairError,
+            title=_("Cancel booth bookings"),
+            intro=_("These bookings will be cancelled, and the employers told why:"),
+            done=done_message(
+                ngettext_lazy(
+                    "%(count)d booking cancelled.",
+                    "%(count)d bookings cancelled.",
+                    "count",
+                )
+            ),
+        )
+
+    export_selected = export_xlsx(
+        "booth-bookings",
+        [
+            (_("job fair"), lambda b: b.fair.name),
+            (_("booth number"), lambda b: b.booth.number),
+            (_("employer"), lambda b: b.employer.name),
+            (_("unified social credit code"), lambda b: b.employer.uscc),
+            (_("contact person"), lambda b: b.employer.contact_name),
+            (_("status"), lambda b: b.get_status_display()),
+            (_("booked at"), lambda b: localtime(b.created_at).replace(tzinfo=None)),
+        ],
+    )

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FairsConfig(AppConfig):
+    name = "fairs"
+    verbose_name = _("Job fairs")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from portal.models import AuditEntry
+
+        AuditEntry.ACTION_LABELS.update(
+            {
+                "fairs.fair.saved": _("Job fair saved"),
+                "fairs.fair.published": _("Job fair published"),
+                "fairs.fair.cancelled": _("Job fair cancelled"),
+                "fairs.booking.booked": _("Booth booked"),
+                "fairs.booking.cancelled": _("Booth booking cancelled"),
+            }
+        )

@@ -1,0 +1,291 @@
+import datetime
+import uuid
+
+from django.conf import settings
+from django.core import signing
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from jobs.models import JobPosting
+from portal.models import Employer, OrgUnit, TimeStamped, scope_filter
+
+AISLE = "."
+
+
+class JobFairQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=JobFair.Status.PUBLISHED)
+
+    def upcoming(self, day: datetime.date | None = None):
+        return self.filter(date__gte=day or timezone.localdate())
+
+    def for_user(self, user):
+        scope = scope_filter(user, "org_unit")
+        return self.filter(scope) if scope is not None else self.none()
+
+
+class JobFair(TimeStamped):
+    """A job fair with a booth layout: employers book booths online, the gate
+    checks passes in (rules.md F8–F9)."""
+
+    class Kind(models.TextChoices):
+        GENERAL = "general", _("General fair")
+        GRADUATES = "graduates", _("Graduates' fair")
+        GIG = "gig", _("Gig work fair")
+        INDUSTRY = "industry", _("Industry fair")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        CANCELLED = "cancelled", pgettext_lazy("fair", "Cancelled")
+
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    industry = models.CharField(
+        _("industry"),
+        max_length=2,
+        choices=Employer.Industry.choices,
+        blank=True,
+        help_text=_("For an industry fair."),
+    )
+    description = models.TextField(_("about the fair"), blank=True)
+    date = models.DateField(_("date"))
+    starts_at = models.TimeField(_("opens at"))
+    ends_at = models.TimeField(_("closes at"))
+    venue = models.CharField(_("venue"), max_length=120)
+    address = models.CharField(_("address"), max_length=200)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    org_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("organiser"),
+        on_delete=models.PROTECT,
+        related_name="job_fairs",
+    )
+    booking_opens = models.DateTimeField(_("booking opens"))
+    booking_closes = models.DateTimeField(_("booking closes"))
+    cancel_deadline = models.DateTimeField(
+        _("free cancellation until"),
+        help_text=_("Later cancellations count against the employer's points."),
+    )
+    checkin_starts = models.TimeField(_("employer check-in from"))
+    checkin_ends = models.TimeField(
+        _("employer check-in until"),
+        help_text=_("A booth not signed in by then is released as a no-show."),
+    )
+    seeker_capacity = models.PositiveIntegerField(_("seekers admitted"), default=2000)
+    verified_only = models.BooleanField(_("verified employers only"), default=True)
+    max_postings = models.PositiveSmallIntegerField(
+        _("job postings shown per booth"), default=5
+    )
+    layout = models.TextField(
+        _("booth layout"),
+        help_text=_(
+            "One line per row of the hall, one character per cell: a zone letter "
+            "for a booth, a dot for an aisle. Booths are numbered per zone (A01, "
+            "A02 …) from left to right, top to bottom."
+        ),
+    )
+    zone_labels = models.TextField(
+        _("zones"),
+        blank=True,
+        help_text=_("One zone per line, e.g. “A=智能制造”."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.DRAFT
+    )
+
+    objects = JobFairQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("job fair")
+        verbose_name_plural = _("job fairs")
+        ordering = ["-date", "-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(booking_opens__lt=models.F("booking_closes")),
+                name="fair_booking_window_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_at__lt=models.F("ends_at")),
+                name="fair_hours_order",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.date:%Y-%m-%d}）"
+
+    def get_absolute_url(self):
+        return reverse("fairs:fair_detail", args=[self.pk])
+
+    def zones(self) -> dict[str, str]:
+        pairs = (line.split("=", 1) for line in self.zone_labels.splitlines())
+        return {key.strip(): label.strip() for key, *rest in pairs for label in rest}
+
+    def grid(self) -> list[list[str]]:
+        return [list(line.strip()) for line in self.layout.splitlines() if line.strip()]
+
+    def is_booking_open(self, moment: datetime.datetime | None = None) -> bool:
+        moment = moment or timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.booking_opens <= moment < self.booking_closes
+        )
+
+    def can_cancel_freely(self, moment: datetime.datetime | None = None) -> bool:
+        return (moment or timezone.now()) < self.cancel_deadline
+
+
+class Booth(models.Model):
+    fair = models.ForeignKey(
+        JobFair,
+        verbose_name=_("job fair"),
+        on_delete=models.CASCADE,
+        related_name="booths",
+    )
+    number = models.CharField(_("booth number"), max_length=6)
+    zone = models.CharField(_("zone"), max_length=1)
+    row = models.PositiveSmallIntegerField(_("row"))
+    column = models.PositiveSmallIntegerField(_("column"))
+
+    class Meta:
+        verbose_name = _("booth")
+        verbose_name_plural = _("booths")
+        ordering = ["fair", "row", "column"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fair", "number"], name="booth_number_per_fair"
+            ),
+            models.UniqueConstraint(
+                fields=["fair", "row", "column"], name="booth_cell_per_fair"
+            ),
+        ]
+
+    def __str__(self):
+        return self.number
+
+
+class BookingQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=BoothBooking.Status.ACTIVE)
+
+    def for_user(self, user):
+        scope = scope_filter(user, "fair__org_unit")
+        if scope is not None:
+            return self.filter(scope)
+        if user.is_authenticated and user.is_employer_staff:
+            return self.filter(employer_id=user.employer_id)
+        return self.none()
+
+
+class BoothBooking(TimeStamped):
+    """An employer's booth at one fair, with the postings it shows and its entry
+    pass (a signed QR token and a short typed code)."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Booked")
+        CANCELLED = "cancelled", pgettext_lazy("fair", "Cancelled")
+        RELEASED = "released", _("Released: no-show")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    fair = models.ForeignKey(
+        JobFair,
+        verbose_name=_("job fair"),
+        on_delete=models.PROTECT,
+        related_name="bookings",
+    )
+    booth = models.ForeignKey(
+        Booth,
+        verbose_name=_("booth"),
+        on_delete=models.PROTECT,
+        related_name="bookings",
+    )
+    employer = models.ForeignKey(
+        Employer,
+        verbose_name=_("employer"),
+        on_delete=models.PROTECT,
+        related_name="booth_bookings",
+    )
+    postings = models.ManyToManyField(
+        JobPosting, verbose_name=_("job postings shown"), blank=True, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.ACTIVE
+    )
+    short_code = models.CharField(_("entry code"), max_length=8)
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("booked by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cancelled by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    is_late_cancel = models.BooleanField(_("cancelled late"), default=False)
+    signed_in_at = models.DateTimeField(_("signed in at"), null=True, blank=True)
+    signed_out_at = models.DateTimeField(_("signed out at"), null=True, blank=True)
+
+    objects = BookingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("booth booking")
+        verbose_name_plural = _("booth bookings")
+        ordering = ["fair", "booth__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["booth"],
+                condition=Q(status="active"),
+                name="booking_one_per_booth",
+            ),
+            models.UniqueConstraint(
+                fields=["fair", "employer"],
+                condition=Q(status="active"),
+                name="booking_one_booth_per_employer",
+            ),
+            models.UniqueConstraint(
+                fields=["fair", "short_code"], name="booking_short_code_per_fair"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.fair.name} · {self.booth.number} · {self.employer.name}"
+
+    def get_absolute_url(self):
+        return reverse("fairs:booking_detail", args=[self.code])
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def pass_token(self) -> str:
+        return pass_token(self.code, "E")
+
+
+PASS_SALT = "fairs.pass"
+
+
+def pass_token(code: uuid.UUID, kind: str) -> str:
+    """The signed text in a pass's QR code: unguessable (a random UUID) and
+    unforgeable (HMAC with the site's secret key)."""
+    return signing.Signer(salt=PASS_SALT).sign(f"{kind}:{code.hex}")
+
+
+def read_pass_token(token: str) -> tuple[str, uuid.UUID] | None:
+    try:
+        kind, hex_code = signing.Signer(salt=PASS_SALT).unsign(token.strip()).split(":")
+        return kind, uuid.UUID(hex=hex_code)
+    except (signing.BadSignature, ValueError):
+        return None

@@ -1,0 +1,203 @@
+"""Every write in the fairs app: fairs and their layouts, booth bookings."""
+
+import secrets
+
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fairs.models import AISLE, Booth, BoothBooking, JobFair
+from jobs.models import JobPosting
+from portal.audit import audit
+from portal.models import Employer, User
+from portal.services import notify_employer_staff
+
+SHORT_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
+# Keyspaces of pg_advisory_xact_lock(keyspace, pk), the pretix locking recipe.
+BOOTH_LOCK, EMPLOYER_LOCK = 41, 42
+
+
+class FairError(Exception):
+    """A refused action in the fairs app, with a message for the user."""
+
+
+def layout_problems(layout: str) -> list[str]:
+    """What is wrong with a booth layout (see JobFair.layout), in words."""
+    rows = [line.strip() for line in layout.splitlines() if line.strip()]
+    if not rows:
+        return [_("Draw at least one row of booths.")]
+    problems = []
+    if any(not (cell == AISLE or cell.isalpha()) for row in rows for cell in row):
+        problems.append(_("Use zone letters for booths and dots for aisles only."))
+    if all(cell == AISLE for row in rows for cell in row):
+        problems.append(_("The layout has no booth."))
+    if max(len(row) for row in rows) > 40 or len(rows) > 40:
+        problems.append(_("At most 40 rows and 40 columns."))
+    return problems
+
+
+@transaction.atomic
+def save_fair(fair: JobFair, *, by: User) -> JobFair:
+    """Create or edit a fair; its booths follow the layout while nobody has booked."""
+    fair.save()
+    has_bookings = fair.bookings.exists()
+    numbers = {}
+    cells = []
+    for row, line in enumerate(fair.grid(), start=1):
+        for column, cell in enumerate(line, start=1):
+            if cell == AISLE:
+                continue
+            zone = cell.upper()
+            numbers[zone] = numbers.get(zone, 0) + 1
+            cells.append((f"{zone}{numbers[zone]:02d}", zone, row, column))
+    current = list(fair.booths.values_list("number", "zone", "row", "column"))
+    if sorted(current) != sorted(cells):
+        if has_bookings:
+            raise FairError(_("Booths are booked: the layout can no longer change."))
+        fair.booths.all().delete()
+        Booth.objects.bulk_create(
+            Booth(fair=fair, number=number, zone=zone, row=row, column=column)
+            for number, zone, row, column in cells
+        )
+    audit(by, "fairs.fair.saved", fair, {"booths": len(cells)})
+    return fair
+
+
+@transaction.atomic
+def publish_fair(fair: JobFair, *, by: User) -> JobFair:
+    fair = JobFair.objects.select_for_update().get(pk=fair.pk)
+    if fair.status != JobFair.Status.DRAFT:
+        raise FairError(_("%(fair)s: only a draft can be published.") % {"fair": fair})
+    if not fair.booths.exists():
+        raise FairError(_("%(fair)s: draw the booth layout first.") % {"fair": fair})
+    fair.status = JobFair.Status.PUBLISHED
+    fair.save(update_fields=["status", "updated_at"])
+    audit(by, "fairs.fair.published", fair)
+    return fair
+
+
+def _lock(*keys: tuple[int, int]) -> None:
+    """Advisory locks held until commit, taken in one order (no deadlocks), given
+    up after 3 s with a "try again" instead of waiting for ever."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL lock_timeout = '3s'")
+        for keyspace, pk in sorted(keys):
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [keyspace, pk])
+
+
+def _check_booking(fair: JobFair, booth: Booth, employer: Employer, postings) -> None:
+    if not fair.is_booking_open():
+        raise FairError(_("Booking for this fair is not open."))
+    if fair.verified_only and not employer.is_verified:
+        raise FairError(_("Only verified employers can book a booth at this fair."))
+    if booth.fair_id != fair.pk:
+        raise FairError(_("This booth belongs to another fair."))
+    if len(postings) > fair.max_postings:
+        raise FairError(
+            _("Choose at most %(count)d job postings.") % {"count": fair.max_postings}
+        )
+    own = JobPosting.objects.published().filter(employer=employer)
+    if any(posting not in own for posting in postings):
+        raise FairError(_("Only your own published job postings can be shown."))
+
+
+def _taken_message(booth: Booth) -> str:
+    return _("Booth %(number)s has just been taken. Please choose another one.") % {
+        "number": booth.number
+    }
+
+
+def book_booth(
+    fair: JobFair,
+    booth: Booth,
+    *,
+    employer: Employer,
+    postings: list[JobPosting],
+    by: User,
+) -> BoothBooking:
+    """Book a booth for an employer. Checks first, then the locks as late as
+    possible (pretix): the booth and the employer, so two bookers of one booth or
+    one employer booking twice end with one booking; the partial unique indexes
+    hold even without the locks. The loser gets a clear message."""
+    _check_booking(fair, booth, employer, postings)
+    try:
+        with transaction.atomic():
+            _lock((BOOTH_LOCK, booth.pk), (EMPLOYER_LOCK, employer.pk))
+            active = BoothBooking.objects.active()
+            if active.filter(booth=booth).exists():
+                raise FairError(_taken_message(booth))
+            mine = active.filter(fair=fair, employer=employer).first()
+            if mine is not None:
+                raise FairError(
+                    _("You have already booked booth %(number)s at this fair.")
+                    % {"number": mine.booth.number}
+                )
+            booking = BoothBooking.objects.create(
+                fair=fair,
+                booth=booth,
+                employer=employer,
+                booked_by=by,
+                short_code="".join(
+                    secrets.choice(SHORT_CODE_ALPHABET) for _ in range(8)
+                ),
+            )
+            booking.postings.set(postings)
+            audit(by, "fairs.booking.booked", booking)
+            notify_employer_staff(
+                employer,
+                "booth_booked",
+                {"booking": booking},
+                url=booking.get_absolute_url(),
+            )
+    except IntegrityError as error:
+        raise FairError(_taken_message(booth)) from error
+    except OperationalError as error:  # lock_timeout: too many bookers at once
+        raise FairError(
+            _("Many employers are booking right now. Please try again.")
+        ) from error
+    return booking
+
+
+@transaction.atomic
+def cancel_booking(
+    booking: BoothBooking, *, by: User, reason: str = ""
+) -> BoothBooking:
+    """Free the booth and revoke the pass. Employers may cancel until the fair;
+    after the free-cancellation deadline it counts as a late cancellation.
+    Caseworkers cancel with a reason the employer reads."""
+    booking = (
+        BoothBooking.objects.select_for_update(of=("self",))
+        .select_related("fair", "booth", "employer")
+        .get(pk=booking.pk)
+    )
+    if not booking.is_active:
+        raise FairError(_("This booking is no longer active."))
+    now = timezone.now()
+    if by.is_employer_staff and booking.fair.date <= timezone.localdate():
+        raise FairError(_("On the day of the fair, please call the organiser."))
+    booking.status = BoothBooking.Status.CANCELLED
+    booking.cancelled_at = now
+    booking.cancelled_by = by
+    booking.cancel_reason = reason
+    booking.is_late_cancel = (
+        by.is_employer_staff and not booking.fair.can_cancel_freely(now)
+    )
+    booking.save(
+        update_fields=[
+            "status",
+            "cancelled_at",
+            "cancelled_by",
+            "cancel_reason",
+            "is_late_cancel",
+            "updated_at",
+        ]
+    )
+    audit(by, "fairs.booking.cancelled", booking, {"reason": reason})
+    if not by.is_employer_staff:
+        notify_employer_staff(
+            booking.employer,
+            "booth_cancelled",
+            {"booking": booking, "reason": reason},
+            url=booking.get_absolute_url(),
+        )
+    return booking

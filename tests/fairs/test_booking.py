@@ -1,0 +1,237 @@
+import datetime
+import threading
+
+import pytest
+import time_machine
+from django.db import connection
+from django.urls import reverse
+
+from fairs import services
+from fairs.models import BoothBooking, JobFair, read_pass_token
+from tests import factories
+
+
+@pytest.fixture
+def fair(foshan):
+    return factories.make_fair(foshan["chancheng"])
+
+
+def booth(fair, number="A01"):
+    return fair.booths.get(number=number)
+
+
+def test_layout_becomes_numbered_booths(fair):
+    assert sorted(fair.booths.values_list("number", flat=True)) == [
+        "A01", "A02", "A03", "A04", "B01", "B02", "B03", "B04",
+    ]  # fmt: skip
+    assert booth(fair, "B01").column == 4  # the dot is an aisle
+
+
+def test_employer_books_a_free_booth_and_gets_a_pass(fair, employer):
+    posting = factories.make_posting(employer.employer)
+    booking = services.book_booth(
+        fair, booth(fair), employer=employer.employer, postings=[posting], by=employer
+    )
+    assert booking.is_active and len(booking.short_code) == 8
+    assert read_pass_token(booking.pass_token) == ("E", booking.code)
+    assert read_pass_token(booking.pass_token[:-1] + "x") is None  # forged
+    assert employer.notifications.filter(subject__contains="A01").exists()
+
+
+def test_a_taken_booth_and_a_second_booth_are_refused(fair, employer, other_employer):
+    services.book_booth(
+        fair, booth(fair), employer=employer.employer, postings=[], by=employer
+    )
+    with pytest.raises(services.FairError, match="A01"):
+        services.book_booth(
+            fair, booth(fair), employer=other_employer.employer, postings=[],
+            by=other_employer,
+        )  # fmt: skip
+    with pytest.raises(services.FairError):
+        services.book_booth(
+            fair,
+            booth(fair, "A02"),
+            employer=employer.employer,
+            postings=[],
+            by=employer,
+        )
+
+
+def test_booking_window_and_verification_are_enforced(foshan, employer):
+    closed = factories.make_fair(
+        foshan["chancheng"],
+        booking_opens=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC),
+        booking_closes=datetime.datetime(2020, 2, 1, tzinfo=datetime.UTC),
+    )
+    with pytest.raises(services.FairError):
+        services.book_booth(
+            closed, booth(closed), employer=employer.employer, postings=[], by=employer
+        )
+    fair = factories.make_fair(foshan["chancheng"])
+    unverified = factories.make_employer_user(
+        org_unit=foshan["chancheng_street"], verified=False
+    )
+    with pytest.raises(services.FairError):
+        services.book_booth(
+            fair, booth(fair), employer=unverified.employer, postings=[], by=unverified
+        )
+
+
+def test_cancelling_frees_the_booth_and_revokes_the_pass(
+    fair, employer, other_employer
+):
+    booking = services.book_booth(
+        fair, booth(fair), employer=employer.employer, postings=[], by=employer
+    )
+    services.cancel_booking(booking, by=employer)
+    booking.refresh_from_db()
+    assert booking.status == "cancelled" and not booking.is_late_cancel
+    services.book_booth(
+        fair, booth(fair), employer=other_employer.employer, postings=[],
+        by=other_employer,
+    )  # fmt: skip
+    assert BoothBooking.objects.active().count() == 1
+
+
+def test_cancelling_after_the_free_deadline_is_marked_late(fair, employer):
+    booking = services.book_booth(
+        fair, booth(fair), employer=employer.employer, postings=[], by=employer
+    )
+    with time_machine.travel(fair.cancel_deadline + datetime.timedelta(hours=1)):
+        services.cancel_booking(booking, by=employer)
+    booking.refresh_from_db()
+    assert booking.is_late_cancel
+
+
+def _storm(fair_pk, booth_pks, users):
+    barrier = threading.Barrier(len(users))
+    outcomes = []
+
+    def attempt(user, booth_pk):
+        try:
+            barrier.wait()
+            fair = JobFair.objects.get(pk=fair_pk)
+            services.book_booth(
+                fair,
+                fair.booths.get(pk=booth_pk),
+                employer=user.employer,
+                postings=[],
+                by=user,
+            )
+            outcomes.append("ok")
+        except services.FairError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=attempt, args=(user, booth_pk))
+        for user, booth_pk in zip(users, booth_pks, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(outcomes)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_storm_of_bookers_gets_one_booking_per_booth_and_employer():
+    foshan = factories.make_org_tree()
+    fair = factories.make_fair(foshan["chancheng"])
+    users = [
+        factories.make_employer_user(org_unit=foshan["chancheng_street"])
+        for _ in range(6)
+    ]
+    a01 = fair.booths.get(number="A01").pk
+    assert _storm(fair.pk, [a01] * 6, users) == ["ok"] + ["refused"] * 5
+    # One employer books two booths at the same moment: one booking.
+    b_booths = list(fair.booths.filter(zone="B").values_list("pk", flat=True)[:2])
+    one = factories.make_employer_user(org_unit=foshan["chancheng_street"])
+    assert _storm(fair.pk, b_booths, [one, one]) == ["ok", "refused"]
+    assert BoothBooking.objects.active().count() == 2
+
+
+def test_booking_through_the_pages_takes_two_clicks(client, fair, employer):
+    factories.make_posting(employer.employer)
+    client.force_login(employer)
+    page = client.get(fair.get_absolute_url())
+    url = reverse("fairs:booking_new", args=[fair.pk, booth(fair).pk])
+    assert url in page.text  # click 1: the free booth on the map
+    form = client.get(url)
+    assert "checked" in form.text  # postings already ticked
+    ticked = form.context["form"].initial["postings"]
+    response = client.post(url, {"postings": ticked})  # click 2: confirm
+    booking = BoothBooking.objects.get()
+    assert response.url == booking.get_absolute_url()
+    detail = client.get(response.url)
+    assert booking.short_code in detail.text and "<svg" in detail.text
+    pdf = client.get(reverse("fairs:booking_pdf", args=[booking.code]))
+    assert pdf.content.startswith(b"%PDF")
+
+
+def test_the_loser_of_a_race_sees_a_clear_message(
+    client, fair, employer, other_employer
+):
+    services.book_booth(
+        fair, booth(fair), employer=employer.employer, postings=[], by=employer
+    )
+    client.force_login(other_employer)
+    url = reverse("fairs:booking_new", args=[fair.pk, booth(fair).pk])
+    response = client.post(url, {}, follow=True)
+    assert response.status_code == 200
+    assert "A01" in response.text and "请选择其他展位" in response.text
+
+
+def test_employers_never_see_each_others_bookings(
+    client, fair, employer, other_employer
+):
+    booking = services.book_booth(
+        fair, booth(fair), employer=employer.employer, postings=[], by=employer
+    )
+    client.force_login(other_employer)
+    assert client.get(booking.get_absolute_url()).status_code == 403
+    assert (
+        client.get(reverse("fairs:booking_pdf", args=[booking.code])).status_code == 403
+    )
+    cancel = reverse("fairs:booking_cancel", args=[booking.code])
+    assert client.post(cancel).status_code == 403
+    booking.refresh_from_db()
+    assert booking.is_active
+
+
+def test_public_fair_pages(client, fair, employer):
+    services.book_booth(
+        fair, booth(fair), employer=employer.employer, postings=[], by=employer
+    )
+    listing = client.get(reverse("fairs:fair_list"))
+    assert fair.name in listing.text
+    detail = client.get(fair.get_absolute_url())
+    assert employer.employer.name[:8] in detail.text
+    assert "booking_new" not in detail.text
+    draft = factories.make_fair(fair.org_unit, publish=False, name="未发布的招聘会")
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_caseworker_cancels_with_a_reason_and_the_employer_is_told(
+    client, fair, employer, caseworker
+):
+    booking = services.book_booth(
+        fair, booth(fair), employer=employer.employer, postings=[], by=employer
+    )
+    client.force_login(caseworker)
+    url = reverse("admin:fairs_boothbooking_changelist")
+    selection = {"action": "cancel_selected", "_selected_action": [booking.pk]}
+    client.post(url, {**selection, "reason": "展位调整，请改订其他展位"})
+    booking.refresh_from_db()
+    assert booking.status == "cancelled"
+    assert employer.notifications.filter(body__contains="展位调整").exists()
+
+
+def test_layout_cannot_change_once_booked(fair, employer, administrator):
+    services.book_booth(
+        fair, booth(fair), employer=employer.employer, postings=[], by=employer
+    )
+    fair.layout = "AAA"
+    with pytest.raises(services.FairError):
+        services.save_fair(fair, by=administrator)
