@@ -7,11 +7,12 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from fairs import services
+from fairs import gate, services
 from fairs.forms import JobFairForm
-from fairs.models import BoothBooking, JobFair
+from fairs.models import BoothBooking, JobFair, PointsEntry, PointsRules, Scan
 from portal.admin import ScopedAdmin, ask_reason_then_run, export_xlsx, run_on_selected
-from registration.admin import done_message
+from registration.admin import CityRulesAdmin, done_message
+from registration.services import save_local_setting
 
 
 @admin.register(JobFair)
@@ -150,3 +151,80 @@ class BoothBookingAdmin(ScopedAdmin):
             (_("booked at"), lambda b: localtime(b.created_at).replace(tzinfo=None)),
         ],
     )
+
+
+@admin.register(Scan)
+class ScanAdmin(admin.ModelAdmin):
+    list_display = [
+        "scanned_at",
+        "fair",
+        "result",
+        "direction",
+        "scanned_by",
+        "annulled_at",
+    ]
+    list_filter = ["result", "direction", "fair"]
+    list_select_related = ["fair", "scanned_by"]
+    ordering = ["-scanned_at"]
+    actions = ["annul_selected"]
+    fields = ["fair", "raw", "result", "direction", "scanned_by", "scanned_at",
+              "booking", "seeker_pass", "annulled_at", "annulled_by"]  # fmt: skip
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        scoped = JobFair.objects.for_user(request.user)
+        return super().get_queryset(request).filter(fair__in=scoped)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_annul_permission(self, request):
+        return request.user.has_perm("fairs.annul_scan")
+
+    @admin.action(description=_("Annul the selected scans"), permissions=["annul"])
+    def annul_selected(self, request, queryset):
+        run_on_selected(
+            self,
+            request,
+            queryset,
+            lambda record: gate.annul_scan(record, by=request.user),
+            errors=services.FairError,
+            done=done_message(
+                ngettext_lazy(
+                    "%(count)d scan annulled.", "%(count)d scans annulled.", "count"
+                )
+            ),
+        )
+
+
+@admin.register(PointsEntry)
+class PointsEntryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "employer", "reason", "points", "booking"]
+    list_filter = ["reason"]
+    search_fields = ["employer__name", "=employer__uscc"]
+    list_select_related = ["employer", "booking__fair", "booking__booth"]
+    readonly_fields = ["employer", "booking", "reason", "points", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PointsRules)
+class PointsRulesAdmin(CityRulesAdmin):
+    fields = ["attended", "late_cancel", "no_show", "no_show_limit",
+              "no_show_months", "block_days"]  # fmt: skip
+
+    def has_add_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        save_local_setting(obj, by=request.user, changed_fields=form.changed_data)

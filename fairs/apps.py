@@ -17,5 +17,8 @@ class FairsConfig(AppConfig):
                 "fairs.fair.cancelled": _("Job fair cancelled"),
                 "fairs.booking.booked": _("Booth booked"),
                 "fairs.booking.cancelled": _("Booth booking cancelled"),
+                "fairs.booking.released": _("Booth released: no-show"),
+                "fairs.pass.registered": _("Registered to attend a fair"),
+                "fairs.scan.annulled": _("Gate scan annulled"),
             }
         )

@@ -5,9 +5,10 @@ import datetime
 from django.utils import timezone
 
 from fairs import services
+from fairs.gate import register_to_attend
 from fairs.models import JobFair
 from jobs.models import JobPosting
-from portal.models import OrgUnit, User
+from portal.models import OrgUnit, Person, User
 
 HALL = "AAAA.BBBB\nAAAA.BBBB\n.........\nCCCC.DDDD\nCCCC.DDDD"
 ZONES = "A=智能制造\nB=家电家居\nC=现代服务\nD=高校毕业生专区"
@@ -37,6 +38,17 @@ def seed_fairs(employers) -> None:
             postings=list(JobPosting.objects.published().filter(employer=employer)[:3]),
             by=employer.staff.first(),
         )
+    # The demo seeker has registered to attend; a steward works the gate.
+    demo_seeker = Person.objects.filter(user__isnull=False).order_by("pk").first()
+    if demo_seeker is not None:
+        register_to_attend(upcoming, person=demo_seeker)
+    steward, created = User.objects.get_or_create(
+        username="gate", defaults={"role": User.Role.STEWARD, "org_unit": city,
+                                   "first_name": "入口检票员"},
+    )  # fmt: skip
+    if created:
+        steward.set_password("demo12345")
+        steward.save(update_fields=["password"])
     _fair(
         "2026年高校毕业生秋季专场招聘会",
         city,

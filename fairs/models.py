@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from jobs.models import JobPosting
-from portal.models import Employer, OrgUnit, TimeStamped, scope_filter
+from portal.models import Employer, OrgUnit, Person, TimeStamped, scope_filter
 
 AISLE = "."
 
@@ -272,6 +272,212 @@ class BoothBooking(TimeStamped):
     @property
     def pass_token(self) -> str:
         return pass_token(self.code, "E")
+
+
+class SeekerPass(TimeStamped):
+    """A job seeker's registration to attend, with a personal entry pass."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Registered")
+        CANCELLED = "cancelled", pgettext_lazy("fair", "Cancelled")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    fair = models.ForeignKey(
+        JobFair,
+        verbose_name=_("job fair"),
+        on_delete=models.PROTECT,
+        related_name="passes",
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="fair_passes",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.ACTIVE
+    )
+    short_code = models.CharField(_("entry code"), max_length=8)
+    entered_at = models.DateTimeField(_("entered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("seeker pass")
+        verbose_name_plural = _("seeker passes")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fair", "person"],
+                condition=Q(status="active"),
+                name="pass_one_per_person_and_fair",
+            ),
+            models.UniqueConstraint(
+                fields=["fair", "short_code"], name="pass_short_code_per_fair"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.fair.name} · {self.person.masked_name}"
+
+    def get_absolute_url(self):
+        return reverse("fairs:pass_detail", args=[self.code])
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def pass_token(self) -> str:
+        return pass_token(self.code, "S")
+
+
+class Scan(models.Model):
+    """Every scan at a gate, failures included, with the reason (pretix's check-in
+    model): the same client nonce sent twice is one scan; a supervisor can annul."""
+
+    class Direction(models.TextChoices):
+        IN = "in", _("In")
+        OUT = "out", _("Out")
+
+    class Result(models.TextChoices):
+        ENTERED = "entered", _("Entered")
+        SIGNED_IN = "signed_in", _("Signed in")
+        SIGNED_OUT = "signed_out", _("Signed out")
+        ALREADY = "already", _("Already entered")
+        WRONG_FAIR = "wrong_fair", _("Wrong fair")
+        REVOKED = "revoked", _("Pass revoked")
+        NOT_OPEN = "not_open", _("Not open yet")
+        CLOSED = "closed", _("Check-in has closed")
+        UNKNOWN = "unknown", _("Unknown code")
+
+    OK_RESULTS = {Result.ENTERED, Result.SIGNED_IN, Result.SIGNED_OUT}
+
+    fair = models.ForeignKey(
+        JobFair,
+        verbose_name=_("job fair"),
+        on_delete=models.PROTECT,
+        related_name="scans",
+    )
+    booking = models.ForeignKey(
+        BoothBooking,
+        verbose_name=_("booth booking"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="scans",
+    )
+    seeker_pass = models.ForeignKey(
+        SeekerPass,
+        verbose_name=_("seeker pass"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="scans",
+    )
+    raw = models.CharField(_("scanned text"), max_length=200)
+    nonce = models.UUIDField(_("client nonce"), unique=True, null=True, blank=True)
+    direction = models.CharField(
+        _("direction"), max_length=3, choices=Direction, default=Direction.IN
+    )
+    result = models.CharField(_("result"), max_length=12, choices=Result)
+    scanned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("scanned by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    scanned_at = models.DateTimeField(_("scanned at"), auto_now_add=True, db_index=True)
+    annulled_at = models.DateTimeField(_("annulled at"), null=True, blank=True)
+    annulled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("annulled by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("scan")
+        verbose_name_plural = _("scans")
+        ordering = ["-scanned_at"]
+        permissions = [("annul_scan", _("Can annul a wrong scan"))]
+
+    def __str__(self):
+        return f"{self.scanned_at:%H:%M:%S} · {self.get_result_display()}"
+
+    @property
+    def is_ok(self) -> bool:
+        return self.result in self.OK_RESULTS
+
+
+class PointsRules(models.Model):
+    """How employers earn and lose fair points; one row, edited by city staff."""
+
+    attended = models.SmallIntegerField(_("points for attending"), default=5)
+    late_cancel = models.SmallIntegerField(
+        _("points for a late cancellation"), default=-3
+    )
+    no_show = models.SmallIntegerField(_("points for a no-show"), default=-10)
+    no_show_limit = models.PositiveSmallIntegerField(
+        _("no-shows that block booking"), default=2
+    )
+    no_show_months = models.PositiveSmallIntegerField(
+        _("counted over months"), default=12
+    )
+    block_days = models.PositiveSmallIntegerField(_("days blocked"), default=365)
+
+    class Meta:
+        verbose_name = _("fair points rules")
+        verbose_name_plural = _("fair points rules")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="points_rules_one_row")
+        ]
+
+    def __str__(self):
+        return str(_("Fair points rules"))
+
+    @classmethod
+    def current(cls) -> "PointsRules":
+        rules, _created = cls.objects.get_or_create(pk=1)
+        return rules
+
+
+class PointsEntry(models.Model):
+    """One change of an employer's fair points, with why (append-only)."""
+
+    class Reason(models.TextChoices):
+        ATTENDED = "attended", _("Attended the fair")
+        LATE_CANCEL = "late_cancel", _("Cancelled after the free deadline")
+        NO_SHOW = "no_show", _("Did not show up")
+
+    employer = models.ForeignKey(
+        Employer,
+        verbose_name=_("employer"),
+        on_delete=models.PROTECT,
+        related_name="fair_points",
+    )
+    booking = models.ForeignKey(
+        BoothBooking,
+        verbose_name=_("booth booking"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.CharField(_("reason"), max_length=12, choices=Reason)
+    points = models.SmallIntegerField(_("points"))
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("points entry")
+        verbose_name_plural = _("points entries")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["booking", "reason"], name="points_once_per_booking_and_reason"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.employer} · {self.points:+d}"
 
 
 PASS_SALT = "fairs.pass"

@@ -4,9 +4,11 @@ import secrets
 
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from fairs.models import AISLE, Booth, BoothBooking, JobFair
+from fairs.models import AISLE, Booth, BoothBooking, JobFair, PointsEntry
+from fairs.points import award_points, booking_block
 from jobs.models import JobPosting
 from portal.audit import audit
 from portal.models import Employer, User
@@ -19,6 +21,10 @@ BOOTH_LOCK, EMPLOYER_LOCK = 41, 42
 
 class FairError(Exception):
     """A refused action in the fairs app, with a message for the user."""
+
+
+def new_short_code() -> str:
+    return "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(8))
 
 
 def layout_problems(layout: str) -> list[str]:
@@ -76,7 +82,7 @@ def publish_fair(fair: JobFair, *, by: User) -> JobFair:
     return fair
 
 
-def _lock(*keys: tuple[int, int]) -> None:
+def lock_keys(*keys: tuple[int, int]) -> None:
     """Advisory locks held until commit, taken in one order (no deadlocks), given
     up after 3 s with a "try again" instead of waiting for ever."""
     with connection.cursor() as cursor:
@@ -90,6 +96,12 @@ def _check_booking(fair: JobFair, booth: Booth, employer: Employer, postings) ->
         raise FairError(_("Booking for this fair is not open."))
     if fair.verified_only and not employer.is_verified:
         raise FairError(_("Only verified employers can book a booth at this fair."))
+    blocked_until = booking_block(employer)
+    if blocked_until is not None:
+        raise FairError(
+            _("After repeated no-shows, your employer may book again from %(date)s.")
+            % {"date": date_format(blocked_until)}
+        )
     if booth.fair_id != fair.pk:
         raise FairError(_("This booth belongs to another fair."))
     if len(postings) > fair.max_postings:
@@ -122,7 +134,7 @@ def book_booth(
     _check_booking(fair, booth, employer, postings)
     try:
         with transaction.atomic():
-            _lock((BOOTH_LOCK, booth.pk), (EMPLOYER_LOCK, employer.pk))
+            lock_keys((BOOTH_LOCK, booth.pk), (EMPLOYER_LOCK, employer.pk))
             active = BoothBooking.objects.active()
             if active.filter(booth=booth).exists():
                 raise FairError(_taken_message(booth))
@@ -137,9 +149,7 @@ def book_booth(
                 booth=booth,
                 employer=employer,
                 booked_by=by,
-                short_code="".join(
-                    secrets.choice(SHORT_CODE_ALPHABET) for _ in range(8)
-                ),
+                short_code=new_short_code(),
             )
             booking.postings.set(postings)
             audit(by, "fairs.booking.booked", booking)
@@ -193,6 +203,8 @@ def cancel_booking(
         ]
     )
     audit(by, "fairs.booking.cancelled", booking, {"reason": reason})
+    if booking.is_late_cancel:
+        award_points(booking, PointsEntry.Reason.LATE_CANCEL)
     if not by.is_employer_staff:
         notify_employer_staff(
             booking.employer,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fairs import views
+from fairs import gate_views, views
 
 app_name = "fairs"
 
@@ -8,6 +8,11 @@ urlpatterns = [
     path("", views.fair_list, name="fair_list"),
     path("<int:pk>/", views.fair_detail, name="fair_detail"),
     path("<int:pk>/book/<int:booth_pk>/", views.booking_new, name="booking_new"),
+    path("<int:pk>/attend/", gate_views.pass_register, name="pass_register"),
+    path("passes/<uuid:code>/", gate_views.pass_detail, name="pass_detail"),
+    path("<int:pk>/gate/", gate_views.gate_scanner, name="gate_scanner"),
+    path("<int:pk>/figures/", gate_views.fair_figures, name="fair_figures"),
+    path("points/", gate_views.points_history, name="points_history"),
     path("bookings/", views.booking_list, name="booking_list"),
     path("bookings/<uuid:code>/", views.booking_detail, name="booking_detail"),
     path("bookings/<uuid:code>/pdf/", views.booking_pdf, name="booking_pdf"),

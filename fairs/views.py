@@ -69,8 +69,15 @@ def fair_detail(request, pk):
         .prefetch_related("postings")
         .order_by("booth__number")
     )
+    person = (
+        getattr(request.user, "person", None) if request.user.is_authenticated else None
+    )
     context = {
         "fair": fair,
+        "today": timezone.localdate(),
+        "my_pass": fair.passes.filter(person=person, status="active").first()
+        if person
+        else None,
         "grid": _booth_map(fair, employer_id),
         "zones": fair.zones(),
         "mine": mine,

@@ -117,6 +117,7 @@ class User(AbstractUser):
         EMPLOYER = "employer", _("Employer staff")
         CASEWORKER = "caseworker", _("Caseworker")
         LEADER = "leader", _("Leader")
+        STEWARD = "steward", _("Gate steward")
         ADMIN = "admin", _("Administrator")
 
     STAFF_ROLES = (Role.CASEWORKER, Role.LEADER, Role.ADMIN)
@@ -189,6 +190,10 @@ class User(AbstractUser):
     @property
     def is_seeker(self) -> bool:
         return self.role == self.Role.SEEKER
+
+    @property
+    def is_steward(self) -> bool:
+        return self.role == self.Role.STEWARD and self.org_unit_id is not None
 
     @property
     def is_employer_staff(self) -> bool:

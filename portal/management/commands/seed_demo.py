@@ -433,6 +433,7 @@ class Command(BaseCommand):
             ("city caseworker", "cw_city"),
             ("district caseworker (禅城区)", "cw_chancheng"),
             ("leader", "leader"),
+            ("gate steward", "gate"),
             ("employer staff", employer.uscc),
             ("job seeker", seeker.id_number),
         ]

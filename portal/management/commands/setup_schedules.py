@@ -33,6 +33,12 @@ SCHEDULES = [
         "schedule_type": Schedule.CRON,
         "cron": "30 2 * * *",
     },
+    {
+        "name": "Release fair booths not signed in by the end of check-in",
+        "func": "fairs.tasks.release_no_shows",
+        "schedule_type": Schedule.MINUTES,
+        "minutes": 15,
+    },
 ]
 
 

@@ -1,0 +1,210 @@
+"""At the fair: seekers' passes, scans at the gate, no-shows and employer points.
+(Services, like fairs/services.py; split off to keep each module short.)"""
+
+import datetime
+import re
+import uuid
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import time_format
+from django.utils.translation import gettext as _
+
+from fairs.models import (
+    BoothBooking,
+    JobFair,
+    PointsEntry,
+    Scan,
+    SeekerPass,
+    read_pass_token,
+)
+from fairs.points import award_points
+from fairs.services import FairError, lock_keys, new_short_code
+from portal.audit import audit
+from portal.models import Person, User
+
+SHORT_CODE = re.compile(r"^[2-9A-HJ-NP-Z]{8}$")
+FAIR_LOCK = 43
+
+
+def register_to_attend(fair: JobFair, *, person: Person) -> SeekerPass:
+    """A seeker registers for a fair and gets a pass; at most the fair's seeker
+    capacity (checked under a lock on the fair, the pretix way)."""
+    if fair.status != JobFair.Status.PUBLISHED or fair.date < timezone.localdate():
+        raise FairError(_("Registration for this fair is closed."))
+    existing = fair.passes.filter(person=person, status="active").first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            lock_keys((FAIR_LOCK, fair.pk))
+            if fair.passes.filter(status="active").count() >= fair.seeker_capacity:
+                raise FairError(_("This fair is full. Please choose another fair."))
+            seeker_pass = SeekerPass.objects.create(
+                fair=fair, person=person, short_code=new_short_code()
+            )
+    except IntegrityError:
+        return fair.passes.get(person=person, status="active")
+    audit(person.user, "fairs.pass.registered", seeker_pass)
+    return seeker_pass
+
+
+def _find(fair: JobFair, raw: str):
+    """The booking or pass a scanned text names: a signed QR token, or the
+    8-character entry code typed in. None when it names nothing."""
+    raw = raw.strip()
+    token = read_pass_token(raw)
+    if token is not None:
+        kind, code = token
+        model = BoothBooking if kind == "E" else SeekerPass
+        return model.objects.filter(code=code).first()
+    code = raw.upper()
+    if SHORT_CODE.match(code):
+        return (
+            fair.bookings.filter(short_code=code).first()
+            or fair.passes.filter(short_code=code).first()
+        )
+    return None
+
+
+def _window(fair: JobFair, now: datetime.datetime) -> str | None:
+    local = timezone.localtime(now)
+    if local.date() != fair.date or local.time() < fair.checkin_starts:
+        return Scan.Result.NOT_OPEN
+    if local.time() > fair.ends_at:
+        return Scan.Result.CLOSED
+    return None
+
+
+def _admit_employer(booking: BoothBooking, direction: str, now) -> str:
+    if direction == Scan.Direction.OUT:
+        if booking.signed_in_at is None:
+            return Scan.Result.UNKNOWN
+        booking.signed_out_at = now
+        booking.save(update_fields=["signed_out_at", "updated_at"])
+        return Scan.Result.SIGNED_OUT
+    if booking.signed_in_at and not booking.signed_out_at:
+        return Scan.Result.ALREADY
+    booking.signed_in_at = booking.signed_in_at or now
+    booking.signed_out_at = None
+    booking.save(update_fields=["signed_in_at", "signed_out_at", "updated_at"])
+    award_points(booking, PointsEntry.Reason.ATTENDED)
+    return Scan.Result.SIGNED_IN
+
+
+def _admit_seeker(seeker_pass: SeekerPass, now) -> str:
+    if seeker_pass.entered_at:
+        return Scan.Result.ALREADY
+    seeker_pass.entered_at = now
+    seeker_pass.save(update_fields=["entered_at", "updated_at"])
+    return Scan.Result.ENTERED
+
+
+@transaction.atomic
+def scan(
+    fair: JobFair,
+    raw: str,
+    *,
+    by: User,
+    nonce: uuid.UUID | None = None,
+    direction: str = Scan.Direction.IN,
+) -> Scan:
+    """Check one scanned code at the gate and store the scan, whatever the result.
+    The same nonce sent again (a phone retrying) returns the first scan."""
+    if nonce is not None:
+        earlier = Scan.objects.filter(nonce=nonce).first()
+        if earlier is not None:
+            return earlier
+    now = timezone.now()
+    target = _find(fair, raw)
+    if target is not None:
+        target = type(target).objects.select_for_update().get(pk=target.pk)
+    record = Scan(
+        fair=fair, raw=raw[:200], nonce=nonce, direction=direction, scanned_by=by
+    )
+    if isinstance(target, BoothBooking):
+        record.booking = target
+    elif isinstance(target, SeekerPass):
+        record.seeker_pass = target
+    if target is None:
+        record.result = Scan.Result.UNKNOWN
+    elif target.fair_id != fair.pk:
+        record.result = Scan.Result.WRONG_FAIR
+    elif not target.is_active:
+        record.result = Scan.Result.REVOKED
+    else:
+        record.result = _window(fair, now) or (
+            _admit_employer(target, direction, now)
+            if isinstance(target, BoothBooking)
+            else _admit_seeker(target, now)
+        )
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:  # the same nonce, sent twice at the same moment
+        transaction.set_rollback(True)
+        return Scan.objects.get(nonce=nonce)
+    return record
+
+
+def scan_message(record: Scan) -> str:
+    """What the steward reads, in big words."""
+    detail = ""
+    if record.booking_id:
+        detail = f"{record.booking.booth.number} · {record.booking.employer.name}"
+    elif record.seeker_pass_id:
+        detail = record.seeker_pass.person.masked_name
+    if record.result == Scan.Result.ALREADY:
+        moment = (
+            record.booking.signed_in_at
+            if record.booking_id
+            else record.seeker_pass.entered_at
+        )
+        detail += " · " + _("first at %(time)s") % {
+            "time": time_format(timezone.localtime(moment), "H:i")
+        }
+    return detail
+
+
+@transaction.atomic
+def annul_scan(record: Scan, *, by: User) -> Scan:
+    """Undo a wrong scan (a supervisor's decision): the entry or sign-in it made
+    no longer counts."""
+    record = Scan.objects.select_for_update().get(pk=record.pk)
+    if record.annulled_at is not None:
+        raise FairError(_("This scan is already annulled."))
+    record.annulled_at = timezone.now()
+    record.annulled_by = by
+    record.save(update_fields=["annulled_at", "annulled_by"])
+    if record.result == Scan.Result.ENTERED:
+        SeekerPass.objects.filter(pk=record.seeker_pass_id).update(entered_at=None)
+    elif record.result == Scan.Result.SIGNED_IN:
+        BoothBooking.objects.filter(pk=record.booking_id).update(signed_in_at=None)
+        PointsEntry.objects.filter(
+            booking_id=record.booking_id, reason=PointsEntry.Reason.ATTENDED
+        ).delete()
+    audit(by, "fairs.scan.annulled", record)
+    return record
+
+
+def release_no_shows(*, now: datetime.datetime | None = None) -> int:
+    """Every 15 minutes: bookings not signed in when their fair's check-in window
+    has closed are released and counted as no-shows."""
+    now = timezone.localtime(now or timezone.now())
+    released = 0
+    due = BoothBooking.objects.active().filter(
+        signed_in_at__isnull=True, fair__date__lte=now.date()
+    )
+    for booking in due.select_related("fair"):
+        fair = booking.fair
+        if fair.date == now.date() and now.time() <= fair.checkin_ends:
+            continue
+        with transaction.atomic():
+            updated = BoothBooking.objects.filter(
+                pk=booking.pk, status=BoothBooking.Status.ACTIVE, signed_in_at=None
+            ).update(status=BoothBooking.Status.RELEASED, updated_at=now)
+            if updated:
+                award_points(booking, PointsEntry.Reason.NO_SHOW)
+                audit(None, "fairs.booking.released", booking)
+                released += 1
+    return released

@@ -1,0 +1,179 @@
+import datetime
+import uuid
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from fairs import gate, services
+from fairs.models import BoothBooking, PointsEntry, Scan
+from fairs.points import booking_block
+from tests import factories
+
+
+@pytest.fixture
+def fair(foshan):
+    return factories.make_fair(foshan["chancheng"], seeker_capacity=2)
+
+
+@pytest.fixture
+def steward(foshan):
+    from portal.models import User
+
+    return User.objects.create_user(
+        username="gate1", password="x", role="steward", org_unit=foshan["chancheng"]
+    )
+
+
+@pytest.fixture
+def booking(fair, employer):
+    return services.book_booth(
+        fair, fair.booths.get(number="A01"), employer=employer.employer, postings=[],
+        by=employer,
+    )  # fmt: skip
+
+
+def at(fair, hour, minute=0):
+    moment = datetime.datetime.combine(fair.date, datetime.time(hour, minute))
+    return time_machine.travel(timezone.make_aware(moment), tick=False)
+
+
+def test_seekers_register_until_the_fair_is_full(fair, seeker, other_seeker, foshan):
+    first = gate.register_to_attend(fair, person=seeker.person)
+    assert gate.register_to_attend(fair, person=seeker.person) == first  # once
+    gate.register_to_attend(fair, person=other_seeker.person)
+    third = factories.make_person(residence=foshan["chancheng_community"])
+    with pytest.raises(services.FairError):
+        gate.register_to_attend(fair, person=third)
+
+
+def test_scans_answer_in_clear_words(fair, seeker, steward, booking, foshan):
+    seeker_pass = gate.register_to_attend(fair, person=seeker.person)
+    with at(fair, 8, 0):
+        assert gate.scan(fair, seeker_pass.pass_token, by=steward).result == "not_open"
+    with at(fair, 8, 45):
+        assert gate.scan(fair, seeker_pass.pass_token, by=steward).result == "entered"
+        again = gate.scan(fair, seeker_pass.short_code.lower(), by=steward)
+        assert again.result == "already" and "08:45" in gate.scan_message(again)
+        assert gate.scan(fair, booking.pass_token, by=steward).result == "signed_in"
+        out = gate.scan(fair, booking.short_code, by=steward, direction="out")
+        assert out.result == "signed_out"
+        assert gate.scan(fair, "not a code", by=steward).result == "unknown"
+        forged = booking.pass_token[:-2] + "xx"
+        assert gate.scan(fair, forged, by=steward).result == "unknown"
+        other = factories.make_fair(foshan["chancheng"], name="另一场")
+        assert (
+            gate.scan(other, seeker_pass.pass_token, by=steward).result == "wrong_fair"
+        )
+    assert Scan.objects.count() == 8  # failures are stored too
+
+
+def test_a_cancelled_booking_is_refused_at_the_gate(fair, booking, employer, steward):
+    services.cancel_booking(booking, by=employer)
+    with at(fair, 9):
+        assert gate.scan(fair, booking.pass_token, by=steward).result == "revoked"
+
+
+def test_the_same_nonce_is_one_scan(fair, seeker, steward):
+    seeker_pass = gate.register_to_attend(fair, person=seeker.person)
+    nonce = uuid.uuid4()
+    with at(fair, 9):
+        first = gate.scan(fair, seeker_pass.pass_token, by=steward, nonce=nonce)
+        second = gate.scan(fair, seeker_pass.pass_token, by=steward, nonce=nonce)
+    assert first == second and first.result == "entered"
+    assert Scan.objects.count() == 1
+
+
+def test_annulling_a_scan_undoes_its_entry(fair, seeker, steward, caseworker):
+    seeker_pass = gate.register_to_attend(fair, person=seeker.person)
+    with at(fair, 9):
+        record = gate.scan(fair, seeker_pass.pass_token, by=steward)
+        gate.annul_scan(record, by=caseworker)
+        assert gate.scan(fair, seeker_pass.pass_token, by=steward).result == "entered"
+
+
+def test_no_shows_are_released_and_block_booking(foshan, employer, steward):
+    fairs = [
+        factories.make_fair(foshan["chancheng"], name=f"招聘会{i}") for i in range(3)
+    ]
+    for fair in fairs[:2]:
+        services.book_booth(
+            fair, fair.booths.first(), employer=employer.employer, postings=[],
+            by=employer,
+        )  # fmt: skip
+    with at(fairs[0], 9, 29):
+        assert gate.release_no_shows() == 0
+    with at(fairs[0], 9, 31):
+        assert gate.release_no_shows() == 2  # both fairs are on the same day
+    assert BoothBooking.objects.filter(status="released").count() == 2
+    assert PointsEntry.objects.filter(reason="no_show").count() == 2
+    assert booking_block(employer.employer) is not None
+    with pytest.raises(services.FairError):
+        services.book_booth(
+            fairs[2], fairs[2].booths.first(), employer=employer.employer, postings=[],
+            by=employer,
+        )  # fmt: skip
+
+
+def test_attending_earns_points_shown_to_the_employer(
+    client, fair, booking, steward, employer
+):
+    with at(fair, 9):
+        gate.scan(fair, booking.pass_token, by=steward)
+    client.force_login(employer)
+    page = client.get(reverse("fairs:points_history"))
+    assert "+5" in page.text
+
+
+def test_steward_scanner_page_answers_json_and_lists_nobody(
+    client, fair, seeker, steward
+):
+    seeker_pass = gate.register_to_attend(fair, person=seeker.person)
+    client.force_login(steward)
+    url = reverse("fairs:gate_scanner", args=[fair.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and seeker.person.name not in page.text
+    with at(fair, 9):
+        response = client.post(
+            url,
+            {"raw": seeker_pass.short_code, "nonce": str(uuid.uuid4())},
+            HTTP_ACCEPT="application/json",
+        )
+    assert response.json()["result"] == "entered"
+
+
+def test_only_gate_staff_of_the_area_scan(client, fair, seeker, employer, foshan):
+    from portal.models import User
+
+    outsider = User.objects.create_user(
+        username="gate2", password="x", role="steward", org_unit=foshan["nanhai"]
+    )
+    url = reverse("fairs:gate_scanner", args=[fair.pk])
+    for user, status in ((seeker, 403), (employer, 403), (outsider, 404)):
+        client.force_login(user)
+        assert client.get(url).status_code == status
+
+
+def test_seeker_registers_on_the_fair_page_and_gets_a_pass(client, fair, seeker):
+    client.force_login(seeker)
+    response = client.post(reverse("fairs:pass_register", args=[fair.pk]))
+    page = client.get(response.url)
+    assert "<svg" in page.text and "private" in page["Cache-Control"]
+
+
+def test_live_figures_for_caseworkers(
+    client, fair, booking, seeker, steward, caseworker
+):
+    gate.register_to_attend(fair, person=seeker.person)
+    with at(fair, 9):
+        gate.scan(fair, booking.pass_token, by=steward)
+        gate.scan(fair, "nonsense", by=steward)
+    client.force_login(caseworker)
+    page = client.get(reverse("fairs:fair_figures", args=[fair.pk]))
+    assert page.context["present"] == 1 and page.context["registered"] == 1
+    assert (
+        page.context["failed"] == [("未知代码", 1)] or page.context["failed"][0][1] == 1
+    )
+    client.force_login(seeker)
+    assert client.get(reverse("fairs:fair_figures", args=[fair.pk])).status_code == 403
