@@ -1,5 +1,7 @@
 """Settings for benchmarks: production-like (DEBUG off) on a separate database."""
 
+import os
+
 from portal.settings import *  # noqa: F403
 
 DEBUG = False
@@ -11,7 +13,9 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 DATABASES["default"]["NAME"] = "portal_bench"  # noqa: F405
 ROOT_URLCONF = "bench.urls"
-Q_CLUSTER = {**Q_CLUSTER, "sync": True}  # noqa: F405
+# Tasks run inside the request unless a benchmark serves like production, where a
+# worker picks them up from the queue (BENCH_Q_SYNC=false).
+Q_CLUSTER = {**Q_CLUSTER, "sync": os.environ.get("BENCH_Q_SYNC") != "false"}  # noqa: F405
 STORAGES = {  # noqa: F405
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,9 +1,12 @@
 """The portal's URLs plus the reference view the search page is compared with."""
 
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import include, path
+from django.views.decorators.http import require_POST
 
 from jobs.models import JobPosting
+from portal.models import AuditEntry
 
 
 def bare(request):
@@ -12,4 +15,18 @@ def bare(request):
     return render(request, "bench/bare.html", {"postings": postings[:20]})
 
 
-urlpatterns = [path("bench/bare/", bare), path("", include("portal.urls"))]
+@require_POST
+def bare_write(request):
+    """A POST that checks CSRF and the session, writes one row and redirects: the
+    ceiling the gate scanner is compared with."""
+    AuditEntry.objects.create(
+        action="bench.write", data={"raw": request.POST.get("raw")}
+    )
+    return HttpResponseRedirect("/bench/bare/")
+
+
+urlpatterns = [
+    path("bench/bare/", bare),
+    path("bench/write/", bare_write),
+    path("", include("portal.urls")),
+]

@@ -50,19 +50,25 @@ def register_to_attend(fair: JobFair, *, person: Person) -> SeekerPass:
 
 
 def _find(fair: JobFair, raw: str):
-    """The booking or pass a scanned text names: a signed QR token, or the
-    8-character entry code typed in. None when it names nothing."""
+    """The booking or pass a scanned text names, locked for the scan: a signed QR
+    token, or the 8-character entry code typed in. None when it names nothing."""
     raw = raw.strip()
+    bookings = BoothBooking.objects.select_related("booth", "employer")
+    passes = SeekerPass.objects.select_related("person")
     token = read_pass_token(raw)
     if token is not None:
         kind, code = token
-        model = BoothBooking if kind == "E" else SeekerPass
-        return model.objects.filter(code=code).first()
+        found = bookings if kind == "E" else passes
+        return found.select_for_update(of=("self",)).filter(code=code).first()
     code = raw.upper()
     if SHORT_CODE.match(code):
         return (
-            fair.bookings.filter(short_code=code).first()
-            or fair.passes.filter(short_code=code).first()
+            bookings.select_for_update(of=("self",))
+            .filter(fair=fair, short_code=code)
+            .first()
+            or passes.select_for_update(of=("self",))
+            .filter(fair=fair, short_code=code)
+            .first()
         )
     return None
 
@@ -100,7 +106,6 @@ def _admit_seeker(seeker_pass: SeekerPass, now) -> str:
     return Scan.Result.ENTERED
 
 
-@transaction.atomic
 def scan(
     fair: JobFair,
     raw: str,
@@ -110,15 +115,20 @@ def scan(
     direction: str = Scan.Direction.IN,
 ) -> Scan:
     """Check one scanned code at the gate and store the scan, whatever the result.
-    The same nonce sent again (a phone retrying) returns the first scan."""
-    if nonce is not None:
-        earlier = Scan.objects.filter(nonce=nonce).first()
-        if earlier is not None:
-            return earlier
+    The same nonce sent again (a phone retrying) returns the first scan: the
+    unique nonce refuses the second row, and what the retry did is rolled back."""
+    try:
+        return _scan_once(fair, raw, by=by, nonce=nonce, direction=direction)
+    except IntegrityError:
+        if nonce is None:
+            raise
+        return Scan.objects.get(nonce=nonce)
+
+
+@transaction.atomic
+def _scan_once(fair, raw, *, by, nonce, direction) -> Scan:
     now = timezone.now()
     target = _find(fair, raw)
-    if target is not None:
-        target = type(target).objects.select_for_update().get(pk=target.pk)
     record = Scan(
         fair=fair, raw=raw[:200], nonce=nonce, direction=direction, scanned_by=by
     )
@@ -138,12 +148,7 @@ def scan(
             if isinstance(target, BoothBooking)
             else _admit_seeker(target, now)
         )
-    try:
-        with transaction.atomic():
-            record.save()
-    except IntegrityError:  # the same nonce, sent twice at the same moment
-        transaction.set_rollback(True)
-        return Scan.objects.get(nonce=nonce)
+    record.save()
     return record
 
 

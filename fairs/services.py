@@ -6,6 +6,7 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django_q.tasks import async_task
 
 from fairs.models import AISLE, Booth, BoothBooking, JobFair, PointsEntry
 from fairs.points import award_points, booking_block
@@ -84,16 +85,23 @@ def publish_fair(fair: JobFair, *, by: User) -> JobFair:
 
 def lock_keys(*keys: tuple[int, int]) -> None:
     """Advisory locks held until commit, taken in one order (no deadlocks), given
-    up after 3 s with a "try again" instead of waiting for ever."""
+    up after 3 s with a "try again" instead of waiting for ever; one round trip."""
+    keys = sorted(keys)
+    locks = ", ".join(["pg_advisory_xact_lock(%s, %s)"] * len(keys))
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL lock_timeout = '3s'")
-        for keyspace, pk in sorted(keys):
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [keyspace, pk])
+        cursor.execute(
+            f"SELECT set_config('lock_timeout', '3s', true), {locks}",
+            [value for key in keys for value in key],
+        )
 
 
 def _check_booking(fair: JobFair, booth: Booth, employer: Employer, postings) -> None:
     if not fair.is_booking_open():
         raise FairError(_("Booking for this fair is not open."))
+    # Most losers of a rush stop here, before any lock; the check under the lock
+    # below is the one that counts.
+    if BoothBooking.objects.active().filter(booth=booth).exists():
+        raise FairError(_taken_message(booth))
     if fair.verified_only and not employer.is_verified:
         raise FairError(_("Only verified employers can book a booth at this fair."))
     blocked_until = booking_block(employer)
@@ -153,11 +161,8 @@ def book_booth(
             )
             booking.postings.set(postings)
             audit(by, "fairs.booking.booked", booking)
-            notify_employer_staff(
-                employer,
-                "booth_booked",
-                {"booking": booking},
-                url=booking.get_absolute_url(),
+            transaction.on_commit(
+                lambda: async_task("fairs.tasks.confirm_booking", booking.pk)
             )
     except IntegrityError as error:
         raise FairError(_taken_message(booth)) from error
@@ -166,6 +171,18 @@ def book_booth(
             _("Many employers are booking right now. Please try again.")
         ) from error
     return booking
+
+
+def confirm_booking(booking: BoothBooking) -> None:
+    """The confirmation message and e-mail with the pass, sent by a task after
+    the booking has committed (the booking request stays short)."""
+    if booking.is_active:
+        notify_employer_staff(
+            booking.employer,
+            "booth_booked",
+            {"booking": booking},
+            url=booking.get_absolute_url(),
+        )
 
 
 @transaction.atomic

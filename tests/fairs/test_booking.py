@@ -27,11 +27,15 @@ def test_layout_becomes_numbered_booths(fair):
     assert booth(fair, "B01").column == 4  # the dot is an aisle
 
 
-def test_employer_books_a_free_booth_and_gets_a_pass(fair, employer):
+def test_employer_books_a_free_booth_and_gets_a_pass(
+    fair, employer, django_capture_on_commit_callbacks
+):
     posting = factories.make_posting(employer.employer)
-    booking = services.book_booth(
-        fair, booth(fair), employer=employer.employer, postings=[posting], by=employer
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = services.book_booth(
+            fair, booth(fair), employer=employer.employer, postings=[posting],
+            by=employer,
+        )  # fmt: skip
     assert booking.is_active and len(booking.short_code) == 8
     assert read_pass_token(booking.pass_token) == ("E", booking.code)
     assert read_pass_token(booking.pass_token[:-1] + "x") is None  # forged
