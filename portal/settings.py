@@ -118,7 +118,7 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "portal.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["portal.backends.PortalBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workspace"
 LOGOUT_REDIRECT_URL = "home"

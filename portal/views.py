@@ -115,7 +115,7 @@ def signup_seeker(request):
         except services.PortalError as error:
             form.add_error(None, str(error))
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="portal.backends.PortalBackend")
             messages.success(request, _("Welcome! Your account is ready."))
             return redirect("workspace")
     return render(request, "portal/signup_seeker.html", {"form": form})
@@ -143,7 +143,7 @@ def signup_employer(request):
         except services.PortalError as error:
             form.add_error(None, str(error))
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="portal.backends.PortalBackend")
             messages.success(
                 request,
                 _(
