@@ -4,13 +4,13 @@ employers' points, the fair's live figures."""
 import uuid
 
 from django.contrib import messages
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
-from fairs import gate
+from fairs import gate, queries
 from fairs.models import JobFair, PointsEntry, Scan, SeekerPass
 from fairs.points import booking_block
 from fairs.services import FairError
@@ -116,21 +116,6 @@ def points_history(request):
 @fair_staff_required
 def fair_figures(request, pk):
     fair = get_object_or_404(JobFair.objects.for_user(request.user), pk=pk)
-    bookings = fair.bookings.aggregate(
-        booked=Count("pk", filter=Q(status="active")),
-        present=Count("pk", filter=Q(status="active", signed_in_at__isnull=False)),
-        no_shows=Count("pk", filter=Q(status="released")),
-    )
-    passes = fair.passes.aggregate(
-        registered=Count("pk", filter=Q(status="active")),
-        entered=Count("pk", filter=Q(entered_at__isnull=False)),
-    )
-    positions = (
-        fair.bookings.filter(status="active").aggregate(
-            total=Sum("postings__headcount")
-        )["total"]
-        or 0
-    )
     failed = (
         Scan.objects.filter(fair=fair, annulled_at__isnull=True)
         .exclude(result__in=Scan.OK_RESULTS)
@@ -140,9 +125,7 @@ def fair_figures(request, pk):
     )
     context = {
         "fair": fair,
-        **bookings,
-        **passes,
-        "positions": positions,
+        **queries.fair_figures(fair),
         "failed": [(Scan.Result(row["result"]).label, row["count"]) for row in failed],
     }
     return render(request, "fairs/fair_figures.html", context)

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fairs import services
+from fairs import queries, services
 from fairs.forms import BookingForm
 from fairs.models import Booth, BoothBooking, JobFair
 from portal.decorators import employer_required, role_required
@@ -83,6 +83,7 @@ def fair_detail(request, pk):
         "mine": mine,
         "exhibitors": exhibitors,
         "can_book": fair.is_booking_open() and mine is None,
+        "matches": queries.matching_exhibitors(fair, person) if person else [],
     }
     return render(request, "fairs/fair_detail.html", context)
 
