@@ -20,5 +20,7 @@ class FairsConfig(AppConfig):
                 "fairs.booking.released": _("Booth released: no-show"),
                 "fairs.pass.registered": _("Registered to attend a fair"),
                 "fairs.scan.annulled": _("Gate scan annulled"),
+                "fairs.visit.registered": _("Interest registered at a booth"),
+                "fairs.visit.intention": _("Preliminary hiring intention recorded"),
             }
         )

@@ -273,6 +273,10 @@ class BoothBooking(TimeStamped):
     def pass_token(self) -> str:
         return pass_token(self.code, "E")
 
+    def get_booth_url(self) -> str:
+        """The page behind the QR on the booth's poster (public)."""
+        return settings.SITE_URL + reverse("fairs:booth_page", args=[self.code])
+
 
 class SeekerPass(TimeStamped):
     """A job seeker's registration to attend, with a personal entry pass."""
@@ -408,6 +412,41 @@ class Scan(models.Model):
     @property
     def is_ok(self) -> bool:
         return self.result in self.OK_RESULTS
+
+
+class BoothVisit(TimeStamped):
+    """A seeker who scanned a booth's poster and registered interest (投递) in its
+    jobs; the employer may record a preliminary hiring intention (初步达成意向)."""
+
+    booking = models.ForeignKey(
+        BoothBooking,
+        verbose_name=_("booth booking"),
+        on_delete=models.PROTECT,
+        related_name="visits",
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
+    )
+    has_intention = models.BooleanField(
+        _("preliminary hiring intention"), default=False
+    )
+    intention_note = models.CharField(_("note"), max_length=200, blank=True)
+    intention_at = models.DateTimeField(
+        _("intention recorded at"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("booth visit")
+        verbose_name_plural = _("booth visits")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["booking", "person"], name="visit_once_per_booth_and_person"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.booking} · {self.person.masked_name}"
 
 
 class PointsRules(models.Model):

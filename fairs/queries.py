@@ -4,7 +4,7 @@ import datetime
 
 from django.db.models import Count, Q, Sum
 
-from fairs.models import BoothBooking, JobFair, SeekerPass
+from fairs.models import BoothBooking, BoothVisit, JobFair, SeekerPass
 from jobs import matching
 from jobs.models import Resume
 from portal.models import OrgUnit
@@ -23,7 +23,10 @@ def fair_figures(fair: JobFair) -> dict[str, int]:
     positions = fair.bookings.filter(status="active").aggregate(
         total=Sum("postings__headcount")
     )["total"]
-    return {**bookings, **passes, "positions": positions or 0}
+    visits = BoothVisit.objects.filter(booking__fair=fair).aggregate(
+        interests=Count("pk"), intentions=Count("pk", filter=Q(has_intention=True))
+    )
+    return {**bookings, **passes, **visits, "positions": positions or 0}
 
 
 def period_figures(unit: OrgUnit, first: datetime.date, last: datetime.date) -> dict:
@@ -34,7 +37,10 @@ def period_figures(unit: OrgUnit, first: datetime.date, last: datetime.date) -> 
         org_unit__code__startswith=unit.descendant_prefix,
     )
     bookings = BoothBooking.objects.filter(fair__in=fairs)
+    visits = BoothVisit.objects.filter(booking__fair__in=fairs)
     return {
+        "interests": visits.count(),
+        "intentions": visits.filter(has_intention=True).count(),
         "fairs": fairs.count(),
         "employers_present": bookings.filter(signed_in_at__isnull=False).count(),
         "no_shows": bookings.filter(status="released").count(),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fairs import gate_views, views
+from fairs import booth_views, gate_views, views
 
 app_name = "fairs"
 
@@ -16,5 +16,16 @@ urlpatterns = [
     path("bookings/", views.booking_list, name="booking_list"),
     path("bookings/<uuid:code>/", views.booking_detail, name="booking_detail"),
     path("bookings/<uuid:code>/pdf/", views.booking_pdf, name="booking_pdf"),
+    path(
+        "bookings/<uuid:code>/visitors/",
+        booth_views.booking_visitors,
+        name="booking_visitors",
+    ),
+    path("booths/<uuid:code>/", booth_views.booth_page, name="booth_page"),
+    path(
+        "visits/<int:pk>/intention/",
+        booth_views.visit_intention,
+        name="visit_intention",
+    ),
     path("bookings/<uuid:code>/cancel/", views.booking_cancel, name="booking_cancel"),
 ]

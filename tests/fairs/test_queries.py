@@ -21,6 +21,8 @@ def test_period_figures_count_what_happened(foshan, employer, seeker, caseworker
         gate.scan(fair, seeker_pass.short_code, by=caseworker)
     figures = queries.period_figures(foshan["city"], fair.date, fair.date)
     assert figures == {
+        "interests": 0,
+        "intentions": 0,
         "fairs": 1,
         "employers_present": 1,
         "no_shows": 0,
