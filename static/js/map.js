@@ -1,4 +1,5 @@
-// Maps: the job map (#jobmap) and the workplace pin on the posting form (#pinmap).
+// Maps: the job map (#jobmap), the workplace pin on the posting form (#pinmap) and
+// a place shown read-only, e.g. a fair's venue (#placemap with data-lat/data-lng).
 // Pages work without it: the job list under the map is rendered on the server.
 (function () {
   "use strict";
@@ -79,6 +80,13 @@
     map.on("click", function (event) { setPoint(map, state, event.latlng); });
   }
 
+  var place = makeMap("placemap");
+  if (place) {
+    var spot = L.latLng(parseFloat(place.getContainer().dataset.lat),
+                        parseFloat(place.getContainer().dataset.lng));
+    L.marker(spot).addTo(place);
+    place.setView(spot, 15);
+  }
   var job = makeMap("jobmap");
   if (job) { jobMap(job); }
   var pin = makeMap("pinmap");
