@@ -18,7 +18,7 @@ from registration.services import save_local_setting
 @admin.register(JobFair)
 class JobFairAdmin(ScopedAdmin):
     form = JobFairForm
-    list_display = ["name", "kind", "date", "venue", "status", "booked", "booth_total"]
+    list_display = ["name", "date", "status", "booked", "booth_total", "kind"]
     list_filter = ["status", "kind", ("date", admin.DateFieldListFilter)]
     search_fields = ["name", "venue"]
     list_select_related = ["org_unit"]
@@ -41,7 +41,9 @@ class JobFairAdmin(ScopedAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                booked_total=Count("bookings", filter=Q(bookings__status="active")),
+                booked_total=Count(
+                    "bookings", filter=Q(bookings__status="active"), distinct=True
+                ),
                 booths_total=Count("booths", distinct=True),
             )
         )
@@ -53,6 +55,12 @@ class JobFairAdmin(ScopedAdmin):
     @admin.display(description=_("booths"), ordering="booths_total")
     def booth_total(self, obj):
         return obj.booths_total
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "org_unit":  # fairs are run by the city or a district
+            field.queryset = field.queryset.filter(level__in=["city", "district"])
+        return field
 
     def save_model(self, request, obj, form, change):
         try:
@@ -78,14 +86,7 @@ class JobFairAdmin(ScopedAdmin):
 
 @admin.register(BoothBooking)
 class BoothBookingAdmin(ScopedAdmin):
-    list_display = [
-        "fair",
-        "booth",
-        "employer",
-        "status",
-        "created_at",
-        "is_late_cancel",
-    ]
+    list_display = ["booth", "employer", "status", "is_late_cancel", "signed_in_at"]
     list_filter = ["status", "fair"]
     search_fields = [
         "employer__name",
@@ -115,6 +116,9 @@ class BoothBookingAdmin(ScopedAdmin):
     def has_add_permission(self, request):
         return False  # employers book online
 
+    def has_change_permission(self, request, obj=None):
+        return False  # bookings change through the actions only
+
     def has_cancel_permission(self, request):
         return request.user.has_perm("fairs.change_boothbooking")
 
@@ -130,6 +134,9 @@ class BoothBookingAdmin(ScopedAdmin):
             errors=services.FairError,
             title=_("Cancel booth bookings"),
             intro=_("These bookings will be cancelled, and the employers told why:"),
+            help=_(
+                "The employer receives this reason; say why the booking is cancelled."
+            ),
             done=done_message(
                 ngettext_lazy(
                     "%(count)d booking cancelled.",
@@ -147,22 +154,25 @@ class BoothBookingAdmin(ScopedAdmin):
             (_("employer"), lambda b: b.employer.name),
             (_("unified social credit code"), lambda b: b.employer.uscc),
             (_("contact person"), lambda b: b.employer.contact_name),
+            (_("contact phone"), lambda b: b.employer.contact_phone),
             (_("status"), lambda b: b.get_status_display()),
             (_("booked at"), lambda b: localtime(b.created_at).replace(tzinfo=None)),
+            (
+                _("signed in at"),
+                lambda b: (
+                    localtime(b.signed_in_at).replace(tzinfo=None)
+                    if b.signed_in_at
+                    else None
+                ),
+            ),
+            (_("reason for cancelling"), lambda b: b.cancel_reason),
         ],
     )
 
 
 @admin.register(Scan)
 class ScanAdmin(admin.ModelAdmin):
-    list_display = [
-        "scanned_at",
-        "fair",
-        "result",
-        "direction",
-        "scanned_by",
-        "annulled_at",
-    ]
+    list_display = ["scanned_at", "result", "direction", "scanned_by", "annulled_at"]
     list_filter = ["result", "direction", "fair"]
     list_select_related = ["fair", "scanned_by"]
     ordering = ["-scanned_at"]

@@ -15,7 +15,9 @@ ZONES = "A=智能制造\nB=家电家居\nC=现代服务\nD=高校毕业生专区
 
 
 def seed_fairs(employers) -> None:
-    """Idempotent: does nothing once demo fairs exist."""
+    """Idempotent: fairs are made once; the steward and the demo seeker's pass are
+    checked every time."""
+    _ensure_steward()
     if JobFair.objects.exists():
         return
     admin = User.objects.get(username="admin")
@@ -42,13 +44,6 @@ def seed_fairs(employers) -> None:
     demo_seeker = Person.objects.filter(user__isnull=False).order_by("pk").first()
     if demo_seeker is not None:
         register_to_attend(upcoming, person=demo_seeker)
-    steward, created = User.objects.get_or_create(
-        username="gate", defaults={"role": User.Role.STEWARD, "org_unit": city,
-                                   "first_name": "入口检票员"},
-    )  # fmt: skip
-    if created:
-        steward.set_password("demo12345")
-        steward.save(update_fields=["password"])
     _fair(
         "2026年高校毕业生秋季专场招聘会",
         city,
@@ -57,6 +52,21 @@ def seed_fairs(employers) -> None:
         admin,
         kind="graduates",
     )
+
+
+def _ensure_steward() -> None:
+    city = OrgUnit.objects.get(level=OrgUnit.Level.CITY)
+    steward, created = User.objects.get_or_create(
+        username="gate",
+        defaults={
+            "role": User.Role.STEWARD,
+            "org_unit": city,
+            "first_name": "入口检票员",
+        },
+    )
+    if created:
+        steward.set_password("demo12345")
+        steward.save(update_fields=["password"])
 
 
 def _fair(name, unit, day, opens, admin, kind="general") -> JobFair:

@@ -53,6 +53,8 @@ class JobFairForm(forms.ModelForm):
         data = super().clean()
         if data.get("kind") == JobFair.Kind.INDUSTRY and not data.get("industry"):
             self.add_error("industry", _("Name the industry of an industry fair."))
+        if data.get("kind") != JobFair.Kind.INDUSTRY and data.get("industry"):
+            self.add_error("industry", _("Only an industry fair has an industry."))
         opens, closes = data.get("booking_opens"), data.get("booking_closes")
         if opens and closes and opens >= closes:
             self.add_error("booking_closes", _("Booking must close after it opens."))
@@ -75,6 +77,9 @@ class BookingForm(forms.Form):
         self.fair = fair
         field = self.fields["postings"]
         field.queryset = JobPosting.objects.published().filter(employer=employer)
+        field.label_from_instance = lambda posting: (
+            f"{posting.title} · {posting.salary_label}"
+        )
         field.help_text = _("At most %(count)d.") % {"count": fair.max_postings}
 
     def clean_postings(self):

@@ -7,7 +7,7 @@ import uuid
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import time_format
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
 from fairs.models import (
@@ -159,6 +159,12 @@ def scan_message(record: Scan) -> str:
         detail = f"{record.booking.booth.number} · {record.booking.employer.name}"
     elif record.seeker_pass_id:
         detail = record.seeker_pass.person.masked_name
+    if record.result == Scan.Result.NOT_OPEN:
+        fair = record.fair
+        detail += " · " + _("check-in opens on %(date)s at %(time)s") % {
+            "date": date_format(fair.date, "MONTH_DAY_FORMAT"),
+            "time": time_format(fair.checkin_starts, "H:i"),
+        }
     if record.result == Scan.Result.ALREADY:
         moment = (
             record.booking.signed_in_at

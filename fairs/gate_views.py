@@ -7,6 +7,8 @@ from django.contrib import messages
 from django.db.models import Count, Sum
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
@@ -34,6 +36,7 @@ def pass_register(request, pk):
     except FairError as error:
         messages.error(request, str(error))
         return redirect(fair)
+    messages.success(request, _("You are registered. Show this pass at the gate."))
     return redirect(seeker_pass)
 
 
@@ -54,12 +57,22 @@ def pass_detail(request, code):
     return render(request, "fairs/pass_detail.html", context)
 
 
-def _gate_fair(request, pk) -> JobFair:
+def _gate_fairs(user):
     fairs = JobFair.objects.published()
-    user = request.user
-    if not user.is_administrator:
-        fairs = fairs.filter(org_unit__code__startswith=user.org_unit.descendant_prefix)
-    return get_object_or_404(fairs, pk=pk)
+    if user.is_administrator:
+        return fairs
+    return fairs.filter(org_unit__code__startswith=user.org_unit.descendant_prefix)
+
+
+@gate_staff_required
+def gate_home(request):
+    """Where stewards start: the fairs of their area from today on."""
+    fairs = _gate_fairs(request.user).upcoming().order_by("date", "starts_at")
+    return render(request, "fairs/gate_home.html", {"fairs": fairs[:20]})
+
+
+def _gate_fair(request, pk) -> JobFair:
+    return get_object_or_404(_gate_fairs(request.user), pk=pk)
 
 
 @gate_staff_required
@@ -85,6 +98,7 @@ def gate_scanner(request, pk):
             return JsonResponse(
                 {
                     "ok": record.is_ok,
+                    "wait": record.result in ("not_open", "closed"),
                     "result": record.result,
                     "label": record.get_result_display(),
                     "detail": gate.scan_message(record),
@@ -95,6 +109,7 @@ def gate_scanner(request, pk):
         "record": record,
         "detail": gate.scan_message(record) if record else "",
         "nonce": uuid.uuid4(),
+        "is_over": fair.date < timezone.localdate(),
     }
     return render(request, "fairs/gate_scanner.html", context)
 

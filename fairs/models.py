@@ -461,9 +461,17 @@ class PointsRules(models.Model):
         _("no-shows that block booking"), default=2
     )
     no_show_months = models.PositiveSmallIntegerField(
-        _("counted over months"), default=12
+        _("no-show counting period (months)"),
+        default=12,
+        help_text=_(
+            "This many no-shows within this many months pause the employer's booking."
+        ),
     )
-    block_days = models.PositiveSmallIntegerField(_("days blocked"), default=365)
+    block_days = models.PositiveSmallIntegerField(
+        _("days booking is paused"),
+        default=365,
+        help_text=_("Counted from the last no-show."),
+    )
 
     class Meta:
         verbose_name = _("fair points rules")

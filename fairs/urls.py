@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/book/<int:booth_pk>/", views.booking_new, name="booking_new"),
     path("<int:pk>/attend/", gate_views.pass_register, name="pass_register"),
     path("passes/<uuid:code>/", gate_views.pass_detail, name="pass_detail"),
+    path("gate/", gate_views.gate_home, name="gate_home"),
     path("<int:pk>/gate/", gate_views.gate_scanner, name="gate_scanner"),
     path("<int:pk>/figures/", gate_views.fair_figures, name="fair_figures"),
     path("points/", gate_views.points_history, name="points_history"),

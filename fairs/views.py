@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -22,12 +24,19 @@ booking_employer_required = role_required(
 
 def fair_list(request):
     fairs = JobFair.objects.published().annotate(
-        booked=Count("bookings", filter=Q(bookings__status="active")),
+        booked=Count("bookings", filter=Q(bookings__status="active"), distinct=True),
         booth_total=Count("booths", distinct=True),
     )
     upcoming = fairs.upcoming().order_by("date", "starts_at")
     past = fairs.filter(date__lt=timezone.localdate()).order_by("-date")[:10]
     return render(request, "fairs/fair_list.html", {"upcoming": upcoming, "past": past})
+
+
+def short_name(name: str) -> str:
+    """佛山市禅城区恒达五金制品有限公司 → 恒达五金: what fits in a booth cell."""
+    name = re.sub(r"^.{2,3}市", "", name)
+    name = re.sub(r"^.{2,3}区", "", name)
+    return re.sub(r"(股份)?有限(责任)?公司$|制品$|集团$", "", name)[:6]
 
 
 def _booth_map(fair: JobFair, employer_id: int | None) -> list[list[dict]]:
@@ -48,6 +57,7 @@ def _booth_map(fair: JobFair, employer_id: int | None) -> list[list[dict]]:
                 {
                     "booth": booth,
                     "booking": booking,
+                    "short_name": short_name(booking.employer.name) if booking else "",
                     "mine": booking is not None and booking.employer_id == employer_id,
                 }
             )
@@ -75,6 +85,7 @@ def fair_detail(request, pk):
     context = {
         "fair": fair,
         "today": timezone.localdate(),
+        "now": timezone.now(),
         "my_pass": fair.passes.filter(person=person, status="active").first()
         if person
         else None,

@@ -58,6 +58,8 @@ def ask_reason_then_run(model_admin, request, queryset, service, **options):
     form_class = options.get("form_class", ReasonForm)
     first_field = next(iter(form_class.base_fields))
     form = form_class(request.POST if first_field in request.POST else None)
+    if "help" in options:
+        form.fields[first_field].help_text = options["help"]
     if form.is_bound and form.is_valid():
         run_on_selected(
             model_admin,

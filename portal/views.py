@@ -163,7 +163,7 @@ def workspace(request):
         context["person"] = getattr(user, "person", None)
     elif user.is_employer_staff:
         context["employer"] = user.employer
-    else:
+    elif not user.is_steward:
         employers = Employer.objects.for_user(user)
         context["pending_employers"] = employers.filter(
             verification_status=Employer.Verification.PENDING

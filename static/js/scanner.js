@@ -15,7 +15,7 @@
   }
 
   function show(data) {
-    result.className = "scan-result " + (data.ok ? "ok" : "fail");
+    result.className = "scan-result " + (data.ok ? "ok" : data.wait ? "wait" : "fail");
     result.innerHTML = "";
     var strong = document.createElement("strong");
     strong.textContent = data.label;

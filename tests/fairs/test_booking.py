@@ -204,6 +204,15 @@ def test_employers_never_see_each_others_bookings(
     assert booking.is_active
 
 
+def test_fair_list_counts_each_booking_once(client, fair, employer, other_employer):
+    for user, number in ((employer, "A01"), (other_employer, "B01")):
+        services.book_booth(
+            fair, booth(fair, number), employer=user.employer, postings=[], by=user
+        )
+    listing = client.get(reverse("fairs:fair_list"))
+    assert listing.context["upcoming"][0].booked == 2
+
+
 def test_public_fair_pages(client, fair, employer):
     services.book_booth(
         fair, booth(fair), employer=employer.employer, postings=[], by=employer

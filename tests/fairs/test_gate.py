@@ -177,3 +177,18 @@ def test_live_figures_for_caseworkers(
     )
     client.force_login(seeker)
     assert client.get(reverse("fairs:fair_figures", args=[fair.pk])).status_code == 403
+
+
+def test_stewards_find_their_gates_from_the_workspace(client, fair, steward):
+    client.force_login(steward)
+    workspace = client.get(reverse("workspace"))
+    assert reverse("fairs:gate_home") in workspace.text
+    gates = client.get(reverse("fairs:gate_home"))
+    assert reverse("fairs:gate_scanner", args=[fair.pk]) in gates.text
+
+
+def test_a_scan_before_check_in_says_when_it_opens(fair, seeker, steward):
+    seeker_pass = gate.register_to_attend(fair, person=seeker.person)
+    with at(fair, 7):
+        record = gate.scan(fair, seeker_pass.pass_token, by=steward)
+    assert "08:30" in gate.scan_message(record)
