@@ -230,7 +230,7 @@ class PointsEntryAdmin(admin.ModelAdmin):
 
 @admin.register(PointsRules)
 class PointsRulesAdmin(CityRulesAdmin):
-    fields = ["attended", "late_cancel", "no_show", "no_show_limit",
+    fields = ["attended", "hired", "late_cancel", "no_show", "no_show_limit",
               "no_show_months", "block_days"]  # fmt: skip
 
     def has_add_permission(self, request):

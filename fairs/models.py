@@ -453,6 +453,14 @@ class PointsRules(models.Model):
     """How employers earn and lose fair points; one row, edited by city staff."""
 
     attended = models.SmallIntegerField(_("points for attending"), default=5)
+    hired = models.SmallIntegerField(
+        _("points for hiring through the fair"),
+        default=5,
+        help_text=_(
+            "Once per booking, when an application to a job shown at the booth is "
+            "marked hired within 60 days of the fair."
+        ),
+    )
     late_cancel = models.SmallIntegerField(
         _("points for a late cancellation"), default=-3
     )
@@ -494,6 +502,7 @@ class PointsEntry(models.Model):
 
     class Reason(models.TextChoices):
         ATTENDED = "attended", _("Attended the fair")
+        HIRED = "hired", _("Hired through the fair")
         LATE_CANCEL = "late_cancel", _("Cancelled after the free deadline")
         NO_SHOW = "no_show", _("Did not show up")
 

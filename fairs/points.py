@@ -3,9 +3,11 @@ no-shows; too many no-shows block booking for a while (rules are data)."""
 
 import datetime
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from fairs.models import BoothBooking, PointsEntry, PointsRules
+from jobs.models import Application
 from portal.models import Employer
 
 
@@ -13,6 +15,7 @@ def award_points(booking: BoothBooking, reason: str) -> None:
     rules = PointsRules.current()
     points = {
         PointsEntry.Reason.ATTENDED: rules.attended,
+        PointsEntry.Reason.HIRED: rules.hired,
         PointsEntry.Reason.LATE_CANCEL: rules.late_cancel,
         PointsEntry.Reason.NO_SHOW: rules.no_show,
     }[reason]
@@ -21,6 +24,35 @@ def award_points(booking: BoothBooking, reason: str) -> None:
         reason=reason,
         defaults={"employer_id": booking.employer_id, "points": points},
     )
+
+
+HIRING_WINDOW_DAYS = 60
+
+
+def award_hiring_points(*, day: datetime.date | None = None) -> int:
+    """Daily: bookings whose shown jobs led to a hire within 60 days of the fair
+    earn the hiring points, once."""
+    day = day or timezone.localdate()
+    hired = Application.objects.filter(
+        posting=OuterRef("postings"),
+        status=Application.Status.HIRED,
+        status_changed_at__date__gte=OuterRef("fair__date"),
+    )
+    due = (
+        BoothBooking.objects.filter(
+            signed_in_at__isnull=False,
+            fair__date__gte=day - datetime.timedelta(days=HIRING_WINDOW_DAYS),
+            fair__date__lte=day,
+        )
+        .exclude(pk__in=PointsEntry.objects.filter(reason="hired").values("booking"))
+        .filter(Exists(hired))
+        .distinct()
+    )
+    awarded = 0
+    for booking in due:
+        award_points(booking, PointsEntry.Reason.HIRED)
+        awarded += 1
+    return awarded
 
 
 def booking_block(employer: Employer) -> datetime.date | None:

@@ -1,6 +1,6 @@
 """Scheduled tasks of the fairs app (declared in portal's setup_schedules)."""
 
-from fairs import gate, services
+from fairs import gate, points, services
 from fairs.models import BoothBooking
 
 
@@ -10,3 +10,7 @@ def release_no_shows() -> int:
 
 def confirm_booking(booking_id: int) -> None:
     services.confirm_booking(BoothBooking.objects.get(pk=booking_id))
+
+
+def award_hiring_points() -> int:
+    return points.award_hiring_points()

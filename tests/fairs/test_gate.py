@@ -192,3 +192,27 @@ def test_a_scan_before_check_in_says_when_it_opens(fair, seeker, steward):
     with at(fair, 7):
         record = gate.scan(fair, seeker_pass.pass_token, by=steward)
     assert "08:30" in gate.scan_message(record)
+
+
+def test_hires_through_the_fair_earn_points_once(fair, employer, seeker, steward):
+    from fairs import visits
+    from fairs.points import award_hiring_points
+    from jobs import services as job_services
+    from jobs.models import Application
+
+    posting = factories.make_posting(employer.employer, title="仓库管理员")
+    booking = services.book_booth(
+        fair, fair.booths.get(number="A02"), employer=employer.employer,
+        postings=[posting], by=employer,
+    )  # fmt: skip
+    factories.make_resume(seeker)
+    with at(fair, 9):
+        gate.scan(fair, booking.pass_token, by=steward)
+        visits.register_interest(booking, person=seeker.person, postings=[posting])
+        application = Application.objects.get()
+        for status in ("interview", "hired"):
+            job_services.move_application(application, to=status, by=employer)
+    with at(fair, 20):
+        assert award_hiring_points() == 1
+        assert award_hiring_points() == 0
+    assert PointsEntry.objects.filter(booking=booking, reason="hired").exists()

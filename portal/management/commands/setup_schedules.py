@@ -39,6 +39,12 @@ SCHEDULES = [
         "schedule_type": Schedule.MINUTES,
         "minutes": 15,
     },
+    {
+        "name": "Award fair points for hires through the fairs",
+        "func": "fairs.tasks.award_hiring_points",
+        "schedule_type": Schedule.CRON,
+        "cron": "45 1 * * *",
+    },
 ]
 
 
