@@ -10,9 +10,15 @@ from django.utils.translation import ngettext_lazy
 from fairs import gate, services
 from fairs.forms import JobFairForm
 from fairs.models import BoothBooking, JobFair, PointsEntry, PointsRules, Scan
-from portal.admin import ScopedAdmin, ask_reason_then_run, export_xlsx, run_on_selected
-from registration.admin import CityRulesAdmin, done_message
-from registration.services import save_local_setting
+from fairs.points import save_points_rules
+from portal.admin import (
+    CityRulesAdmin,
+    ScopedAdmin,
+    ask_reason_then_run,
+    done_message,
+    export_xlsx,
+    run_on_selected,
+)
 
 
 @admin.register(JobFair)
@@ -237,4 +243,4 @@ class PointsRulesAdmin(CityRulesAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        save_local_setting(obj, by=request.user, changed_fields=form.changed_data)
+        save_points_rules(obj, by=request.user, changed_fields=form.changed_data)

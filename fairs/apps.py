@@ -21,6 +21,7 @@ class FairsConfig(AppConfig):
                 "fairs.pass.registered": _("Registered to attend a fair"),
                 "fairs.scan.annulled": _("Gate scan annulled"),
                 "fairs.visit.registered": _("Interest registered at a booth"),
+                "fairs.rules.changed": _("Fair points rules changed"),
                 "fairs.visit.intention": _("Preliminary hiring intention recorded"),
             }
         )

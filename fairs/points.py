@@ -3,12 +3,14 @@ no-shows; too many no-shows block booking for a while (rules are data)."""
 
 import datetime
 
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from fairs.models import BoothBooking, PointsEntry, PointsRules
 from jobs.models import Application
-from portal.models import Employer
+from portal.audit import audit, changes
+from portal.models import Employer, User
 
 
 def award_points(booking: BoothBooking, reason: str) -> None:
@@ -70,3 +72,21 @@ def booking_block(employer: Employer) -> datetime.date | None:
         days=rules.block_days
     )
     return until if until > timezone.localdate() else None
+
+
+@transaction.atomic
+def save_points_rules(
+    rules: PointsRules, *, by: User, changed_fields: list[str]
+) -> PointsRules:
+    before = PointsRules.objects.get(pk=rules.pk)
+    rules.save()
+    audit(
+        by,
+        "fairs.rules.changed",
+        rules,
+        {"changes": changes(
+            {f: getattr(before, f) for f in changed_fields},
+            {f: getattr(rules, f) for f in changed_fields},
+        )},
+    )  # fmt: skip
+    return rules

@@ -15,13 +15,14 @@ from graduates.forms import ContactForm, GraduateImportForm, ReceivingForm
 from graduates.models import CohortTarget, Graduate, Leaver, ReceivingApplication
 from graduates.queries import referral_suggestions
 from portal.admin import (
+    CityRulesAdmin,
     MaskedIdSearchMixin,
     ScopedAdmin,
     ask_reason_then_run,
+    done_message,
     export_xlsx,
     run_on_selected,
 )
-from registration.admin import CityRulesAdmin, done_message
 
 
 class GraduatePersonMixin(MaskedIdSearchMixin):

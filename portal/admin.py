@@ -118,6 +118,34 @@ def _cell(value):
     return str(value)
 
 
+def done_message(message):
+    """The admin's report after an action; `message` is an ngettext_lazy with a
+    %(count)d placeholder."""
+    return lambda count: message % {"count": count}
+
+
+def is_city_staff(user) -> bool:
+    return user.is_administrator or (
+        user.org_unit_id is not None and user.org_unit.level == OrgUnit.Level.CITY
+    )
+
+
+class CityRulesAdmin(admin.ModelAdmin):
+    """Rules, targets and reason lists apply to the whole city: only city staff
+    edit them (subclasses save through their app's service)."""
+
+    def has_change_permission(self, request, obj=None):
+        return is_city_staff(request.user) and super().has_change_permission(
+            request, obj
+        )
+
+    def has_add_permission(self, request):
+        return is_city_staff(request.user) and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class MaskedIdSearchMixin:
     """Search also by a masked ID number as lists show it (4406**********1234)."""
 

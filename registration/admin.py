@@ -12,13 +12,14 @@ from django.utils.translation import ngettext_lazy
 from django_q.tasks import async_task
 
 from portal.admin import (
+    CityRulesAdmin,
     MaskedIdSearchMixin,
     ScopedAdmin,
     ask_reason_then_run,
+    done_message,
     export_xlsx,
     run_on_selected,
 )
-from portal.models import OrgUnit
 from registration import services
 from registration.forms import (
     CancellationForm,
@@ -47,12 +48,6 @@ PERSON_SEARCH_HELP = _(
 )
 
 
-def done_message(message):
-    """The admin's report after an action; `message` is an ngettext_lazy with a
-    %(count)d placeholder."""
-    return lambda count: message % {"count": count}
-
-
 class PersonColumnsMixin(MaskedIdSearchMixin):
     masked_id_field = "person__id_number"
     search_fields = PERSON_SEARCH
@@ -65,12 +60,6 @@ class PersonColumnsMixin(MaskedIdSearchMixin):
     @admin.display(description=_("ID number"))
     def masked_id_number(self, obj):
         return obj.person.masked_id_number
-
-
-def is_city_staff(user) -> bool:
-    return user.is_administrator or (
-        user.org_unit_id is not None and user.org_unit.level == OrgUnit.Level.CITY
-    )
 
 
 @admin.register(UnemploymentRegistration)
@@ -579,20 +568,7 @@ class InsuranceImportAdmin(admin.ModelAdmin):
         )
 
 
-class CityRulesAdmin(admin.ModelAdmin):
-    """Rules and reason lists apply to the whole city: only city staff edit them."""
-
-    def has_change_permission(self, request, obj=None):
-        return is_city_staff(request.user) and super().has_change_permission(
-            request, obj
-        )
-
-    def has_add_permission(self, request):
-        return is_city_staff(request.user) and super().has_add_permission(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
+class RegistrationRulesAdmin(CityRulesAdmin):
     def save_model(self, request, obj, form, change):
         services.save_local_setting(
             obj, by=request.user, changed_fields=form.changed_data
@@ -600,7 +576,7 @@ class CityRulesAdmin(admin.ModelAdmin):
 
 
 @admin.register(CancellationReason)
-class CancellationReasonAdmin(CityRulesAdmin):
+class CancellationReasonAdmin(RegistrationRulesAdmin):
     list_display = ["name", "code", "counts_as_reemployment", "is_active", "position"]
     list_editable = ["is_active", "position"]
     ordering = ["position"]
@@ -619,7 +595,7 @@ class LocalRulesForm(forms.ModelForm):
 
 
 @admin.register(LocalRules)
-class LocalRulesAdmin(CityRulesAdmin):
+class LocalRulesAdmin(RegistrationRulesAdmin):
     form = LocalRulesForm
 
     def has_add_permission(self, request):

@@ -216,3 +216,24 @@ def test_hires_through_the_fair_earn_points_once(fair, employer, seeker, steward
         assert award_hiring_points() == 1
         assert award_hiring_points() == 0
     assert PointsEntry.objects.filter(booking=booking, reason="hired").exists()
+
+
+def test_city_staff_change_points_rules_with_an_audit_entry(
+    client, city_caseworker, caseworker
+):
+    from fairs.models import PointsRules
+    from portal.models import AuditEntry
+
+    rules = PointsRules.current()
+    url = reverse("admin:fairs_pointsrules_change", args=[rules.pk])
+    form = {
+        "attended": 5, "hired": 5, "late_cancel": -3, "no_show": -20,
+        "no_show_limit": 2, "no_show_months": 12, "block_days": 180,
+    }  # fmt: skip
+    client.force_login(caseworker)  # district level: may not
+    client.post(url, form)
+    assert PointsRules.current().no_show == -10
+    client.force_login(city_caseworker)
+    client.post(url, form)
+    assert PointsRules.current().no_show == -20
+    assert AuditEntry.objects.filter(action="fairs.rules.changed").exists()
