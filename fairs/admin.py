@@ -2,14 +2,21 @@
 bookings."""
 
 from django.contrib import admin, messages
-from django.db.models import Count, Q
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from fairs import gate, services
 from fairs.forms import JobFairForm
-from fairs.models import BoothBooking, JobFair, PointsEntry, PointsRules, Scan
+from fairs.models import (
+    BoothBooking,
+    JobFair,
+    PointsEntry,
+    PointsRules,
+    Scan,
+    booked_count,
+    booth_count,
+)
 from fairs.points import save_points_rules
 from portal.admin import (
     CityRulesAdmin,
@@ -46,12 +53,7 @@ class JobFairAdmin(ScopedAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(
-                booked_total=Count(
-                    "bookings", filter=Q(bookings__status="active"), distinct=True
-                ),
-                booths_total=Count("booths", distinct=True),
-            )
+            .annotate(booked_total=booked_count(), booths_total=booth_count())
         )
 
     @admin.display(description=_("booked"), ordering="booked_total")
@@ -74,7 +76,7 @@ class JobFairAdmin(ScopedAdmin):
         except services.FairError as error:
             self.message_user(request, str(error), messages.ERROR)
 
-    @admin.action(description=_("Publish the selected fairs"))
+    @admin.action(description=_("Publish the selected fairs"), permissions=["change"])
     def publish_selected(self, request, queryset):
         run_on_selected(
             self,

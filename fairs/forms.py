@@ -47,6 +47,11 @@ class JobFairForm(forms.ModelForm):
         problems = layout_problems(layout)
         if problems:
             raise ValidationError(problems)
+        booked = self.instance.pk and self.instance.bookings.exists()
+        if booked and layout.upper() != self.instance.layout:
+            raise ValidationError(
+                _("Booths are booked: the layout can no longer change.")
+            )
         return layout.upper()
 
     def clean(self):

@@ -4,7 +4,8 @@ import uuid
 from django.conf import settings
 from django.core import signing
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -534,6 +535,32 @@ class PointsEntry(models.Model):
 
     def __str__(self):
         return f"{self.employer} · {self.points:+d}"
+
+
+def booked_count():
+    """Active bookings per fair, as an annotation (a subquery: counting two
+    joined relations at once would multiply the rows)."""
+    return Coalesce(
+        Subquery(
+            BoothBooking.objects.filter(fair=OuterRef("pk"), status="active")
+            .values("fair")
+            .annotate(total=Count("pk"))
+            .values("total")
+        ),
+        0,
+    )
+
+
+def booth_count():
+    return Coalesce(
+        Subquery(
+            Booth.objects.filter(fair=OuterRef("pk"))
+            .values("fair")
+            .annotate(total=Count("pk"))
+            .values("total")
+        ),
+        0,
+    )
 
 
 PASS_SALT = "fairs.pass"

@@ -60,11 +60,14 @@ def matching_exhibitors(fair: JobFair, person) -> list[dict]:
     resume = Resume.objects.filter(person=person).first()
     if resume is None:
         return []
-    shown = {
-        posting_id: booking
+    bookings = {
+        booking.pk: booking
         for booking in fair.bookings.active().select_related("booth", "employer")
-        for posting_id in booking.postings.values_list("pk", flat=True)
     }
+    pairs = BoothBooking.postings.through.objects.filter(
+        boothbooking_id__in=bookings
+    ).values_list("jobposting_id", "boothbooking_id")
+    shown = {posting_id: bookings[booking_id] for posting_id, booking_id in pairs}
     matches = []
     for posting in matching.postings_for(resume, limit=200):
         booking = shown.get(posting.pk)

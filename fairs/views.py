@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from fairs import queries, services
 from fairs.forms import BookingForm
-from fairs.models import Booth, BoothBooking, JobFair
+from fairs.models import Booth, BoothBooking, JobFair, booked_count, booth_count
 from portal.decorators import employer_required, role_required
 from portal.pdf import render_pdf
 from portal.qr import qr_svg
@@ -24,8 +23,7 @@ booking_employer_required = role_required(
 
 def fair_list(request):
     fairs = JobFair.objects.published().annotate(
-        booked=Count("bookings", filter=Q(bookings__status="active"), distinct=True),
-        booth_total=Count("booths", distinct=True),
+        booked=booked_count(), booth_total=booth_count()
     )
     upcoming = fairs.upcoming().order_by("date", "starts_at")
     past = fairs.filter(date__lt=timezone.localdate()).order_by("-date")[:10]

@@ -1,5 +1,3 @@
-import datetime
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -176,7 +174,7 @@ class GraduateImportForm(forms.Form):
                 problems += error.messages
             year = year.removesuffix(".0")
             if not (
-                year.isdigit() and 2000 <= int(year) <= datetime.date.today().year + 1
+                year.isdigit() and 2000 <= int(year) <= timezone.localdate().year + 1
             ):
                 problems.append(str(_("The graduation year is not a year.")))
             if not (name and school and major):

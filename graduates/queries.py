@@ -103,7 +103,7 @@ def leaver_rates(year: int, unit: OrgUnit) -> dict:
         graduate__org_unit__code__startswith=unit.descendant_prefix,
     )
     figures = leavers.aggregate(
-        registered=Count("pk"),
+        registered=Count("pk", distinct=True),
         contacted=Count("pk", filter=Q(contacts__isnull=False), distinct=True),
     )
     figures["employed"] = (

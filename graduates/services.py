@@ -87,8 +87,8 @@ def submit_report(graduate: Graduate, *, by: User) -> Graduate:
     graduate.report_status = Graduate.Report.SUBMITTED
     graduate.reported_at = timezone.now()
     graduate.return_reason = ""
-    if graduate.pk is None:
-        graduate.source = Graduate.Source.REPORT
+    # The graduate's own word from now on: later imports leave it alone.
+    graduate.source = Graduate.Source.REPORT
     try:
         with transaction.atomic():
             graduate.save()
@@ -409,7 +409,7 @@ def import_graduates(rows: list[GraduateRow], *, by: User) -> dict:
             counts["updated"] += 1
         else:
             counts["unchanged"] += 1
-        if row.destination == Graduate.Destination.SEEKING and not hasattr(
+        if graduate.destination == Graduate.Destination.SEEKING and not hasattr(
             graduate, "leaver"
         ):
             Leaver.objects.create(graduate=graduate, job_wishes="", registered_by=by)

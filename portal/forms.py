@@ -1,5 +1,6 @@
 import csv
 import io
+import itertools
 
 from django import forms
 from django.conf import settings
@@ -37,7 +38,7 @@ def rows_from_upload(upload, *, max_rows: int) -> list[tuple[int, list]]:
         raise ValidationError(_("The file is larger than 10 MB."))
     name = upload.name.lower()
     if name.endswith(".xlsx"):
-        rows = _xlsx_rows(upload)
+        rows = _xlsx_rows(upload, max_rows)
     elif name.endswith(".csv"):
         rows = _csv_rows(upload)
     else:
@@ -56,12 +57,14 @@ def rows_from_upload(upload, *, max_rows: int) -> list[tuple[int, list]]:
     return numbered
 
 
-def _xlsx_rows(upload) -> list[list]:
+def _xlsx_rows(upload, max_rows: int) -> list[list]:
     from openpyxl import load_workbook
 
     try:
         sheet = load_workbook(upload, read_only=True, data_only=True).active
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        # Stop reading a sheet that is too long: the caller refuses it anyway.
+        rows = itertools.islice(sheet.iter_rows(values_only=True), max_rows + 2)
+        return [list(row) for row in rows]
     except Exception as error:  # openpyxl raises many types for a damaged file
         raise ValidationError(_("This is not a readable .xlsx file.")) from error
 

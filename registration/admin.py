@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -18,8 +19,10 @@ from portal.admin import (
     ask_reason_then_run,
     done_message,
     export_xlsx,
+    is_city_staff,
     run_on_selected,
 )
+from portal.models import Person
 from registration import services
 from registration.forms import (
     CancellationForm,
@@ -120,7 +123,11 @@ class UnemploymentRegistrationAdmin(PersonColumnsMixin, ScopedAdmin):
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
             kwargs["form"] = CounterUnemploymentForm
-        return super().get_form(request, obj, **kwargs)
+        form = super().get_form(request, obj, **kwargs)
+        if "person" in form.base_fields:  # the autocomplete only filters suggestions
+            field = form.base_fields["person"]
+            field.queryset = field.queryset & Person.objects.for_user(request.user)
+        return form
 
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else self.readonly_fields
@@ -238,7 +245,7 @@ class UnemploymentRegistrationAdmin(PersonColumnsMixin, ScopedAdmin):
             (_("status"), lambda r: r.get_status_display()),
             (_("registered at"), lambda r: r.org_unit.name),
             (_("reason for unemployment"), lambda r: r.get_cause_display()),
-            (_("applied"), lambda r: r.created_at.date()),
+            (_("applied"), lambda r: timezone.localdate(r.created_at)),
             (_("registered on"), lambda r: r.registered_on),
             (_("last contact"), lambda r: r.last_contact_on),
             (_("cancelled on"), lambda r: r.cancelled_on),
@@ -522,6 +529,17 @@ class DifficultyRecognitionAdmin(PersonColumnsMixin, ScopedAdmin):
 
 @admin.register(InsuranceImport)
 class InsuranceImportAdmin(admin.ModelAdmin):
+    """City-wide data: only city staff import and read the results."""
+
+    def has_module_permission(self, request):
+        return is_city_staff(request.user) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_city_staff(request.user) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return is_city_staff(request.user) and super().has_add_permission(request)
+
     list_display = [
         "created_at",
         "status",

@@ -51,10 +51,20 @@ def overlapping(person: Person, start: datetime.date, end: datetime.date | None)
     ).filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
 
 
-def _overlap_message(person: Person, start: datetime.date) -> str | None:
+def _overlap_message(
+    person: Person, start: datetime.date, *, for_employer: Employer | None = None
+) -> str | None:
+    """Why a new period clashes. An employer filing is not told where else the
+    person works (another employer's data), only that they do and since when."""
     clash = overlapping(person, start, None).select_related("employer").first()
     if clash is None:
         return None
+    if for_employer is not None and clash.employer_id != for_employer.pk:
+        return _(
+            "%(name)s is registered as employed elsewhere from %(date)s; that "
+            "employment must end first (the person or their former employer "
+            "files it, or a service counter can help)."
+        ) % {"name": person.name, "date": date_format(clash.start_date)}
     return _(
         "%(name)s is registered as employed at %(where)s from %(date)s; that "
         "registration must end before %(start)s first."
@@ -87,7 +97,11 @@ def _person_for_hire(hire: Hire, *, by: User) -> tuple[Person | None, list[str]]
     if age_on(ric.get_birth_date(hire.id_number), hire.start_date) < 16:
         return None, [_("Nobody under 16 may be hired.")]
     if person.pk is None:
-        save_person(person, by=by)
+        try:
+            with transaction.atomic():
+                save_person(person, by=by)
+        except IntegrityError:  # another filing added the same person just now
+            person = Person.objects.get(id_number=hire.id_number)
     return person, []
 
 
@@ -126,7 +140,7 @@ def register_hires(
         person, person_problems = _person_for_hire(hire, by=by)
         problems += person_problems
         if person is not None:
-            clash = _overlap_message(person, hire.start_date)
+            clash = _overlap_message(person, hire.start_date, for_employer=employer)
             if clash:
                 problems.append(clash)
         if problems:
@@ -162,7 +176,11 @@ def _save_new(
     except IntegrityError as error:
         # Another filing for the same person won the race.
         raise RegistrationError(
-            _overlap_message(registration.person, registration.start_date)
+            _overlap_message(
+                registration.person,
+                registration.start_date,
+                for_employer=registration.employer,
+            )
             or _("%(name)s already has an employment registration for these dates.")
             % {"name": registration.person.name}
         ) from error

@@ -11,6 +11,7 @@ Layout: docs/insurance-import.md.
 import io
 import itertools
 import logging
+import re
 from pathlib import Path
 
 from django.conf import settings
@@ -23,6 +24,7 @@ from psycopg import sql
 from stdnum.cn import ric
 
 from portal.audit import audit
+from portal.privacy import mask_id_number
 from registration.models import (
     CancellationReason,
     InsuranceImport,
@@ -39,6 +41,7 @@ HEADERS = (
 INSURANCE_TYPES = ("110", "210", "310", "410", "510")
 CHUNK_LINES = 100_000
 KEPT_ERRORS = 1000
+ID_IN_LINE = re.compile(r"\b\d{17}[\dXx]\b")
 
 
 class InsuranceFileError(Exception):
@@ -110,7 +113,7 @@ SELECT s.line_no, s.line, p.id AS person_id, e.id AS employer_id,
                  THEN 'end_date'
             WHEN s.end_text <> '' AND s.end_text::date < s.start_text::date
                  THEN 'end_before_start'
-            WHEN s.start_text::date > current_date THEN 'future'
+            WHEN s.start_text::date > %(today)s THEN 'future'
             WHEN s.kind <> ALL(%(types)s) THEN 'insurance_type'
             WHEN p.id IS NULL THEN 'person'
             WHEN e.id IS NULL THEN 'employer'
@@ -214,7 +217,7 @@ WITH closed AS (
     UPDATE registration_unemploymentregistration u
     SET status = 'cancelled', cancellation_reason_id = %(reason)s,
         cancelled_on = greatest(coalesce(u.registered_on, en.start_date),
-                                least(current_date, en.start_date)),
+                                least(%(today)s, en.start_date)),
         contact_review_due = false, updated_at = now()
     FROM (SELECT person_id, max(start_date) AS start_date,
                  max(coalesce(end_date, 'infinity')) AS end_date
@@ -254,8 +257,10 @@ def _refused_rows(limit: int) -> list[dict]:
     for line_no, problem, line in rows:
         if problem == "person" and not ric.is_valid(line.split(",")[0].strip(' "')):
             problem = "id_number"
-        # +1 for the header line: numbers match what a spreadsheet shows.
-        refused.append({"line": line_no + 1, "problem": problem, "text": line[:200]})
+        # +1 for the header line: numbers match what a spreadsheet shows. ID
+        # numbers are masked: the import's page is not the registry.
+        text = ID_IN_LINE.sub(lambda m: mask_id_number(m.group(0)), line[:200])
+        refused.append({"line": line_no + 1, "problem": problem, "text": text})
     return refused
 
 
@@ -269,7 +274,8 @@ def apply_staged_rows(insurance_import: InsuranceImport, table: sql.Identifier):
             "LOCK TABLE registration_employmentregistration IN SHARE ROW EXCLUSIVE MODE"
         )
         cursor.execute(
-            sql.SQL(CHECK_ROWS).format(staging=table), {"types": list(INSURANCE_TYPES)}
+            sql.SQL(CHECK_ROWS).format(staging=table),
+            {"types": list(INSURANCE_TYPES), "today": timezone.localdate()},
         )
         row_count = cursor.rowcount
         # Temporary tables get no statistics by themselves; the joins need them.
@@ -292,6 +298,7 @@ def apply_staged_rows(insurance_import: InsuranceImport, table: sql.Identifier):
                 "reason": reason.pk,
                 "code": reason.code,
                 "import": str(insurance_import.code),
+                "today": timezone.localdate(),
                 "content_type": ContentType.objects.get_for_model(
                     UnemploymentRegistration
                 ).pk,

@@ -87,7 +87,7 @@ def recognition_notices(request):
     ID numbers, category, and until when objections can be raised."""
     notices = (
         DifficultyRecognition.objects.on_notice(timezone.localdate())
-        .select_related("person", "category", "org_unit__parent")
+        .select_related("person", "category", "org_unit__parent__parent__parent")
         .order_by("notice_ends", "pk")
     )
     page = Paginator(notices, 50).get_page(request.GET.get("page"))

@@ -248,3 +248,14 @@ def test_layout_cannot_change_once_booked(fair, employer, administrator):
     fair.layout = "AAA"
     with pytest.raises(services.FairError):
         services.save_fair(fair, by=administrator)
+
+
+def test_leaders_cannot_publish_fairs(client, foshan, leader):
+    draft = factories.make_fair(foshan["chancheng"], publish=False)
+    client.force_login(leader)
+    client.post(
+        reverse("admin:fairs_jobfair_changelist"),
+        {"action": "publish_selected", "_selected_action": [draft.pk]},
+    )
+    draft.refresh_from_db()
+    assert draft.status == "draft"

@@ -146,7 +146,10 @@ def rows(*specs):
 
 
 def test_import_is_idempotent_and_keeps_own_reports(seeker, city_caseworker):
-    factories.make_graduate(seeker.person, school="自己报告的学校")
+    factories.make_graduate(
+        seeker.person, school="自己报告的学校", destination="contract",
+        employer_name="某公司",
+    )  # fmt: skip
     newcomer = factories.id_number(birth="20040506")
     listing = rows(
         {"name": "王小明", "id_number": newcomer, "graduation_year": 2026,
@@ -154,7 +157,7 @@ def test_import_is_idempotent_and_keeps_own_reports(seeker, city_caseworker):
          "origin_code": "440605", "destination": "seeking"},
         {"name": seeker.person.name, "id_number": seeker.person.id_number,
          "graduation_year": 2026, "school": "名单上的学校", "major": "x",
-         "degree": "college", "origin_code": "440604", "destination": ""},
+         "degree": "college", "origin_code": "440604", "destination": "seeking"},
         {"name": "对不上", "id_number": seeker.person.id_number,
          "graduation_year": 2025, "school": "s", "major": "m", "degree": "master",
          "origin_code": "440604", "destination": ""},
@@ -206,3 +209,35 @@ def test_referrals_use_the_words_of_wishes_and_major(seeker, employer):
     accountant = factories.make_posting(employer.employer, title="出纳会计")
     factories.make_posting(employer.employer, title="叉车司机")
     assert set(referral_suggestions(leaver)) == {clerk, accountant}
+
+
+def test_rates_count_each_graduate_once_whatever_the_contacts(
+    seeker, caseworker, foshan
+):
+    leaver = services.register_leaver(
+        factories.make_graduate(seeker.person), by=seeker, job_wishes="x",
+        service_needs=[],
+    )  # fmt: skip
+    for _ in range(3):
+        services.log_contact(
+            leaver, by=caseworker, contacted_on=datetime.date.today(), channel="phone",
+            services=[],
+        )  # fmt: skip
+    rates = leaver_rates(2026, foshan["chancheng"])
+    assert (rates["registered"], rates["contacted"]) == (1, 1)
+
+
+def test_a_graduates_own_correction_survives_later_imports(seeker, city_caseworker):
+    listing = rows(
+        {"name": seeker.person.name, "id_number": seeker.person.id_number,
+         "graduation_year": 2026, "school": "名单上的学校", "major": "x",
+         "degree": "college", "origin_code": "440604", "destination": ""},
+    )  # fmt: skip
+    services.import_graduates(listing, by=city_caseworker)
+    graduate = Graduate.objects.get(person=seeker.person)
+    graduate.school = "本人更正的学校"
+    graduate.destination = "further_study"
+    services.submit_report(graduate, by=seeker)
+    services.import_graduates(listing, by=city_caseworker)
+    graduate.refresh_from_db()
+    assert graduate.school == "本人更正的学校"

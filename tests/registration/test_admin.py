@@ -202,3 +202,27 @@ def _rules_form(rules):
         "no_contact_months": rules.no_contact_months,
         "notice_days": rules.notice_days,
     }
+
+
+def test_only_city_staff_import_insurance_records(client, caseworker):
+    client.force_login(caseworker)
+    url = reverse("admin:registration_insuranceimport_add")
+    assert client.get(url).status_code == 403
+
+
+def test_counter_registration_is_limited_to_the_caseworkers_area(
+    client, caseworker, foshan
+):
+    outsider = factories.make_person(residence=foshan["nanhai_community"])
+    client.force_login(caseworker)
+    response = client.post(
+        reverse("admin:registration_unemploymentregistration_add"),
+        {
+            "person": outsider.pk,
+            "cause": "lost_job",
+            "unemployed_since": "2026-10-01",
+            "job_wishes": "保安",
+        },
+    )
+    assert response.status_code == 200
+    assert not UnemploymentRegistration.objects.exists()

@@ -194,3 +194,12 @@ def test_an_enrolment_overlapping_a_closed_period_on_file_is_refused(
     assert result.errors[0]["problem"] == "overlap"
     earlier.refresh_from_db()
     assert earlier.end_date == datetime.date(2025, 12, 31)
+
+
+def test_refused_rows_keep_id_numbers_masked(people, city_caseworker):
+    result = run_import(
+        HEADER + f"{people[0].id_number},91440604MA00000000,2026-03-01,,110\n",
+        city_caseworker,
+    )
+    assert people[0].id_number not in result.errors[0]["text"]
+    assert people[0].masked_id_number in result.errors[0]["text"]
