@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "registration",
     "graduates",
     "fairs",
+    "subsidies",
 ]
 
 MIDDLEWARE = [

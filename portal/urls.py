@@ -31,6 +31,7 @@ urlpatterns = [
     path("registration/", include("registration.urls")),
     path("graduates/", include("graduates.urls")),
     path("fairs/", include("fairs.urls")),
+    path("policies/", include("subsidies.urls")),
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/login/",

@@ -14,6 +14,7 @@ PUBLIC_PAGES = [
     "password_reset",
     "registration:recognition_notices",
     "fairs:fair_list",
+    "subsidies:subsidy_list",
 ]
 
 

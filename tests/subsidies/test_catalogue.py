@@ -1,0 +1,70 @@
+import datetime
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from subsidies.models import PolicyVersion, SubsidyType
+
+
+def test_the_catalogue_holds_the_common_types(db):
+    codes = set(SubsidyType.objects.values_list("code", flat=True))
+    assert {"training", "skill-upgrade", "social-insurance-difficulty",
+            "social-insurance-graduate", "public-welfare-post", "internship",
+            "job-search", "start-up"} <= codes  # fmt: skip
+    training = SubsidyType.objects.get(code="training")
+    assert training.excludes.filter(code="skill-upgrade").exists()
+
+
+def test_the_version_in_force_follows_the_dates(db):
+    subsidy = SubsidyType.objects.get(code="job-search")
+    first = subsidy.version_on(datetime.date(2025, 6, 1))
+    first.effective_to = datetime.date(2026, 6, 30)
+    first.save()
+    newer = PolicyVersion.objects.create(
+        subsidy_type=subsidy,
+        label="财社〔2026〕1号",
+        effective_from=datetime.date(2026, 7, 1),
+        who_qualifies="x",
+        amount_rule="fixed",
+        amount=1500,
+        steps=["city"],
+    )
+    assert subsidy.version_on(datetime.date(2026, 6, 30)) == first
+    assert subsidy.version_on(datetime.date(2026, 7, 1)) == newer
+
+
+def test_versions_of_one_type_cannot_overlap(db):
+    subsidy = SubsidyType.objects.get(code="job-search")
+    overlapping = PolicyVersion(
+        subsidy_type=subsidy,
+        label="重叠",
+        effective_from=datetime.date(2025, 1, 1),
+        who_qualifies="x",
+        amount_rule="fixed",
+        amount=1,
+        steps=["city"],
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        overlapping.save()
+
+
+def test_policy_pages_say_who_how_much_and_how_long(client, db):
+    listing = client.get(reverse("subsidies:subsidy_list"))
+    assert "一次性求职创业补贴" in listing.text
+    page = client.get(reverse("subsidies:subsidy_detail", args=["training"]))
+    assert "五级 1200" in page.text and "示例" in page.text
+    assert "技能提升补贴" in page.text  # cannot be combined with
+    insurance = client.get(
+        reverse("subsidies:subsidy_detail", args=["social-insurance-difficulty"])
+    )
+    assert "36" in insurance.text and "66.67%" in insurance.text
+
+
+def test_only_city_staff_edit_the_catalogue(client, caseworker, city_caseworker):
+    subsidy = SubsidyType.objects.get(code="job-search")
+    url = reverse("admin:subsidies_subsidytype_change", args=[subsidy.pk])
+    client.force_login(caseworker)
+    assert "_save" not in client.get(url).text
+    client.force_login(city_caseworker)
+    assert "_save" in client.get(url).text
