@@ -1,5 +1,6 @@
 from django.shortcuts import get_object_or_404, render
 
+from subsidies.eligibility import person_checks
 from subsidies.models import SubsidyType
 
 
@@ -11,9 +12,17 @@ def subsidy_list(request):
 
 def subsidy_detail(request, code):
     subsidy = get_object_or_404(SubsidyType.objects.filter(is_active=True), code=code)
+    version = subsidy.version_on()
+    person = (
+        getattr(request.user, "person", None) if request.user.is_authenticated else None
+    )
     context = {
         "subsidy": subsidy,
-        "version": subsidy.version_on(),
+        "version": version,
         "excludes": subsidy.excludes.all(),
+        # A seeker sees at once which conditions their records meet, and why.
+        "checks": person_checks(version, person)
+        if version and person and subsidy.applicant == SubsidyType.Applicant.PERSON
+        else None,
     }
     return render(request, "subsidies/subsidy_detail.html", context)

@@ -68,3 +68,39 @@ def test_only_city_staff_edit_the_catalogue(client, caseworker, city_caseworker)
     assert "_save" not in client.get(url).text
     client.force_login(city_caseworker)
     assert "_save" in client.get(url).text
+
+
+def test_a_seeker_sees_which_conditions_their_records_meet(
+    client, seeker, caseworker, foshan
+):
+    from tests import factories
+
+    url = reverse("subsidies:subsidy_detail", args=["social-insurance-difficulty"])
+    client.force_login(seeker)
+    page = client.get(url)
+    assert [check.met for check in page.context["checks"]] == [False, False]
+    from registration import services as registration
+    from registration.models import EmploymentRegistration
+
+    registration.register_self_employment(
+        EmploymentRegistration(
+            person=seeker.person, kind="flexible", source="self",
+            business_name="外卖骑手", start_date=datetime.date.today(),
+        ),
+        by=seeker,
+    )  # fmt: skip
+    page = client.get(url)
+    assert [check.met for check in page.context["checks"]] == [False, True]
+    assert "外卖骑手" not in page.text  # reasons say what, not more than needed
+    factories.make_graduate(seeker.person)
+    graduate_page = client.get(
+        reverse("subsidies:subsidy_detail", args=["social-insurance-graduate"])
+    )
+    assert all(check.met for check in graduate_page.context["checks"])
+
+
+def test_employers_and_visitors_see_no_personal_checks(client, employer, db):
+    url = reverse("subsidies:subsidy_detail", args=["job-search"])
+    assert client.get(url).context["checks"] is None
+    client.force_login(employer)
+    assert client.get(url).context["checks"] is None

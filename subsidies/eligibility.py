@@ -1,0 +1,113 @@
+"""Which of a policy version's conditions a person meets, read from the registries
+(registration and graduates), each with the reason in words. Shown before anyone
+applies, and checked again on submission and before payment (later steps)."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from graduates.models import Graduate
+from portal.models import Person
+from registration.models import (
+    DifficultyRecognition,
+    EmploymentRegistration,
+    UnemploymentRegistration,
+)
+from subsidies.models import Eligibility, PolicyVersion
+
+
+@dataclass
+class Check:
+    condition: str
+    met: bool
+    reason: str
+
+
+def _difficulty(person: Person, day: datetime.date) -> tuple[bool, str]:
+    recognition = (
+        DifficultyRecognition.objects.filter(person=person)
+        .in_force_on(day)
+        .select_related("category")
+        .first()
+    )
+    if recognition:
+        return True, _("Recognised as “%(category)s” on %(date)s.") % {
+            "category": recognition.category.name,
+            "date": date_format(recognition.approved_on),
+        }
+    return False, _("No employment-difficulty recognition in force.")
+
+
+def _unemployed(person: Person, day: datetime.date) -> tuple[bool, str]:
+    registration = (
+        UnemploymentRegistration.objects.filter(person=person)
+        .registered_on(day)
+        .first()
+    )
+    if registration:
+        return True, _("Registered as unemployed since %(date)s.") % {
+            "date": date_format(registration.registered_on)
+        }
+    return False, _("Not registered as unemployed.")
+
+
+def _graduate(person: Person, day: datetime.date, years: int) -> tuple[bool, str]:
+    graduate = (
+        Graduate.objects.filter(person=person, graduation_year__gte=day.year - years)
+        .order_by("-graduation_year")
+        .first()
+    )
+    if graduate:
+        return True, _("Graduated in %(year)d (%(school)s).") % {
+            "year": graduate.graduation_year,
+            "school": graduate.school,
+        }
+    return False, _("No graduation recorded in the years that count.")
+
+
+def _aged_16_24(person: Person, day: datetime.date) -> tuple[bool, str]:
+    age = person.age(day)
+    return 16 <= age <= 24, _("Aged %(age)d.") % {"age": age}
+
+
+def _flexible(person: Person, day: datetime.date) -> tuple[bool, str]:
+    job = (
+        EmploymentRegistration.objects.filter(
+            person=person, kind__in=["flexible", "self_employed"]
+        )
+        .current(day)
+        .first()
+    )
+    if job:
+        return True, _("%(kind)s since %(date)s.") % {
+            "kind": job.get_kind_display(),
+            "date": date_format(job.start_date),
+        }
+    return False, _("No flexible employment or self-employment registered.")
+
+
+CHECKS = {
+    Eligibility.DIFFICULTY: _difficulty,
+    Eligibility.REGISTERED_UNEMPLOYED: _unemployed,
+    Eligibility.GRADUATE_THIS_YEAR: lambda p, d: _graduate(p, d, 0),
+    Eligibility.GRADUATE_2_YEARS: lambda p, d: _graduate(p, d, 2),
+    Eligibility.AGED_16_24: _aged_16_24,
+    Eligibility.FLEXIBLY_EMPLOYED: _flexible,
+}
+
+
+def person_checks(
+    version: PolicyVersion, person: Person, *, day: datetime.date | None = None
+) -> list[Check]:
+    """One check per condition of the version that concerns individuals."""
+    day = day or timezone.localdate()
+    checks = []
+    for code in version.eligibility:
+        check = CHECKS.get(code)
+        if check is not None:
+            met, reason = check(person, day)
+            checks.append(Check(Eligibility(code).label, met, reason))
+    return checks
