@@ -79,18 +79,24 @@ def _csv_rows(upload) -> list[list]:
     raise ValidationError(_("The file is neither UTF-8 nor GB18030 text."))
 
 
-def check_licence_file(licence):
-    """A licence upload must be a real PDF, JPG or PNG of at most MAX_UPLOAD_BYTES:
+def check_scanned_document(upload, message=None):
+    """An uploaded scan must be a real PDF, JPG or PNG of at most MAX_UPLOAD_BYTES:
     the extension must match the file's first bytes."""
-    if licence.size > settings.MAX_UPLOAD_BYTES:
+    if upload.size > settings.MAX_UPLOAD_BYTES:
         raise ValidationError(_("The file is larger than 5 MB."))
-    extension = licence.name.rsplit(".", 1)[-1].lower() if "." in licence.name else ""
+    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
     signatures = LICENCE_SIGNATURES.get(extension)
-    head = licence.read(8)
-    licence.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
     if not signatures or not head.startswith(signatures):
-        raise ValidationError(_("Upload the licence as a PDF, JPG or PNG file."))
-    return licence
+        raise ValidationError(message or _("Upload a PDF, JPG or PNG file."))
+    return upload
+
+
+def check_licence_file(licence):
+    return check_scanned_document(
+        licence, _("Upload the licence as a PDF, JPG or PNG file.")
+    )
 
 
 class StreetChoiceField(forms.ModelChoiceField):

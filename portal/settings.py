@@ -237,6 +237,8 @@ RESUME_SHARE_DAYS = env_int("RESUME_SHARE_DAYS", 14)
 JOB_VALID_DAYS = env_int("JOB_VALID_DAYS", 30)
 # /healthz reports the queue as stalled when a task has waited longer than this.
 QUEUE_STALL_SECONDS = env_int("QUEUE_STALL_SECONDS", 300)
+# The local monthly minimum wage in yuan (subsidies paid as a share of it).
+MINIMUM_WAGE = env_int("MINIMUM_WAGE", 2300)
 # Social-insurance enrolment files dropped here are imported every night.
 INSURANCE_INBOX = Path(
     os.environ.get("INSURANCE_INBOX", BASE_DIR / "var" / "insurance-inbox")

@@ -3,9 +3,9 @@
 from django.contrib import admin
 from django.db import models
 
-from portal.admin import CityRulesAdmin
+from portal.admin import CityRulesAdmin, MaskedIdSearchMixin, ScopedAdmin
 from subsidies import services
-from subsidies.models import PolicyVersion, SubsidyType
+from subsidies.models import Application, PolicyVersion, SubsidyType
 
 
 class PolicyVersionInline(admin.StackedInline):
@@ -59,3 +59,44 @@ class SubsidyTypeAdmin(CityRulesAdmin):
                     by=request.user,
                     changed_fields=version_form.changed_data,
                 )
+
+
+@admin.register(Application)
+class ApplicationAdmin(MaskedIdSearchMixin, ScopedAdmin):
+    """Incoming applications, scoped to the caseworker's area (the approval chain
+    comes with the next step)."""
+
+    masked_id_field = "person__id_number"
+    list_display = [
+        "person",
+        "subsidy_type",
+        "amount",
+        "status",
+        "org_unit",
+        "created_at",
+    ]
+    list_filter = ["status", "subsidy_type"]
+    search_fields = ["person__name", "=person__id_number"]
+    list_select_related = ["person", "subsidy_type", "org_unit"]
+    ordering = ["-created_at"]
+    view_on_site = False
+    fields = [
+        "person",
+        "subsidy_type",
+        "version",
+        "amount",
+        "level",
+        "months",
+        "monthly_base",
+        "statement",
+        "status",
+        "org_unit",
+        "submitted_by",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -11,5 +11,9 @@ class SubsidiesConfig(AppConfig):
         from portal.models import AuditEntry
 
         AuditEntry.ACTION_LABELS.update(
-            {"subsidies.catalogue.changed": _("Subsidy catalogue changed")}
+            {
+                "subsidies.catalogue.changed": _("Subsidy catalogue changed"),
+                "subsidies.application.submitted": _("Subsidy application submitted"),
+                "subsidies.application.withdrawn": _("Subsidy application withdrawn"),
+            }
         )

@@ -1,5 +1,7 @@
 import datetime
+import uuid
 
+from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -9,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import OrgUnit, TimeStamped
+from portal.models import OrgUnit, Person, TimeStamped, scope_filter
 from registration.models.employment import OPEN_END, DayNumber
 
 
@@ -221,3 +223,130 @@ class PolicyVersion(TimeStamped):
 
     def condition_labels(self) -> list[str]:
         return [Eligibility(code).label for code in self.eligibility]
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=Application.OPEN_STATUSES)
+
+    def for_user(self, user):
+        scope = scope_filter(user, "org_unit")
+        if scope is not None:
+            return self.filter(scope)
+        if user.is_authenticated and user.is_seeker:
+            return self.filter(person__user=user)
+        return self.none()
+
+
+class Application(TimeStamped):
+    """A person's subsidy application, pinned to the policy version in force when
+    it was submitted; the amount is computed then and shown before submission."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Awaiting acceptance")
+        RETURNED = "returned", _("Returned for more information")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    OPEN_STATUSES = [Status.SUBMITTED, Status.RETURNED]
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    subsidy_type = models.ForeignKey(
+        SubsidyType,
+        verbose_name=_("subsidy type"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    version = models.ForeignKey(
+        PolicyVersion,
+        verbose_name=_("policy version"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("applicant"),
+        on_delete=models.PROTECT,
+        related_name="subsidy_applications",
+    )
+    org_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("applied at"),
+        on_delete=models.PROTECT,
+        related_name="subsidy_applications",
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status, default=Status.SUBMITTED
+    )
+    level = models.CharField(_("certificate level"), max_length=20, blank=True)
+    months = models.PositiveSmallIntegerField(_("months"), null=True, blank=True)
+    monthly_base = models.DecimalField(
+        _("contributions paid per month (yuan)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=10, decimal_places=2)
+    statement = models.TextField(_("note to the caseworker"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    return_reason = models.TextField(_("what is missing"), blank=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("subsidy application")
+        verbose_name_plural = _("subsidy applications")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "subsidy_type"],
+                condition=Q(status__in=["submitted", "returned"]),
+                name="subsidy_one_open_application_per_person_and_type",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="subsidy_amount_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person.name} · {self.subsidy_type}"
+
+    def get_absolute_url(self):
+        return reverse("subsidies:application_detail", args=[self.code])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+def document_upload_to(document: "ApplicationDocument", filename: str) -> str:
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return f"private/subsidy-documents/{uuid.uuid4()}.{extension}"
+
+
+class ApplicationDocument(models.Model):
+    """A scanned document; stored privately and served only after a permission
+    check (see views.document_download)."""
+
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("subsidy application"),
+        on_delete=models.CASCADE,
+        related_name="documents",
+    )
+    file = models.FileField(_("file"), upload_to=document_upload_to)
+    name = models.CharField(_("original name"), max_length=200)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["uploaded_at"]
+
+    def __str__(self):
+        return self.name

@@ -6,5 +6,18 @@ app_name = "subsidies"
 
 urlpatterns = [
     path("", views.subsidy_list, name="subsidy_list"),
+    path("applications/", views.application_list, name="application_list"),
+    path(
+        "applications/<uuid:code>/",
+        views.application_detail,
+        name="application_detail",
+    ),
+    path(
+        "applications/<uuid:code>/withdraw/",
+        views.application_withdraw,
+        name="application_withdraw",
+    ),
+    path("documents/<int:pk>/", views.document_download, name="document_download"),
     path("<slug:code>/", views.subsidy_detail, name="subsidy_detail"),
+    path("<slug:code>/apply/", views.application_new, name="application_new"),
 ]

@@ -1,7 +1,14 @@
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from portal.decorators import seeker_required
+from subsidies import services
 from subsidies.eligibility import person_checks
-from subsidies.models import SubsidyType
+from subsidies.forms import ApplicationForm
+from subsidies.models import Application, ApplicationDocument, SubsidyType
 
 
 def subsidy_list(request):
@@ -10,19 +17,112 @@ def subsidy_list(request):
     return render(request, "subsidies/subsidy_list.html", {"subsidies": subsidies})
 
 
+def _person(request):
+    return (
+        getattr(request.user, "person", None) if request.user.is_authenticated else None
+    )
+
+
 def subsidy_detail(request, code):
     subsidy = get_object_or_404(SubsidyType.objects.filter(is_active=True), code=code)
     version = subsidy.version_on()
-    person = (
-        getattr(request.user, "person", None) if request.user.is_authenticated else None
-    )
+    person = _person(request)
+    for_people = subsidy.applicant == SubsidyType.Applicant.PERSON
     context = {
         "subsidy": subsidy,
         "version": version,
         "excludes": subsidy.excludes.all(),
         # A seeker sees at once which conditions their records meet, and why.
         "checks": person_checks(version, person)
-        if version and person and subsidy.applicant == SubsidyType.Applicant.PERSON
+        if version and person and for_people
         else None,
+        "can_apply": bool(version and person and for_people),
     }
     return render(request, "subsidies/subsidy_detail.html", context)
+
+
+@seeker_required
+def application_new(request, code):
+    subsidy = get_object_or_404(
+        SubsidyType.objects.filter(is_active=True, applicant="person"), code=code
+    )
+    version = subsidy.version_on()
+    if version is None:
+        raise Http404
+    data = request.POST if request.method == "POST" else None
+    form = ApplicationForm(data, request.FILES or None, version=version)
+    if data is not None and form.is_valid():
+        form.instance.subsidy_type = subsidy
+        form.instance.person = request.user.person
+        try:
+            application = services.submit_application(
+                form.instance, by=request.user, documents=form.uploads()
+            )
+        except services.SubsidyError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Your application is submitted."))
+            return redirect(application)
+    context = {
+        "subsidy": subsidy,
+        "version": version,
+        "form": form,
+        "checks": person_checks(version, request.user.person),
+    }
+    return render(request, "subsidies/application_form.html", context)
+
+
+@seeker_required
+def application_list(request):
+    applications = Application.objects.filter(
+        person=request.user.person
+    ).select_related("subsidy_type")
+    return render(
+        request, "subsidies/application_list.html", {"applications": applications}
+    )
+
+
+def _own_application(request, code) -> Application:
+    return get_object_or_404(
+        Application.objects.select_related("subsidy_type", "version", "org_unit"),
+        code=code,
+        person=request.user.person,
+    )
+
+
+@seeker_required
+def application_detail(request, code):
+    application = _own_application(request, code)
+    context = {"application": application, "documents": application.documents.all()}
+    return render(request, "subsidies/application_detail.html", context)
+
+
+@require_POST
+@seeker_required
+def application_withdraw(request, code):
+    application = _own_application(request, code)
+    try:
+        services.withdraw_application(application, by=request.user)
+    except services.SubsidyError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Your application is withdrawn."))
+    return redirect(application)
+
+
+def document_download(request, pk):
+    """Scans are private: their applicant, and caseworkers of the application's
+    area with the permission, may open them."""
+    document = get_object_or_404(
+        ApplicationDocument.objects.select_related("application"), pk=pk
+    )
+    visible = Application.objects.for_user(request.user).filter(
+        pk=document.application_id
+    )
+    if request.user.is_staff and not request.user.has_perm(
+        "subsidies.view_applicationdocument"
+    ):
+        visible = visible.none()
+    if not visible.exists():
+        raise Http404
+    return FileResponse(document.file.open("rb"), filename=document.name)

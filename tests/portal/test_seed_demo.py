@@ -49,6 +49,9 @@ def test_seed_demo_loads_foshan_and_is_idempotent(db):
 
     assert JobFair.objects.published().upcoming().exists()
     assert BoothBooking.objects.active().count() >= 10
+    from subsidies.models import Application as SubsidyApplication
+
+    assert SubsidyApplication.objects.exists()
 
     call_command("seed_demo", stdout=io.StringIO())
     assert counts == (

@@ -22,6 +22,7 @@ from jobs.demo import seed_applications, seed_postings, seed_resumes
 from portal import services
 from portal.models import Employer, OrgUnit, Person, User
 from registration.demo import seed_registrations
+from subsidies.demo import seed_applications as seed_subsidy_applications
 
 DEMO_PASSWORD = "demo12345"
 CITY = ("440600000000", "佛山市")
@@ -232,6 +233,7 @@ class Command(BaseCommand):
         seed_registrations(seekers, verified_employers)
         seed_graduates(seekers, verified_employers)
         seed_fairs(verified_employers)
+        seed_subsidy_applications()
         self.print_logins(employers[0], seekers[0])
 
     def seed_org_units(self):

@@ -1,0 +1,147 @@
+import datetime
+import threading
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.urls import reverse
+
+from registration import services as registration
+from registration.models import EmploymentRegistration
+from subsidies import services
+from subsidies.models import Application, PolicyVersion, SubsidyType
+from tests import factories
+
+
+def subsidy(code):
+    return SubsidyType.objects.get(code=code)
+
+
+def flexible(seeker):
+    registration.register_self_employment(
+        EmploymentRegistration(
+            person=seeker.person, kind="flexible", source="self",
+            business_name="外卖骑手", start_date=datetime.date.today(),
+        ),
+        by=seeker,
+    )  # fmt: skip
+
+
+def apply(seeker, code, **fields):
+    return services.submit_application(
+        Application(subsidy_type=subsidy(code), person=seeker.person, **fields),
+        by=seeker,
+    )
+
+
+def test_amounts_follow_the_rule_of_the_version(db, settings):
+    versions = {v.subsidy_type.code: v for v in PolicyVersion.objects.in_force()}
+    assert services.compute_amount(versions["job-search"]) == Decimal("1000")
+    assert services.compute_amount(versions["training"], level="四级") == Decimal(
+        "1600"
+    )
+    assert services.compute_amount(
+        versions["social-insurance-graduate"], months=12, monthly_base=Decimal("900")
+    ) == Decimal("7200.36")  # 2/3 of 900 a month, 12 months
+    settings.MINIMUM_WAGE = 2300
+    assert services.compute_amount(versions["internship"], months=6) == Decimal(
+        "9660.00"
+    )  # 70 % of 2300 for 6 months
+    with pytest.raises(services.SubsidyError):
+        services.compute_amount(versions["social-insurance-graduate"], months=30,
+                                monthly_base=Decimal("900"))  # fmt: skip
+
+
+def test_a_graduate_in_flexible_work_applies_and_is_pinned_to_the_version(seeker):
+    factories.make_graduate(seeker.person)
+    flexible(seeker)
+    application = apply(
+        seeker, "social-insurance-graduate", months=6, monthly_base=Decimal("900")
+    )
+    assert application.amount == Decimal("3600.18")
+    assert application.version == subsidy("social-insurance-graduate").version_on()
+    assert application.org_unit == seeker.person.residence
+
+
+def test_unmet_conditions_are_refused_with_their_reasons(seeker):
+    with pytest.raises(services.SubsidyError) as refused:
+        apply(
+            seeker, "social-insurance-difficulty", months=6, monthly_base=Decimal(900)
+        )
+    assert "就业困难" in str(refused.value)
+
+
+def test_one_open_application_per_type_and_exclusions(seeker, caseworker):
+    factories.make_unemployment(seeker.person, by=caseworker)
+    apply(seeker, "training", level="五级")
+    with pytest.raises(services.SubsidyError):
+        apply(seeker, "training", level="四级")
+    with pytest.raises(services.SubsidyError, match="职业培训补贴"):
+        apply(seeker, "skill-upgrade", level="五级")  # cannot be combined
+
+
+def test_once_only_subsidies_are_refused_the_second_time(seeker):
+    factories.make_graduate(seeker.person)
+    first = apply(seeker, "job-search")
+    services.withdraw_application(first, by=seeker)
+    apply(seeker, "job-search")  # a withdrawn one does not count
+    with pytest.raises(services.SubsidyError, match="1"):
+        apply(seeker, "job-search")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_submissions_leave_one_application():
+    foshan = factories.make_org_tree()
+    seeker = factories.make_seeker(residence=foshan["chancheng_community"])
+    factories.make_graduate(seeker.person)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def attempt():
+        try:
+            barrier.wait()
+            apply(seeker, "job-search")
+            outcomes.append("ok")
+        except services.SubsidyError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["ok", "refused"]
+    assert Application.objects.count() == 1
+
+
+def test_applying_online_with_a_scan_kept_private(
+    client, seeker, other_seeker, caseworker, outsider_caseworker
+):
+    factories.make_graduate(seeker.person)
+    client.force_login(seeker)
+    url = reverse("subsidies:application_new", args=["job-search"])
+    scan = SimpleUploadedFile("证明.pdf", b"%PDF-1.4 scan", "application/pdf")
+    response = client.post(url, {"statement": "低保家庭", "document1": scan})
+    application = Application.objects.get()
+    assert response.url == application.get_absolute_url()
+    document = application.documents.get()
+    download = reverse("subsidies:document_download", args=[document.pk])
+    assert client.get(download).status_code == 200
+    for user in (other_seeker, outsider_caseworker):
+        client.force_login(user)
+        assert client.get(download).status_code == 404
+        assert client.get(application.get_absolute_url()).status_code in (403, 404)
+    client.force_login(caseworker)
+    assert client.get(download).status_code == 200
+
+
+def test_a_fake_scan_is_refused(client, seeker):
+    factories.make_graduate(seeker.person)
+    client.force_login(seeker)
+    url = reverse("subsidies:application_new", args=["job-search"])
+    fake = SimpleUploadedFile("证明.pdf", b"MZ not a pdf", "application/pdf")
+    response = client.post(url, {"document1": fake})
+    assert response.status_code == 200 and not Application.objects.exists()
