@@ -22,7 +22,10 @@ class ApplicationForm(forms.ModelForm):
             self.fields["level"] = forms.ChoiceField(
                 label=_("certificate level"),
                 choices=[("", _("Please choose"))]
-                + [(level, level) for level in version.level_amounts],
+                + [
+                    (level, f"{level}（{amount} 元）")
+                    for level, amount in version.levels()
+                ],
             )
         else:
             del self.fields["level"]

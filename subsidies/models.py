@@ -190,15 +190,17 @@ class PolicyVersion(TimeStamped):
         if self.amount_rule == self.AmountRule.FIXED:
             return _("%(amount)s yuan, paid once") % {"amount": amount}
         if self.amount_rule == self.AmountRule.PER_LEVEL:
-            levels = "、".join(
-                f"{level} {value}" for level, value in self.level_amounts.items()
-            )
+            levels = "、".join(f"{level} {value}" for level, value in self.levels())
             return _("By certificate level (yuan): %(levels)s") % {"levels": levels}
         if self.amount_rule == self.AmountRule.CONTRIBUTION_SHARE:
             return _("%(share)s%% of the social-insurance contributions paid") % {
                 "share": amount
             }
         return _("%(share)s%% of the local minimum wage, per month") % {"share": amount}
+
+    def levels(self) -> list[tuple[str, int]]:
+        """Levels from the smallest amount up (jsonb does not keep key order)."""
+        return sorted(self.level_amounts.items(), key=lambda item: item[1])
 
     def period_in_words(self) -> str:
         parts = []

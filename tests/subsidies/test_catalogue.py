@@ -53,7 +53,7 @@ def test_policy_pages_say_who_how_much_and_how_long(client, db):
     listing = client.get(reverse("subsidies:subsidy_list"))
     assert "一次性求职创业补贴" in listing.text
     page = client.get(reverse("subsidies:subsidy_detail", args=["training"]))
-    assert "五级 1200" in page.text and "示例" in page.text
+    assert "五级 1200、四级 1600、三级 2000" in page.text and "示例" in page.text
     assert "技能提升补贴" in page.text  # cannot be combined with
     insurance = client.get(
         reverse("subsidies:subsidy_detail", args=["social-insurance-difficulty"])
