@@ -2,10 +2,28 @@
 
 from django.contrib import admin
 from django.db import models
+from django.db.models.expressions import RawSQL
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
-from portal.admin import CityRulesAdmin, MaskedIdSearchMixin, ScopedAdmin
-from subsidies import services
-from subsidies.models import Application, PolicyVersion, SubsidyType
+from portal.admin import (
+    CityRulesAdmin,
+    MaskedIdSearchMixin,
+    ScopedAdmin,
+    ask_reason_then_run,
+    done_message,
+    run_on_selected,
+)
+from portal.models import OrgUnit
+from subsidies import chain, services
+from subsidies.models import (
+    Application,
+    Decision,
+    Objection,
+    PolicyVersion,
+    SubsidyType,
+)
+from subsidies.services import SubsidyError
 
 
 class PolicyVersionInline(admin.StackedInline):
@@ -61,10 +79,49 @@ class SubsidyTypeAdmin(CityRulesAdmin):
                 )
 
 
+class AtMyLevelFilter(admin.SimpleListFilter):
+    """Applications waiting for a decision at the caseworker's own org level."""
+
+    title = _("waiting for")
+    parameter_name = "waiting"
+
+    def lookups(self, request, model_admin):
+        return [("me", _("my level")), ("notice", _("approval after notice"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "notice":
+            return queryset.filter(status="on_notice")
+        if self.value() == "me":
+            level = request.user.org_unit.level if request.user.org_unit_id else ""
+            current = RawSQL(
+                "SELECT v.steps[subsidies_application.step + 1] "
+                "FROM subsidies_policyversion v "
+                "WHERE v.id = subsidies_application.version_id",
+                [],
+            )
+            return (
+                queryset.filter(status__in=["submitted", "in_review"])
+                .annotate(level_now=current)
+                .filter(level_now=level)
+            )
+        return queryset
+
+
+class DecisionInline(admin.TabularInline):
+    model = Decision
+    extra = 0
+    fields = ["step", "level", "kind", "reason", "decided_by", "decided_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Application)
 class ApplicationAdmin(MaskedIdSearchMixin, ScopedAdmin):
-    """Incoming applications, scoped to the caseworker's area (the approval chain
-    comes with the next step)."""
+    """Applications of the caseworker's area; the actions move them along the
+    version's steps (separation of duties is checked by subsidies/chain.py)."""
 
     masked_id_field = "person__id_number"
     list_display = [
@@ -72,14 +129,23 @@ class ApplicationAdmin(MaskedIdSearchMixin, ScopedAdmin):
         "subsidy_type",
         "amount",
         "status",
-        "org_unit",
-        "created_at",
+        "current_level_label",
+        "step_due",
+        "overdue",
     ]
-    list_filter = ["status", "subsidy_type"]
+    list_filter = [AtMyLevelFilter, "status", "subsidy_type"]
     search_fields = ["person__name", "=person__id_number"]
-    list_select_related = ["person", "subsidy_type", "org_unit"]
-    ordering = ["-created_at"]
+    list_select_related = ["person", "subsidy_type", "version"]
+    ordering = ["step_due", "-created_at"]
     view_on_site = False
+    inlines = [DecisionInline]
+    actions = [
+        "accept_selected",
+        "pass_selected",
+        "return_selected",
+        "refuse_selected",
+        "approve_selected",
+    ]
     fields = [
         "person",
         "subsidy_type",
@@ -92,6 +158,10 @@ class ApplicationAdmin(MaskedIdSearchMixin, ScopedAdmin):
         "status",
         "org_unit",
         "submitted_by",
+        "step",
+        "step_due",
+        "notice_ends",
+        "return_reason",
     ]
     readonly_fields = fields
 
@@ -100,3 +170,119 @@ class ApplicationAdmin(MaskedIdSearchMixin, ScopedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_decide_permission(self, request):
+        return request.user.has_perm("subsidies.decide_application")
+
+    @admin.display(description=_("waiting for"))
+    def current_level_label(self, obj):
+        return dict(OrgUnit.Level.choices).get(obj.current_level, "")
+
+    @admin.display(description=_("overdue"), boolean=True)
+    def overdue(self, obj):
+        return obj.is_overdue
+
+    def _run(self, request, queryset, service, message):
+        run_on_selected(
+            self,
+            request,
+            queryset,
+            lambda application: service(application, by=request.user),
+            errors=SubsidyError,
+            done=done_message(message),
+        )
+
+    @admin.action(description=_("Accept for review"), permissions=["decide"])
+    def accept_selected(self, request, queryset):
+        self._run(request, queryset, chain.accept_application, ngettext_lazy(
+            "%(count)d application accepted.", "%(count)d applications accepted.",
+            "count"))  # fmt: skip
+
+    @admin.action(description=_("Pass this review step"), permissions=["decide"])
+    def pass_selected(self, request, queryset):
+        self._run(request, queryset, chain.pass_step, ngettext_lazy(
+            "%(count)d application passed the step.",
+            "%(count)d applications passed the step.", "count"))  # fmt: skip
+
+    @admin.action(
+        description=_("Approve after the public notice"), permissions=["decide"]
+    )
+    def approve_selected(self, request, queryset):
+        self._run(request, queryset, chain.approve_application, ngettext_lazy(
+            "%(count)d application approved.", "%(count)d applications approved.",
+            "count"))  # fmt: skip
+
+    @admin.action(description=_("Return for more information"), permissions=["decide"])
+    def return_selected(self, request, queryset):
+        return ask_reason_then_run(
+            self, request, queryset,
+            lambda application, reason: chain.return_application(
+                application, reason, by=request.user),
+            errors=SubsidyError,
+            title=_("Return subsidy applications"),
+            done=done_message(ngettext_lazy(
+                "%(count)d application returned.", "%(count)d applications returned.",
+                "count")),
+        )  # fmt: skip
+
+    @admin.action(description=_("Refuse"), permissions=["decide"])
+    def refuse_selected(self, request, queryset):
+        return ask_reason_then_run(
+            self, request, queryset,
+            lambda application, reason: chain.refuse_application(
+                application, reason, by=request.user),
+            errors=SubsidyError,
+            title=_("Refuse subsidy applications"),
+            intro=_("These applications will be refused, and the applicants told "
+                    "your reason:"),
+            done=done_message(ngettext_lazy(
+                "%(count)d application refused.", "%(count)d applications refused.",
+                "count")),
+        )  # fmt: skip
+
+
+@admin.register(Objection)
+class ObjectionAdmin(admin.ModelAdmin):
+    list_display = ["application", "raised_at", "upheld"]
+    list_filter = ["upheld"]
+    list_select_related = ["application__person", "application__subsidy_type"]
+    actions = ["uphold_selected", "dismiss_selected"]
+    fields = ["application", "text", "contact", "raised_at", "upheld", "resolution"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        scoped = Application.objects.for_user(request.user)
+        return super().get_queryset(request).filter(application__in=scoped)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_decide_permission(self, request):
+        return request.user.has_perm("subsidies.decide_application")
+
+    def _resolve(self, request, queryset, upheld):
+        return ask_reason_then_run(
+            self, request, queryset,
+            lambda objection, reason: chain.resolve_objection(
+                objection, upheld=upheld, resolution=reason, by=request.user),
+            errors=SubsidyError,
+            title=_("Resolve objections"),
+            intro=_("Your finding is recorded with each objection:"),
+            help=_("What the check found."),
+            done=done_message(ngettext_lazy(
+                "%(count)d objection resolved.", "%(count)d objections resolved.",
+                "count")),
+        )  # fmt: skip
+
+    @admin.action(
+        description=_("Uphold: refuse the application"), permissions=["decide"]
+    )
+    def uphold_selected(self, request, queryset):
+        return self._resolve(request, queryset, True)
+
+    @admin.action(description=_("Dismiss the objection"), permissions=["decide"])
+    def dismiss_selected(self, request, queryset):
+        return self._resolve(request, queryset, False)

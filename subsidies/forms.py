@@ -59,3 +59,18 @@ class ApplicationForm(forms.ModelForm):
             for name in self.documents
             if self.cleaned_data.get(name)
         ]
+
+
+class ObjectionForm(forms.Form):
+    text = forms.CharField(
+        label=_("objection"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text=_("What you know that speaks against this subsidy."),
+    )
+    contact = forms.CharField(
+        label=_("contact (optional)"),
+        max_length=100,
+        required=False,
+        help_text=_("A phone number if you agree to be asked about it."),
+    )

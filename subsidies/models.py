@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.models import OrgUnit, Person, TimeStamped, scope_filter
 from registration.models.employment import OPEN_END, DayNumber
@@ -247,9 +248,19 @@ class Application(TimeStamped):
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Awaiting acceptance")
         RETURNED = "returned", _("Returned for more information")
+        IN_REVIEW = "in_review", _("Under review")
+        ON_NOTICE = "on_notice", _("On public notice")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", pgettext_lazy("subsidy", "Refused")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    OPEN_STATUSES = [Status.SUBMITTED, Status.RETURNED]
+    OPEN_STATUSES = [
+        Status.SUBMITTED,
+        Status.RETURNED,
+        Status.IN_REVIEW,
+        Status.ON_NOTICE,
+        Status.APPROVED,
+    ]
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     subsidy_type = models.ForeignKey(
@@ -297,6 +308,13 @@ class Application(TimeStamped):
         related_name="+",
     )
     return_reason = models.TextField(_("what is missing"), blank=True)
+    step = models.PositiveSmallIntegerField(
+        _("review step"),
+        default=0,
+        help_text=_("Index of the next review in the version's steps."),
+    )
+    step_due = models.DateField(_("step due by"), null=True, blank=True)
+    notice_ends = models.DateField(_("public notice until"), null=True, blank=True)
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -304,11 +322,20 @@ class Application(TimeStamped):
         verbose_name = _("subsidy application")
         verbose_name_plural = _("subsidy applications")
         ordering = ["-created_at"]
+        permissions = [("decide_application", _("Can decide subsidy applications"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "subsidy_type"],
-                condition=Q(status__in=["submitted", "returned"]),
-                name="subsidy_one_open_application_per_person_and_type",
+                condition=Q(
+                    status__in=[
+                        "submitted",
+                        "returned",
+                        "in_review",
+                        "on_notice",
+                        "approved",
+                    ]
+                ),
+                name="subsidy_one_open_application_per_person_and_type_v2",
             ),
             models.CheckConstraint(
                 condition=Q(amount__gte=0), name="subsidy_amount_not_negative"
@@ -324,6 +351,39 @@ class Application(TimeStamped):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def can_be_withdrawn(self) -> bool:
+        return self.status in (self.Status.SUBMITTED, self.Status.RETURNED)
+
+    @property
+    def current_level(self) -> str:
+        """The org level that reviews next, "" once every review is done."""
+        steps = self.version.steps
+        return steps[self.step] if self.step < len(steps) else ""
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.step_due is not None and self.step_due < timezone.localdate()
+
+    def progress(self) -> list[tuple[str, bool]]:
+        reviews = self.version.step_labels()
+        done = {
+            self.Status.SUBMITTED: 1,
+            self.Status.RETURNED: 1,
+            self.Status.IN_REVIEW: 1 + self.step,
+            self.Status.ON_NOTICE: 1 + len(reviews),
+            self.Status.APPROVED: 2 + len(reviews),
+            self.Status.REFUSED: 2 + len(reviews),
+            self.Status.WITHDRAWN: 1,
+        }[self.status]
+        labels = [
+            _("Submitted"),
+            *[_("Review: %(level)s") % {"level": label} for label in reviews],
+            _("Public notice"),
+            _("Decision"),
+        ]
+        return [(label, index < done) for index, label in enumerate(labels)]
 
 
 def document_upload_to(document: "ApplicationDocument", filename: str) -> str:
@@ -352,3 +412,65 @@ class ApplicationDocument(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Decision(models.Model):
+    """One decision on one application at one step (append-only: a database
+    trigger refuses changes), the openIMIS TaskDecision idea."""
+
+    class Kind(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted for review")
+        RETURNED = "returned", _("Returned for more information")
+        PASSED = "passed", _("Review passed")
+        REFUSED = "refused", pgettext_lazy("subsidy", "Refused")
+        APPROVED = "approved", _("Approved after public notice")
+
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("subsidy application"),
+        on_delete=models.PROTECT,
+        related_name="decisions",
+    )
+    step = models.PositiveSmallIntegerField(_("step"))
+    level = models.CharField(_("org level"), max_length=12, blank=True)
+    kind = models.CharField(_("decision"), max_length=10, choices=Kind)
+    reason = models.TextField(_("reason"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["decided_at", "pk"]
+
+    def __str__(self):
+        return f"{self.application} · {self.get_kind_display()}"
+
+
+class Objection(models.Model):
+    """An objection raised during a public notice; a caseworker resolves it."""
+
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("subsidy application"),
+        on_delete=models.PROTECT,
+        related_name="objections",
+    )
+    text = models.TextField(_("objection"))
+    contact = models.CharField(_("contact (optional)"), max_length=100, blank=True)
+    raised_at = models.DateTimeField(_("raised at"), auto_now_add=True)
+    upheld = models.BooleanField(_("upheld"), null=True, blank=True)
+    resolution = models.TextField(_("resolution"), blank=True)
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        ordering = ["-raised_at"]
+
+    def __str__(self):
+        return f"{self.application} · {self.raised_at:%Y-%m-%d}"

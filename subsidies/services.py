@@ -138,10 +138,25 @@ def submit_application(
 
 
 @transaction.atomic
+def resubmit_application(application: Application, *, by: User) -> Application:
+    """The applicant sends a returned application again; reviews start over."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status != Application.Status.RETURNED:
+        raise SubsidyError(_("Only a returned application can be sent again."))
+    application.status = Application.Status.SUBMITTED
+    application.step = 0
+    application.save(update_fields=["status", "step", "updated_at"])
+    audit(by, "subsidies.application.resubmitted", application)
+    return application
+
+
+@transaction.atomic
 def withdraw_application(application: Application, *, by: User) -> Application:
     application = Application.objects.select_for_update().get(pk=application.pk)
-    if not application.is_open:
-        raise SubsidyError(_("Only an application under review can be withdrawn."))
+    if not application.can_be_withdrawn:
+        raise SubsidyError(
+            _("Only an application not yet under review can be withdrawn.")
+        )
     application.status = Application.Status.WITHDRAWN
     application.save(update_fields=["status", "updated_at"])
     audit(by, "subsidies.application.withdrawn", application)

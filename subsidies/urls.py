@@ -17,7 +17,14 @@ urlpatterns = [
         views.application_withdraw,
         name="application_withdraw",
     ),
+    path(
+        "applications/<uuid:code>/resubmit/",
+        views.application_resubmit,
+        name="application_resubmit",
+    ),
     path("documents/<int:pk>/", views.document_download, name="document_download"),
+    path("notice/", views.notice_list, name="notice_list"),
+    path("notice/<uuid:code>/objection/", views.objection_new, name="objection_new"),
     path("<slug:code>/", views.subsidy_detail, name="subsidy_detail"),
     path("<slug:code>/apply/", views.application_new, name="application_new"),
 ]

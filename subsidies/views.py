@@ -1,13 +1,15 @@
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.decorators import seeker_required
-from subsidies import services
+from subsidies import chain, services
 from subsidies.eligibility import person_checks
-from subsidies.forms import ApplicationForm
+from subsidies.forms import ApplicationForm, ObjectionForm
 from subsidies.models import Application, ApplicationDocument, SubsidyType
 
 
@@ -95,6 +97,54 @@ def application_detail(request, code):
     application = _own_application(request, code)
     context = {"application": application, "documents": application.documents.all()}
     return render(request, "subsidies/application_detail.html", context)
+
+
+@require_POST
+@seeker_required
+def application_resubmit(request, code):
+    application = _own_application(request, code)
+    try:
+        services.resubmit_application(application, by=request.user)
+    except services.SubsidyError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Your application is sent again."))
+    return redirect(application)
+
+
+def notice_list(request):
+    """公示: applications on public notice, with masked ID numbers (public)."""
+    applications = (
+        Application.objects.filter(
+            status=Application.Status.ON_NOTICE,
+            notice_ends__gte=timezone.localdate(),
+        )
+        .select_related("person", "subsidy_type", "org_unit")
+        .order_by("notice_ends", "pk")
+    )
+    page = Paginator(applications, 50).get_page(request.GET.get("page"))
+    return render(request, "subsidies/notice_list.html", {"page": page})
+
+
+def objection_new(request, code):
+    application = get_object_or_404(
+        Application.objects.select_related("person", "subsidy_type"),
+        code=code,
+        status=Application.Status.ON_NOTICE,
+    )
+    form = ObjectionForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            chain.raise_objection(application, **form.cleaned_data)
+        except services.SubsidyError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, _("Thank you. A caseworker will look into your objection.")
+            )
+        return redirect("subsidies:notice_list")
+    context = {"application": application, "form": form}
+    return render(request, "subsidies/objection_form.html", context)
 
 
 @require_POST

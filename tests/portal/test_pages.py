@@ -15,6 +15,7 @@ PUBLIC_PAGES = [
     "registration:recognition_notices",
     "fairs:fair_list",
     "subsidies:subsidy_list",
+    "subsidies:notice_list",
 ]
 
 
