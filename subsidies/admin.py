@@ -1,8 +1,9 @@
 """The subsidy catalogue in the back office: city staff edit types and versions."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.db.models.expressions import RawSQL
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -12,14 +13,17 @@ from portal.admin import (
     ScopedAdmin,
     ask_reason_then_run,
     done_message,
+    is_city_staff,
     run_on_selected,
 )
 from portal.models import OrgUnit
-from subsidies import chain, services
+from subsidies import chain, payments, services
 from subsidies.models import (
     Application,
     Decision,
+    DisbursementBatch,
     Objection,
+    Payment,
     PolicyVersion,
     SubsidyType,
 )
@@ -145,6 +149,7 @@ class ApplicationAdmin(MaskedIdSearchMixin, ScopedAdmin):
         "return_selected",
         "refuse_selected",
         "approve_selected",
+        "pay_selected",
     ]
     fields = [
         "person",
@@ -211,6 +216,29 @@ class ApplicationAdmin(MaskedIdSearchMixin, ScopedAdmin):
         self._run(request, queryset, chain.approve_application, ngettext_lazy(
             "%(count)d application approved.", "%(count)d applications approved.",
             "count"))  # fmt: skip
+
+    def has_pay_permission(self, request):
+        return is_city_staff(request.user) and request.user.has_perm(
+            "subsidies.decide_application"
+        )
+
+    @admin.action(
+        description=_("Pay the selected approved applications (bank file)"),
+        permissions=["pay"],
+    )
+    def pay_selected(self, request, queryset):
+        try:
+            batch, held = payments.create_batch(list(queryset), by=request.user)
+        except SubsidyError as error:
+            self.message_user(request, str(error), messages.WARNING)
+            return None
+        for application, reason in held.items():
+            self.message_user(request, f"{application}: {reason}", messages.WARNING)
+        response = HttpResponse(payments.batch_csv(batch), content_type="text/csv")
+        response["Content-Disposition"] = (
+            f'attachment; filename="disbursement-{batch.code}.csv"'
+        )
+        return response
 
     @admin.action(description=_("Return for more information"), permissions=["decide"])
     def return_selected(self, request, queryset):
@@ -286,3 +314,74 @@ class ObjectionAdmin(admin.ModelAdmin):
     @admin.action(description=_("Dismiss the objection"), permissions=["decide"])
     def dismiss_selected(self, request, queryset):
         return self._resolve(request, queryset, False)
+
+
+@admin.register(DisbursementBatch)
+class DisbursementBatchAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "total", "status", "created_by"]
+    list_filter = ["status"]
+    fields = ["total", "status", "created_by", "created_at"]
+    readonly_fields = fields
+
+    def has_module_permission(self, request):
+        return is_city_staff(request.user) and super().has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return False  # made from approved applications
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Payment)
+class PaymentAdmin(admin.ModelAdmin):
+    list_display = ["person", "subsidy_type", "amount", "period_start", "period_end",
+                    "status", "batch"]  # fmt: skip
+    list_filter = ["status", "subsidy_type"]
+    list_select_related = ["person", "subsidy_type", "batch"]
+    actions = ["mark_paid", "mark_failed"]
+    fields = ["batch", "application", "person", "subsidy_type", "amount",
+              "period_start", "period_end", "status", "failure_reason"]  # fmt: skip
+    readonly_fields = fields
+
+    def has_module_permission(self, request):
+        return is_city_staff(request.user) and super().has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_settle_permission(self, request):
+        return is_city_staff(request.user) and request.user.has_perm(
+            "subsidies.decide_application"
+        )
+
+    @admin.action(description=_("The bank paid these"), permissions=["settle"])
+    def mark_paid(self, request, queryset):
+        run_on_selected(
+            self, request, queryset,
+            lambda payment: payments.settle_payment(
+                payment, paid=True, by=request.user),
+            errors=SubsidyError,
+            done=done_message(ngettext_lazy(
+                "%(count)d payment settled.", "%(count)d payments settled.", "count")),
+        )  # fmt: skip
+
+    @admin.action(
+        description=_("The bank could not pay these (back to the queue)"),
+        permissions=["settle"],
+    )
+    def mark_failed(self, request, queryset):
+        return ask_reason_then_run(
+            self, request, queryset,
+            lambda payment, reason: payments.settle_payment(
+                payment, paid=False, by=request.user, reason=reason),
+            errors=SubsidyError,
+            title=_("Failed payments"),
+            intro=_("These payments failed and go back to the queue:"),
+            help=_("What the bank answered, e.g. the account is closed."),
+            done=done_message(ngettext_lazy(
+                "%(count)d payment settled.", "%(count)d payments settled.", "count")),
+        )  # fmt: skip

@@ -15,5 +15,16 @@ class SubsidiesConfig(AppConfig):
                 "subsidies.catalogue.changed": _("Subsidy catalogue changed"),
                 "subsidies.application.submitted": _("Subsidy application submitted"),
                 "subsidies.application.withdrawn": _("Subsidy application withdrawn"),
+                "subsidies.application.resubmitted": _(
+                    "Subsidy application sent again"
+                ),
+                "subsidies.application.accepted": _("Subsidy application accepted"),
+                "subsidies.application.returned": _("Subsidy application returned"),
+                "subsidies.application.passed": _("Subsidy review step passed"),
+                "subsidies.application.refused": _("Subsidy application refused"),
+                "subsidies.application.approved": _("Subsidy application approved"),
+                "subsidies.objection.resolved": _("Objection resolved"),
+                "subsidies.batch.created": _("Disbursement batch created"),
+                "subsidies.payment.settled": _("Payment settled"),
             }
         )

@@ -12,8 +12,11 @@ class ApplicationForm(forms.ModelForm):
 
     class Meta:
         model = Application
-        fields = ["level", "months", "monthly_base", "statement"]
-        widgets = {"statement": forms.Textarea(attrs={"rows": 3})}
+        fields = ["level", "months", "period_start", "monthly_base", "statement"]
+        widgets = {
+            "statement": forms.Textarea(attrs={"rows": 3}),
+            "period_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
 
     def __init__(self, *args, version: PolicyVersion, **kwargs):
         super().__init__(*args, **kwargs)
@@ -34,8 +37,10 @@ class ApplicationForm(forms.ModelForm):
             PolicyVersion.AmountRule.PER_LEVEL,
         ):
             del self.fields["months"]
+            del self.fields["period_start"]
         else:
             self.fields["months"].required = True
+            self.fields["period_start"].required = True
             if version.max_months:
                 self.fields["months"].max_value = version.max_months
                 self.fields["months"].help_text = _("At most %(months)d.") % {

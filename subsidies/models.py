@@ -251,6 +251,7 @@ class Application(TimeStamped):
         IN_REVIEW = "in_review", _("Under review")
         ON_NOTICE = "on_notice", _("On public notice")
         APPROVED = "approved", _("Approved")
+        PAID = "paid", _("Paid")
         REFUSED = "refused", pgettext_lazy("subsidy", "Refused")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
@@ -300,6 +301,12 @@ class Application(TimeStamped):
         blank=True,
     )
     amount = models.DecimalField(_("amount (yuan)"), max_digits=10, decimal_places=2)
+    period_start = models.DateField(
+        _("first month covered"),
+        null=True,
+        blank=True,
+        help_text=_("For subsidies paid by the month."),
+    )
     statement = models.TextField(_("note to the caseworker"), blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -352,6 +359,17 @@ class Application(TimeStamped):
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
 
+    def period(self) -> tuple[datetime.date, datetime.date]:
+        """The days this application pays for: its months, or the day it was
+        submitted for one-off subsidies."""
+        if self.months and self.period_start:
+            start = self.period_start.replace(day=1)
+            month_index = start.year * 12 + start.month - 1 + self.months
+            year, month = divmod(month_index, 12)
+            return start, datetime.date(year, month + 1, 1) - datetime.timedelta(days=1)
+        day = timezone.localdate(self.created_at)
+        return day, day
+
     @property
     def can_be_withdrawn(self) -> bool:
         return self.status in (self.Status.SUBMITTED, self.Status.RETURNED)
@@ -374,6 +392,7 @@ class Application(TimeStamped):
             self.Status.IN_REVIEW: 1 + self.step,
             self.Status.ON_NOTICE: 1 + len(reviews),
             self.Status.APPROVED: 2 + len(reviews),
+            self.Status.PAID: 3 + len(reviews),
             self.Status.REFUSED: 2 + len(reviews),
             self.Status.WITHDRAWN: 1,
         }[self.status]
@@ -382,6 +401,7 @@ class Application(TimeStamped):
             *[_("Review: %(level)s") % {"level": label} for label in reviews],
             _("Public notice"),
             _("Decision"),
+            _("Payment"),
         ]
         return [(label, index < done) for index, label in enumerate(labels)]
 
@@ -474,3 +494,106 @@ class Objection(models.Model):
 
     def __str__(self):
         return f"{self.application} · {self.raised_at:%Y-%m-%d}"
+
+
+def paid_period_box():
+    """(person and type, first day)–(person and type, last day): paid periods of
+    one person and one subsidy type never overlap. The x coordinate combines the
+    two keys (type ids stay below 1000), exact in a double."""
+    key = F("person_id") * 1000 + F("subsidy_type_id")
+    return Func(
+        Func(key, DayNumber(F("period_start")), function="point"),
+        Func(key, DayNumber(F("period_end")), function="point"),
+        function="box",
+    )
+
+
+class DisbursementBatch(TimeStamped):
+    """Approved applications paid together: a CSV for the bank or the social-
+    security card system; results come back row by row."""
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("Sent to the bank")
+        SETTLED = "settled", _("Settled")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.SENT
+    )
+    total = models.DecimalField(_("total (yuan)"), max_digits=14, decimal_places=2)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("disbursement batch")
+        verbose_name_plural = _("disbursement batches")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        created = timezone.localtime(self.created_at)
+        return f"{created:%Y-%m-%d %H:%M} · {self.total}"
+
+
+class Payment(TimeStamped):
+    """One payment of one application (the subsidy ledger): a paid period of a
+    person and type can never be paid twice (exclusion constraint), an application
+    is paid at most once (partial unique index)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        PAID = "paid", _("Paid")
+        FAILED = "failed", _("Failed")
+
+    batch = models.ForeignKey(
+        DisbursementBatch,
+        verbose_name=_("disbursement batch"),
+        on_delete=models.PROTECT,
+        related_name="payments",
+    )
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("subsidy application"),
+        on_delete=models.PROTECT,
+        related_name="payments",
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
+    )
+    subsidy_type = models.ForeignKey(
+        SubsidyType,
+        verbose_name=_("subsidy type"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=10, decimal_places=2)
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period until"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.PENDING
+    )
+    failure_reason = models.CharField(_("why it failed"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["batch", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(status__in=["pending", "paid"]),
+                name="payment_once_per_application",
+            ),
+            ExclusionConstraint(
+                name="paid_periods_do_not_overlap",
+                expressions=[(paid_period_box(), "&&")],
+                index_type="gist",
+                condition=Q(status__in=["pending", "paid"]),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person.name} · {self.amount}"

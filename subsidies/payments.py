@@ -1,0 +1,132 @@
+"""Disbursement (拨付): approved applications are paid in batches; each payment is a
+ledger row whose period can never be paid twice. Cross-type rules are checked
+again here, just before the money moves. (Services.)"""
+
+import csv
+import io
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from portal.audit import audit
+from portal.models import User
+from subsidies.models import Application, DisbursementBatch, Payment
+from subsidies.services import SubsidyError
+
+CSV_COLUMNS = ["序号", "姓名", "身份证号码", "补贴项目", "金额", "申请编号"]
+
+
+def payment_refusals(application: Application) -> list[str]:
+    """Rules across types, checked again before paying (rules.md §3.3)."""
+    subsidy = application.subsidy_type
+    paid = Payment.objects.filter(person=application.person).exclude(status="failed")
+    reasons = []
+    excluded = paid.filter(subsidy_type__in=subsidy.excludes.all()).first()
+    if excluded is not None:
+        reasons.append(
+            _("%(this)s cannot be combined with %(other)s, already paid.")
+            % {"this": subsidy.name, "other": excluded.subsidy_type.name}
+        )
+    times = application.version.max_times
+    if times and paid.filter(subsidy_type=subsidy).count() >= times:
+        reasons.append(
+            _("%(name)s was already paid %(times)d times.")
+            % {"name": subsidy.name, "times": times}
+        )
+    return reasons
+
+
+@transaction.atomic
+def create_batch(applications, *, by: User) -> tuple[DisbursementBatch, dict]:
+    """A batch of the approved applications given that pass the checks; the others
+    are left for a caseworker to review, with the reason. Returns the batch and
+    {application: reason} for those left out."""
+    if not by.has_perm("portal.view_full_identity"):
+        raise SubsidyError(_("Only staff allowed to see full ID numbers pay."))
+    batch = DisbursementBatch.objects.create(total=0, created_by=by)
+    held = {}
+    total = 0
+    queue = (
+        Application.objects.filter(
+            pk__in=[a.pk for a in applications], status=Application.Status.APPROVED
+        )
+        .select_for_update(of=("self",))
+        .select_related("person", "subsidy_type", "version")
+        .order_by("pk")
+    )
+    for application in queue:
+        reasons = payment_refusals(application)
+        if reasons:
+            held[application] = " ".join(reasons)
+            continue
+        start, end = application.period()
+        try:
+            with transaction.atomic():
+                Payment.objects.create(
+                    batch=batch,
+                    application=application,
+                    person=application.person,
+                    subsidy_type=application.subsidy_type,
+                    amount=application.amount,
+                    period_start=start,
+                    period_end=end,
+                )
+        except IntegrityError:
+            held[application] = _("This period or application is already paid.")
+            continue
+        total += application.amount
+    if total == 0 and not batch.payments.exists():
+        raise SubsidyError(
+            _("Nothing to pay: %(held)s") % {"held": "；".join(held.values())}
+        )
+    batch.total = total
+    batch.save(update_fields=["total", "updated_at"])
+    audit(by, "subsidies.batch.created", batch, {"total": str(total)})
+    return batch, held
+
+
+def batch_csv(batch: DisbursementBatch) -> str:
+    """The file for the bank or the social-security card system (UTF-8 with BOM)."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    payments = batch.payments.select_related("person", "subsidy_type", "application")
+    for number, payment in enumerate(payments, start=1):
+        writer.writerow(
+            [
+                number,
+                payment.person.name,
+                payment.person.id_number,
+                payment.subsidy_type.name,
+                f"{payment.amount:.2f}",
+                payment.application.code,
+            ]
+        )
+    return out.getvalue()
+
+
+@transaction.atomic
+def settle_payment(payment: Payment, *, paid: bool, by: User, reason: str = ""):
+    """The bank's answer for one payment: paid, or failed and back in the queue
+    (the application stays approved for the next batch)."""
+    payment = (
+        Payment.objects.select_for_update()
+        .select_related("application")
+        .get(pk=payment.pk)
+    )
+    if payment.status != Payment.Status.PENDING:
+        raise SubsidyError(_("This payment is already settled."))
+    payment.status = Payment.Status.PAID if paid else Payment.Status.FAILED
+    payment.failure_reason = "" if paid else reason
+    payment.save(update_fields=["status", "failure_reason", "updated_at"])
+    if paid:
+        application = payment.application
+        application.status = Application.Status.PAID
+        application.save(update_fields=["status", "updated_at"])
+    audit(by, "subsidies.payment.settled", payment, {"paid": paid, "reason": reason})
+    batch = payment.batch
+    if not batch.payments.filter(status=Payment.Status.PENDING).exists():
+        batch.status = DisbursementBatch.Status.SETTLED
+        batch.save(update_fields=["status", "updated_at"])
+    return payment

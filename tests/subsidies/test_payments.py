@@ -1,0 +1,132 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from registration import services as registration
+from registration.models import EmploymentRegistration
+from subsidies import chain, payments, services
+from subsidies.models import Application, Payment, SubsidyType
+from tests import factories
+
+
+@pytest.fixture
+def staff(foshan, caseworker, city_caseworker):
+    return {
+        "street": factories.make_staff(
+            "caseworker", org_unit=foshan["chancheng_street"]
+        ),
+        "district": caseworker,
+        "city": city_caseworker,
+        "payer": factories.make_staff("caseworker", org_unit=foshan["city"]),
+    }
+
+
+def approve(application, staff):
+    """Through the chain: the version's steps, the notice, approval."""
+    chain.accept_application(application, by=staff[application.current_level])
+    while application.current_level:
+        chain.pass_step(application, by=staff[application.current_level])
+        application.refresh_from_db()
+    after = timezone.make_aware(
+        datetime.datetime.combine(application.notice_ends, datetime.time(12))
+    ) + datetime.timedelta(days=1)
+    with time_machine.travel(after):
+        approver = factories.make_staff("caseworker", org_unit=staff["city"].org_unit)
+        chain.approve_application(application, by=approver)
+    application.refresh_from_db()
+    return application
+
+
+def insurance_application(seeker, start, months=6):
+    return services.submit_application(
+        Application(
+            subsidy_type=SubsidyType.objects.get(code="social-insurance-graduate"),
+            person=seeker.person,
+            months=months,
+            monthly_base=Decimal("900.10"),
+            period_start=start,
+        ),
+        by=seeker,
+    )
+
+
+@pytest.fixture
+def graduate_in_flexible_work(seeker):
+    factories.make_graduate(seeker.person)
+    registration.register_self_employment(
+        EmploymentRegistration(
+            person=seeker.person, kind="flexible", source="self",
+            business_name="外卖骑手", start_date=datetime.date.today(),
+        ),
+        by=seeker,
+    )  # fmt: skip
+    return seeker
+
+
+def test_a_batch_totals_to_the_cent_and_pays_once(graduate_in_flexible_work, staff):
+    seeker = graduate_in_flexible_work
+    application = approve(
+        insurance_application(seeker, datetime.date(2026, 1, 1)), staff
+    )
+    batch, held = payments.create_batch([application], by=staff["payer"])
+    assert held == {}
+    rows = payments.batch_csv(batch).splitlines()
+    assert rows[0].lstrip("\ufeff").startswith("序号,姓名,身份证号码")
+    assert seeker.person.id_number in rows[1]
+    assert (
+        batch.total == application.amount == Decimal("3600.58")
+    )  # 6 x 66.67 % of 900.10
+    assert sum(p.amount for p in batch.payments.all()) == batch.total
+    with pytest.raises(services.SubsidyError):  # the same application again
+        payments.create_batch([application], by=staff["payer"])
+    payment = batch.payments.get()
+    payments.settle_payment(payment, paid=True, by=staff["payer"])
+    application.refresh_from_db()
+    assert application.status == "paid"
+
+
+def test_a_failed_payment_returns_to_the_queue(graduate_in_flexible_work, staff):
+    application = approve(
+        insurance_application(graduate_in_flexible_work, datetime.date(2026, 1, 1)),
+        staff,
+    )
+    batch, _held = payments.create_batch([application], by=staff["payer"])
+    payments.settle_payment(
+        batch.payments.get(), paid=False, by=staff["payer"], reason="账户已销户"
+    )
+    again, _held = payments.create_batch([application], by=staff["payer"])
+    assert again.payments.count() == 1 and again.total == application.amount
+
+
+def test_a_paid_period_is_never_paid_twice(graduate_in_flexible_work, staff):
+    seeker = graduate_in_flexible_work
+    first = approve(insurance_application(seeker, datetime.date(2026, 1, 1)), staff)
+    payments.create_batch([first], by=staff["payer"])
+    payments.settle_payment(first.payments.get(), paid=True, by=staff["payer"])
+    # A second application for months that overlap the paid ones.
+    second = approve(
+        insurance_application(seeker, datetime.date(2026, 4, 1), months=6), staff
+    )
+    with pytest.raises(services.SubsidyError):
+        payments.create_batch([second], by=staff["payer"])
+    assert Payment.objects.filter(status="paid").count() == 1
+
+
+def test_only_city_staff_pay(client, staff, graduate_in_flexible_work):
+    application = approve(
+        insurance_application(graduate_in_flexible_work, datetime.date(2026, 1, 1)),
+        staff,
+    )
+    url = reverse("admin:subsidies_application_changelist")
+    selection = {"action": "pay_selected", "_selected_action": [application.pk]}
+    client.force_login(staff["district"])
+    client.post(url, selection)
+    assert not Payment.objects.exists()
+    client.force_login(staff["payer"])
+    response = client.post(url, selection)
+    assert response["Content-Type"] == "text/csv"
+    assert Payment.objects.count() == 1
