@@ -130,3 +130,19 @@ def test_only_city_staff_pay(client, staff, graduate_in_flexible_work):
     response = client.post(url, selection)
     assert response["Content-Type"] == "text/csv"
     assert Payment.objects.count() == 1
+
+
+def test_fund_use_per_type_and_unit(graduate_in_flexible_work, staff, foshan):
+    from subsidies.queries import fund_use
+
+    application = approve(
+        insurance_application(graduate_in_flexible_work, datetime.date(2026, 1, 1)),
+        staff,
+    )
+    batch, _held = payments.create_batch([application], by=staff["payer"])
+    payments.settle_payment(batch.payments.get(), paid=True, by=staff["payer"])
+    today = timezone.localdate()
+    [row] = fund_use(foshan["city"], today, today)
+    assert (row["applications"], row["approved"], row["people_paid"]) == (1, 1, 1)
+    assert row["paid_amount"] == application.amount
+    assert fund_use(foshan["nanhai"], today, today) == []
