@@ -597,3 +597,32 @@ class Payment(TimeStamped):
 
     def __str__(self):
         return f"{self.person.name} · {self.amount}"
+
+
+class Outreach(models.Model):
+    """政策找人: a person the registries show as eligible was told about a subsidy
+    (once per person and type)."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="+"
+    )
+    subsidy_type = models.ForeignKey(
+        SubsidyType,
+        verbose_name=_("subsidy type"),
+        on_delete=models.CASCADE,
+        related_name="outreach",
+    )
+    notified_at = models.DateTimeField(_("told at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("policy outreach")
+        verbose_name_plural = _("policy outreach")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "subsidy_type"],
+                name="outreach_once_per_person_and_type",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.person} · {self.subsidy_type}"

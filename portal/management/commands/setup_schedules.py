@@ -45,6 +45,12 @@ SCHEDULES = [
         "schedule_type": Schedule.CRON,
         "cron": "45 1 * * *",
     },
+    {
+        "name": "Tell eligible people about subsidies they have not applied for",
+        "func": "subsidies.tasks.find_eligible_people",
+        "schedule_type": Schedule.CRON,
+        "cron": "0 9 * * *",
+    },
 ]
 
 

@@ -1,0 +1,89 @@
+"""政策找人: people whom the registries show as eligible for a subsidy, and who have
+not applied, are told once, with the application one click away. (Services.)"""
+
+import datetime
+
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from graduates.models import Graduate
+from portal.models import Person
+from portal.services import notify
+from registration.models import (
+    DifficultyRecognition,
+    EmploymentRegistration,
+    UnemploymentRegistration,
+)
+from subsidies.models import Application, Eligibility, Outreach, SubsidyType
+
+BATCH = 1000
+
+
+def _condition(code: str, day: datetime.date) -> Q | None:
+    """The condition as a filter on Person, or None when records cannot tell."""
+    person = OuterRef("pk")
+    if code == Eligibility.DIFFICULTY:
+        return Q(
+            Exists(DifficultyRecognition.objects.filter(person=person).in_force_on(day))
+        )
+    if code == Eligibility.REGISTERED_UNEMPLOYED:
+        return Q(
+            Exists(
+                UnemploymentRegistration.objects.filter(person=person).registered_on(
+                    day
+                )
+            )
+        )
+    if code in (Eligibility.GRADUATE_THIS_YEAR, Eligibility.GRADUATE_2_YEARS):
+        years = 0 if code == Eligibility.GRADUATE_THIS_YEAR else 2
+        graduates = Graduate.objects.filter(
+            person=person, graduation_year__gte=day.year - years
+        )
+        return Q(Exists(graduates))
+    if code == Eligibility.FLEXIBLY_EMPLOYED:
+        working = EmploymentRegistration.objects.filter(
+            person=person, kind__in=["flexible", "self_employed"]
+        )
+        return Q(Exists(working.current(day)))
+    if code == Eligibility.AGED_16_24:
+        oldest = day.replace(year=day.year - 25) + datetime.timedelta(days=1)
+        youngest = day.replace(year=day.year - 16)
+        return Q(birth_date__gte=oldest, birth_date__lte=youngest)
+    return None
+
+
+def eligible_people(subsidy: SubsidyType, day: datetime.date):
+    """People with an account who meet every condition of the version in force and
+    have neither applied nor been told; None when the records cannot decide."""
+    version = subsidy.version_on(day)
+    if version is None or not version.eligibility:
+        return None
+    filters = [_condition(code, day) for code in version.eligibility]
+    if any(condition is None for condition in filters):
+        return None
+    people = Person.objects.filter(user__isnull=False, user__is_active=True)
+    for condition in filters:
+        people = people.filter(condition)
+    applied = Application.objects.filter(person=OuterRef("pk"), subsidy_type=subsidy)
+    told = Outreach.objects.filter(person=OuterRef("pk"), subsidy_type=subsidy)
+    return people.exclude(Exists(applied)).exclude(Exists(told))
+
+
+def find_eligible_people(*, day: datetime.date | None = None) -> int:
+    """Daily: tell eligible people about subsidies they have not applied for."""
+    day = day or timezone.localdate()
+    told = 0
+    for subsidy in SubsidyType.objects.filter(is_active=True, applicant="person"):
+        people = eligible_people(subsidy, day)
+        if people is None:
+            continue
+        url = reverse("subsidies:application_new", args=[subsidy.code])
+        for person in people.select_related("user")[:BATCH]:
+            _outreach, created = Outreach.objects.get_or_create(
+                person=person, subsidy_type=subsidy
+            )
+            if created:
+                notify(person.user, "subsidy_outreach", {"subsidy": subsidy}, url=url)
+                told += 1
+    return told

@@ -1,0 +1,7 @@
+"""Scheduled tasks of the subsidies app (declared in portal's setup_schedules)."""
+
+from subsidies import outreach
+
+
+def find_eligible_people() -> int:
+    return outreach.find_eligible_people()

@@ -1,0 +1,54 @@
+import datetime
+from decimal import Decimal
+
+from registration import services as registration
+from registration.models import EmploymentRegistration
+from subsidies import services
+from subsidies.models import Application, Outreach, SubsidyType
+from subsidies.outreach import find_eligible_people
+from tests import factories
+
+
+def flexible(seeker):
+    registration.register_self_employment(
+        EmploymentRegistration(
+            person=seeker.person, kind="flexible", source="self",
+            business_name="外卖骑手", start_date=datetime.date.today(),
+        ),
+        by=seeker,
+    )  # fmt: skip
+
+
+def test_eligible_people_are_told_once_with_the_application_a_click_away(
+    seeker, other_seeker
+):
+    factories.make_graduate(seeker.person)
+    flexible(seeker)
+    told = find_eligible_people()
+    assert told >= 1
+    assert Outreach.objects.filter(
+        person=seeker.person, subsidy_type__code="social-insurance-graduate"
+    ).exists()
+    message = seeker.notifications.get(url__contains="social-insurance-graduate")
+    assert message.url.endswith("/apply/")
+    assert not other_seeker.notifications.filter(url__contains="/policies/").exists()
+    assert find_eligible_people() == 0  # once
+
+
+def test_people_who_applied_are_not_told(seeker):
+    factories.make_graduate(seeker.person)
+    flexible(seeker)
+    services.submit_application(
+        Application(
+            subsidy_type=SubsidyType.objects.get(code="social-insurance-graduate"),
+            person=seeker.person,
+            months=6,
+            monthly_base=Decimal("900"),
+            period_start=datetime.date(2026, 1, 1),
+        ),
+        by=seeker,
+    )
+    find_eligible_people()
+    assert not Outreach.objects.filter(
+        person=seeker.person, subsidy_type__code="social-insurance-graduate"
+    ).exists()
