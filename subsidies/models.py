@@ -39,6 +39,18 @@ class SubsidyType(TimeStamped):
         blank=True,
         symmetrical=True,
     )
+    cap_group = models.SlugField(
+        _("shared cap group"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "Types in one group share a cap on the months paid, e.g. every "
+            "social-insurance subsidy (rules.md §3.3)."
+        ),
+    )
+    cap_months = models.PositiveSmallIntegerField(
+        _("shared cap (months)"), null=True, blank=True
+    )
     is_active = models.BooleanField(_("in use"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from portal.audit import audit
 from portal.models import User
 from subsidies.models import Application, DisbursementBatch, Payment
-from subsidies.services import SubsidyError
+from subsidies.services import SubsidyError, shared_cap_refusal
 
 CSV_COLUMNS = ["序号", "姓名", "身份证号码", "补贴项目", "金额", "申请编号"]
 
@@ -27,6 +27,15 @@ def payment_refusals(application: Application) -> list[str]:
             _("%(this)s cannot be combined with %(other)s, already paid.")
             % {"this": subsidy.name, "other": excluded.subsidy_type.name}
         )
+    cap = shared_cap_refusal(
+        subsidy,
+        application.person,
+        application.months,
+        statuses=["approved", "paid"],
+        exclude=application,
+    )
+    if cap:
+        reasons.append(cap)
     times = application.version.max_times
     if times and paid.filter(subsidy_type=subsidy).count() >= times:
         reasons.append(

@@ -4,12 +4,19 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
+from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit import audit, changes
 from portal.models import Person, User
 from subsidies.eligibility import person_checks
-from subsidies.models import Application, ApplicationDocument, PolicyVersion
+from subsidies.models import (
+    Application,
+    ApplicationDocument,
+    PolicyVersion,
+    SubsidyType,
+)
 
 
 @transaction.atomic
@@ -65,7 +72,43 @@ def compute_amount(
     return (monthly * months).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
-def _refusals(version: PolicyVersion, person: Person) -> list[str]:
+RETIREMENT_EXCEPTION_YEARS = 5
+
+
+def shared_cap_refusal(
+    subsidy: SubsidyType,
+    person: Person,
+    months: int | None,
+    *,
+    statuses: list[str],
+    exclude: Application | None = None,
+) -> str | None:
+    """Types of one cap group share a cap on months per person (the 3-year
+    social-insurance rule); people within five years of their retirement date
+    are exempt (rules.md §3.2–3.3)."""
+    if not (subsidy.cap_group and subsidy.cap_months and months):
+        return None
+    today = timezone.localdate()
+    retirement = person.statutory_retirement_date()
+    if retirement <= today.replace(year=today.year + RETIREMENT_EXCEPTION_YEARS):
+        return None
+    counted = Application.objects.filter(
+        person=person, subsidy_type__cap_group=subsidy.cap_group, status__in=statuses
+    )
+    if exclude is not None:
+        counted = counted.exclude(pk=exclude.pk)
+    used = counted.aggregate(total=Sum("months"))["total"] or 0
+    if used + months <= subsidy.cap_months:
+        return None
+    return _(
+        "Subsidies of this kind are paid for at most %(cap)d months in all; "
+        "%(used)d are already counted."
+    ) % {"cap": subsidy.cap_months, "used": used}
+
+
+def _refusals(
+    version: PolicyVersion, person: Person, months: int | None = None
+) -> list[str]:
     reasons = [
         f"{check.condition}：{check.reason}"
         for check in person_checks(version, person)
@@ -79,6 +122,14 @@ def _refusals(version: PolicyVersion, person: Person) -> list[str]:
             _("%(this)s cannot be combined with %(other)s, which you applied for.")
             % {"this": subsidy.name, "other": excluded.subsidy_type.name}
         )
+    cap = shared_cap_refusal(
+        subsidy,
+        person,
+        months,
+        statuses=[s for s in Application.OPEN_STATUSES] + ["paid"],
+    )
+    if cap:
+        reasons.append(cap)
     if version.max_times and taken.filter(subsidy_type=subsidy).count() >= (
         version.max_times
     ):
@@ -105,7 +156,7 @@ def submit_application(
         raise SubsidyError(
             _("Your place of residence is missing: add it to your profile first.")
         )
-    refusals = _refusals(version, person)
+    refusals = _refusals(version, person, application.months)
     if refusals:
         raise SubsidyError(" ".join(refusals))
     application.version = version

@@ -145,3 +145,45 @@ def test_a_fake_scan_is_refused(client, seeker):
     fake = SimpleUploadedFile("证明.pdf", b"MZ not a pdf", "application/pdf")
     response = client.post(url, {"document1": fake})
     assert response.status_code == 200 and not Application.objects.exists()
+
+
+def social_insurance(seeker, code, months, start):
+    return services.submit_application(
+        Application(
+            subsidy_type=subsidy(code),
+            person=seeker.person,
+            months=months,
+            monthly_base=Decimal("900"),
+            period_start=start,
+        ),
+        by=seeker,
+    )
+
+
+def test_social_insurance_subsidies_share_a_36_month_cap(seeker, foshan):
+    """Difficulty and graduate social-insurance subsidies count together."""
+    from portal.models import DifficultyCategory
+    from registration.models import DifficultyRecognition
+
+    factories.make_graduate(seeker.person)
+    flexible(seeker)
+    first = social_insurance(
+        seeker, "social-insurance-graduate", 24, datetime.date(2025, 1, 1)
+    )
+    Application.objects.filter(pk=first.pk).update(status="paid")
+    DifficultyRecognition.objects.create(
+        person=seeker.person,
+        category=DifficultyCategory.objects.get(code="disabled"),
+        org_unit=foshan["chancheng"],
+        status="approved",
+        statement="持残疾证",
+        submitted_by=seeker,
+        approved_on=datetime.date(2026, 1, 1),
+    )
+    with pytest.raises(services.SubsidyError, match="36"):
+        social_insurance(
+            seeker, "social-insurance-difficulty", 13, datetime.date(2027, 1, 1)
+        )
+    social_insurance(
+        seeker, "social-insurance-difficulty", 12, datetime.date(2027, 1, 1)
+    )
