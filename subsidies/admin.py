@@ -17,11 +17,12 @@ from portal.admin import (
     run_on_selected,
 )
 from portal.models import OrgUnit
-from subsidies import chain, payments, services
+from subsidies import chain, duplicates, payments, services
 from subsidies.models import (
     Application,
     Decision,
     DisbursementBatch,
+    DuplicateSuspect,
     Objection,
     Payment,
     PolicyVersion,
@@ -385,3 +386,48 @@ class PaymentAdmin(admin.ModelAdmin):
             done=done_message(ngettext_lazy(
                 "%(count)d payment settled.", "%(count)d payments settled.", "count")),
         )  # fmt: skip
+
+
+@admin.register(DuplicateSuspect)
+class DuplicateSuspectAdmin(admin.ModelAdmin):
+    """Review tasks: an application is held from payment until decided."""
+
+    list_display = ["application", "other_application", "reason", "is_duplicate"]
+    list_filter = ["is_duplicate"]
+    list_select_related = ["application__person", "other_application__person"]
+    actions = ["not_duplicate", "confirm_duplicate"]
+    fields = ["application", "other_application", "reason", "created_at",
+              "is_duplicate", "resolved_by"]  # fmt: skip
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        scoped = Application.objects.for_user(request.user)
+        return super().get_queryset(request).filter(application__in=scoped)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_decide_permission(self, request):
+        return request.user.has_perm("subsidies.decide_application")
+
+    def _resolve(self, request, queryset, duplicate):
+        run_on_selected(
+            self, request, queryset,
+            lambda suspect: duplicates.resolve_suspect(
+                suspect, duplicate=duplicate, by=request.user),
+            errors=SubsidyError,
+            done=done_message(ngettext_lazy(
+                "%(count)d review task resolved.", "%(count)d review tasks resolved.",
+                "count")),
+        )  # fmt: skip
+
+    @admin.action(description=_("Not a duplicate: release"), permissions=["decide"])
+    def not_duplicate(self, request, queryset):
+        self._resolve(request, queryset, False)
+
+    @admin.action(description=_("A duplicate: keep held"), permissions=["decide"])
+    def confirm_duplicate(self, request, queryset):
+        self._resolve(request, queryset, True)

@@ -26,5 +26,6 @@ class SubsidiesConfig(AppConfig):
                 "subsidies.objection.resolved": _("Objection resolved"),
                 "subsidies.batch.created": _("Disbursement batch created"),
                 "subsidies.payment.settled": _("Payment settled"),
+                "subsidies.duplicate.resolved": _("Suspected duplicate resolved"),
             }
         )

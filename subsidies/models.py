@@ -638,3 +638,47 @@ class Outreach(models.Model):
 
     def __str__(self):
         return f"{self.person} · {self.subsidy_type}"
+
+
+class DuplicateSuspect(models.Model):
+    """A review task: another person with near-identical data (same name and birth
+    date, or the same phone) has applied for the same subsidy. Never a silent
+    rejection: the application is held from payment until a caseworker decides."""
+
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("subsidy application"),
+        on_delete=models.CASCADE,
+        related_name="duplicate_suspects",
+    )
+    other_application = models.ForeignKey(
+        Application,
+        verbose_name=_("similar application"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    reason = models.CharField(_("why it looks alike"), max_length=200)
+    created_at = models.DateTimeField(_("found at"), auto_now_add=True)
+    is_duplicate = models.BooleanField(_("duplicate"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resolved by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("suspected duplicate")
+        verbose_name_plural = _("suspected duplicates")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "other_application"],
+                name="duplicate_suspect_once_per_pair",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.application} ~ {self.other_application}"

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from portal.audit import audit
 from portal.models import User
+from subsidies.duplicates import is_held
 from subsidies.models import Application, DisbursementBatch, Payment
 from subsidies.services import SubsidyError, shared_cap_refusal
 
@@ -65,6 +66,8 @@ def create_batch(applications, *, by: User) -> tuple[DisbursementBatch, dict]:
     )
     for application in queue:
         reasons = payment_refusals(application)
+        if is_held(application):
+            reasons.append(_("A suspected duplicate waits for review."))
         if reasons:
             held[application] = " ".join(reasons)
             continue

@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 
 from portal.audit import audit, changes
 from portal.models import Person, User
+from subsidies.duplicates import flag_duplicates
 from subsidies.eligibility import person_checks
+from subsidies.errors import SubsidyError
 from subsidies.models import (
     Application,
     ApplicationDocument,
@@ -32,10 +34,6 @@ def save_catalogue_entry(
     after = {field: getattr(entry, field) for field in changed_fields}
     audit(by, "subsidies.catalogue.changed", entry, {"changes": changes(before, after)})
     return entry
-
-
-class SubsidyError(Exception):
-    """A refused action in the subsidies app, with a message for the user."""
 
 
 def compute_amount(
@@ -185,6 +183,7 @@ def submit_application(
         application,
         {"amount": str(application.amount)},
     )
+    flag_duplicates(application)
     return application
 
 

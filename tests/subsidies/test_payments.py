@@ -146,3 +146,36 @@ def test_fund_use_per_type_and_unit(graduate_in_flexible_work, staff, foshan):
     assert (row["applications"], row["approved"], row["people_paid"]) == (1, 1, 1)
     assert row["paid_amount"] == application.amount
     assert fund_use(foshan["nanhai"], today, today) == []
+
+
+def test_look_alike_applications_are_held_for_review_not_rejected(
+    graduate_in_flexible_work, staff, foshan
+):
+    from subsidies import duplicates
+    from subsidies.models import DuplicateSuspect
+
+    seeker = graduate_in_flexible_work
+    twin = factories.make_seeker(
+        residence=foshan["chancheng_community"],
+        name=seeker.person.name,
+        phone=seeker.person.phone,
+        id_number=factories.id_number(birth="19900101", sequence=777),
+    )
+    factories.make_graduate(twin.person)
+    registration.register_self_employment(
+        EmploymentRegistration(
+            person=twin.person, kind="flexible", source="self",
+            business_name="网约车司机", start_date=datetime.date.today(),
+        ),
+        by=twin,
+    )  # fmt: skip
+    first = approve(insurance_application(seeker, datetime.date(2026, 1, 1)), staff)
+    second = insurance_application(twin, datetime.date(2026, 1, 1))
+    suspect = DuplicateSuspect.objects.get(application=second)
+    assert suspect.other_application == first
+    second = approve(second, staff)
+    batch, held = payments.create_batch([first, second], by=staff["payer"])
+    assert list(held) == [second] and batch.payments.count() == 1
+    duplicates.resolve_suspect(suspect, duplicate=False, by=staff["payer"])
+    again, held = payments.create_batch([second], by=staff["payer"])
+    assert held == {} and again.payments.count() == 1
