@@ -125,6 +125,8 @@ def done_message(message):
 
 
 def is_city_staff(user) -> bool:
+    if not user.is_authenticated:
+        return False
     return user.is_administrator or (
         user.org_unit_id is not None and user.org_unit.level == OrgUnit.Level.CITY
     )

@@ -164,7 +164,6 @@ class ApplicationAdmin(MaskedIdSearchMixin, ScopedAdmin):
         "status",
         "org_unit",
         "submitted_by",
-        "step",
         "step_due",
         "notice_ends",
         "return_reason",
@@ -254,7 +253,7 @@ class ApplicationAdmin(MaskedIdSearchMixin, ScopedAdmin):
                 "count")),
         )  # fmt: skip
 
-    @admin.action(description=_("Refuse"), permissions=["decide"])
+    @admin.action(description=_("Refuse the application"), permissions=["decide"])
     def refuse_selected(self, request, queryset):
         return ask_reason_then_run(
             self, request, queryset,

@@ -50,9 +50,10 @@ class ApplicationForm(forms.ModelForm):
             del self.fields["monthly_base"]
         else:
             self.fields["monthly_base"].required = True
-        for name in self.documents:
+        needed = version.document_list()
+        for index, name in enumerate(self.documents):
             self.fields[name] = forms.FileField(
-                label=_("scanned document"),
+                label=needed[index] if index < len(needed) else _("scanned document"),
                 required=False,
                 validators=[check_scanned_document],
                 help_text=_("PDF, JPG or PNG, at most 5 MB."),

@@ -409,7 +409,7 @@ class Application(TimeStamped):
             self.Status.WITHDRAWN: 1,
         }[self.status]
         labels = [
-            _("Submitted"),
+            pgettext_lazy("progress", "Submitted"),
             *[_("Review: %(level)s") % {"level": label} for label in reviews],
             _("Public notice"),
             _("Decision"),

@@ -30,15 +30,22 @@ def subsidy_detail(request, code):
     version = subsidy.version_on()
     person = _person(request)
     for_people = subsidy.applicant == SubsidyType.Applicant.PERSON
+    checks = (
+        person_checks(version, person) if version and person and for_people else None
+    )
     context = {
         "subsidy": subsidy,
         "version": version,
         "excludes": subsidy.excludes.all(),
         # A seeker sees at once which conditions their records meet, and why.
-        "checks": person_checks(version, person)
-        if version and person and for_people
-        else None,
+        "checks": checks,
         "can_apply": bool(version and person and for_people),
+        "unmet": bool(checks) and not all(check.met for check in checks),
+        "open_application": Application.objects.open()
+        .filter(person=person, subsidy_type=subsidy)
+        .first()
+        if person
+        else None,
     }
     return render(request, "subsidies/subsidy_detail.html", context)
 
@@ -51,6 +58,16 @@ def application_new(request, code):
     version = subsidy.version_on()
     if version is None:
         raise Http404
+    existing = (
+        Application.objects.open()
+        .filter(person=request.user.person, subsidy_type=subsidy)
+        .first()
+    )
+    if existing is not None:
+        messages.info(
+            request, _("You have an application for this subsidy in progress.")
+        )
+        return redirect(existing)
     data = request.POST if request.method == "POST" else None
     form = ApplicationForm(data, request.FILES or None, version=version)
     if data is not None and form.is_valid():

@@ -164,3 +164,8 @@ def test_inbox_stays_within_its_query_budget(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("notification_list"))
     assert len(response.context["page"].object_list) == 20
+
+
+def test_the_back_office_login_page_opens_for_visitors(client, db):
+    response = client.get("/admin/login/")
+    assert response.status_code == 200

@@ -187,3 +187,13 @@ def test_social_insurance_subsidies_share_a_36_month_cap(seeker, foshan):
     social_insurance(
         seeker, "social-insurance-difficulty", 12, datetime.date(2027, 1, 1)
     )
+
+
+def test_an_open_application_is_shown_instead_of_a_second_form(client, seeker):
+    factories.make_graduate(seeker.person)
+    application = apply(seeker, "job-search")
+    client.force_login(seeker)
+    page = client.get(reverse("subsidies:subsidy_detail", args=["job-search"]))
+    assert application.get_absolute_url() in page.text
+    form = client.get(reverse("subsidies:application_new", args=["job-search"]))
+    assert form.url == application.get_absolute_url()
