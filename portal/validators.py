@@ -66,6 +66,15 @@ def sex_from_id(number: str) -> str:
     return "M" if int(number[16]) % 2 else "F"
 
 
+def add_years(day: datetime.date, years: int) -> datetime.date:
+    """The same day `years` later (or earlier); 29 February becomes 1 March in a
+    year without it, as a birthday does."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return datetime.date(day.year + years, 3, 1)
+
+
 def age_on(birth_date: datetime.date, day: datetime.date) -> int:
     before_birthday = (day.month, day.day) < (birth_date.month, birth_date.day)
     return day.year - birth_date.year - before_birthday

@@ -10,6 +10,7 @@ from django.utils import timezone
 from graduates.models import Graduate
 from portal.models import Person
 from portal.services import notify
+from portal.validators import add_years
 from registration.models import (
     DifficultyRecognition,
     EmploymentRegistration,
@@ -47,8 +48,8 @@ def _condition(code: str, day: datetime.date) -> Q | None:
         )
         return Q(Exists(working.current(day)))
     if code == Eligibility.AGED_16_24:
-        oldest = day.replace(year=day.year - 25) + datetime.timedelta(days=1)
-        youngest = day.replace(year=day.year - 16)
+        oldest = add_years(day, -25) + datetime.timedelta(days=1)
+        youngest = add_years(day, -16)
         return Q(birth_date__gte=oldest, birth_date__lte=youngest)
     return None
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from portal.audit import audit, changes
 from portal.models import Person, User
+from portal.validators import add_years
 from subsidies.duplicates import flag_duplicates
 from subsidies.eligibility import person_checks
 from subsidies.errors import SubsidyError
@@ -88,7 +89,7 @@ def shared_cap_refusal(
         return None
     today = timezone.localdate()
     retirement = person.statutory_retirement_date()
-    if retirement <= today.replace(year=today.year + RETIREMENT_EXCEPTION_YEARS):
+    if retirement <= add_years(today, RETIREMENT_EXCEPTION_YEARS):
         return None
     counted = Application.objects.filter(
         person=person, subsidy_type__cap_group=subsidy.cap_group, status__in=statuses

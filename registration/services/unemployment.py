@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from portal.audit import audit
 from portal.models import Person, User
 from portal.services import notify
+from portal.validators import add_years
 from registration.models import (
     CancellationReason,
     EmploymentRegistration,
@@ -41,7 +42,7 @@ def unemployment_refusals(
     application under review, which does not count as another open one."""
     day = day or timezone.localdate()
     reasons = []
-    sixteenth = person.birth_date.replace(year=person.birth_date.year + 16)
+    sixteenth = add_years(person.birth_date, 16)
     if day < sixteenth:
         reasons.append(
             _("Registration is open from the 16th birthday (%(date)s).")

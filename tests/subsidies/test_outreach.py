@@ -52,3 +52,16 @@ def test_people_who_applied_are_not_told(seeker):
     assert not Outreach.objects.filter(
         person=seeker.person, subsidy_type__code="social-insurance-graduate"
     ).exists()
+
+
+def test_the_yearly_date_arithmetic_survives_29_february(seeker):
+    import time_machine
+
+    from subsidies.services import shared_cap_refusal
+
+    factories.make_graduate(seeker.person)
+    flexible(seeker)
+    with time_machine.travel(datetime.datetime(2028, 2, 29, 9, 0)):
+        find_eligible_people()  # "aged 16 to 24" looks 25 years back
+        subsidy = SubsidyType.objects.get(code="social-insurance-difficulty")
+        assert shared_cap_refusal(subsidy, seeker.person, 6, statuses=["paid"]) is None
