@@ -16,14 +16,16 @@ from fairs import gate, queries
 from fairs.models import JobFair, PointsEntry, Scan, SeekerPass
 from fairs.points import booking_block
 from fairs.services import FairError
-from portal.decorators import employer_required, role_required, seeker_required
+from portal.decorators import (
+    employer_required,
+    role_required,
+    seeker_required,
+    staff_required,
+)
 from portal.qr import qr_svg
 
 gate_staff_required = role_required(
     lambda user: user.is_steward or user.is_caseworker or user.is_administrator
-)
-fair_staff_required = role_required(
-    lambda user: user.is_caseworker or user.is_leader or user.is_administrator
 )
 
 
@@ -128,7 +130,7 @@ def points_history(request):
     return render(request, "fairs/points_history.html", context)
 
 
-@fair_staff_required
+@staff_required
 def fair_figures(request, pk):
     fair = get_object_or_404(JobFair.objects.for_user(request.user), pk=pk)
     failed = (

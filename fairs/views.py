@@ -12,13 +12,12 @@ from django.utils.translation import gettext as _
 from fairs import queries, services
 from fairs.forms import BookingForm
 from fairs.models import Booth, BoothBooking, JobFair, booked_count, booth_count
-from portal.decorators import employer_required, role_required
+from portal.decorators import (
+    employer_required,
+    verified_employer_required,
+)
 from portal.pdf import render_pdf
 from portal.qr import qr_svg
-
-booking_employer_required = role_required(
-    lambda user: user.is_employer_staff and user.employer.is_verified
-)
 
 
 def fair_list(request):
@@ -97,7 +96,7 @@ def fair_detail(request, pk):
     return render(request, "fairs/fair_detail.html", context)
 
 
-@booking_employer_required
+@verified_employer_required
 def booking_new(request, pk, booth_pk):
     fair = get_object_or_404(JobFair.objects.published(), pk=pk)
     booth = get_object_or_404(Booth, pk=booth_pk, fair=fair)

@@ -9,12 +9,12 @@ from graduates import services
 from graduates.forms import GraduateReportForm, LeaverForm, ReceivingForm
 from graduates.models import Graduate, Leaver, ReceivingApplication
 from graduates.queries import DIMENSIONS, flows, leaver_rates
-from portal.decorators import role_required, seeker_required, staff_required
-from portal.models import OrgUnit
-
-verified_employer_required = role_required(
-    lambda user: user.is_employer_staff and user.employer.is_verified
+from portal.decorators import (
+    seeker_required,
+    staff_required,
+    verified_employer_required,
 )
+from portal.models import OrgUnit
 
 
 @seeker_required

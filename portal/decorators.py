@@ -22,6 +22,9 @@ def role_required(test):
 
 seeker_required = role_required(lambda user: user.is_seeker and hasattr(user, "person"))
 employer_required = role_required(lambda user: user.is_employer_staff)
+verified_employer_required = role_required(
+    lambda user: user.is_employer_staff and user.employer.is_verified
+)
 staff_required = role_required(
     lambda user: user.is_administrator or user.is_caseworker or user.is_leader
 )

@@ -12,13 +12,13 @@ from django.views.decorators.http import require_POST
 from jobs import services
 from jobs.forms import EducationFormSet, ExperienceFormSet, ResumeForm, ResumeSearchForm
 from jobs.models import EDUCATION_ORDER, FavouriteResume, Resume
-from portal.decorators import employer_required, role_required, seeker_required
+from portal.decorators import (
+    employer_required,
+    seeker_required,
+    verified_employer_required,
+)
 from portal.pdf import render_pdf
 from portal.qr import qr_svg
-
-verified_employer_required = role_required(
-    lambda user: user.is_employer_staff and user.employer.is_verified
-)
 
 
 @seeker_required

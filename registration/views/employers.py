@@ -6,14 +6,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from portal.decorators import role_required
+from portal.decorators import verified_employer_required
 from registration import services
 from registration.forms import HireFormSet, HireUploadForm, SeparationForm
 from registration.models import EmploymentRegistration, LocalRules
-
-verified_employer_required = role_required(
-    lambda user: user.is_employer_staff and user.employer.is_verified
-)
 
 
 def _filed(request, registrations) -> None:
