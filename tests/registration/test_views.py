@@ -306,3 +306,22 @@ def test_registration_home_stays_within_its_query_budget(
     client.force_login(seeker)
     with django_assert_max_num_queries(14):
         assert client.get(reverse("registration:registration_home")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "registration:self_employment_new",
+        "registration:recognition_apply",
+        "registration:certificate_detail",
+        "registration:unemployment_apply",
+    ],
+)
+def test_seeker_pages_refuse_employers(client, employer, name):
+    client.force_login(employer)
+    assert client.get(reverse(name)).status_code == 403
+
+
+def test_a_seeker_without_a_certificate_gets_not_found(client, seeker):
+    client.force_login(seeker)
+    assert client.get(reverse("registration:certificate_pdf")).status_code == 404
