@@ -25,6 +25,7 @@ from portal.models import (
     Employer,
     OrgUnit,
     Person,
+    Recusal,
     User,
 )
 from portal.privacy import mask_id_number, mask_phone
@@ -593,3 +594,65 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class RecusalForm(forms.ModelForm):
+    """The relative by ID number: staff need not browse the person registry."""
+
+    id_number = forms.CharField(
+        label=_("relative's ID number"), validators=[validate_id_number]
+    )
+
+    class Meta:
+        model = Recusal
+        fields = ["relation"]
+
+    def clean_id_number(self):
+        id_number = self.cleaned_data["id_number"].upper()
+        self.person = Person.objects.filter(id_number=id_number).first()
+        if self.person is None:
+            raise ValidationError(
+                _("Nobody with this ID number is in the person registry.")
+            )
+        return id_number
+
+
+@admin.register(Recusal)
+class RecusalAdmin(admin.ModelAdmin):
+    """回避申报: every staff member declares their own relatives; administrators
+    see all declarations. Declarations are never edited or deleted."""
+
+    form = RecusalForm
+    list_display = ["user", "masked_relative", "relation", "declared_at"]
+    list_select_related = ["user", "person"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_administrator:
+            return queryset
+        return queryset.filter(user=request.user)
+
+    @admin.display(description=_("relative"))
+    def masked_relative(self, obj):
+        return f"{obj.person.name} {obj.person.masked_id_number}"
+
+    def has_module_permission(self, request):
+        return request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_staff
+
+    def has_add_permission(self, request):
+        return request.user.is_staff
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        recusal = services.declare_relative(
+            by=request.user, person=form.person, relation=obj.relation
+        )
+        obj.pk, obj.user, obj.person = recusal.pk, recusal.user, recusal.person

@@ -25,6 +25,10 @@ employer_required = role_required(lambda user: user.is_employer_staff)
 verified_employer_required = role_required(
     lambda user: user.is_employer_staff and user.employer.is_verified
 )
+# People applying for themselves and employer staff applying for their employer.
+applicant_required = role_required(
+    lambda user: (user.is_seeker and hasattr(user, "person")) or user.is_employer_staff
+)
 staff_required = role_required(
     lambda user: user.is_administrator or user.is_caseworker or user.is_leader
 )

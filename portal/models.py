@@ -549,6 +549,36 @@ class Employer(TimeStamped):
         return self.verification_status == self.Verification.VERIFIED
 
 
+class Recusal(models.Model):
+    """回避申报: a staff member declares a relative; they never decide that
+    person's applications (checked by each approval chain)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff member"),
+        on_delete=models.CASCADE,
+        related_name="recusals",
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("relative"), on_delete=models.CASCADE, related_name="+"
+    )
+    relation = models.CharField(_("relation"), max_length=30)
+    declared_at = models.DateTimeField(_("declared at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("declared relative")
+        verbose_name_plural = _("declared relatives")
+        ordering = ["user", "declared_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "person"], name="recusal_once_per_user_and_person"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.person.masked_id_number}"
+
+
 class AuditEntryQuerySet(models.QuerySet):
     def for_object(self, obj):
         return self.filter(
@@ -590,6 +620,7 @@ class AuditEntry(models.Model):
         "portal.person.created": _("Person record created"),
         "portal.person.changed": _("Person record changed"),
         "portal.person.identity_viewed": _("Full ID number viewed"),
+        "portal.relative.declared": _("Relative declared"),
     }
 
     objects = AuditEntryQuerySet.as_manager()

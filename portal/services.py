@@ -12,7 +12,7 @@ from django_q.tasks import async_task
 
 from portal import emails
 from portal.audit import audit, changes
-from portal.models import Employer, Notification, OrgUnit, Person, User
+from portal.models import Employer, Notification, OrgUnit, Person, Recusal, User
 
 
 class PortalError(Exception):
@@ -190,6 +190,16 @@ def notify_employer_staff(
     """Send the same message to every active staff account of an employer."""
     for staff in employer.staff.filter(is_active=True):
         notify(staff, template, context, url=url)
+
+
+@transaction.atomic
+def declare_relative(*, by: User, person: Person, relation: str) -> Recusal:
+    """A staff member declares a relative, whose applications they may not decide."""
+    recusal, _created = Recusal.objects.update_or_create(
+        user=by, person=person, defaults={"relation": relation}
+    )
+    audit(by, "portal.relative.declared", person, {"relation": relation})
+    return recusal
 
 
 @transaction.atomic

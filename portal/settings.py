@@ -239,6 +239,14 @@ JOB_VALID_DAYS = env_int("JOB_VALID_DAYS", 30)
 QUEUE_STALL_SECONDS = env_int("QUEUE_STALL_SECONDS", 300)
 # The local monthly minimum wage in yuan (subsidies paid as a share of it).
 MINIMUM_WAGE = env_int("MINIMUM_WAGE", 2300)
+# Job-stabilisation refunds (rules.md §3.5): the highest layoff rate in per cent
+# (the national surveyed-unemployment target), and for employers with at most
+# this many insured people a higher one.
+JOB_STABILISATION = {
+    "layoff_rate": 5.5,
+    "small_employer_insured": 30,
+    "small_employer_layoff_rate": 20,
+}
 # Social-insurance enrolment files dropped here are imported every night.
 INSURANCE_INBOX = Path(
     os.environ.get("INSURANCE_INBOX", BASE_DIR / "var" / "insurance-inbox")

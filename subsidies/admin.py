@@ -17,12 +17,13 @@ from portal.admin import (
     run_on_selected,
 )
 from portal.models import OrgUnit
-from subsidies import chain, duplicates, payments, services
+from subsidies import chain, duplicates, payments, refunds, services
 from subsidies.models import (
     Application,
     Decision,
     DisbursementBatch,
     DuplicateSuspect,
+    InsuranceYear,
     Objection,
     Payment,
     PolicyVersion,
@@ -47,8 +48,10 @@ class PolicyVersionInline(admin.StackedInline):
         "monthly_cap",
         "max_months",
         "max_times",
+        "max_per_year",
         "documents",
         "steps",
+        "review_days",
         "notice_days",
         "amounts_are_examples",
         "source",
@@ -64,8 +67,9 @@ class SubsidyTypeAdmin(CityRulesAdmin):
     list_filter = ["applicant", "fund", "is_active"]
     search_fields = ["name", "code"]
     fields = ["code", "name", "applicant", "fund", "summary", "excludes",
-              "is_active", "position"]  # fmt: skip
-    filter_horizontal = ["excludes"]
+              "same_item", "cap_group", "cap_months", "is_active",
+              "position"]  # fmt: skip
+    filter_horizontal = ["excludes", "same_item"]
     inlines = [PolicyVersionInline]
 
     def save_model(self, request, obj, form, change):
@@ -130,6 +134,7 @@ class ApplicationAdmin(MaskedIdSearchMixin, ScopedAdmin):
 
     masked_id_field = "person__id_number"
     list_display = [
+        "applicant",
         "person",
         "subsidy_type",
         "amount",
@@ -139,8 +144,13 @@ class ApplicationAdmin(MaskedIdSearchMixin, ScopedAdmin):
         "overdue",
     ]
     list_filter = [AtMyLevelFilter, "status", "subsidy_type"]
-    search_fields = ["person__name", "=person__id_number"]
-    list_select_related = ["person", "subsidy_type", "version"]
+    search_fields = [
+        "person__name",
+        "=person__id_number",
+        "employer__name",
+        "=employer__uscc",
+    ]
+    list_select_related = ["person", "employer", "subsidy_type", "version"]
     ordering = ["step_due", "-created_at"]
     view_on_site = False
     inlines = [DecisionInline]
@@ -153,12 +163,17 @@ class ApplicationAdmin(MaskedIdSearchMixin, ScopedAdmin):
         "pay_selected",
     ]
     fields = [
+        "employer",
         "person",
         "subsidy_type",
         "version",
         "amount",
+        "insurance_year",
         "level",
+        "occupation",
+        "certificate_number",
         "months",
+        "period_start",
         "monthly_base",
         "statement",
         "status",
@@ -167,8 +182,14 @@ class ApplicationAdmin(MaskedIdSearchMixin, ScopedAdmin):
         "step_due",
         "notice_ends",
         "return_reason",
+        "rating",
+        "rating_comment",
     ]
     readonly_fields = fields
+
+    @admin.display(description=_("applicant"))
+    def applicant(self, obj):
+        return obj.applicant_name
 
     def has_add_permission(self, request):
         return False
@@ -335,12 +356,12 @@ class DisbursementBatchAdmin(admin.ModelAdmin):
 
 @admin.register(Payment)
 class PaymentAdmin(admin.ModelAdmin):
-    list_display = ["person", "subsidy_type", "amount", "period_start", "period_end",
-                    "status", "batch"]  # fmt: skip
+    list_display = ["payee_name", "subsidy_type", "amount", "period_start",
+                    "period_end", "status", "batch"]  # fmt: skip
     list_filter = ["status", "subsidy_type"]
-    list_select_related = ["person", "subsidy_type", "batch"]
+    list_select_related = ["person", "employer", "subsidy_type", "batch"]
     actions = ["mark_paid", "mark_failed"]
-    fields = ["batch", "application", "person", "subsidy_type", "amount",
+    fields = ["batch", "application", "employer", "person", "subsidy_type", "amount",
               "period_start", "period_end", "status", "failure_reason"]  # fmt: skip
     readonly_fields = fields
 
@@ -430,3 +451,53 @@ class DuplicateSuspectAdmin(admin.ModelAdmin):
     @admin.action(description=_("A duplicate: keep held"), permissions=["decide"])
     def confirm_duplicate(self, request, queryset):
         self._resolve(request, queryset, True)
+
+
+@admin.register(InsuranceYear)
+class InsuranceYearAdmin(CityRulesAdmin):
+    """Employers' unemployment-insurance years from the social-insurance agency;
+    job-stabilisation refunds are computed from them (nightly, or at once with the
+    action)."""
+
+    list_display = ["employer", "year", "contributions", "months_paid",
+                    "layoff_rate_label", "refusals", "refund"]  # fmt: skip
+    list_filter = ["year", "is_seriously_dishonest"]
+    search_fields = ["employer__name", "=employer__uscc"]
+    list_select_related = ["employer", "refund"]
+    autocomplete_fields = ["employer"]
+    actions = ["compute_refunds"]
+
+    @admin.display(description=_("layoff rate"))
+    def layoff_rate_label(self, obj):
+        return f"{obj.layoff_rate()}%"
+
+    @admin.display(description=_("why no refund"))
+    def refusals(self, obj):
+        return " ".join(refunds.refund_refusals(obj)) or "—"
+
+    def save_model(self, request, obj, form, change):
+        services.save_catalogue_entry(
+            obj, by=request.user, changed_fields=form.changed_data
+        )
+
+    def has_compute_permission(self, request):
+        return self.has_change_permission(request)
+
+    @admin.action(
+        description=_("Compute the refunds of the selected years now"),
+        permissions=["compute"],
+    )
+    def compute_refunds(self, request, queryset):
+        made = sum(
+            refunds.compute_refunds(year=year)
+            for year in queryset.values_list("year", flat=True).distinct()
+        )
+        self.message_user(
+            request,
+            ngettext_lazy(
+                "%(count)d refund put into the approval chain.",
+                "%(count)d refunds put into the approval chain.",
+                "count",
+            )
+            % {"count": made},
+        )

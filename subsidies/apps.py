@@ -23,6 +23,7 @@ class SubsidiesConfig(AppConfig):
                 "subsidies.application.passed": _("Subsidy review step passed"),
                 "subsidies.application.refused": _("Subsidy application refused"),
                 "subsidies.application.approved": _("Subsidy application approved"),
+                "subsidies.application.rated": _("Subsidy application rated"),
                 "subsidies.objection.resolved": _("Objection resolved"),
                 "subsidies.batch.created": _("Disbursement batch created"),
                 "subsidies.payment.settled": _("Payment settled"),

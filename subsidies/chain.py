@@ -11,10 +11,9 @@ from django.utils.translation import gettext as _
 
 from portal.audit import audit
 from portal.models import OrgUnit, User
+from portal.services import notify, notify_employer_staff
+from subsidies.errors import SubsidyError
 from subsidies.models import Application, Decision, Objection
-from subsidies.services import SubsidyError
-
-REVIEW_WORKING_DAYS = 8
 
 
 def working_days_after(day: datetime.date, days: int) -> datetime.date:
@@ -30,13 +29,15 @@ def working_days_after(day: datetime.date, days: int) -> datetime.date:
 def _locked(application: Application) -> Application:
     return (
         Application.objects.select_for_update(of=("self",))
-        .select_related("version", "person__user", "org_unit", "subsidy_type")
+        .select_related(
+            "version", "person__user", "employer", "org_unit", "subsidy_type"
+        )
         .get(pk=application.pk)
     )
 
 
 def _check_decider(application: Application, by: User, *, level: str) -> None:
-    name = application.person.name
+    name = application.applicant_name
     if not by.has_perm("subsidies.decide_application"):
         raise SubsidyError(_("You may not decide subsidy applications."))
     if not Application.objects.for_user(by).filter(pk=application.pk).exists():
@@ -48,8 +49,14 @@ def _check_decider(application: Application, by: User, *, level: str) -> None:
             _("%(name)s: this step is decided at %(level)s level.")
             % {"name": name, "level": dict(OrgUnit.Level.choices).get(level, level)}
         )
-    if application.person.user_id == by.pk:
+    person = application.person
+    if person is not None and person.user_id == by.pk:
         raise SubsidyError(_("Nobody decides their own application."))
+    if person is not None and by.recusals.filter(person=person).exists():
+        raise SubsidyError(
+            _("%(name)s is a relative you declared: another caseworker decides.")
+            % {"name": name}
+        )
     earlier = application.decisions.filter(decided_by=by).exclude(step=application.step)
     if earlier.exists():
         raise SubsidyError(
@@ -75,13 +82,26 @@ def _set(application, status, *fields) -> None:
     application.save(update_fields=["status", *fields, "updated_at"])
 
 
+def tell_applicant(application: Application, reason: str = "") -> None:
+    """Inbox message and e-mail to the applicant: the person, or the employer's
+    staff."""
+    context = {"application": application, "reason": reason}
+    url = application.get_absolute_url()
+    if application.employer_id is not None:
+        notify_employer_staff(application.employer, "subsidy_decided", context, url=url)
+    elif application.person.user_id is not None:
+        notify(application.person.user, "subsidy_decided", context, url=url)
+
+
 @transaction.atomic
 def accept_application(application: Application, *, by: User) -> Application:
     application = _locked(application)
     if application.status != Application.Status.SUBMITTED:
         raise SubsidyError(_("Only a submitted application can be accepted."))
     _check_decider(application, by, level=application.current_level)
-    application.step_due = working_days_after(timezone.localdate(), REVIEW_WORKING_DAYS)
+    application.step_due = working_days_after(
+        timezone.localdate(), application.version.review_days
+    )
     _set(application, Application.Status.IN_REVIEW, "step_due")
     _record(application, Decision.Kind.ACCEPTED, by=by)
     return application
@@ -100,6 +120,7 @@ def return_application(application: Application, reason: str, *, by: User):
     application.return_reason = reason
     _set(application, Application.Status.RETURNED, "return_reason")
     _record(application, Decision.Kind.RETURNED, by=by, reason=reason)
+    tell_applicant(application, reason)
     return application
 
 
@@ -115,7 +136,9 @@ def pass_step(application: Application, *, by: User) -> Application:
     application.step += 1
     today = timezone.localdate()
     if application.current_level:
-        application.step_due = working_days_after(today, REVIEW_WORKING_DAYS)
+        application.step_due = working_days_after(
+            today, application.version.review_days
+        )
         application.save(update_fields=["step", "step_due", "updated_at"])
     else:
         application.step_due = None
@@ -142,6 +165,7 @@ def refuse_application(application: Application, reason: str, *, by: User):
     application.return_reason = reason
     _set(application, Application.Status.REFUSED, "return_reason")
     _record(application, Decision.Kind.REFUSED, by=by, reason=reason)
+    tell_applicant(application, reason)
     return application
 
 
@@ -154,16 +178,17 @@ def approve_application(application: Application, *, by: User) -> Application:
     if timezone.localdate() <= application.notice_ends:
         raise SubsidyError(
             _("%(name)s: the public notice runs until %(date)s.")
-            % {"name": application.person.name, "date": application.notice_ends}
+            % {"name": application.applicant_name, "date": application.notice_ends}
         )
     if application.objections.filter(upheld__isnull=True).exists():
         raise SubsidyError(
             _("%(name)s: an objection is still open.")
-            % {"name": application.person.name}
+            % {"name": application.applicant_name}
         )
     _check_decider(application, by, level="")
     _set(application, Application.Status.APPROVED)
     _record(application, Decision.Kind.APPROVED, by=by)
+    tell_applicant(application)
     return application
 
 

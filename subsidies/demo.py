@@ -1,25 +1,125 @@
-"""Demo subsidy applications for seed_demo."""
+"""Demo subsidy data for seed_demo: applications at every step of the chain, an
+employer's internship application, insurance years and the refunds computed
+from them."""
 
+import datetime
+import random
+from decimal import Decimal
+
+from django.utils import timezone
+
+from graduates.models import Graduate
+from portal.models import Employer, User
 from registration.models import UnemploymentRegistration
-from subsidies import services
-from subsidies.models import Application, SubsidyType
+from subsidies import chain, payments, refunds, services
+from subsidies.models import Application, InsuranceYear, SubsidyType
+
+OCCUPATIONS = ["电工", "叉车司机", "中式烹调师", "焊工", "育婴员", "电子商务师"]
 
 
-def seed_applications() -> None:
-    """Idempotent: registered unemployed people apply for the training subsidy."""
+def _caseworker_for(application, level):
+    if level == "city":
+        return User.objects.get(username="cw_city")
+    return User.objects.get(
+        role=User.Role.CASEWORKER,
+        org_unit__level="district",
+        org_unit__code=application.org_unit.code[:6] + "000000",
+    )
+
+
+def _through_reviews(application):
+    chain.accept_application(application, by=_caseworker_for(application, "district"))
+    while application.current_level:
+        level = application.current_level
+        application = chain.pass_step(
+            application, by=_caseworker_for(application, level)
+        )
+    return application
+
+
+def seed_applications(employers: list[Employer]) -> None:
+    """Idempotent: nothing is added once any application exists."""
     if Application.objects.exists():
         return
     training = SubsidyType.objects.get(code="training")
     registered = UnemploymentRegistration.objects.filter(
         status=UnemploymentRegistration.Status.REGISTERED, person__user__isnull=False
-    ).select_related("person__user")[:6]
+    ).select_related("person__user", "person__residence")[:6]
+    made = []
     for index, registration in enumerate(registered):
-        services.submit_application(
-            Application(
-                subsidy_type=training,
-                person=registration.person,
-                level=["五级", "四级", "三级"][index % 3],
-                statement="已参加叉车司机培训并取得证书。",
-            ),
-            by=registration.person.user,
+        made.append(
+            services.submit_application(
+                Application(
+                    subsidy_type=training,
+                    person=registration.person,
+                    level=["五级", "四级", "三级"][index % 3],
+                    occupation=OCCUPATIONS[index],
+                    certificate_number=f"S{timezone.localdate():%Y}44060{index:05d}",
+                    statement="已参加培训并取得职业技能等级证书。",
+                ),
+                by=registration.person.user,
+            )
         )
+    admin = User.objects.get(username="admin")
+    if len(made) >= 3:
+        _through_reviews(made[0])  # stays on public notice
+        paid = _through_reviews(made[1])
+        # A notice that ran earlier: the demo shows an approved, paid subsidy.
+        Application.objects.filter(pk=paid.pk).update(
+            notice_ends=timezone.localdate() - datetime.timedelta(days=1)
+        )
+        paid = chain.approve_application(paid, by=admin)
+        batch, _held = payments.create_batch([paid], by=admin)
+        payments.settle_payment(batch.payments.get(), paid=True, by=admin)
+        chain.accept_application(made[2], by=_caseworker_for(made[2], "district"))
+        chain.return_application(
+            made[2],
+            "请补充上传职业技能等级证书的清晰扫描件（正反面）。",
+            by=_caseworker_for(made[2], "district"),
+        )
+    _seed_internship(employers)
+    _seed_refunds(employers)
+
+
+def _seed_internship(employers: list[Employer]) -> None:
+    host = employers[0]
+    staff = host.staff.first()
+    recent = Graduate.objects.filter(
+        graduation_year__gte=timezone.localdate().year - 1
+    ).select_related("person")
+    for graduate in recent[:20]:
+        try:
+            services.submit_application(
+                Application(
+                    subsidy_type=SubsidyType.objects.get(code="internship"),
+                    employer=host,
+                    person=graduate.person,
+                    months=6,
+                    period_start=timezone.localdate().replace(day=1),
+                    statement="见习岗位：行政助理，见习期6个月。",
+                ),
+                by=staff,
+            )
+        except services.SubsidyError:
+            continue
+        return
+
+
+def _seed_refunds(employers: list[Employer]) -> None:
+    year = timezone.localdate().year - 1
+    for index, employer in enumerate(employers[:12]):
+        rng = random.Random(f"insurance-{index}")
+        start = rng.randrange(8, 300)
+        lost = rng.choice([0, 0, 1, 2, start // 8])
+        InsuranceYear.objects.get_or_create(
+            employer=employer,
+            year=year,
+            defaults={
+                "contributions": Decimal(start * rng.randrange(380, 520)),
+                "months_paid": 12 if index % 5 else 10,
+                "insured_at_start": start,
+                "insured_at_end": start - lost,
+                "is_seriously_dishonest": index == 7,
+            },
+        )
+    refunds.compute_refunds(year=year)

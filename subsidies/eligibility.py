@@ -1,6 +1,6 @@
 """Which of a policy version's conditions a person meets, read from the registries
-(registration and graduates), each with the reason in words. Shown before anyone
-applies, and checked again on submission and before payment (later steps)."""
+(registration and graduates) and of the applying employer, each with the reason in
+words. Shown before anyone applies and checked again on submission."""
 
 import datetime
 from dataclasses import dataclass
@@ -10,7 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from graduates.models import Graduate
-from portal.models import Person
+from portal.models import Employer, Person
 from registration.models import (
     DifficultyRecognition,
     EmploymentRegistration,
@@ -89,6 +89,39 @@ def _flexible(person: Person, day: datetime.date) -> tuple[bool, str]:
     return False, _("No flexible employment or self-employment registered.")
 
 
+def _young_jobseeker(person: Person, day: datetime.date) -> tuple[bool, str]:
+    graduate, reason = _graduate(person, day, 2)
+    if graduate:
+        return True, reason
+    young, age = _aged_16_24(person, day)
+    unemployed, registered = _unemployed(person, day)
+    if young and unemployed:
+        return True, f"{age} {registered}"
+    return False, _(
+        "No graduation in the last two years, and not an unemployed person aged "
+        "16 to 24."
+    )
+
+
+def _verified(employer: Employer, person, day) -> tuple[bool, str]:
+    if employer.is_verified:
+        return True, _("Verified employer.")
+    return False, _("The employer's verification is not complete.")
+
+
+def _employed_by(employer: Employer, person, day) -> tuple[bool, str]:
+    job = (
+        EmploymentRegistration.objects.filter(person=person, employer=employer)
+        .current(day)
+        .first()
+    )
+    if job:
+        return True, _("Employed here since %(date)s.") % {
+            "date": date_format(job.start_date)
+        }
+    return False, _("No employment registration with this employer in force.")
+
+
 CHECKS = {
     Eligibility.DIFFICULTY: _difficulty,
     Eligibility.REGISTERED_UNEMPLOYED: _unemployed,
@@ -96,18 +129,31 @@ CHECKS = {
     Eligibility.GRADUATE_2_YEARS: lambda p, d: _graduate(p, d, 2),
     Eligibility.AGED_16_24: _aged_16_24,
     Eligibility.FLEXIBLY_EMPLOYED: _flexible,
+    Eligibility.YOUNG_JOBSEEKER: _young_jobseeker,
+}
+EMPLOYER_CHECKS = {
+    Eligibility.VERIFIED_EMPLOYER: _verified,
+    Eligibility.EMPLOYED_BY_APPLICANT: _employed_by,
 }
 
 
-def person_checks(
-    version: PolicyVersion, person: Person, *, day: datetime.date | None = None
+def eligibility_checks(
+    version: PolicyVersion,
+    person: Person | None,
+    *,
+    employer: Employer | None = None,
+    day: datetime.date | None = None,
 ) -> list[Check]:
-    """One check per condition of the version that concerns individuals."""
+    """One check per condition of the version: those on the person when there is
+    one, those on the employer when an employer applies."""
     day = day or timezone.localdate()
     checks = []
     for code in version.eligibility:
-        check = CHECKS.get(code)
-        if check is not None:
-            met, reason = check(person, day)
-            checks.append(Check(Eligibility(code).label, met, reason))
+        if code in CHECKS and person is not None:
+            met, reason = CHECKS[code](person, day)
+        elif code in EMPLOYER_CHECKS and employer is not None:
+            met, reason = EMPLOYER_CHECKS[code](employer, person, day)
+        else:
+            continue
+        checks.append(Check(Eligibility(code).label, met, reason))
     return checks

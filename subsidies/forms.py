@@ -2,25 +2,55 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms import check_scanned_document
+from portal.models import Person
+from portal.validators import validate_id_number
 from subsidies.models import Application, PolicyVersion
 
 
 class ApplicationForm(forms.ModelForm):
-    """What the amount rule of the version needs, a note, and up to three scans."""
+    """What the amount rule of the version needs, a note, and up to three scans;
+    an employer also names the person the subsidy is for (a trainee, the holder of
+    a public-welfare post), who must be in the person registry."""
 
     documents = [f"document{number}" for number in (1, 2, 3)]
 
     class Meta:
         model = Application
-        fields = ["level", "months", "period_start", "monthly_base", "statement"]
+        fields = [
+            "level",
+            "occupation",
+            "certificate_number",
+            "months",
+            "period_start",
+            "monthly_base",
+            "statement",
+        ]
         widgets = {
             "statement": forms.Textarea(attrs={"rows": 3}),
             "period_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
-    def __init__(self, *args, version: PolicyVersion, **kwargs):
+    def __init__(
+        self, *args, version: PolicyVersion, for_employer: bool = False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         rule = version.amount_rule
+        if for_employer:
+            self.fields["person_name"] = forms.CharField(
+                label=_("name of the person"), max_length=50
+            )
+            self.fields["person_id_number"] = forms.CharField(
+                label=_("their ID number"),
+                validators=[validate_id_number],
+                help_text=_("The person must be in the registry (registered here)."),
+            )
+            self.order_fields(["person_name", "person_id_number"])
+        if rule == PolicyVersion.AmountRule.PER_LEVEL:
+            self.fields["occupation"].required = True
+            self.fields["certificate_number"].required = True
+        else:
+            del self.fields["occupation"]
+            del self.fields["certificate_number"]
         if rule == PolicyVersion.AmountRule.PER_LEVEL:
             self.fields["level"] = forms.ChoiceField(
                 label=_("certificate level"),
@@ -59,6 +89,21 @@ class ApplicationForm(forms.ModelForm):
                 help_text=_("PDF, JPG or PNG, at most 5 MB."),
             )
 
+    def clean(self):
+        cleaned = super().clean()
+        id_number = cleaned.get("person_id_number", "").upper()
+        if id_number:
+            person = Person.objects.filter(id_number=id_number).first()
+            if person is None or person.name != cleaned.get("person_name", "").strip():
+                raise forms.ValidationError(
+                    _(
+                        "No person with this name and ID number is in the registry; "
+                        "check both, or ask the person to register first."
+                    )
+                )
+            self.instance.person = person
+        return cleaned
+
     def uploads(self) -> list:
         return [
             self.cleaned_data[name]
@@ -80,3 +125,21 @@ class ObjectionForm(forms.Form):
         required=False,
         help_text=_("A phone number if you agree to be asked about it."),
     )
+
+
+class RatingForm(forms.ModelForm):
+    class Meta:
+        model = Application
+        fields = ["rating", "rating_comment"]
+        widgets = {"rating": forms.RadioSelect}
+        labels = {
+            "rating": _("How satisfied are you with how it was handled?"),
+            "rating_comment": _("Anything to tell us (optional)"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rating"].required = True
+        self.fields["rating"].choices = [
+            (stars, "★" * stars) for stars in range(5, 0, -1)
+        ]

@@ -10,40 +10,25 @@ from django.utils.translation import gettext as _
 
 from portal.audit import audit
 from portal.models import User
+from subsidies.chain import tell_applicant
 from subsidies.duplicates import is_held
+from subsidies.errors import SubsidyError
 from subsidies.models import Application, DisbursementBatch, Payment
-from subsidies.services import SubsidyError, shared_cap_refusal
+from subsidies.rules import double_claim_refusals
 
-CSV_COLUMNS = ["序号", "姓名", "身份证号码", "补贴项目", "金额", "申请编号"]
+CSV_COLUMNS = ["序号", "收款人", "证件号码", "补贴项目", "金额", "申请编号"]
 
 
 def payment_refusals(application: Application) -> list[str]:
-    """Rules across types, checked again before paying (rules.md §3.3)."""
-    subsidy = application.subsidy_type
-    paid = Payment.objects.filter(person=application.person).exclude(status="failed")
-    reasons = []
-    excluded = paid.filter(subsidy_type__in=subsidy.excludes.all()).first()
-    if excluded is not None:
-        reasons.append(
-            _("%(this)s cannot be combined with %(other)s, already paid.")
-            % {"this": subsidy.name, "other": excluded.subsidy_type.name}
-        )
-    cap = shared_cap_refusal(
-        subsidy,
-        application.person,
-        application.months,
-        statuses=["approved", "paid"],
-        exclude=application,
-    )
-    if cap:
-        reasons.append(cap)
-    times = application.version.max_times
-    if times and paid.filter(subsidy_type=subsidy).count() >= times:
-        reasons.append(
-            _("%(name)s was already paid %(times)d times.")
-            % {"name": subsidy.name, "times": times}
-        )
-    return reasons
+    """Rules across types, checked again before paying (rules.md §3.3), against
+    the person's applications with a pending or made payment."""
+    if application.person_id is None:
+        return []
+    paying = Application.objects.filter(
+        person=application.person,
+        payments__status__in=[Payment.Status.PENDING, Payment.Status.PAID],
+    ).distinct()
+    return double_claim_refusals(application, paying)
 
 
 @transaction.atomic
@@ -61,7 +46,7 @@ def create_batch(applications, *, by: User) -> tuple[DisbursementBatch, dict]:
             pk__in=[a.pk for a in applications], status=Application.Status.APPROVED
         )
         .select_for_update(of=("self",))
-        .select_related("person", "subsidy_type", "version")
+        .select_related("person", "employer", "subsidy_type", "version")
         .order_by("pk")
     )
     for application in queue:
@@ -78,6 +63,7 @@ def create_batch(applications, *, by: User) -> tuple[DisbursementBatch, dict]:
                     batch=batch,
                     application=application,
                     person=application.person,
+                    employer=application.employer,
                     subsidy_type=application.subsidy_type,
                     amount=application.amount,
                     period_start=start,
@@ -103,13 +89,15 @@ def batch_csv(batch: DisbursementBatch) -> str:
     out.write("\ufeff")
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
-    payments = batch.payments.select_related("person", "subsidy_type", "application")
+    payments = batch.payments.select_related(
+        "person", "employer", "subsidy_type", "application"
+    )
     for number, payment in enumerate(payments, start=1):
         writer.writerow(
             [
                 number,
-                payment.person.name,
-                payment.person.id_number,
+                payment.payee_name,
+                payment.payee_number,
                 payment.subsidy_type.name,
                 f"{payment.amount:.2f}",
                 payment.application.code,
@@ -136,6 +124,7 @@ def settle_payment(payment: Payment, *, paid: bool, by: User, reason: str = ""):
         application = payment.application
         application.status = Application.Status.PAID
         application.save(update_fields=["status", "updated_at"])
+        tell_applicant(application)
     audit(by, "subsidies.payment.settled", payment, {"paid": paid, "reason": reason})
     batch = payment.batch
     if not batch.payments.filter(status=Payment.Status.PENDING).exists():

@@ -4,22 +4,20 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
-from django.db.models import Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from portal.audit import audit, changes
-from portal.models import Person, User
-from portal.validators import add_years
+from portal.models import Employer, Person, User
 from subsidies.duplicates import flag_duplicates
-from subsidies.eligibility import person_checks
+from subsidies.eligibility import eligibility_checks
 from subsidies.errors import SubsidyError
 from subsidies.models import (
     Application,
     ApplicationDocument,
     PolicyVersion,
-    SubsidyType,
 )
+from subsidies.rules import double_claim_refusals
 
 
 @transaction.atomic
@@ -43,6 +41,7 @@ def compute_amount(
     level: str = "",
     months: int | None = None,
     monthly_base: Decimal | None = None,
+    contributions: Decimal | None = None,
 ) -> Decimal:
     """The amount an application asks for under a version's rule (rules.md §3.2);
     raises SubsidyError for what the rule needs and is missing or too much."""
@@ -53,6 +52,11 @@ def compute_amount(
         if level not in version.level_amounts:
             raise SubsidyError(_("Choose the level of your certificate."))
         return Decimal(str(version.level_amounts[level]))
+    if rule == PolicyVersion.AmountRule.INSURANCE_REFUND:
+        if level not in version.level_amounts or contributions is None:
+            raise SubsidyError(_("The refund needs the employer's size and insurance."))
+        share = Decimal(str(version.level_amounts[level])) / 100
+        return (contributions * share).quantize(Decimal("0.01"), ROUND_HALF_UP)
     if not months:
         raise SubsidyError(_("Say for how many months you apply."))
     if version.max_months and months > version.max_months:
@@ -71,109 +75,80 @@ def compute_amount(
     return (monthly * months).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
-RETIREMENT_EXCEPTION_YEARS = 5
-
-
-def shared_cap_refusal(
-    subsidy: SubsidyType,
-    person: Person,
-    months: int | None,
-    *,
-    statuses: list[str],
-    exclude: Application | None = None,
-) -> str | None:
-    """Types of one cap group share a cap on months per person (the 3-year
-    social-insurance rule); people within five years of their retirement date
-    are exempt (rules.md §3.2–3.3)."""
-    if not (subsidy.cap_group and subsidy.cap_months and months):
-        return None
-    today = timezone.localdate()
-    retirement = person.statutory_retirement_date()
-    if retirement <= add_years(today, RETIREMENT_EXCEPTION_YEARS):
-        return None
-    counted = Application.objects.filter(
-        person=person, subsidy_type__cap_group=subsidy.cap_group, status__in=statuses
-    )
-    if exclude is not None:
-        counted = counted.exclude(pk=exclude.pk)
-    used = counted.aggregate(total=Sum("months"))["total"] or 0
-    if used + months <= subsidy.cap_months:
-        return None
-    return _(
-        "Subsidies of this kind are paid for at most %(cap)d months in all; "
-        "%(used)d are already counted."
-    ) % {"cap": subsidy.cap_months, "used": used}
-
-
-def _refusals(
-    version: PolicyVersion, person: Person, months: int | None = None
-) -> list[str]:
+def submission_refusals(application: Application) -> list[str]:
+    """Why the application cannot be submitted under its version: conditions not
+    met (in words, each with its reason) and double-claim rules broken."""
+    version, person = application.version, application.person
     reasons = [
         f"{check.condition}：{check.reason}"
-        for check in person_checks(version, person)
+        for check in eligibility_checks(version, person, employer=application.employer)
         if not check.met
     ]
-    subsidy = version.subsidy_type
-    taken = Application.objects.filter(person=person).exclude(status="withdrawn")
-    excluded = taken.filter(subsidy_type__in=subsidy.excludes.all()).first()
-    if excluded is not None:
-        reasons.append(
-            _("%(this)s cannot be combined with %(other)s, which you applied for.")
-            % {"this": subsidy.name, "other": excluded.subsidy_type.name}
-        )
-    cap = shared_cap_refusal(
-        subsidy,
-        person,
-        months,
-        statuses=[s for s in Application.OPEN_STATUSES] + ["paid"],
-    )
-    if cap:
-        reasons.append(cap)
-    if version.max_times and taken.filter(subsidy_type=subsidy).count() >= (
-        version.max_times
-    ):
-        reasons.append(
-            _("%(name)s can be received at most %(times)d times.")
-            % {"name": subsidy.name, "times": version.max_times}
-        )
+    if person is not None:
+        live = Application.objects.live().filter(person=person)
+        reasons += double_claim_refusals(application, live)
     return reasons
+
+
+DUPLICATE_MESSAGES = {
+    "subsidy_certificate_once_per_occupation_and_level": _lazy(
+        "A subsidy for this certificate was already claimed."
+    ),
+}
 
 
 @transaction.atomic
 def submit_application(
-    application: Application, *, by: User, documents: list = ()
+    application: Application, *, by: User | None, documents: list = ()
 ) -> Application:
-    """Submit a person's application under the version in force today: the record
-    conditions, exclusions and counts are checked, the amount computed. Two
-    submissions at the same moment end with one (a lock on the person and a
-    partial unique index)."""
-    person = Person.objects.select_for_update().get(pk=application.person_id)
+    """Submit an application under the version in force today: conditions,
+    exclusions and counts are checked, the amount computed. A person applies for
+    themselves; an employer for a person it employs or hosts, or for itself.
+    Two submissions at the same moment end with one (a lock on the person or
+    employer, and partial unique indexes). `by` is None when the system files
+    it from insurance data (免申即享)."""
+    if application.person_id is not None:
+        Person.objects.select_for_update().get(pk=application.person_id)
+    else:
+        Employer.objects.select_for_update().get(pk=application.employer_id)
     version = application.subsidy_type.version_on()
     if version is None:
         raise SubsidyError(_("This subsidy has no policy in force."))
-    if person.residence_id is None:
+    application.version = version
+    if application.employer_id is not None:
+        application.org_unit = application.employer.org_unit
+    elif application.person.residence_id is None:
         raise SubsidyError(
             _("Your place of residence is missing: add it to your profile first.")
         )
-    refusals = _refusals(version, person, application.months)
+    else:
+        application.org_unit = application.person.residence
+    refusals = submission_refusals(application)
     if refusals:
         raise SubsidyError(" ".join(refusals))
-    application.version = version
-    application.org_unit = person.residence
     application.submitted_by = by
     application.amount = compute_amount(
         version,
         level=application.level,
         months=application.months,
         monthly_base=application.monthly_base,
+        contributions=(
+            application.insurance_year.contributions
+            if application.insurance_year_id
+            else None
+        ),
     )
     try:
         with transaction.atomic():
             application.save()
     except IntegrityError as error:
-        raise SubsidyError(
-            _("You already have an open application for this subsidy.")
-        ) from error
+        constraint = getattr(
+            getattr(error.__cause__, "diag", None), "constraint_name", ""
+        )
+        message = DUPLICATE_MESSAGES.get(constraint) or _(
+            "An application for this subsidy is already open."
+        )
+        raise SubsidyError(str(message)) from error
     for upload in documents:
         ApplicationDocument.objects.create(
             application=application, file=upload, name=upload.name[:200]
@@ -184,7 +159,8 @@ def submit_application(
         application,
         {"amount": str(application.amount)},
     )
-    flag_duplicates(application)
+    if application.person_id is not None:
+        flag_duplicates(application)
     return application
 
 
@@ -211,4 +187,19 @@ def withdraw_application(application: Application, *, by: User) -> Application:
     application.status = Application.Status.WITHDRAWN
     application.save(update_fields=["status", "updated_at"])
     audit(by, "subsidies.application.withdrawn", application)
+    return application
+
+
+@transaction.atomic
+def rate_application(
+    application: Application, *, rating: int, comment: str, by: User
+) -> Application:
+    """The applicant rates how a finished application was handled, once."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if not application.can_be_rated:
+        raise SubsidyError(_("Only a finished application can be rated, once."))
+    application.rating = rating
+    application.rating_comment = comment
+    application.save(update_fields=["rating", "rating_comment", "updated_at"])
+    audit(by, "subsidies.application.rated", application, {"rating": rating})
     return application

@@ -1,7 +1,11 @@
 """Scheduled tasks of the subsidies app (declared in portal's setup_schedules)."""
 
-from subsidies import outreach
+from subsidies import outreach, refunds
 
 
 def find_eligible_people() -> int:
     return outreach.find_eligible_people()
+
+
+def compute_refunds() -> int:
+    return refunds.compute_refunds()

@@ -1,9 +1,12 @@
 """make_<thing>(**overrides): plain functions that build test data through services."""
 
+import datetime
 import itertools
 
+import time_machine
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from stdnum.cn import ric, uscc
 
 from portal import services
@@ -262,3 +265,21 @@ def make_fair(org_unit, *, layout="AA.BB\nAA.BB", publish=True, **overrides):
     if publish:
         fair = fairs.publish_fair(fair, by=staff)
     return fair
+
+
+def approve_subsidy(application, staff):
+    """Through the subsidy chain: the version's steps, the notice, approval."""
+    from subsidies import chain
+
+    chain.accept_application(application, by=staff[application.current_level])
+    while application.current_level:
+        chain.pass_step(application, by=staff[application.current_level])
+        application.refresh_from_db()
+    after = timezone.make_aware(
+        datetime.datetime.combine(application.notice_ends, datetime.time(12))
+    ) + datetime.timedelta(days=1)
+    with time_machine.travel(after):
+        approver = make_staff("caseworker", org_unit=staff["city"].org_unit)
+        chain.approve_application(application, by=approver)
+    application.refresh_from_db()
+    return application

@@ -11,12 +11,23 @@ from tests import factories
     [
         reverse("subsidies:application_list"),
         reverse("subsidies:application_new", args=["job-search"]),
+        reverse("subsidies:application_new", args=["internship"]),
     ],
 )
-def test_employers_and_staff_do_not_apply_as_people(client, employer, caseworker, url):
-    for user in (employer, caseworker):
-        client.force_login(user)
-        assert client.get(url).status_code == 403
+def test_staff_do_not_apply(client, caseworker, url):
+    client.force_login(caseworker)
+    assert client.get(url).status_code == 403
+
+
+def test_employers_apply_only_for_employer_subsidies(client, employer, seeker):
+    client.force_login(employer)
+    person_subsidy = reverse("subsidies:application_new", args=["job-search"])
+    assert client.get(person_subsidy).status_code == 404
+    refund = reverse("subsidies:application_new", args=["job-stabilisation"])
+    assert client.get(refund).status_code == 404  # computed, never applied for
+    client.force_login(seeker)
+    internship = reverse("subsidies:application_new", args=["internship"])
+    assert client.get(internship).status_code == 404
 
 
 def test_another_seeker_cannot_withdraw_or_resubmit(client, seeker, other_seeker):

@@ -74,11 +74,15 @@ def test_unmet_conditions_are_refused_with_their_reasons(seeker):
 
 def test_one_open_application_per_type_and_exclusions(seeker, caseworker):
     factories.make_unemployment(seeker.person, by=caseworker)
-    apply(seeker, "training", level="五级")
+    factories.make_graduate(seeker.person)
+    apply(seeker, "training", level="五级", occupation="电工", certificate_number="1")
     with pytest.raises(services.SubsidyError):
-        apply(seeker, "training", level="四级")
-    with pytest.raises(services.SubsidyError, match="职业培训补贴"):
-        apply(seeker, "skill-upgrade", level="五级")  # cannot be combined
+        apply(seeker, "training", level="四级", occupation="焊工")
+    # Exclusions are data, and hold both ways.
+    subsidy("job-search").excludes.add(subsidy("start-up"))
+    apply(seeker, "start-up")
+    with pytest.raises(services.SubsidyError, match="一次性创业补贴"):
+        apply(seeker, "job-search")
 
 
 def test_once_only_subsidies_are_refused_the_second_time(seeker):

@@ -11,9 +11,10 @@ def test_the_catalogue_holds_the_common_types(db):
     codes = set(SubsidyType.objects.values_list("code", flat=True))
     assert {"training", "skill-upgrade", "social-insurance-difficulty",
             "social-insurance-graduate", "public-welfare-post", "internship",
-            "job-search", "start-up"} <= codes  # fmt: skip
+            "job-search", "start-up", "job-stabilisation"} <= codes  # fmt: skip
     training = SubsidyType.objects.get(code="training")
-    assert training.excludes.filter(code="skill-upgrade").exists()
+    assert training.same_item.filter(code="skill-upgrade").exists()
+    assert training.fund != SubsidyType.objects.get(code="skill-upgrade").fund
 
 
 def test_the_version_in_force_follows_the_dates(db):

@@ -120,3 +120,54 @@ def test_caseworkers_see_what_waits_at_their_level(client, application, reviewer
     )
     client.force_login(reviewers["city"])
     assert application.person.name not in client.get(url).text
+
+
+def test_nobody_decides_a_declared_relatives_application(
+    application, reviewers, foshan, client
+):
+    from portal.models import Recusal
+
+    street = reviewers["street"]
+    client.force_login(street)
+    response = client.post(
+        reverse("admin:portal_recusal_add"),
+        {"id_number": application.person.id_number, "relation": "表妹"},
+    )
+    assert response.status_code == 302
+    assert Recusal.objects.get().user == street
+    with pytest.raises(services.SubsidyError, match="relative|亲属"):
+        chain.accept_application(application, by=street)
+    colleague = factories.make_staff("caseworker", org_unit=foshan["chancheng_street"])
+    chain.accept_application(application, by=colleague)
+
+
+def test_each_review_is_due_within_the_versions_working_days(application, reviewers):
+    application.version.review_days = 3
+    application.version.save()
+    with time_machine.travel(datetime.datetime(2026, 11, 27, 10)):  # a Friday
+        chain.accept_application(application, by=reviewers["street"])
+    application.refresh_from_db()
+    assert application.step_due == datetime.date(2026, 12, 2)  # Mon, Tue, Wed
+
+
+def test_the_applicant_is_told_and_can_rate_the_outcome(application, reviewers, client):
+    from portal.models import Notification
+
+    seeker = application.person.user
+    chain.accept_application(application, by=reviewers["street"])
+    client.force_login(seeker)
+    rate = reverse("subsidies:application_rate", args=[application.code])
+    client.post(rate, {"rating": 5})
+    application.refresh_from_db()
+    assert application.rating is None  # not finished yet
+    chain.refuse_application(application, "经营未满1年", by=reviewers["street"])
+    assert Notification.objects.filter(
+        recipient=seeker, body__contains="经营未满1年"
+    ).exists()
+    assert client.get(application.get_absolute_url()).context["rating_form"]
+    client.post(rate, {"rating": 2, "rating_comment": "希望说明更清楚"})
+    application.refresh_from_db()
+    assert application.rating == 2
+    client.post(rate, {"rating": 5})
+    application.refresh_from_db()
+    assert application.rating == 2  # once

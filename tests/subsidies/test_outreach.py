@@ -57,11 +57,18 @@ def test_people_who_applied_are_not_told(seeker):
 def test_the_yearly_date_arithmetic_survives_29_february(seeker):
     import time_machine
 
-    from subsidies.services import shared_cap_refusal
+    from subsidies.rules import double_claim_refusals
 
     factories.make_graduate(seeker.person)
     flexible(seeker)
     with time_machine.travel(datetime.datetime(2028, 2, 29, 9, 0)):
         find_eligible_people()  # "aged 16 to 24" looks 25 years back
         subsidy = SubsidyType.objects.get(code="social-insurance-difficulty")
-        assert shared_cap_refusal(subsidy, seeker.person, 6, statuses=["paid"]) is None
+        application = Application(
+            subsidy_type=subsidy,
+            version=subsidy.version_on(),
+            person=seeker.person,
+            months=6,
+            period_start=datetime.date(2028, 3, 1),
+        )
+        assert double_claim_refusals(application, Application.objects.all()) == []

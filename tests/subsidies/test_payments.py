@@ -2,43 +2,14 @@ import datetime
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
 from registration import services as registration
 from registration.models import EmploymentRegistration
-from subsidies import chain, payments, services
+from subsidies import payments, services
 from subsidies.models import Application, Payment, SubsidyType
 from tests import factories
-
-
-@pytest.fixture
-def staff(foshan, caseworker, city_caseworker):
-    return {
-        "street": factories.make_staff(
-            "caseworker", org_unit=foshan["chancheng_street"]
-        ),
-        "district": caseworker,
-        "city": city_caseworker,
-        "payer": factories.make_staff("caseworker", org_unit=foshan["city"]),
-    }
-
-
-def approve(application, staff):
-    """Through the chain: the version's steps, the notice, approval."""
-    chain.accept_application(application, by=staff[application.current_level])
-    while application.current_level:
-        chain.pass_step(application, by=staff[application.current_level])
-        application.refresh_from_db()
-    after = timezone.make_aware(
-        datetime.datetime.combine(application.notice_ends, datetime.time(12))
-    ) + datetime.timedelta(days=1)
-    with time_machine.travel(after):
-        approver = factories.make_staff("caseworker", org_unit=staff["city"].org_unit)
-        chain.approve_application(application, by=approver)
-    application.refresh_from_db()
-    return application
 
 
 def insurance_application(seeker, start, months=6):
@@ -69,13 +40,13 @@ def graduate_in_flexible_work(seeker):
 
 def test_a_batch_totals_to_the_cent_and_pays_once(graduate_in_flexible_work, staff):
     seeker = graduate_in_flexible_work
-    application = approve(
+    application = factories.approve_subsidy(
         insurance_application(seeker, datetime.date(2026, 1, 1)), staff
     )
     batch, held = payments.create_batch([application], by=staff["payer"])
     assert held == {}
     rows = payments.batch_csv(batch).splitlines()
-    assert rows[0].lstrip("\ufeff").startswith("序号,姓名,身份证号码")
+    assert rows[0].lstrip("\ufeff").startswith("序号,收款人,证件号码")
     assert seeker.person.id_number in rows[1]
     assert (
         batch.total == application.amount == Decimal("3600.58")
@@ -90,7 +61,7 @@ def test_a_batch_totals_to_the_cent_and_pays_once(graduate_in_flexible_work, sta
 
 
 def test_a_failed_payment_returns_to_the_queue(graduate_in_flexible_work, staff):
-    application = approve(
+    application = factories.approve_subsidy(
         insurance_application(graduate_in_flexible_work, datetime.date(2026, 1, 1)),
         staff,
     )
@@ -104,11 +75,13 @@ def test_a_failed_payment_returns_to_the_queue(graduate_in_flexible_work, staff)
 
 def test_a_paid_period_is_never_paid_twice(graduate_in_flexible_work, staff):
     seeker = graduate_in_flexible_work
-    first = approve(insurance_application(seeker, datetime.date(2026, 1, 1)), staff)
+    first = factories.approve_subsidy(
+        insurance_application(seeker, datetime.date(2026, 1, 1)), staff
+    )
     payments.create_batch([first], by=staff["payer"])
     payments.settle_payment(first.payments.get(), paid=True, by=staff["payer"])
     # A second application for months that overlap the paid ones.
-    second = approve(
+    second = factories.approve_subsidy(
         insurance_application(seeker, datetime.date(2026, 4, 1), months=6), staff
     )
     with pytest.raises(services.SubsidyError):
@@ -117,7 +90,7 @@ def test_a_paid_period_is_never_paid_twice(graduate_in_flexible_work, staff):
 
 
 def test_only_city_staff_pay(client, staff, graduate_in_flexible_work):
-    application = approve(
+    application = factories.approve_subsidy(
         insurance_application(graduate_in_flexible_work, datetime.date(2026, 1, 1)),
         staff,
     )
@@ -135,7 +108,7 @@ def test_only_city_staff_pay(client, staff, graduate_in_flexible_work):
 def test_fund_use_per_type_and_unit(graduate_in_flexible_work, staff, foshan):
     from subsidies.queries import fund_use
 
-    application = approve(
+    application = factories.approve_subsidy(
         insurance_application(graduate_in_flexible_work, datetime.date(2026, 1, 1)),
         staff,
     )
@@ -169,11 +142,13 @@ def test_look_alike_applications_are_held_for_review_not_rejected(
         ),
         by=twin,
     )  # fmt: skip
-    first = approve(insurance_application(seeker, datetime.date(2026, 1, 1)), staff)
+    first = factories.approve_subsidy(
+        insurance_application(seeker, datetime.date(2026, 1, 1)), staff
+    )
     second = insurance_application(twin, datetime.date(2026, 1, 1))
     suspect = DuplicateSuspect.objects.get(application=second)
     assert suspect.other_application == first
-    second = approve(second, staff)
+    second = factories.approve_subsidy(second, staff)
     batch, held = payments.create_batch([first, second], by=staff["payer"])
     assert list(held) == [second] and batch.payments.count() == 1
     duplicates.resolve_suspect(suspect, duplicate=False, by=staff["payer"])

@@ -233,7 +233,7 @@ class Command(BaseCommand):
         seed_registrations(seekers, verified_employers)
         seed_graduates(seekers, verified_employers)
         seed_fairs(verified_employers)
-        seed_subsidy_applications()
+        seed_subsidy_applications(verified_employers)
         self.print_logins(employers[0], seekers[0])
 
     def seed_org_units(self):

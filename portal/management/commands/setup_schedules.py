@@ -51,6 +51,12 @@ SCHEDULES = [
         "schedule_type": Schedule.CRON,
         "cron": "0 9 * * *",
     },
+    {
+        "name": "Compute job-stabilisation refunds from last year's insurance",
+        "func": "subsidies.tasks.compute_refunds",
+        "schedule_type": Schedule.CRON,
+        "cron": "30 2 * * *",
+    },
 ]
 
 

@@ -1,0 +1,140 @@
+import uuid
+
+from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.db import models
+from django.db.models import F, Func, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Employer, Person, TimeStamped
+from registration.models.employment import DayNumber
+from subsidies.models.applications import Application
+from subsidies.models.catalogue import SubsidyType
+
+
+def paid_period_box():
+    """(person and type, first day)–(person and type, last day): paid periods of
+    one person and one subsidy type never overlap; for an employer's own subsidy
+    (no person) the key is the negative employer id. The x coordinate combines
+    the two keys (type ids stay below 1000), exact in a double."""
+    key = Coalesce(F("person_id"), -F("employer_id")) * 1000 + F("subsidy_type_id")
+    return Func(
+        Func(key, DayNumber(F("period_start")), function="point"),
+        Func(key, DayNumber(F("period_end")), function="point"),
+        function="box",
+    )
+
+
+class DisbursementBatch(TimeStamped):
+    """Approved applications paid together: a CSV for the bank or the social-
+    security card system; results come back row by row."""
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("Sent to the bank")
+        SETTLED = "settled", _("Settled")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.SENT
+    )
+    total = models.DecimalField(_("total (yuan)"), max_digits=14, decimal_places=2)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("disbursement batch")
+        verbose_name_plural = _("disbursement batches")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        created = timezone.localtime(self.created_at)
+        return f"{created:%Y-%m-%d %H:%M} · {self.total}"
+
+
+class Payment(TimeStamped):
+    """One payment of one application (the subsidy ledger): a paid period of a
+    person and type can never be paid twice (exclusion constraint), an application
+    is paid at most once (partial unique index)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        PAID = "paid", _("Paid")
+        FAILED = "failed", _("Failed")
+
+    batch = models.ForeignKey(
+        DisbursementBatch,
+        verbose_name=_("disbursement batch"),
+        on_delete=models.PROTECT,
+        related_name="payments",
+    )
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("subsidy application"),
+        on_delete=models.PROTECT,
+        related_name="payments",
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    employer = models.ForeignKey(
+        Employer,
+        verbose_name=_("paid to employer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    subsidy_type = models.ForeignKey(
+        SubsidyType,
+        verbose_name=_("subsidy type"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=10, decimal_places=2)
+    period_start = models.DateField(_("period from"), null=True, blank=True)
+    period_end = models.DateField(_("period until"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.PENDING
+    )
+    failure_reason = models.CharField(_("why it failed"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["batch", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(status__in=["pending", "paid"]),
+                name="payment_once_per_application",
+            ),
+            ExclusionConstraint(
+                name="paid_periods_do_not_overlap",
+                expressions=[(paid_period_box(), "&&")],
+                index_type="gist",
+                condition=Q(status__in=["pending", "paid"]),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.payee_name} · {self.amount}"
+
+    @property
+    def payee_name(self) -> str:
+        return self.employer.name if self.employer_id else self.person.name
+
+    @property
+    def payee_number(self) -> str:
+        """The ID number of a person, the credit code of an employer."""
+        return self.employer.uscc if self.employer_id else self.person.id_number

@@ -1,0 +1,170 @@
+"""The applicant's pages: a person for themselves, employer staff for their
+employer. Each sees only their own applications."""
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.decorators import applicant_required
+from subsidies import services
+from subsidies.eligibility import eligibility_checks
+from subsidies.forms import ApplicationForm, RatingForm
+from subsidies.models import (
+    Application,
+    ApplicationDocument,
+    PolicyVersion,
+    SubsidyType,
+)
+
+
+@applicant_required
+def application_new(request, code):
+    user = request.user
+    applicant = "employer" if user.is_employer_staff else "person"
+    subsidy = get_object_or_404(
+        SubsidyType.objects.filter(is_active=True, applicant=applicant), code=code
+    )
+    version = subsidy.version_on()
+    if version is None or (
+        version.amount_rule == PolicyVersion.AmountRule.INSURANCE_REFUND
+    ):
+        raise Http404
+    if applicant == "person":
+        existing = (
+            Application.objects.open()
+            .filter(person=user.person, subsidy_type=subsidy)
+            .first()
+        )
+        if existing is not None:
+            messages.info(
+                request, _("You have an application for this subsidy in progress.")
+            )
+            return redirect(existing)
+    data = request.POST if request.method == "POST" else None
+    form = ApplicationForm(
+        data,
+        request.FILES or None,
+        version=version,
+        for_employer=applicant == "employer",
+    )
+    if data is not None and form.is_valid():
+        form.instance.subsidy_type = subsidy
+        if applicant == "person":
+            form.instance.person = user.person
+        else:
+            form.instance.employer = user.employer
+        try:
+            application = services.submit_application(
+                form.instance, by=user, documents=form.uploads()
+            )
+        except services.SubsidyError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The application is submitted."))
+            return redirect(application)
+    person = user.person if applicant == "person" else None
+    context = {
+        "subsidy": subsidy,
+        "version": version,
+        "form": form,
+        "checks": eligibility_checks(version, person, employer=user.employer),
+    }
+    return render(request, "subsidies/application_form.html", context)
+
+
+@applicant_required
+def application_list(request):
+    applications = Application.objects.for_user(request.user).select_related(
+        "subsidy_type", "person"
+    )
+    return render(
+        request, "subsidies/application_list.html", {"applications": applications}
+    )
+
+
+def _own_application(request, code) -> Application:
+    return get_object_or_404(
+        Application.objects.for_user(request.user).select_related(
+            "subsidy_type", "version", "org_unit", "person", "employer"
+        ),
+        code=code,
+    )
+
+
+@applicant_required
+def application_detail(request, code):
+    application = _own_application(request, code)
+    context = {
+        "application": application,
+        "documents": application.documents.all(),
+        "rating_form": RatingForm() if application.can_be_rated else None,
+    }
+    return render(request, "subsidies/application_detail.html", context)
+
+
+@require_POST
+@applicant_required
+def application_resubmit(request, code):
+    application = _own_application(request, code)
+    try:
+        services.resubmit_application(application, by=request.user)
+    except services.SubsidyError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The application is sent again."))
+    return redirect(application)
+
+
+@require_POST
+@applicant_required
+def application_withdraw(request, code):
+    application = _own_application(request, code)
+    try:
+        services.withdraw_application(application, by=request.user)
+    except services.SubsidyError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The application is withdrawn."))
+    return redirect(application)
+
+
+@require_POST
+@applicant_required
+def application_rate(request, code):
+    application = _own_application(request, code)
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose from one to five stars."))
+        return redirect(application)
+    try:
+        services.rate_application(
+            application,
+            rating=form.cleaned_data["rating"],
+            comment=form.cleaned_data["rating_comment"],
+            by=request.user,
+        )
+    except services.SubsidyError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Thank you for your rating."))
+    return redirect(application)
+
+
+def document_download(request, pk):
+    """Scans are private: their applicant, and caseworkers of the application's
+    area with the permission, may open them."""
+    document = get_object_or_404(
+        ApplicationDocument.objects.select_related("application"), pk=pk
+    )
+    visible = Application.objects.for_user(request.user).filter(
+        pk=document.application_id
+    )
+    if request.user.is_staff and not request.user.has_perm(
+        "subsidies.view_applicationdocument"
+    ):
+        visible = visible.none()
+    if not visible.exists():
+        raise Http404
+    return FileResponse(document.file.open("rb"), filename=document.name)
