@@ -1,5 +1,6 @@
-"""政策找人: people whom the registries show as eligible for a subsidy, and who have
-not applied, are told once, with the application one click away. (Services.)"""
+"""政策找人: people and employers whom the registries show as eligible for a
+subsidy, and who have not applied, are told once, with the application one click
+away. (Services.)"""
 
 import datetime
 
@@ -8,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from graduates.models import Graduate
-from portal.models import Person
-from portal.services import notify
+from portal.models import Employer, Person
+from portal.services import notify, notify_employer_staff
 from portal.validators import add_years
 from registration.models import (
     DifficultyRecognition,
@@ -86,5 +87,56 @@ def find_eligible_people(*, day: datetime.date | None = None) -> int:
             )
             if created:
                 notify(person.user, "subsidy_outreach", {"subsidy": subsidy}, url=url)
+                told += 1
+    return told
+
+
+EMPLOYER_CONDITIONS = {Eligibility.VERIFIED_EMPLOYER, Eligibility.EMPLOYED_BY_APPLICANT}
+
+
+def eligible_employers(subsidy: SubsidyType, day: datetime.date):
+    """Verified employers that employ someone meeting the person conditions of a
+    subsidy for employers' own staff (public-welfare posts), and have neither
+    applied for it nor been told; None when the records cannot decide."""
+    version = subsidy.version_on(day)
+    if version is None or Eligibility.EMPLOYED_BY_APPLICANT not in version.eligibility:
+        return None
+    codes = [code for code in version.eligibility if code not in EMPLOYER_CONDITIONS]
+    filters = [_condition(code, day) for code in codes]
+    if any(condition is None for condition in filters):
+        return None
+    people = Person.objects.all()
+    for condition in filters:
+        people = people.filter(condition)
+    staff = EmploymentRegistration.objects.current(day).filter(
+        employer=OuterRef("pk"), person__in=people
+    )
+    applied = Application.objects.filter(employer=OuterRef("pk"), subsidy_type=subsidy)
+    told = Outreach.objects.filter(employer=OuterRef("pk"), subsidy_type=subsidy)
+    return (
+        Employer.objects.verified()
+        .filter(Exists(staff))
+        .exclude(Exists(applied))
+        .exclude(Exists(told))
+    )
+
+
+def find_eligible_employers(*, day: datetime.date | None = None) -> int:
+    """Daily: tell employers about subsidies their staff make them eligible for."""
+    day = day or timezone.localdate()
+    told = 0
+    for subsidy in SubsidyType.objects.filter(is_active=True, applicant="employer"):
+        employers = eligible_employers(subsidy, day)
+        if employers is None:
+            continue
+        url = reverse("subsidies:application_new", args=[subsidy.code])
+        for employer in employers[:BATCH]:
+            _outreach, created = Outreach.objects.get_or_create(
+                employer=employer, subsidy_type=subsidy
+            )
+            if created:
+                notify_employer_staff(
+                    employer, "subsidy_outreach_employer", {"subsidy": subsidy}, url=url
+                )
                 told += 1
     return told

@@ -7,5 +7,9 @@ def find_eligible_people() -> int:
     return outreach.find_eligible_people()
 
 
+def find_eligible_employers() -> int:
+    return outreach.find_eligible_employers()
+
+
 def compute_refunds() -> int:
     return refunds.compute_refunds()

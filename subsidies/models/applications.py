@@ -367,11 +367,24 @@ class Objection(models.Model):
 
 
 class Outreach(models.Model):
-    """政策找人: a person the registries show as eligible was told about a subsidy
-    (once per person and type)."""
+    """政策找人: a person, or an employer, the registries show as eligible was told
+    about a subsidy (once per person or employer and type)."""
 
     person = models.ForeignKey(
-        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="+"
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    employer = models.ForeignKey(
+        Employer,
+        verbose_name=_("employer"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     subsidy_type = models.ForeignKey(
         SubsidyType,
@@ -388,11 +401,19 @@ class Outreach(models.Model):
             models.UniqueConstraint(
                 fields=["person", "subsidy_type"],
                 name="outreach_once_per_person_and_type",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["employer", "subsidy_type"],
+                name="outreach_once_per_employer_and_type",
+            ),
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | Q(employer__isnull=False),
+                name="outreach_has_person_or_employer",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.person} · {self.subsidy_type}"
+        return f"{self.person or self.employer} · {self.subsidy_type}"
 
 
 class DuplicateSuspect(models.Model):

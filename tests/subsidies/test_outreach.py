@@ -72,3 +72,25 @@ def test_the_yearly_date_arithmetic_survives_29_february(seeker):
             period_start=datetime.date(2028, 3, 1),
         )
         assert double_claim_refusals(application, Application.objects.all()) == []
+
+
+def test_employers_of_difficulty_people_are_told_about_public_welfare_posts(
+    employer, other_employer, foshan
+):
+    from portal.models import DifficultyCategory
+    from registration.models import DifficultyRecognition
+    from subsidies.outreach import find_eligible_employers
+
+    person = factories.make_person(residence=foshan["chancheng_community"])
+    DifficultyRecognition.objects.create(
+        person=person, category=DifficultyCategory.objects.get(code="disabled"),
+        org_unit=foshan["chancheng"], status="approved", statement="持残疾证",
+        submitted_by=employer, approved_on=datetime.date(2026, 1, 1),
+    )  # fmt: skip
+    assert find_eligible_employers() == 0  # nobody employs them yet
+    factories.file_hire(employer, person, datetime.date(2026, 3, 1))
+    assert find_eligible_employers() == 1
+    message = employer.notifications.get(url__contains="/policies/")
+    assert message.url.endswith("/policies/public-welfare-post/apply/")
+    assert not other_employer.notifications.filter(url__contains="/policies/").exists()
+    assert find_eligible_employers() == 0  # once

@@ -121,6 +121,28 @@ def test_fund_use_per_type_and_unit(graduate_in_flexible_work, staff, foshan):
     assert fund_use(foshan["nanhai"], today, today) == []
 
 
+def test_fund_use_month_on_month_and_year_on_year(
+    graduate_in_flexible_work, staff, foshan
+):
+    from subsidies.queries import fund_use_compared
+
+    application = factories.approve_subsidy(
+        insurance_application(graduate_in_flexible_work, datetime.date(2026, 1, 1)),
+        staff,
+    )
+    batch, _held = payments.create_batch([application], by=staff["payer"])
+    payments.settle_payment(batch.payments.get(), paid=True, by=staff["payer"])
+    today = timezone.localdate()
+    [row] = fund_use_compared(foshan["city"], today.year, today.month)
+    assert row["paid_amount"] == application.amount
+    assert row["paid_amount_mom"] is None  # nothing the month before
+    # The same payment a year earlier: this month pays nothing, 100 % less.
+    Payment.objects.update(updated_at=timezone.now() - datetime.timedelta(days=365))
+    [row] = fund_use_compared(foshan["city"], today.year, today.month)
+    assert row["paid_amount"] == 0 and row["paid_amount_yoy"] == -100.0
+    assert row["applications"] == 1 and row["applications_yoy"] is None
+
+
 def test_look_alike_applications_are_held_for_review_not_rejected(
     graduate_in_flexible_work, staff, foshan
 ):

@@ -52,6 +52,12 @@ SCHEDULES = [
         "cron": "0 9 * * *",
     },
     {
+        "name": "Tell employers about subsidies their staff make them eligible for",
+        "func": "subsidies.tasks.find_eligible_employers",
+        "schedule_type": Schedule.CRON,
+        "cron": "10 9 * * *",
+    },
+    {
         "name": "Compute job-stabilisation refunds from last year's insurance",
         "func": "subsidies.tasks.compute_refunds",
         "schedule_type": Schedule.CRON,
