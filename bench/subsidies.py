@@ -38,6 +38,7 @@ def people(count: int):
     from portal.models import OrgUnit, Person
 
     existing = list(Person.objects.filter(address="bench").order_by("pk")[:count])
+    taken = set(Person.objects.values_list("id_number", flat=True))
     communities = list(OrgUnit.objects.filter(level="community"))
     rng = random.Random(7)
     new = []
@@ -46,7 +47,12 @@ def people(count: int):
         birth = datetime.date(1970, 1, 1) + datetime.timedelta(days=index % 12000)
         if index % 100 == 99:  # a look-alike of the one before: same name and birth
             birth = new[-1].birth if new else birth
-        body = f"{unit.code[:6]}{birth:%Y%m%d}{index % 1000:03d}"
+        sequence = index // 12000
+        body = f"{unit.code[:6]}{birth:%Y%m%d}{sequence:03d}"
+        while body + ric.calc_check_digit(body) in taken:
+            sequence += 1
+            body = f"{unit.code[:6]}{birth:%Y%m%d}{sequence:03d}"
+        taken.add(body + ric.calc_check_digit(body))
         person = Person(
             name=rng.choice(NAMES) + "".join(rng.choices(GIVEN, k=2)),
             id_number=body + ric.calc_check_digit(body),

@@ -143,3 +143,31 @@ class RatingForm(forms.ModelForm):
         self.fields["rating"].choices = [
             (stars, "★" * stars) for stars in range(5, 0, -1)
         ]
+
+
+class ResubmitForm(forms.Form):
+    """What the applicant fixes before sending a returned application again."""
+
+    statement = forms.CharField(
+        label=_("note to the caseworker"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ApplicationForm.documents:
+            self.fields[name] = forms.FileField(
+                label=_("scanned document"),
+                required=False,
+                validators=[check_scanned_document],
+                help_text=_("PDF, JPG or PNG, at most 5 MB."),
+            )
+
+    def uploads(self) -> list:
+        return [
+            self.cleaned_data[name]
+            for name in ApplicationForm.documents
+            if self.cleaned_data.get(name)
+        ]

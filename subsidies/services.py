@@ -90,6 +90,23 @@ def submission_refusals(application: Application) -> list[str]:
     return reasons
 
 
+def preview_application(application: Application) -> tuple[Decimal | None, list[str]]:
+    """What submitting would give, without saving: the amount (None when the
+    form lacks what the rule needs) and every reason it would be refused."""
+    application.version = application.subsidy_type.version_on()
+    refusals = submission_refusals(application)
+    try:
+        amount = compute_amount(
+            application.version,
+            level=application.level,
+            months=application.months,
+            monthly_base=application.monthly_base,
+        )
+    except SubsidyError as error:
+        return None, [*refusals, str(error)]
+    return amount, refusals
+
+
 DUPLICATE_MESSAGES = {
     "subsidy_certificate_once_per_occupation_and_level": _lazy(
         "A subsidy for this certificate was already claimed."
@@ -165,15 +182,33 @@ def submit_application(
 
 
 @transaction.atomic
-def resubmit_application(application: Application, *, by: User) -> Application:
-    """The applicant sends a returned application again; reviews start over."""
+def resubmit_application(
+    application: Application,
+    *,
+    by: User,
+    statement: str | None = None,
+    documents: list = (),
+) -> Application:
+    """The applicant fixes a returned application (a new note, the missing scans)
+    and sends it again; reviews start over."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status != Application.Status.RETURNED:
         raise SubsidyError(_("Only a returned application can be sent again."))
     application.status = Application.Status.SUBMITTED
     application.step = 0
-    application.save(update_fields=["status", "step", "updated_at"])
-    audit(by, "subsidies.application.resubmitted", application)
+    if statement is not None:
+        application.statement = statement
+    application.save(update_fields=["status", "step", "statement", "updated_at"])
+    for upload in documents:
+        ApplicationDocument.objects.create(
+            application=application, file=upload, name=upload.name[:200]
+        )
+    audit(
+        by,
+        "subsidies.application.resubmitted",
+        application,
+        {"documents_added": len(documents)},
+    )
     return application
 
 

@@ -5,29 +5,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0008_recusals'),
-        ('subsidies', '0017_one_off_payments_have_no_period'),
+        ("portal", "0008_recusals"),
+        ("subsidies", "0017_one_off_payments_have_no_period"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='outreach',
-            name='employer',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='portal.employer', verbose_name='employer'),
+            model_name="outreach",
+            name="employer",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="portal.employer",
+                verbose_name="employer",
+            ),
         ),
         migrations.AlterField(
-            model_name='outreach',
-            name='person',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='portal.person', verbose_name='person'),
+            model_name="outreach",
+            name="person",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="portal.person",
+                verbose_name="person",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='outreach',
-            constraint=models.UniqueConstraint(fields=('employer', 'subsidy_type'), name='outreach_once_per_employer_and_type'),
+            model_name="outreach",
+            constraint=models.UniqueConstraint(
+                fields=("employer", "subsidy_type"),
+                name="outreach_once_per_employer_and_type",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='outreach',
-            constraint=models.CheckConstraint(condition=models.Q(('person__isnull', False), ('employer__isnull', False), _connector='OR'), name='outreach_has_person_or_employer'),
+            model_name="outreach",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("person__isnull", False),
+                    ("employer__isnull", False),
+                    _connector="OR",
+                ),
+                name="outreach_has_person_or_employer",
+            ),
         ),
     ]

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from portal.decorators import applicant_required
 from subsidies import services
 from subsidies.eligibility import eligibility_checks
-from subsidies.forms import ApplicationForm, RatingForm
+from subsidies.forms import ApplicationForm, RatingForm, ResubmitForm
 from subsidies.models import (
     Application,
     ApplicationDocument,
@@ -49,12 +49,16 @@ def application_new(request, code):
         version=version,
         for_employer=applicant == "employer",
     )
+    preview = None
     if data is not None and form.is_valid():
         form.instance.subsidy_type = subsidy
         if applicant == "person":
             form.instance.person = user.person
         else:
             form.instance.employer = user.employer
+    if data is not None and form.is_valid() and "preview" in data:
+        preview = services.preview_application(form.instance)
+    elif data is not None and form.is_valid():
         try:
             application = services.submit_application(
                 form.instance, by=user, documents=form.uploads()
@@ -70,6 +74,7 @@ def application_new(request, code):
         "version": version,
         "form": form,
         "checks": eligibility_checks(version, person, employer=user.employer),
+        "preview": preview,
     }
     return render(request, "subsidies/application_form.html", context)
 
@@ -100,6 +105,7 @@ def application_detail(request, code):
         "application": application,
         "documents": application.documents.all(),
         "rating_form": RatingForm() if application.can_be_rated else None,
+        "resubmit_form": ResubmitForm(initial={"statement": application.statement}),
     }
     return render(request, "subsidies/application_detail.html", context)
 
@@ -108,8 +114,21 @@ def application_detail(request, code):
 @applicant_required
 def application_resubmit(request, code):
     application = _own_application(request, code)
+    form = ResubmitForm(request.POST, request.FILES)
+    if not form.is_valid():
+        context = {
+            "application": application,
+            "documents": application.documents.all(),
+            "resubmit_form": form,
+        }
+        return render(request, "subsidies/application_detail.html", context)
     try:
-        services.resubmit_application(application, by=request.user)
+        services.resubmit_application(
+            application,
+            by=request.user,
+            statement=form.cleaned_data["statement"],
+            documents=form.uploads(),
+        )
     except services.SubsidyError as error:
         messages.error(request, str(error))
     else:

@@ -201,3 +201,44 @@ def test_an_open_application_is_shown_instead_of_a_second_form(client, seeker):
     assert application.get_absolute_url() in page.text
     form = client.get(reverse("subsidies:application_new", args=["job-search"]))
     assert form.url == application.get_absolute_url()
+
+
+def test_the_amount_and_refusals_are_shown_before_submitting(client, seeker):
+    factories.make_graduate(seeker.person)
+    flexible(seeker)
+    client.force_login(seeker)
+    url = reverse("subsidies:application_new", args=["social-insurance-graduate"])
+    form = {"months": 6, "period_start": "2026-01-01", "monthly_base": "900",
+            "preview": "1"}  # fmt: skip
+    response = client.post(url, form)
+    assert response.context["preview"] == (Decimal("3600.18"), [])
+    assert "3600.18" in response.text
+    assert not Application.objects.exists()
+    other = reverse("subsidies:application_new", args=["social-insurance-difficulty"])
+    response = client.post(other, form)
+    amount, refusals = response.context["preview"]
+    assert refusals  # not recognised as having employment difficulty
+    assert not Application.objects.exists()
+
+
+def test_a_returned_application_is_fixed_and_sent_again(client, seeker, caseworker):
+    from subsidies import chain
+
+    factories.make_graduate(seeker.person)
+    application = apply(seeker, "job-search")
+    reviewer = factories.make_staff("caseworker", org_unit=caseworker.org_unit)
+    chain.return_application(application, "请补充困难身份证明", by=reviewer)
+    client.force_login(seeker)
+    scan = SimpleUploadedFile("低保证.pdf", b"%PDF-1.4 scan", "application/pdf")
+    url = reverse("subsidies:application_resubmit", args=[application.code])
+    client.post(url, {"statement": "已补充低保证", "document1": scan})
+    application.refresh_from_db()
+    assert application.status == "submitted"
+    assert application.statement == "已补充低保证"
+    assert application.documents.get().name == "低保证.pdf"
+    fake = SimpleUploadedFile("x.pdf", b"MZ", "application/pdf")
+    chain.return_application(application, "扫描件不清晰", by=reviewer)
+    response = client.post(url, {"document1": fake})
+    assert response.status_code == 200  # the form again, with the error
+    application.refresh_from_db()
+    assert application.status == "returned"
