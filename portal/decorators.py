@@ -32,3 +32,11 @@ applicant_required = role_required(
 staff_required = role_required(
     lambda user: user.is_administrator or user.is_caseworker or user.is_leader
 )
+# The statistics: leaders (of their own area), city caseworkers, administrators.
+statistics_required = role_required(
+    lambda user: (
+        user.is_administrator
+        or (user.is_leader and user.org_unit_id is not None)
+        or (user.is_caseworker and user.org_unit.level == "city")
+    )
+)

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "graduates",
     "fairs",
     "subsidies",
+    "stats",
 ]
 
 MIDDLEWARE = [

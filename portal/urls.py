@@ -32,6 +32,7 @@ urlpatterns = [
     path("graduates/", include("graduates.urls")),
     path("fairs/", include("fairs.urls")),
     path("policies/", include("subsidies.urls")),
+    path("stats/", include("stats.urls")),
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/login/",

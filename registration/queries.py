@@ -1,8 +1,10 @@
-"""Registration counts per org unit and month, read by the statistics (read-only).
+"""Registration counts per org unit and period, read by the statistics (read-only).
 
 Definitions (an org unit counts what was registered in it or below it):
 - new_unemployed: unemployment registrations registered in the month;
 - unemployed_at_end: people registered as unemployed at the end of the last day;
+- employed_at_end: people with an employment registration in force on the last day
+  (with unemployed_at_end, the base of the registered unemployment rate);
 - reemployed: people whose unemployment registration was cancelled in the month
   for a reason that counts as re-employment (hired, own business, stable income,
   employment registered);
@@ -34,7 +36,11 @@ def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
 
 
 def monthly_counts(unit: OrgUnit, year: int, month: int) -> dict[str, int]:
-    first, last = month_bounds(year, month)
+    return counts(unit, *month_bounds(year, month))
+
+
+def counts(unit: OrgUnit, first: datetime.date, last: datetime.date) -> dict[str, int]:
+    """The counts above between two days inclusive (a month, quarter or year)."""
     in_unit = Q(org_unit__code__startswith=unit.descendant_prefix)
     unemployment = UnemploymentRegistration.objects.filter(in_unit)
     starts = EmploymentRegistration.objects.filter(
@@ -53,6 +59,11 @@ def monthly_counts(unit: OrgUnit, year: int, month: int) -> dict[str, int]:
             registered_on__gte=first, registered_on__lte=last
         ).count(),
         "unemployed_at_end": unemployment.registered_on(last).count(),
+        "employed_at_end": EmploymentRegistration.objects.filter(in_unit)
+        .current(last)
+        .values("person_id")
+        .distinct()
+        .count(),
         "reemployed": unemployment.filter(
             cancelled_on__gte=first,
             cancelled_on__lte=last,

@@ -48,6 +48,7 @@ def test_monthly_counts_per_unit(foshan, caseworker, employer, other_employer):
     assert monthly_counts(chancheng, 2026, 9) == {
         "new_unemployed": 3,
         "unemployed_at_end": 3,
+        "employed_at_end": 0,
         "reemployed": 0,
         "difficulty_employed": 0,
         "new_employment": 0,
@@ -55,6 +56,7 @@ def test_monthly_counts_per_unit(foshan, caseworker, employer, other_employer):
     assert monthly_counts(chancheng, 2026, 10) == {
         "new_unemployed": 0,
         "unemployed_at_end": 1,
+        "employed_at_end": 3,
         "reemployed": 2,
         "difficulty_employed": 1,
         "new_employment": 2,

@@ -22,6 +22,7 @@ from jobs.demo import seed_applications, seed_postings, seed_resumes
 from portal import services
 from portal.models import Employer, OrgUnit, Person, User
 from registration.demo import seed_registrations
+from stats.demo import seed_facts
 from subsidies.demo import seed_applications as seed_subsidy_applications
 
 DEMO_PASSWORD = "demo12345"
@@ -234,6 +235,7 @@ class Command(BaseCommand):
         seed_graduates(seekers, verified_employers)
         seed_fairs(verified_employers)
         seed_subsidy_applications(verified_employers)
+        seed_facts()
         self.print_logins(employers[0], seekers[0])
 
     def seed_org_units(self):

@@ -58,6 +58,12 @@ SCHEDULES = [
         "cron": "10 9 * * *",
     },
     {
+        "name": "Refresh the statistics of the current and previous periods",
+        "func": "stats.tasks.refresh_recent_facts",
+        "schedule_type": Schedule.MINUTES,
+        "minutes": 60,
+    },
+    {
         "name": "Compute job-stabilisation refunds from last year's insurance",
         "func": "subsidies.tasks.compute_refunds",
         "schedule_type": Schedule.CRON,

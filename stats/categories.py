@@ -1,0 +1,80 @@
+"""The rows of each breakdown, in the order the standard tables print them, with
+their labels (rules.md §2.2)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from jobs.models import OccupationGroup
+from portal.models import Employer
+
+ANY = ("any", _("No requirement"))
+UNKNOWN = ("unknown", _("Not stated"))
+
+CATEGORIES = {
+    "sector": [
+        ("1", _("Primary sector")),
+        ("2", _("Secondary sector")),
+        ("3", _("Tertiary sector")),
+        UNKNOWN,
+    ],
+    "industry": [*Employer.Industry.choices, UNKNOWN],
+    "ownership": [*Employer.Ownership.choices, UNKNOWN],
+    "occupation": [*OccupationGroup.choices, ("none", _("No occupation stated"))],
+    "seeker_category": [
+        ("graduate", _("Graduates of this year")),
+        ("youth", _("Other young people new to the labour market")),
+        ("lost_job", _("Unemployed after losing a job")),
+        ("other_unemployed", _("Other registered unemployed")),
+        ("employed", _("In work")),
+        ("other", _("Others")),
+    ],
+    "sex": [("M", _("Men")), ("F", _("Women")), ANY],
+    "age": [
+        ("16-24", _("16–24")),
+        ("25-34", _("25–34")),
+        ("35-44", _("35–44")),
+        ("45+", _("45 and over")),
+        ANY,
+    ],
+    "education": [
+        ("junior_or_below", _("Junior secondary or less")),
+        ("senior", _("Senior secondary (incl. vocational)")),
+        ("college", _("Junior college")),
+        ("bachelor", _("Bachelor")),
+        ("master_or_above", _("Master or above")),
+        UNKNOWN,
+        ANY,
+    ],
+    "skill": [
+        ("5", _("Level 5 (basic)")),
+        ("4", _("Level 4 (intermediate)")),
+        ("3", _("Level 3 (advanced)")),
+        ("2", _("Level 2 (technician)")),
+        ("1", _("Level 1 (senior technician)")),
+        ("none", _("No skill level or title")),
+        ANY,
+    ],
+    "salary": [
+        ("below_3000", _("Under 3,000 yuan")),
+        ("3000_4999", _("3,000–4,999 yuan")),
+        ("5000_7999", _("5,000–7,999 yuan")),
+        ("8000_plus", _("8,000 yuan and over")),
+        ("negotiable", _("Negotiable or not stated")),
+    ],
+}
+
+# The breakdowns of the standard report, in its order (rules.md §2.2).
+REPORT_DIMENSIONS = ["sector", "industry", "ownership", "occupation",
+                     "seeker_category", "sex", "age", "education", "skill"]  # fmt: skip
+
+DIMENSION_LABELS = {
+    "sector": _("By sector"),
+    "industry": _("By industry"),
+    "ownership": _("By type of employer"),
+    "occupation": _("By occupation group"),
+    "seeker_category": _("By seeker category"),
+    "sex": _("By sex"),
+    "age": _("By age"),
+    "education": _("By education"),
+    "skill": _("By skill level"),
+    "salary": _("By monthly salary offered or expected"),
+}

@@ -1,0 +1,131 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import OrgUnit
+from stats.periods import Period
+
+PERIOD_KINDS = [
+    ("month", _("Month")),
+    ("quarter", _("Quarter")),
+    ("year", _("Year")),
+]
+
+
+class FactQuerySet(models.QuerySet):
+    def for_period(self, period: Period):
+        return self.filter(period_kind=period.kind, period_start=period.start)
+
+
+class Fact(models.Model):
+    """One figure: an indicator, optionally broken down by a dimension's category,
+    for one org unit (and everything below it) and one period (DHIS2's data value).
+    The dashboard and the reports read only facts; a scheduled task computes them
+    from the registries, except in closed periods."""
+
+    indicator = models.CharField(_("indicator"), max_length=40)
+    dimension = models.CharField(_("breakdown"), max_length=20, blank=True)
+    category = models.CharField(_("category"), max_length=40, blank=True)
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("org unit"), on_delete=models.CASCADE, related_name="+"
+    )
+    period_kind = models.CharField(_("period"), max_length=8, choices=PERIOD_KINDS)
+    period_start = models.DateField(_("first day"))
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=2)
+    computed_at = models.DateTimeField(_("computed at"), auto_now=True)
+
+    objects = FactQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("figure")
+        verbose_name_plural = _("figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "org_unit",
+                    "period_kind",
+                    "period_start",
+                    "indicator",
+                    "dimension",
+                    "category",
+                ],
+                name="fact_once_per_unit_period_indicator_and_category",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} {self.category} {self.period_start} = {self.value}"
+
+
+class ClosedPeriod(models.Model):
+    """A period a leader approved: its figures never change again, and reports on
+    it rebuild identically (DHIS2's period closing)."""
+
+    period_kind = models.CharField(_("period"), max_length=8, choices=PERIOD_KINDS)
+    period_start = models.DateField(_("first day"))
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("closed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("closed period")
+        verbose_name_plural = _("closed periods")
+        ordering = ["-period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period_kind", "period_start"], name="period_closed_once"
+            )
+        ]
+
+    def __str__(self):
+        return Period(self.period_kind, self.period_start).label()
+
+    @classmethod
+    def is_closed(cls, period: Period) -> bool:
+        return cls.objects.filter(
+            period_kind=period.kind, period_start=period.start
+        ).exists()
+
+
+class WarningRule(models.Model):
+    """预警: a figure of a district or the city that moves more than this in a
+    month is flagged on the dashboard. City staff set the thresholds."""
+
+    class Indicator(models.TextChoices):
+        UNEMPLOYED = "unemployed_at_end", _("Registered unemployed")
+        UNEMPLOYMENT_RATE = "unemployment_rate", _("Registered unemployment rate")
+        SEEKERS = "seekers", _("Job seekers")
+        DEMAND = "demand", _("Vacancies")
+        NEW_EMPLOYMENT = "new_employment", _("New urban employment")
+
+    class Direction(models.TextChoices):
+        RISE = "rise", _("rises by more than")
+        FALL = "fall", _("falls by more than")
+
+    indicator = models.CharField(_("figure"), max_length=40, choices=Indicator)
+    direction = models.CharField(
+        _("when it"), max_length=4, choices=Direction, default=Direction.RISE
+    )
+    threshold = models.DecimalField(
+        _("threshold (% month on month)"), max_digits=6, decimal_places=2
+    )
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("early-warning rule")
+        verbose_name_plural = _("early-warning rules")
+        ordering = ["indicator"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(threshold__gt=0), name="warning_threshold_positive"
+            )
+        ]
+
+    def __str__(self):
+        indicator = self.get_indicator_display()
+        direction = self.get_direction_display()
+        return f"{indicator} {direction} {self.threshold}%"

@@ -1,0 +1,262 @@
+"""Reading the stored facts into what the dashboard and the reports show: the
+standard supply–demand tables with their 11 columns (rules.md §2.3), key figures
+with month-on-month and year-on-year changes, trends and drill-down. Nothing here
+touches the registries."""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Q
+
+from portal.models import OrgUnit
+from stats.categories import CATEGORIES
+from stats.models import Fact, WarningRule
+from stats.periods import Period
+
+HUNDRED = Decimal(100)
+
+
+def _q2(value: Decimal | None) -> Decimal | None:
+    if value is None:
+        return None
+    return value.quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def ratio(demand, seekers) -> Decimal | None:
+    """求人倍率: vacancies per seeker, to two decimals."""
+    if not seekers or demand is None:
+        return None
+    return _q2(Decimal(demand) / Decimal(seekers))
+
+
+def difference(now, before) -> Decimal | None:
+    if now is None or before is None:
+        return None
+    return _q2(Decimal(now) - Decimal(before))
+
+
+def change_percent(now, before) -> Decimal | None:
+    if now is None or not before:
+        return None
+    return _q2((Decimal(now) - Decimal(before)) * HUNDRED / Decimal(before))
+
+
+def facts(units, periods, *, indicators=None, dimension=None) -> dict:
+    """{(unit id, period, indicator, dimension, category): value}."""
+    by_period = Q()
+    for period in periods:
+        by_period |= Q(period_kind=period.kind, period_start=period.start)
+    rows = Fact.objects.filter(by_period, org_unit__in=units)
+    if indicators is not None:
+        rows = rows.filter(indicator__in=indicators)
+    if dimension is not None:
+        rows = rows.filter(dimension=dimension)
+    lookup = {(p.kind, p.start): p for p in periods}
+    return {
+        (
+            row.org_unit_id,
+            lookup[(row.period_kind, row.period_start)],
+            row.indicator,
+            row.dimension,
+            row.category,
+        ): row.value
+        for row in rows
+    }
+
+
+@dataclass
+class TableRow:
+    key: str
+    label: str
+    demand: Decimal | None
+    demand_share: Decimal | None
+    demand_share_mom: Decimal | None
+    demand_share_yoy: Decimal | None
+    seekers: Decimal | None
+    seekers_share: Decimal | None
+    seekers_share_mom: Decimal | None
+    seekers_share_yoy: Decimal | None
+    ratio: Decimal | None
+    ratio_mom: Decimal | None
+    ratio_yoy: Decimal | None
+    is_total: bool = False
+
+
+def supply_demand_table(unit: OrgUnit, period: Period, dimension: str) -> list:
+    """The total row, then one row per category in the standard order: demand and
+    seekers with their shares and the share changes against the previous period
+    and the same period last year (percentage points), and the ratio with its
+    changes. Shares of the total row are 100 (printed "/")."""
+    periods = [period, period.previous(), period.year_before()]
+    values = facts([unit], periods, indicators=["demand", "seekers"])
+
+    def get(p, indicator, category="", dim=dimension):
+        return values.get((unit.pk, p, indicator, dim if category else "", category))
+
+    def share(p, indicator, category):
+        total = get(p, indicator)
+        part = get(p, indicator, category)
+        if not total or part is None:
+            return None
+        return _q2(Decimal(part) * HUNDRED / Decimal(total))
+
+    def row_ratio(p, category):
+        if category in ("any", "unknown", "none"):
+            return None  # one side has no such row (rules.md §2.2, sex)
+        return ratio(get(p, "demand", category), get(p, "seekers", category))
+
+    now, before, last_year = periods
+    total_demand, total_seekers = get(now, "demand"), get(now, "seekers")
+    rows = [
+        TableRow(
+            key="", label="", demand=total_demand, demand_share=None,
+            demand_share_mom=None, demand_share_yoy=None, seekers=total_seekers,
+            seekers_share=None, seekers_share_mom=None, seekers_share_yoy=None,
+            ratio=ratio(total_demand, total_seekers),
+            ratio_mom=difference(
+                ratio(total_demand, total_seekers),
+                ratio(get(before, "demand"), get(before, "seekers")),
+            ),
+            ratio_yoy=difference(
+                ratio(total_demand, total_seekers),
+                ratio(get(last_year, "demand"), get(last_year, "seekers")),
+            ),
+            is_total=True,
+        )
+    ]  # fmt: skip
+    for key, label in CATEGORIES[dimension]:
+        demand, seekers = get(now, "demand", key), get(now, "seekers", key)
+        if demand is None and seekers is None:
+            continue
+        rows.append(
+            TableRow(
+                key=key, label=str(label), demand=demand,
+                demand_share=share(now, "demand", key),
+                demand_share_mom=difference(share(now, "demand", key),
+                                            share(before, "demand", key)),
+                demand_share_yoy=difference(share(now, "demand", key),
+                                            share(last_year, "demand", key)),
+                seekers=seekers,
+                seekers_share=share(now, "seekers", key),
+                seekers_share_mom=difference(share(now, "seekers", key),
+                                             share(before, "seekers", key)),
+                seekers_share_yoy=difference(share(now, "seekers", key),
+                                             share(last_year, "seekers", key)),
+                ratio=row_ratio(now, key),
+                ratio_mom=difference(row_ratio(now, key), row_ratio(before, key)),
+                ratio_yoy=difference(row_ratio(now, key), row_ratio(last_year, key)),
+            )
+        )  # fmt: skip
+    return rows
+
+
+KEY_INDICATORS = [
+    "demand",
+    "seekers",
+    "new_employment",
+    "unemployed_at_end",
+    "unemployment_rate",
+    "reemployed",
+    "difficulty_employed",
+    "fair_fairs",
+    "fair_seekers_entered",
+    "graduates_reported",
+    "leavers_employment_rate",
+    "subsidy_paid_amount",
+]
+
+
+def key_figures(unit: OrgUnit, period: Period) -> dict[str, dict]:
+    """{indicator: {"value", "mom", "yoy"}}; the ratio is derived from demand and
+    seekers. Rates change in points, counts in per cent."""
+    periods = [period, period.previous(), period.year_before()]
+    values = facts([unit], periods, indicators=KEY_INDICATORS, dimension="")
+
+    def get(p, indicator):
+        return values.get((unit.pk, p, indicator, "", ""))
+
+    figures = {}
+    for indicator in KEY_INDICATORS:
+        now = get(period, indicator)
+        measure = difference if indicator.endswith("_rate") else change_percent
+        figures[indicator] = {
+            "value": now,
+            "mom": measure(now, get(periods[1], indicator)),
+            "yoy": measure(now, get(periods[2], indicator)),
+        }
+    ratios = [ratio(get(p, "demand"), get(p, "seekers")) for p in periods]
+    figures["ratio"] = {
+        "value": ratios[0],
+        "mom": difference(ratios[0], ratios[1]),
+        "yoy": difference(ratios[0], ratios[2]),
+    }
+    return figures
+
+
+def trend(unit: OrgUnit, period: Period, indicator: str, count: int = 12) -> list:
+    """[(period, value)] for the `count` periods ending with `period`."""
+    periods = [period]
+    while len(periods) < count:
+        periods.insert(0, periods[0].previous())
+    if indicator == "ratio":
+        values = facts([unit], periods, indicators=["demand", "seekers"], dimension="")
+        return [
+            (p, ratio(values.get((unit.pk, p, "demand", "", "")),
+                      values.get((unit.pk, p, "seekers", "", ""))))
+            for p in periods
+        ]  # fmt: skip
+    values = facts([unit], periods, indicators=[indicator], dimension="")
+    return [(p, values.get((unit.pk, p, indicator, "", ""))) for p in periods]
+
+
+def children(unit: OrgUnit, period: Period) -> list[dict]:
+    """The units one level down with their main figures, for drill-down."""
+    below = list(OrgUnit.objects.current(period.end).filter(parent=unit))
+    names = ["demand", "seekers", "new_employment", "unemployed_at_end"]
+    values = facts(below, [period], indicators=names, dimension="")
+    rows = []
+    for child in below:
+        row = {name: values.get((child.pk, period, name, "", "")) for name in names}
+        row["ratio"] = ratio(row["demand"], row["seekers"])
+        rows.append({"unit": child, **row})
+    return rows
+
+
+def breakdown(unit: OrgUnit, period: Period, indicator: str, dimension: str) -> list:
+    """[(label, value)] of one side of a breakdown, largest first (hot industries,
+    where seekers come from)."""
+    values = facts([unit], [period], indicators=[indicator], dimension=dimension)
+    labels = dict(CATEGORIES.get(dimension, []))
+    rows = [(str(labels.get(key[4], key[4])), value) for key, value in values.items()]
+    return sorted(rows, key=lambda row: row[1], reverse=True)
+
+
+def warnings(unit: OrgUnit, period: Period) -> list[dict]:
+    """Early warnings for the unit and the units one level down: each active rule
+    whose figure moved beyond its threshold against the previous period."""
+    rules = list(WarningRule.objects.filter(is_active=True))
+    if not rules:
+        return []
+    units = [unit, *OrgUnit.objects.current(period.end).filter(parent=unit)]
+    previous = period.previous()
+    values = facts(
+        units,
+        [period, previous],
+        indicators=[rule.indicator for rule in rules],
+        dimension="",
+    )
+    found = []
+    for rule in rules:
+        for place in units:
+            now = values.get((place.pk, period, rule.indicator, "", ""))
+            before = values.get((place.pk, previous, rule.indicator, "", ""))
+            moved = change_percent(now, before)
+            if moved is None:
+                continue
+            if (rule.direction == "rise" and moved > rule.threshold) or (
+                rule.direction == "fall" and -moved > rule.threshold
+            ):
+                found.append(
+                    {"rule": rule, "unit": place, "change": moved, "value": now}
+                )
+    return found

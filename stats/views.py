@@ -1,0 +1,118 @@
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.decorators import statistics_required
+from portal.models import OrgUnit
+from stats import charts, queries, services
+from stats.categories import DIMENSION_LABELS, REPORT_DIMENSIONS
+from stats.models import ClosedPeriod
+from stats.periods import KINDS, Period
+
+LEVELS = ["city", "district", "street"]
+
+
+def _unit(request) -> OrgUnit:
+    """The unit asked for, within the user's own area (their unit by default)."""
+    units = OrgUnit.objects.for_user(request.user).filter(level__in=LEVELS)
+    code = request.GET.get("unit") or request.POST.get("unit")
+    if code:
+        unit = units.filter(code=code).first()
+    else:
+        unit = request.user.org_unit or units.filter(level="city").first()
+    if unit is None or not units.filter(pk=unit.pk).exists():
+        raise Http404
+    return unit
+
+
+def _period(request) -> Period:
+    text = request.GET.get("period") or request.POST.get("period") or ""
+    try:
+        return Period.parse(text)
+    except ValueError:
+        kind = text if text in KINDS else "month"
+        return Period.containing(kind, timezone.localdate())
+
+
+@statistics_required
+def dashboard(request):
+    """驾驶舱: key figures with changes, trends, drill-down, the supply–demand
+    tables and early warnings, all read from the stored facts."""
+    unit, period = _unit(request), _period(request)
+    figures = queries.key_figures(unit, period)
+    trend = [(p.label(), value) for p, value in queries.trend(unit, period, "ratio")]
+    employment = [
+        (p.label(), value) for p, value in queries.trend(unit, period, "new_employment")
+    ]
+    context = {
+        "unit": unit,
+        "period": period,
+        "kinds": [(kind, Period.containing(kind, period.start)) for kind in KINDS],
+        "closed": ClosedPeriod.objects.filter(
+            period_kind=period.kind, period_start=period.start
+        ).first(),
+        "can_close": services.can_close(request.user, period),
+        "figures": figures,
+        "ratio_chart": charts.line_chart(trend, title=_("Vacancies per job seeker")),
+        "employment_chart": charts.line_chart(
+            employment, title=_("New urban employment")
+        ),
+        "industry_chart": charts.bar_chart(
+            queries.breakdown(unit, period, "demand", "industry")[:8],
+            title=_("Vacancies by industry"),
+        ),
+        "occupation_chart": charts.bar_chart(
+            queries.breakdown(unit, period, "demand", "occupation"),
+            title=_("Vacancies by occupation group"),
+        ),
+        "salary_chart": charts.bar_chart(
+            queries.breakdown(unit, period, "demand", "salary"),
+            title=_("Vacancies by monthly salary"),
+        ),
+        "origin_chart": charts.bar_chart(
+            queries.breakdown(unit, period, "seekers", "seeker_category"),
+            title=_("Where job seekers come from"),
+        ),
+        "children": queries.children(unit, period),
+        "warnings": queries.warnings(unit, period),
+        "tables": [
+            (
+                DIMENSION_LABELS[dimension],
+                queries.supply_demand_table(unit, period, dimension),
+            )
+            for dimension in REPORT_DIMENSIONS
+        ],  # fmt: skip
+        "breadcrumbs": _breadcrumbs(request.user, unit),
+    }
+    return render(request, "stats/dashboard.html", context)
+
+
+def _breadcrumbs(user, unit: OrgUnit) -> list[OrgUnit]:
+    trail = []
+    while unit is not None and unit.level in LEVELS:
+        trail.insert(0, unit)
+        if user.org_unit_id == unit.pk:
+            break
+        unit = unit.parent
+    return trail
+
+
+@require_POST
+@statistics_required
+def period_close(request):
+    period = _period(request)
+    try:
+        services.close_period(period, by=request.user)
+    except services.StatsError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("%(period)s is closed: its figures will not change again.")
+            % {"period": period.label()},
+        )
+    return redirect(f"{reverse('stats:dashboard')}?period={period.slug}")
