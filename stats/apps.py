@@ -15,5 +15,6 @@ class StatsConfig(AppConfig):
                 "stats.period.closed": _("Statistics period closed"),
                 "stats.facts.refreshed": _("Statistics refreshed"),
                 "stats.warning_rule.saved": _("Early-warning rule saved"),
+                "stats.report.requested": _("Statistics report requested"),
             }
         )

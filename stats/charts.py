@@ -60,7 +60,12 @@ def line_chart(points: list[tuple[str, object]], *, title: str, width=560, heigh
     path, pen_down = [], False
     for index, (label, value) in enumerate(points):
         x = left + index * step
-        if index % max(len(points) // 6, 1) == 0 or index == len(points) - 1:
+        every = max(len(points) // 6, 1)
+        if (
+            index % every == 0
+            and len(points) - 1 - index >= every / 2
+            or (index == len(points) - 1)
+        ):
             parts.append(
                 f'<text x="{x:.1f}" y="{height - 8}" font-size="10" '
                 f'text-anchor="middle" fill="{MUTED}">{escape(label)}</text>'

@@ -1,11 +1,13 @@
 """Demo statistics for seed_demo: the figures of the last thirteen months and of
 the current and previous quarter and year, computed from the demo registries (the
-hourly task keeps the current ones fresh)."""
+hourly task keeps the current ones fresh), and last month's city report."""
 
 from django.utils import timezone
 
+from portal.models import OrgUnit
+from stats.models import Report
 from stats.periods import MONTH, QUARTER, YEAR, Period
-from stats.services import refresh_facts
+from stats.services import build_report, refresh_facts
 
 
 def seed_facts() -> None:
@@ -19,3 +21,10 @@ def seed_facts() -> None:
         periods += [current, current.previous()]
     for period in periods:
         refresh_facts(period)
+    if not Report.objects.exists():
+        city = OrgUnit.objects.get(level=OrgUnit.Level.CITY)
+        build_report(
+            Report.objects.create(
+                period_kind=MONTH, period_start=periods[1].start, org_unit=city
+            )
+        )

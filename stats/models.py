@@ -1,8 +1,11 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import OrgUnit
+from portal.models import OrgUnit, scope_filter
 from stats.periods import Period
 
 PERIOD_KINDS = [
@@ -129,3 +132,72 @@ class WarningRule(models.Model):
         indicator = self.get_indicator_display()
         direction = self.get_direction_display()
         return f"{indicator} {direction} {self.threshold}%"
+
+
+def report_upload_to(report: "Report", filename: str) -> str:
+    return f"private/reports/{report.code}/{filename}"
+
+
+class ReportQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Leaders and city staff see reports of their own area."""
+        scope = scope_filter(user, "org_unit")
+        return self.filter(scope) if scope is not None else self.none()
+
+
+class Report(models.Model):
+    """A monthly, quarterly or annual report for the city or one district: built
+    by a django-q2 task from the stored facts, kept as PDF and xlsx."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Being built")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    period_kind = models.CharField(_("period"), max_length=8, choices=PERIOD_KINDS)
+    period_start = models.DateField(_("first day"))
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("area"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    pdf = models.FileField(_("PDF"), upload_to=report_upload_to, blank=True)
+    xlsx = models.FileField(_("spreadsheet"), upload_to=report_upload_to, blank=True)
+    is_final = models.BooleanField(
+        _("figures final"),
+        default=False,
+        help_text=_("Built from a closed period: the figures will not change."),
+    )
+    error = models.TextField(_("what went wrong"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty for the reports made on the first day of each month."),
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.org_unit} · {self.period.label()}"
+
+    def get_absolute_url(self):
+        return reverse("stats:report_detail", args=[self.code])
+
+    @property
+    def period(self) -> Period:
+        return Period(self.period_kind, self.period_start)

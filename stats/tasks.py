@@ -1,9 +1,12 @@
-"""Scheduled tasks of the statistics (declared in portal's setup_schedules)."""
+"""Scheduled and queued tasks of the statistics (schedules in portal's
+setup_schedules)."""
 
 from django.utils import timezone
 
-from stats.periods import KINDS, Period
-from stats.services import refresh_facts
+from portal.models import OrgUnit
+from stats import services
+from stats.models import Report
+from stats.periods import KINDS, MONTH, Period
 
 
 def refresh_recent_facts() -> int:
@@ -13,5 +16,29 @@ def refresh_recent_facts() -> int:
     for kind in KINDS:
         current = Period.containing(kind, today)
         for period in (current, current.previous()):
-            done += refresh_facts(period)
+            done += services.refresh_facts(period)
     return done
+
+
+def build_report(report_id: int) -> str:
+    """Build a queued report and tell whoever waits for it, also when it failed."""
+    report = Report.objects.get(pk=report_id)
+    try:
+        services.build_report(report)
+    finally:
+        report.refresh_from_db()
+        if report.requested_by is None:
+            services.notify_leaders(report)
+        else:
+            services.notify_requester(report)
+    return report.status
+
+
+def last_months_reports() -> int:
+    """On the first day of each month: last month's report for the city and each
+    district; the leaders are told when each is ready."""
+    last_month = Period.containing(MONTH, timezone.localdate()).previous()
+    units = OrgUnit.objects.current().filter(level__in=["city", "district"])
+    for unit in units:
+        services.request_report(last_month, unit, by=None)
+    return units.count()

@@ -1,6 +1,7 @@
 from django.contrib import messages
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,7 +11,8 @@ from portal.decorators import statistics_required
 from portal.models import OrgUnit
 from stats import charts, queries, services
 from stats.categories import DIMENSION_LABELS, REPORT_DIMENSIONS
-from stats.models import ClosedPeriod
+from stats.forms import ReportForm
+from stats.models import ClosedPeriod, Report
 from stats.periods import KINDS, Period
 
 LEVELS = ["city", "district", "street"]
@@ -116,3 +118,53 @@ def period_close(request):
             % {"period": period.label()},
         )
     return redirect(f"{reverse('stats:dashboard')}?period={period.slug}")
+
+
+@statistics_required
+def report_list(request):
+    """Reports of the user's area, and the form that queues a new one."""
+    data = request.POST if request.method == "POST" else None
+    last_month = Period.containing("month", timezone.localdate()).previous()
+    form = ReportForm(
+        data,
+        user=request.user,
+        initial={"kind": "month", "period": last_month.slug,
+                 "unit": request.user.org_unit},
+    )  # fmt: skip
+    if data is not None and form.is_valid():
+        try:
+            report = services.request_report(
+                form.cleaned_data["period"], form.cleaned_data["unit"], by=request.user
+            )
+        except services.StatsError as error:
+            messages.error(request, str(error))
+        else:
+            return redirect(report)
+    reports = Report.objects.for_user(request.user).select_related("org_unit")
+    page = Paginator(reports, 20).get_page(request.GET.get("page"))
+    return render(request, "stats/report_list.html", {"form": form, "page": page})
+
+
+def _report(request, code) -> Report:
+    return get_object_or_404(
+        Report.objects.for_user(request.user).select_related("org_unit"), code=code
+    )
+
+
+@statistics_required
+def report_detail(request, code):
+    return render(
+        request, "stats/report_detail.html", {"report": _report(request, code)}
+    )
+
+
+@statistics_required
+def report_download(request, code, kind):
+    report = _report(request, code)
+    if kind not in ("pdf", "xlsx"):
+        raise Http404
+    file = report.pdf if kind == "pdf" else report.xlsx
+    if report.status != Report.Status.DONE or not file:
+        raise Http404
+    name = f"{report.org_unit.name}-{report.period.slug}.{kind}"
+    return FileResponse(file.open("rb"), as_attachment=True, filename=name)

@@ -5,7 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from portal.audit import audit, changes
 from portal.models import Employer, Person, User
@@ -108,7 +108,7 @@ def preview_application(application: Application) -> tuple[Decimal | None, list[
 
 
 DUPLICATE_MESSAGES = {
-    "subsidy_certificate_once_per_occupation_and_level": _lazy(
+    "subsidy_certificate_once_per_occupation_and_level": gettext_lazy(
         "A subsidy for this certificate was already claimed."
     ),
 }

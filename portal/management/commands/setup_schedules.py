@@ -64,6 +64,12 @@ SCHEDULES = [
         "minutes": 60,
     },
     {
+        "name": "Build last month's reports for the city and each district",
+        "func": "stats.tasks.last_months_reports",
+        "schedule_type": Schedule.CRON,
+        "cron": "0 4 1 * *",
+    },
+    {
         "name": "Compute job-stabilisation refunds from last year's insurance",
         "func": "subsidies.tasks.compute_refunds",
         "schedule_type": Schedule.CRON,

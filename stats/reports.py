@@ -1,0 +1,152 @@
+"""Building a report: the same figures as the dashboard (stats/queries.py), laid
+out for print (templates/pdf/stats_report.html) and as a spreadsheet."""
+
+import io
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from portal.models import OrgUnit
+from portal.pdf import render_pdf
+from stats import charts, queries
+from stats.categories import DIMENSION_LABELS, REPORT_DIMENSIONS
+from stats.models import ClosedPeriod
+from stats.periods import Period
+from stats.summary import sentences
+from subsidies.models import SubsidyType
+
+KEY_ROWS = [
+    ("ratio", gettext_lazy("Vacancies per job seeker"), True),
+    ("demand", gettext_lazy("Vacancies"), False),
+    ("seekers", gettext_lazy("Job seekers"), False),
+    ("new_employment", gettext_lazy("New urban employment"), False),
+    ("unemployed_at_end", gettext_lazy("Registered unemployed"), False),
+    ("unemployment_rate",
+     gettext_lazy("Registered unemployment rate (per cent)"), True),
+    ("reemployed", gettext_lazy("Re-employed"), False),
+    ("difficulty_employed",
+     gettext_lazy("Employment-difficulty people employed"), False),
+    ("fair_fairs", gettext_lazy("Job fairs held"), False),
+    ("fair_seekers_entered", gettext_lazy("Job seekers at the fairs"), False),
+    ("graduates_reported", gettext_lazy("Graduates reported"), False),
+    ("leavers_employment_rate",
+     gettext_lazy("Unemployed graduates now employed (per cent)"), True),
+    ("subsidy_paid_amount", gettext_lazy("Subsidies paid (yuan)"), False),
+]  # fmt: skip
+
+SUBSIDY_FIGURES = ["subsidy_applications", "subsidy_people_paid", "subsidy_paid_amount"]
+
+
+def subsidy_rows(unit: OrgUnit, period: Period) -> list[dict]:
+    """Per subsidy type: applications, people paid and the amount, with the
+    amount a year before and its change."""
+    last_year = period.year_before()
+    values = queries.facts([unit], [period, last_year], indicators=SUBSIDY_FIGURES,
+                           dimension="subsidy_type")  # fmt: skip
+    codes = sorted({key[4] for key in values})
+    names = dict(SubsidyType.objects.filter(code__in=codes).values_list("code", "name"))
+    rows = []
+    for code in codes:
+        row = {"name": names.get(code, code)}
+        for figure in SUBSIDY_FIGURES:
+            row[figure] = values.get((unit.pk, period, figure, "subsidy_type", code))
+        before = values.get((unit.pk, last_year, "subsidy_paid_amount", "subsidy_type",
+                             code))  # fmt: skip
+        row["amount_last_year"] = before
+        row["amount_yoy"] = queries.change_percent(row["subsidy_paid_amount"], before)
+        rows.append(row)
+    return rows
+
+
+def report_context(unit: OrgUnit, period: Period) -> dict:
+    figures = queries.key_figures(unit, period)
+    trend = [(p.label(), v) for p, v in queries.trend(unit, period, "ratio")]
+    return {
+        "unit": unit,
+        "period": period,
+        "is_final": ClosedPeriod.is_closed(period),
+        "generated_at": timezone.localtime(),
+        "summary": sentences(unit, period),
+        "key_rows": [
+            (label, figures[name], is_rate) for name, label, is_rate in KEY_ROWS
+        ],
+        "ratio_chart": charts.line_chart(trend, title=_("Vacancies per job seeker")),
+        "industry_chart": charts.bar_chart(
+            queries.breakdown(unit, period, "demand", "industry")[:10],
+            title=_("Vacancies by industry"),
+        ),
+        "origin_chart": charts.bar_chart(
+            queries.breakdown(unit, period, "seekers", "seeker_category"),
+            title=_("Where job seekers come from"),
+        ),
+        "tables": [
+            (
+                DIMENSION_LABELS[dimension],
+                queries.supply_demand_table(unit, period, dimension),
+            )
+            for dimension in REPORT_DIMENSIONS
+        ],  # fmt: skip
+        "children": queries.children(unit, period),
+        "subsidies": subsidy_rows(unit, period),
+    }
+
+
+def pdf(context: dict) -> bytes:
+    return render_pdf("pdf/stats_report.html", context)
+
+
+CHANGES = [gettext_lazy("vs last period"), gettext_lazy("vs last year")]
+TABLE_HEADER = [
+    "", gettext_lazy("Vacancies"), gettext_lazy("Share"), *CHANGES,
+    gettext_lazy("Job seekers"), gettext_lazy("Share"), *CHANGES,
+    gettext_lazy("Ratio"), *CHANGES,
+]  # fmt: skip
+
+
+def xlsx(context: dict) -> bytes:
+    """Every table of the report on its own sheet, numbers as numbers."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Key figures")[:31]
+    sheet.append([str(context["unit"]), context["period"].label()])
+    sheet.append(["", _("Value"), _("month on month"), _("year on year")])
+    for label, figure, _rate in context["key_rows"]:
+        sheet.append([str(label), figure["value"], figure["mom"], figure["yoy"]])
+    for label, rows in context["tables"]:
+        sheet = book.create_sheet(str(label)[:31])
+        sheet.append([str(heading) for heading in TABLE_HEADER])
+        for row in rows:
+            sheet.append([
+                _("Total") if row.is_total else row.label, row.demand,
+                row.demand_share, row.demand_share_mom, row.demand_share_yoy,
+                row.seekers, row.seekers_share, row.seekers_share_mom,
+                row.seekers_share_yoy, row.ratio, row.ratio_mom, row.ratio_yoy,
+            ])  # fmt: skip
+    if context["children"]:
+        sheet = book.create_sheet(_("By area")[:31])
+        sheet.append(
+            ["", _("Vacancies"), _("Job seekers"), _("Ratio"),
+             _("New urban employment"), _("Registered unemployed")]
+        )  # fmt: skip
+        for row in context["children"]:
+            sheet.append(
+                [row["unit"].name, row["demand"], row["seekers"], row["ratio"],
+                 row["new_employment"], row["unemployed_at_end"]]
+            )  # fmt: skip
+    if context["subsidies"]:
+        sheet = book.create_sheet(_("Subsidies")[:31])
+        sheet.append(["", _("Applications"), _("People paid"), _("Amount paid"),
+                      _("A year before"), _("year on year")])  # fmt: skip
+        for row in context["subsidies"]:
+            sheet.append([row["name"], row["subsidy_applications"],
+                          row["subsidy_people_paid"], row["subsidy_paid_amount"],
+                          row["amount_last_year"], row["amount_yoy"]])  # fmt: skip
+    for sheet in book.worksheets:
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

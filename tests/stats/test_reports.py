@@ -1,0 +1,139 @@
+"""Reports: built by a task from the stored facts; every figure printed equals a
+count made independently from the registries; a closed period rebuilds with the
+same figures; leaders only see their own area."""
+
+import io
+import subprocess
+
+import pytest
+from django.db.models import Sum
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from jobs.models import JobPosting
+from stats import services, tasks
+from stats.models import Report
+from stats.periods import Period
+from tests import factories
+
+LIST = reverse("stats:report_list")
+
+
+def pdf_text(report: Report) -> str:
+    with report.pdf.open("rb") as file:
+        data = file.read()
+    assert data.startswith(b"%PDF")
+    return subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
+
+
+def workbook(report: Report) -> dict[str, list[tuple]]:
+    with report.xlsx.open("rb") as file:
+        book = load_workbook(io.BytesIO(file.read()))
+    return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book}
+
+
+def sheet_rows(report: Report, title: str) -> list[tuple]:
+    return workbook(report)[title]
+
+
+def test_a_leader_makes_a_monthly_report_whose_figures_match_the_registries(
+    client,
+    leader,
+    foshan,
+    market,
+    django_capture_on_commit_callbacks,
+):
+    period = Period.containing("month", timezone.localdate())
+    client.force_login(leader)
+    form = {"kind": "month", "period": period.slug, "unit": foshan["city"].pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(LIST, form)
+    report = Report.objects.get()
+    assert response.url == report.get_absolute_url()
+    assert report.status == "done" and report.progress == 100
+    demand = JobPosting.objects.exclude(published_at__isnull=True).aggregate(
+        total=Sum("headcount")
+    )["total"]
+    text = pdf_text(report)
+    assert "佛山市" in text and f"{demand}" in text
+    [header, total, *rows] = sheet_rows(report, "按职业大类分组")
+    assert total[1] == demand and total[5] == 2  # two seekers with resumes
+    production = next(row for row in rows if row[0] == "生产制造及有关人员")
+    assert (
+        production[1]
+        == JobPosting.objects.filter(
+            occupation_group="6", published_at__isnull=False
+        ).aggregate(total=Sum("headcount"))["total"]
+    )
+    assert leader.notifications.filter(url=report.get_absolute_url()).exists()
+    download = reverse("stats:report_download", args=[report.code, "pdf"])
+    assert client.get(download)["Content-Type"] == "application/pdf"
+
+
+def test_a_closed_periods_report_rebuilds_with_the_same_figures(
+    foshan,
+    market,
+    leader,
+    employer,
+):
+    import datetime
+
+    last_month = Period.containing("month", timezone.localdate()).previous()
+    JobPosting.objects.update(published_at=timezone.now() - datetime.timedelta(40))
+    services.close_period(last_month, by=leader)
+    first = services.build_report(
+        Report.objects.create(period_kind="month", period_start=last_month.start,
+                              org_unit=foshan["city"], requested_by=leader)
+    )  # fmt: skip
+    factories.make_posting(employer.employer, headcount=40)
+    JobPosting.objects.update(published_at=timezone.now() - datetime.timedelta(40))
+    second = services.build_report(
+        Report.objects.create(period_kind="month", period_start=last_month.start,
+                              org_unit=foshan["city"], requested_by=leader)
+    )  # fmt: skip
+    assert first.is_final and second.is_final
+    assert workbook(first) == workbook(second)  # every sheet, every cell
+
+    def figures_only(text):
+        return [line for line in text.splitlines() if "生成" not in line]
+
+    assert figures_only(pdf_text(first)) == figures_only(pdf_text(second))
+
+
+def test_a_district_leader_reports_on_their_district_only(client, foshan):
+    district_leader = factories.make_staff("leader", org_unit=foshan["chancheng"])
+    client.force_login(district_leader)
+    period = Period.containing("month", timezone.localdate()).slug
+    for unit in (foshan["city"], foshan["nanhai"]):
+        response = client.post(LIST, {"kind": "month", "period": period,
+                                      "unit": unit.pk})  # fmt: skip
+        assert response.status_code == 200 and not Report.objects.exists()
+    this_month = timezone.localdate().replace(day=1)
+    other = Report.objects.create(
+        period_kind="month", period_start=this_month, org_unit=foshan["nanhai"]
+    )
+    assert client.get(other.get_absolute_url()).status_code == 404
+
+
+def test_the_period_must_match_the_kind(client, leader, foshan):
+    client.force_login(leader)
+    response = client.post(LIST, {"kind": "quarter", "period": "2026-10",
+                                  "unit": foshan["city"].pk})  # fmt: skip
+    assert response.context["form"].errors["period"]
+
+
+@pytest.mark.django_db
+def test_last_months_reports_are_made_for_the_city_and_each_district(
+    foshan, leader, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.last_months_reports() == 3
+    assert Report.objects.filter(status="done").count() == 3
+    assert set(Report.objects.values_list("org_unit__level", flat=True)) == {
+        "city",
+        "district",
+    }
+    assert leader.notifications.count() == 3  # a city leader hears of all three
