@@ -78,7 +78,7 @@ def prepare(count: int) -> None:
         print(f"generated {missing} postings in {time.perf_counter() - started:.1f} s")
 
 
-def ensure_database() -> None:
+def ensure_database(name: str = "portal_bench") -> None:
     if os.environ.get("DATABASE_URL"):
         return
     embedded_db.start()
@@ -91,10 +91,10 @@ def ensure_database() -> None:
         autocommit=True,
     ) as conn:
         exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = 'portal_bench'"
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
         ).fetchone()
         if not exists:
-            conn.execute("CREATE DATABASE portal_bench")
+            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def time_requests(client, url, params_list, repeats, cached=False):

@@ -11,7 +11,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
-DATABASES["default"]["NAME"] = "portal_bench"  # noqa: F405
+# bench/stats.py uses its own database for the city-scale data set.
+DATABASES["default"]["NAME"] = os.environ.get("BENCH_DATABASE", "portal_bench")  # noqa: F405
 ROOT_URLCONF = "bench.urls"
 # Tasks run inside the request unless a benchmark serves like production, where a
 # worker picks them up from the queue (BENCH_Q_SYNC=false).

@@ -18,7 +18,8 @@ Definitions (an org unit counts what was registered in it or below it):
 import calendar
 import datetime
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Left
 
 from portal.models import OrgUnit
 from registration.models import (
@@ -28,6 +29,8 @@ from registration.models import (
 )
 
 JOB_CHANGE_DAYS = 30
+COUNTS = ["new_unemployed", "unemployed_at_end", "employed_at_end", "reemployed",
+          "difficulty_employed", "new_employment"]  # fmt: skip
 
 
 def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
@@ -39,12 +42,10 @@ def monthly_counts(unit: OrgUnit, year: int, month: int) -> dict[str, int]:
     return counts(unit, *month_bounds(year, month))
 
 
-def counts(unit: OrgUnit, first: datetime.date, last: datetime.date) -> dict[str, int]:
-    """The counts above between two days inclusive (a month, quarter or year)."""
-    in_unit = Q(org_unit__code__startswith=unit.descendant_prefix)
-    unemployment = UnemploymentRegistration.objects.filter(in_unit)
+def _figures(first: datetime.date, last: datetime.date) -> dict:
+    """{name: (queryset, aggregate)}: one queryset per figure, each with org_unit."""
     starts = EmploymentRegistration.objects.filter(
-        in_unit, start_date__gte=first, start_date__lte=last
+        start_date__gte=first, start_date__lte=last
     )
     earlier_job = EmploymentRegistration.objects.filter(
         person_id=OuterRef("person_id"),
@@ -54,31 +55,52 @@ def counts(unit: OrgUnit, first: datetime.date, last: datetime.date) -> dict[str
     recognised = DifficultyRecognition.objects.filter(
         person_id=OuterRef("person_id"), approved_on__lte=OuterRef("start_date")
     ).filter(Q(exited_on__isnull=True) | Q(exited_on__gt=OuterRef("start_date")))
+    unemployment = UnemploymentRegistration.objects.all()
+    people = Count("person_id", distinct=True)
     return {
-        "new_unemployed": unemployment.filter(
-            registered_on__gte=first, registered_on__lte=last
-        ).count(),
-        "unemployed_at_end": unemployment.registered_on(last).count(),
-        "employed_at_end": EmploymentRegistration.objects.filter(in_unit)
-        .current(last)
-        .values("person_id")
-        .distinct()
-        .count(),
-        "reemployed": unemployment.filter(
-            cancelled_on__gte=first,
-            cancelled_on__lte=last,
-            registered_on__isnull=False,
-            cancellation_reason__counts_as_reemployment=True,
-        )
-        .values("person_id")
-        .distinct()
-        .count(),
-        "difficulty_employed": starts.filter(Exists(recognised))
-        .values("person_id")
-        .distinct()
-        .count(),
-        "new_employment": starts.exclude(Exists(earlier_job))
-        .values("person_id")
-        .distinct()
-        .count(),
+        "new_unemployed": (
+            unemployment.filter(registered_on__gte=first, registered_on__lte=last),
+            Count("pk"),
+        ),
+        "unemployed_at_end": (unemployment.registered_on(last), Count("pk")),
+        "employed_at_end": (EmploymentRegistration.objects.current(last), people),
+        "reemployed": (
+            unemployment.filter(
+                cancelled_on__gte=first,
+                cancelled_on__lte=last,
+                registered_on__isnull=False,
+                cancellation_reason__counts_as_reemployment=True,
+            ),
+            people,
+        ),
+        "difficulty_employed": (starts.filter(Exists(recognised)), people),
+        "new_employment": (starts.exclude(Exists(earlier_job)), people),
     }
+
+
+def counts(unit: OrgUnit, first: datetime.date, last: datetime.date) -> dict[str, int]:
+    """The counts above for one unit between two days inclusive."""
+    in_unit = Q(org_unit__code__startswith=unit.descendant_prefix)
+    return {
+        name: queryset.filter(in_unit).aggregate(n=aggregate)["n"]
+        for name, (queryset, aggregate) in _figures(first, last).items()
+    }
+
+
+def counts_by_unit(
+    first: datetime.date, last: datetime.date, lengths=(4, 6, 9)
+) -> dict[str, dict[str, int]]:
+    """The same counts for every unit at once, keyed by code prefix (the city,
+    its districts and streets by default): one grouped query per figure and level
+    instead of one per unit."""
+    result: dict[str, dict[str, int]] = {}
+    for name, (queryset, aggregate) in _figures(first, last).items():
+        for length in lengths:
+            rows = (
+                queryset.annotate(prefix=Left("org_unit__code", length))
+                .values("prefix")
+                .annotate(n=aggregate)
+            )
+            for row in rows:
+                result.setdefault(row["prefix"], {})[name] = row["n"]
+    return result

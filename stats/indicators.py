@@ -7,15 +7,19 @@ from decimal import Decimal
 from fairs.queries import period_figures
 from graduates.queries import cohort, leaver_rates
 from portal.models import OrgUnit
-from registration.queries import counts
+from registration.queries import COUNTS
 from stats.periods import Period
 from subsidies.queries import FIGURES, fund_use
 
 
-def unit_figures(unit: OrgUnit, period: Period) -> dict[tuple[str, str, str], Decimal]:
+def unit_figures(
+    unit: OrgUnit, period: Period, registration: dict[str, int]
+) -> dict[tuple[str, str, str], Decimal]:
+    """`registration` is the unit's entry of registration.queries.counts_by_unit
+    (computed for all units at once)."""
     first, last = period.start, period.end
     figures = {}
-    registration = counts(unit, first, last)
+    registration = {name: registration.get(name, 0) for name in COUNTS}
     for name, value in registration.items():
         figures[(name, "", "")] = value
     labour_force = registration["unemployed_at_end"] + registration["employed_at_end"]

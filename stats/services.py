@@ -11,6 +11,7 @@ from django_q.tasks import async_task
 from portal.audit import audit
 from portal.models import OrgUnit, User
 from portal.services import notify
+from registration.queries import counts_by_unit
 from stats import reports
 from stats.indicators import unit_figures
 from stats.models import ClosedPeriod, Fact, Report
@@ -55,10 +56,12 @@ def refresh_facts(period: Period, *, by: User | None = None) -> int:
         for (prefix, dimension, category), value in figures.items():
             if prefix in by_prefix:
                 add(by_prefix[prefix], indicator, dimension, category, value)
+    registration = counts_by_unit(period.start, period.end)
     for unit in units:
-        for (indicator, dimension, category), value in unit_figures(
-            unit, period
-        ).items():
+        figures = unit_figures(
+            unit, period, registration.get(unit.descendant_prefix, {})
+        )
+        for (indicator, dimension, category), value in figures.items():
             add(unit, indicator, dimension, category, value)
     Fact.objects.for_period(period).delete()
     Fact.objects.bulk_create(facts, batch_size=2000)

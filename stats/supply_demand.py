@@ -95,17 +95,19 @@ SELECT u.code, 1 AS measure,
                            'approved', 'paid')
     ), 'none') AS skill,
     {SALARY_BAND.format(column="r.expected_salary_min")} AS salary
-FROM portal_person pe
+FROM (
+    SELECT r.person_id FROM jobs_resume r
+    WHERE (r.created_at AT TIME ZONE %(tz)s)::date <= %(last)s
+      AND (date_trunc('month', r.updated_at AT TIME ZONE %(tz)s)
+           + interval '3 months' - interval '1 day')::date >= %(first)s
+    UNION
+    SELECT ur.person_id FROM registration_unemploymentregistration ur
+    WHERE ur.registered_on IS NOT NULL AND ur.registered_on <= %(last)s
+      AND (ur.cancelled_on IS NULL OR ur.cancelled_on >= %(first)s)
+) AS seeking
+JOIN portal_person pe ON pe.id = seeking.person_id
 JOIN portal_orgunit u ON u.id = pe.residence_id
 LEFT JOIN jobs_resume r ON r.person_id = pe.id
-WHERE (
-    r.id IS NOT NULL
-    AND (r.created_at AT TIME ZONE %(tz)s)::date <= %(last)s
-    AND (date_trunc('month', r.updated_at AT TIME ZONE %(tz)s)
-         + interval '3 months' - interval '1 day')::date >= %(first)s
-) OR EXISTS (
-    SELECT 1 FROM registration_unemploymentregistration ur WHERE {REGISTERED_IN_PERIOD}
-)
 """
 
 

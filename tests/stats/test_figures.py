@@ -94,3 +94,18 @@ def test_only_city_leaders_close_finished_periods(foshan, leader, caseworker):
         with pytest.raises(services.StatsError):
             services.close_period(period, by=user)
     assert not ClosedPeriod.objects.exists()
+
+
+def test_registration_figures_per_unit_equal_the_count_for_that_unit(
+    foshan, market, caseworker, employer
+):
+    from registration.queries import COUNTS, counts
+
+    factories.make_unemployment(market[2].person, by=caseworker)
+    factories.file_hire(employer, market[0].person, timezone.localdate())
+    period = Period.containing("month", timezone.localdate())
+    services.refresh_facts(period)
+    for unit in (foshan["city"], foshan["chancheng"], foshan["nanhai_street"]):
+        expected = counts(unit, period.start, period.end)
+        assert {name: value(unit, period, name) for name in COUNTS} == expected
+    assert value(foshan["city"], period, "new_employment") == 1
