@@ -260,3 +260,21 @@ def warnings(unit: OrgUnit, period: Period) -> list[dict]:
                     {"rule": rule, "unit": place, "change": moved, "value": now}
                 )
     return found
+
+
+def largest_gaps(unit: OrgUnit, period: Period, limit: int = 10) -> list[dict]:
+    """Occupations (as employers name them) where vacancies most outnumber the
+    seekers who name the same occupation (rules.md §2.5)."""
+    values = facts([unit], [period], indicators=["demand", "seekers"],
+                   dimension="occupation_name")  # fmt: skip
+    names = {key[4] for key in values if key[2] == "demand"}
+    rows = []
+    for name in names:
+        demand = values.get((unit.pk, period, "demand", "occupation_name", name))
+        seekers = values.get((unit.pk, period, "seekers", "occupation_name", name))
+        rows.append({
+            "name": name, "demand": demand, "seekers": seekers or 0,
+            "gap": demand - (seekers or 0), "ratio": ratio(demand, seekers),
+        })  # fmt: skip
+    rows.sort(key=lambda row: (-row["gap"], row["name"]))
+    return rows[:limit]

@@ -90,6 +90,7 @@ def report_context(unit: OrgUnit, period: Period) -> dict:
             for dimension in REPORT_DIMENSIONS
         ],  # fmt: skip
         "children": queries.children(unit, period),
+        "gaps": queries.largest_gaps(unit, period),
         "subsidies": subsidy_rows(unit, period),
     }
 

@@ -18,7 +18,7 @@ from stats.periods import Period
 
 # Breakdowns of the standard tables and the side(s) that have them.
 DEMAND_DIMENSIONS = ["sector", "industry", "ownership", "occupation", "sex", "age",
-                     "education", "skill", "salary"]  # fmt: skip
+                     "education", "skill", "salary", "occupation_name"]  # fmt: skip
 SEEKER_DIMENSIONS = ["occupation", "seeker_category", "sex", "age", "education",
                      "skill", "salary"]  # fmt: skip
 UNIT_PREFIXES = {"city": 4, "district": 6, "street": 9}
@@ -47,7 +47,8 @@ SELECT u.code, p.headcount AS measure,
     'any' AS sex, 'any' AS age,
     {EDUCATION_BAND.format(column="p.education", otherwise="'any'")} AS education,
     'any' AS skill,
-    {SALARY_BAND.format(column="p.salary_min")} AS salary
+    {SALARY_BAND.format(column="p.salary_min")} AS salary,
+    p.occupation_name
 FROM jobs_jobposting p
 JOIN portal_employer e ON e.id = p.employer_id
 JOIN portal_orgunit u ON u.id = p.org_unit_id
@@ -61,6 +62,21 @@ REGISTERED_IN_PERIOD = """
     ur.person_id = pe.id AND ur.registered_on IS NOT NULL
     AND ur.registered_on <= %(last)s
     AND (ur.cancelled_on IS NULL OR ur.cancelled_on >= %(first)s)"""
+
+SEEKING = """(
+    SELECT r.person_id FROM jobs_resume r
+    WHERE (r.created_at AT TIME ZONE %(tz)s)::date <= %(last)s
+      AND (date_trunc('month', r.updated_at AT TIME ZONE %(tz)s)
+           + interval '3 months' - interval '1 day')::date >= %(first)s
+    UNION
+    SELECT ur.person_id FROM registration_unemploymentregistration ur
+    WHERE ur.registered_on IS NOT NULL AND ur.registered_on <= %(last)s
+      AND (ur.cancelled_on IS NULL OR ur.cancelled_on >= %(first)s)
+) AS seeking
+JOIN portal_person pe ON pe.id = seeking.person_id
+JOIN portal_orgunit u ON u.id = pe.residence_id
+LEFT JOIN jobs_resume r ON r.person_id = pe.id
+"""
 
 SEEKER_SQL = f"""
 SELECT u.code, 1 AS measure,
@@ -95,19 +111,16 @@ SELECT u.code, 1 AS measure,
                            'approved', 'paid')
     ), 'none') AS skill,
     {SALARY_BAND.format(column="r.expected_salary_min")} AS salary
-FROM (
-    SELECT r.person_id FROM jobs_resume r
-    WHERE (r.created_at AT TIME ZONE %(tz)s)::date <= %(last)s
-      AND (date_trunc('month', r.updated_at AT TIME ZONE %(tz)s)
-           + interval '3 months' - interval '1 day')::date >= %(first)s
-    UNION
-    SELECT ur.person_id FROM registration_unemploymentregistration ur
-    WHERE ur.registered_on IS NOT NULL AND ur.registered_on <= %(last)s
-      AND (ur.cancelled_on IS NULL OR ur.cancelled_on >= %(first)s)
-) AS seeking
-JOIN portal_person pe ON pe.id = seeking.person_id
-JOIN portal_orgunit u ON u.id = pe.residence_id
-LEFT JOIN jobs_resume r ON r.person_id = pe.id
+FROM {SEEKING}"""
+
+
+# Seekers by the occupations they name (several per person), for the largest gaps.
+SEEKER_NAMES_SQL = f"""
+SELECT u.code, 1 AS measure, wanted AS occupation_name
+FROM {SEEKING}
+CROSS JOIN LATERAL regexp_split_to_table(
+    r.intended_occupations, '[[:space:],，、;；/]+') AS wanted
+WHERE wanted <> ''
 """
 
 
@@ -157,7 +170,8 @@ def _run(rows_sql: str, dimensions: list[str], period: Period) -> dict:
 def supply_and_demand(period: Period) -> dict[str, dict]:
     """{"demand": {(unit prefix, dimension, category): value}, "seekers": {...}}
     for every city, district and street prefix with any figure."""
-    return {
-        "demand": _run(DEMAND_SQL, DEMAND_DIMENSIONS, period),
-        "seekers": _run(SEEKER_SQL, SEEKER_DIMENSIONS, period),
-    }
+    seekers = _run(SEEKER_SQL, SEEKER_DIMENSIONS, period)
+    by_name = _run(SEEKER_NAMES_SQL, ["occupation_name"], period)
+    # A person naming three occupations counts once in the totals above.
+    seekers.update({key: value for key, value in by_name.items() if key[1]})
+    return {"demand": _run(DEMAND_SQL, DEMAND_DIMENSIONS, period), "seekers": seekers}

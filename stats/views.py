@@ -80,6 +80,7 @@ def dashboard(request):
             title=_("Where job seekers come from"),
         ),
         "children": queries.children(unit, period),
+        "gaps": queries.largest_gaps(unit, period),
         "warnings": queries.warnings(unit, period),
         "tables": [
             (

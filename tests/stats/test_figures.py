@@ -109,3 +109,14 @@ def test_registration_figures_per_unit_equal_the_count_for_that_unit(
         expected = counts(unit, period.start, period.end)
         assert {name: value(unit, period, name) for name in COUNTS} == expected
     assert value(foshan["city"], period, "new_employment") == 1
+
+
+def test_the_occupations_most_short_of_people(foshan, market):
+    factories.make_resume(market[2], intended_occupations="仓库管理、叉车司机")
+    period = Period.containing("month", timezone.localdate())
+    services.refresh_facts(period)
+    [gap] = queries.largest_gaps(foshan["city"], period)
+    # Every posting is for 仓库管理 (9 people); one seeker names it.
+    assert (gap["name"], gap["demand"], gap["seekers"], gap["gap"]) == (
+        "仓库管理", 9, 1, 8
+    )
