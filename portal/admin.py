@@ -620,7 +620,8 @@ class RecusalForm(forms.ModelForm):
 @admin.register(Recusal)
 class RecusalAdmin(admin.ModelAdmin):
     """回避申报: every staff member declares their own relatives; administrators
-    see all declarations. Declarations are never edited or deleted."""
+    see all declarations. Declarations are never deleted (declaring again only
+    updates the relation)."""
 
     form = RecusalForm
     list_display = ["user", "masked_relative", "relation", "declared_at"]

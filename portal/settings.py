@@ -240,6 +240,9 @@ JOB_VALID_DAYS = env_int("JOB_VALID_DAYS", 30)
 QUEUE_STALL_SECONDS = env_int("QUEUE_STALL_SECONDS", 300)
 # The local monthly minimum wage in yuan (subsidies paid as a share of it).
 MINIMUM_WAGE = env_int("MINIMUM_WAGE", 2300)
+# Days after a statistics period ends during which the hourly task still
+# recomputes it (late filings); then its figures stay until a leader closes it.
+STATS_LATE_DAYS = env_int("STATS_LATE_DAYS", 15)
 # Job-stabilisation refunds (rules.md §3.5): the highest layoff rate in per cent
 # (the national surveyed-unemployment target), and for employers with at most
 # this many insured people a higher one.

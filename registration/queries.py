@@ -38,10 +38,6 @@ def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
     return datetime.date(year, month, 1), datetime.date(year, month, last_day)
 
 
-def monthly_counts(unit: OrgUnit, year: int, month: int) -> dict[str, int]:
-    return counts(unit, *month_bounds(year, month))
-
-
 def _figures(first: datetime.date, last: datetime.date) -> dict:
     """{name: (queryset, aggregate)}: one queryset per figure, each with org_unit."""
     starts = EmploymentRegistration.objects.filter(

@@ -28,7 +28,7 @@ class Fact(models.Model):
 
     indicator = models.CharField(_("indicator"), max_length=40)
     dimension = models.CharField(_("breakdown"), max_length=20, blank=True)
-    category = models.CharField(_("category"), max_length=40, blank=True)
+    category = models.CharField(_("category"), max_length=100, blank=True)
     org_unit = models.ForeignKey(
         OrgUnit, verbose_name=_("org unit"), on_delete=models.CASCADE, related_name="+"
     )

@@ -32,7 +32,10 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> "Period":
-        """ "2026-11", "2026-Q4" or "2026"; ValueError for anything else."""
+        """ "2026-11", "2026-Q4" or "2026", years 2000–2099; ValueError for
+        anything else."""
+        if not text.startswith("20"):
+            raise ValueError(text)
         if match := re.fullmatch(r"(\d{4})-(\d{2})", text):
             year, month = int(match[1]), int(match[2])
             if 1 <= month <= 12:

@@ -71,32 +71,33 @@ def refresh_facts(period: Period, *, by: User | None = None) -> int:
     return len(facts)
 
 
-def can_close(user: User, period: Period) -> bool:
-    """City leaders close finished periods."""
-    return (
-        (user.is_administrator or user.is_leader)
-        and (user.org_unit is None or user.org_unit.level == OrgUnit.Level.CITY)
-        and period.is_over(timezone.localdate())
-        and not ClosedPeriod.is_closed(period)
-    )
+def closing_refusal(user: User, period: Period) -> str | None:
+    """Why the user may not close the period; None when they may: city leaders
+    close finished periods, once."""
+    if not (user.is_leader or user.is_administrator):
+        return _("Only leaders close a period.")
+    if user.org_unit is not None and user.org_unit.level != OrgUnit.Level.CITY:
+        return _("Periods are closed for the whole city, by city leaders.")
+    if not period.is_over(timezone.localdate()):
+        return _("A period can be closed only after it has ended.")
+    if ClosedPeriod.is_closed(period):
+        return _("This period is already closed.")
+    return None
 
 
 @transaction.atomic
 def close_period(period: Period, *, by: User) -> ClosedPeriod:
     """A city leader approves a finished period: it is computed one last time,
     then its figures never change."""
-    if not (by.is_leader or by.is_administrator):
-        raise StatsError(_("Only leaders close a period."))
-    if by.org_unit is not None and by.org_unit.level != OrgUnit.Level.CITY:
-        raise StatsError(_("Periods are closed for the whole city, by city leaders."))
-    if not period.is_over(timezone.localdate()):
-        raise StatsError(_("A period can be closed only after it has ended."))
+    refusal = closing_refusal(by, period)
+    if refusal:
+        raise StatsError(refusal)
     refresh_facts(period, by=by)
     _lock(period)
     closed, created = ClosedPeriod.objects.get_or_create(
         period_kind=period.kind, period_start=period.start, defaults={"closed_by": by}
     )
-    if not created:
+    if not created:  # closed by someone else a moment ago
         raise StatsError(_("This period is already closed."))
     audit(by, "stats.period.closed", closed, {"period": period.slug})
     return closed

@@ -48,7 +48,7 @@ SELECT u.code, p.headcount AS measure,
     {EDUCATION_BAND.format(column="p.education", otherwise="'any'")} AS education,
     'any' AS skill,
     {SALARY_BAND.format(column="p.salary_min")} AS salary,
-    p.occupation_name
+    left(trim(p.occupation_name), 100) AS occupation_name
 FROM jobs_jobposting p
 JOIN portal_employer e ON e.id = p.employer_id
 JOIN portal_orgunit u ON u.id = p.org_unit_id
@@ -107,8 +107,7 @@ SELECT u.code, 1 AS measure,
                    WHEN '三级' THEN '3' WHEN '四级' THEN '4' WHEN '五级' THEN '5' END)
         FROM subsidies_application a
         WHERE a.person_id = pe.id AND a.occupation <> ''
-          AND a.status IN ('submitted', 'returned', 'in_review', 'on_notice',
-                           'approved', 'paid')
+          AND a.status IN ('approved', 'paid')
     ), 'none') AS skill,
     {SALARY_BAND.format(column="r.expected_salary_min")} AS salary
 FROM {SEEKING}"""
@@ -116,7 +115,7 @@ FROM {SEEKING}"""
 
 # Seekers by the occupations they name (several per person), for the largest gaps.
 SEEKER_NAMES_SQL = f"""
-SELECT u.code, 1 AS measure, wanted AS occupation_name
+SELECT DISTINCT u.code, pe.id, 1 AS measure, left(wanted, 100) AS occupation_name
 FROM {SEEKING}
 CROSS JOIN LATERAL regexp_split_to_table(
     r.intended_occupations, '[[:space:],，、;；/]+') AS wanted

@@ -1,6 +1,7 @@
 """Scheduled and queued tasks of the statistics (schedules in portal's
 setup_schedules)."""
 
+from django.conf import settings
 from django.utils import timezone
 
 from portal.models import OrgUnit
@@ -10,13 +11,18 @@ from stats.periods import KINDS, MONTH, Period
 
 
 def refresh_recent_facts() -> int:
-    """The current and the previous month, quarter and year (closed ones stay)."""
+    """The current month, quarter and year, and the previous ones while late data
+    may still arrive (STATS_LATE_DAYS after they end); closed ones stay. Later,
+    the figures of a period stay as last computed: resumes edited today must not
+    change last year."""
     today = timezone.localdate()
     done = 0
     for kind in KINDS:
         current = Period.containing(kind, today)
-        for period in (current, current.previous()):
-            done += services.refresh_facts(period)
+        done += services.refresh_facts(current)
+        previous = current.previous()
+        if (today - previous.end).days <= settings.STATS_LATE_DAYS:
+            done += services.refresh_facts(previous)
     return done
 
 

@@ -57,7 +57,7 @@ def dashboard(request):
         "closed": ClosedPeriod.objects.filter(
             period_kind=period.kind, period_start=period.start
         ).first(),
-        "can_close": services.can_close(request.user, period),
+        "can_close": services.closing_refusal(request.user, period) is None,
         "figures": figures,
         "ratio_chart": charts.line_chart(trend, title=_("Vacancies per job seeker")),
         "employment_chart": charts.line_chart(

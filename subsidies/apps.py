@@ -24,6 +24,7 @@ class SubsidiesConfig(AppConfig):
                 "subsidies.application.refused": _("Subsidy application refused"),
                 "subsidies.application.approved": _("Subsidy application approved"),
                 "subsidies.application.rated": _("Subsidy application rated"),
+                "subsidies.objection.raised": _("Objection raised"),
                 "subsidies.objection.resolved": _("Objection resolved"),
                 "subsidies.batch.created": _("Disbursement batch created"),
                 "subsidies.payment.settled": _("Payment settled"),

@@ -36,7 +36,7 @@ def _locked(application: Application) -> Application:
     )
 
 
-def _check_decider(application: Application, by: User, *, level: str) -> None:
+def check_decider(application: Application, by: User, *, level: str) -> None:
     name = application.applicant_name
     if not by.has_perm("subsidies.decide_application"):
         raise SubsidyError(_("You may not decide subsidy applications."))
@@ -98,7 +98,7 @@ def accept_application(application: Application, *, by: User) -> Application:
     application = _locked(application)
     if application.status != Application.Status.SUBMITTED:
         raise SubsidyError(_("Only a submitted application can be accepted."))
-    _check_decider(application, by, level=application.current_level)
+    check_decider(application, by, level=application.current_level)
     application.step_due = working_days_after(
         timezone.localdate(), application.version.review_days
     )
@@ -116,9 +116,10 @@ def return_application(application: Application, reason: str, *, by: User):
         Application.Status.IN_REVIEW,
     ):
         raise SubsidyError(_("Only an application under review can be returned."))
-    _check_decider(application, by, level=application.current_level)
+    check_decider(application, by, level=application.current_level)
     application.return_reason = reason
-    _set(application, Application.Status.RETURNED, "return_reason")
+    application.step_due = None
+    _set(application, Application.Status.RETURNED, "return_reason", "step_due")
     _record(application, Decision.Kind.RETURNED, by=by, reason=reason)
     tell_applicant(application, reason)
     return application
@@ -131,7 +132,7 @@ def pass_step(application: Application, *, by: User) -> Application:
     application = _locked(application)
     if application.status != Application.Status.IN_REVIEW:
         raise SubsidyError(_("Only an application under review can pass a step."))
-    _check_decider(application, by, level=application.current_level)
+    check_decider(application, by, level=application.current_level)
     _record(application, Decision.Kind.PASSED, by=by)
     application.step += 1
     today = timezone.localdate()
@@ -161,7 +162,7 @@ def refuse_application(application: Application, reason: str, *, by: User):
         raise SubsidyError(
             _("Only an application under review or on notice can be refused.")
         )
-    _check_decider(application, by, level=application.current_level)
+    check_decider(application, by, level=application.current_level)
     application.return_reason = reason
     _set(application, Application.Status.REFUSED, "return_reason")
     _record(application, Decision.Kind.REFUSED, by=by, reason=reason)
@@ -185,7 +186,7 @@ def approve_application(application: Application, *, by: User) -> Application:
             _("%(name)s: an objection is still open.")
             % {"name": application.applicant_name}
         )
-    _check_decider(application, by, level="")
+    check_decider(application, by, level="")
     _set(application, Application.Status.APPROVED)
     _record(application, Decision.Kind.APPROVED, by=by)
     tell_applicant(application)
@@ -202,7 +203,11 @@ def raise_objection(
         or timezone.localdate() > application.notice_ends
     ):
         raise SubsidyError(_("This application is not on public notice."))
-    return Objection.objects.create(application=application, text=text, contact=contact)
+    objection = Objection.objects.create(
+        application=application, text=text, contact=contact
+    )
+    audit(None, "subsidies.objection.raised", application)
+    return objection
 
 
 @transaction.atomic
@@ -211,6 +216,7 @@ def resolve_objection(objection: Objection, *, upheld: bool, resolution: str, by
     objection = Objection.objects.select_for_update().get(pk=objection.pk)
     if objection.upheld is not None:
         raise SubsidyError(_("This objection is already resolved."))
+    check_decider(_locked(objection.application), by, level="")
     objection.upheld = upheld
     objection.resolution = resolution
     objection.save(update_fields=["upheld", "resolution"])

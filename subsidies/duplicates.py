@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from portal.audit import audit
 from portal.models import User
+from subsidies.chain import check_decider
 from subsidies.errors import SubsidyError
 from subsidies.models import Application, DuplicateSuspect
 
@@ -53,6 +54,7 @@ def resolve_suspect(suspect: DuplicateSuspect, *, duplicate: bool, by: User):
     suspect = DuplicateSuspect.objects.select_for_update().get(pk=suspect.pk)
     if suspect.is_duplicate is not None:
         raise SubsidyError(_("This suspicion is already resolved."))
+    check_decider(suspect.application, by, level="")
     suspect.is_duplicate = duplicate
     suspect.resolved_by = by
     suspect.save(update_fields=["is_duplicate", "resolved_by"])

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from portal.audit import audit
-from portal.models import User
+from portal.models import Person, User
 from subsidies.chain import tell_applicant
 from subsidies.duplicates import is_held
 from subsidies.errors import SubsidyError
@@ -49,6 +49,11 @@ def create_batch(applications, *, by: User) -> tuple[DisbursementBatch, dict]:
         .select_related("person", "employer", "subsidy_type", "version")
         .order_by("pk")
     )
+    queue = list(queue)
+    # Two batches at once must not pay one person twice across types: lock the
+    # people first, in a fixed order (no deadlocks), as submission does.
+    people = sorted({a.person_id for a in queue if a.person_id is not None})
+    list(Person.objects.select_for_update().filter(pk__in=people).order_by("pk"))
     for application in queue:
         reasons = payment_refusals(application)
         if is_held(application):
@@ -126,7 +131,7 @@ def settle_payment(payment: Payment, *, paid: bool, by: User, reason: str = ""):
         application.save(update_fields=["status", "updated_at"])
         tell_applicant(application)
     audit(by, "subsidies.payment.settled", payment, {"paid": paid, "reason": reason})
-    batch = payment.batch
+    batch = DisbursementBatch.objects.select_for_update().get(pk=payment.batch_id)
     if not batch.payments.filter(status=Payment.Status.PENDING).exists():
         batch.status = DisbursementBatch.Status.SETTLED
         batch.save(update_fields=["status", "updated_at"])

@@ -3,7 +3,7 @@ when an application is submitted and again just before it is paid. Each takes
 the application and `others`: that person's applications that count — live
 ones at submission, those with a payment at disbursement."""
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,19 +25,23 @@ def _excluded_type(application: Application, others: QuerySet) -> str | None:
 
 
 def _same_item_same_period(application: Application, others: QuerySet) -> str | None:
-    """Fund-source exclusivity: a type paying for the same item from another fund
-    may not cover the same months (certificates: see _certificate)."""
+    """The same months are paid once: by this type, or by a type paying for the
+    same item from another fund (fund-source exclusivity; certificates: see
+    _certificate)."""
     if not (application.months and application.period_start):
         return None
     start, end = application.period()
+    subsidy = application.subsidy_type
     siblings = others.filter(
-        subsidy_type__in=application.subsidy_type.same_item.all(),
+        Q(subsidy_type=subsidy) | Q(subsidy_type__in=subsidy.same_item.all()),
         months__isnull=False,
         period_start__isnull=False,
     )
     for other in siblings.select_related("subsidy_type"):
         other_start, other_end = other.period()
         if other_start <= end and start <= other_end:
+            if other.subsidy_type_id == subsidy.pk:
+                return _("These months are already claimed in another application.")
             return _("%(other)s already pays for these months from another fund.") % {
                 "other": other.subsidy_type.name
             }
@@ -73,7 +77,7 @@ def _counts(application: Application, others: QuerySet) -> str | None:
             "name": name,
             "times": version.max_times,
         }
-    year = (application.created_at or timezone.now()).year
+    year = timezone.localtime(application.created_at or timezone.now()).year
     if (
         version.max_per_year
         and same_type.filter(created_at__year=year).count() >= version.max_per_year

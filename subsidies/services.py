@@ -196,9 +196,12 @@ def resubmit_application(
         raise SubsidyError(_("Only a returned application can be sent again."))
     application.status = Application.Status.SUBMITTED
     application.step = 0
+    application.step_due = None
     if statement is not None:
         application.statement = statement
-    application.save(update_fields=["status", "step", "statement", "updated_at"])
+    application.save(
+        update_fields=["status", "step", "step_due", "statement", "updated_at"]
+    )
     for upload in documents:
         ApplicationDocument.objects.create(
             application=application, file=upload, name=upload.name[:200]

@@ -5,11 +5,11 @@ import time_machine
 from portal.models import DifficultyCategory
 from registration import services
 from registration.models import DifficultyRecognition
-from registration.queries import monthly_counts
+from registration.queries import counts, month_bounds
 from tests import factories
 
 
-def test_monthly_counts_per_unit(foshan, caseworker, employer, other_employer):
+def test_counts_per_unit_and_month(foshan, caseworker, employer, other_employer):
     community = foshan["chancheng_community"]
     people = [
         factories.make_person(residence=community, name=f"人员{i}") for i in range(4)
@@ -45,7 +45,7 @@ def test_monthly_counts_per_unit(foshan, caseworker, employer, other_employer):
         factories.file_hire(employer, people[3], datetime.date(2026, 10, 5))
 
     chancheng = foshan["chancheng"]
-    assert monthly_counts(chancheng, 2026, 9) == {
+    assert counts(chancheng, *month_bounds(2026, 9)) == {
         "new_unemployed": 3,
         "unemployed_at_end": 3,
         "employed_at_end": 0,
@@ -53,7 +53,7 @@ def test_monthly_counts_per_unit(foshan, caseworker, employer, other_employer):
         "difficulty_employed": 0,
         "new_employment": 0,
     }
-    assert monthly_counts(chancheng, 2026, 10) == {
+    assert counts(chancheng, *month_bounds(2026, 10)) == {
         "new_unemployed": 0,
         "unemployed_at_end": 1,
         "employed_at_end": 3,
@@ -61,5 +61,5 @@ def test_monthly_counts_per_unit(foshan, caseworker, employer, other_employer):
         "difficulty_employed": 1,
         "new_employment": 2,
     }
-    assert monthly_counts(foshan["nanhai"], 2026, 10)["new_unemployed"] == 0
-    assert monthly_counts(foshan["city"], 2026, 9)["new_unemployed"] == 3
+    assert counts(foshan["nanhai"], *month_bounds(2026, 10))["new_unemployed"] == 0
+    assert counts(foshan["city"], *month_bounds(2026, 9))["new_unemployed"] == 3

@@ -118,5 +118,8 @@ def test_the_occupations_most_short_of_people(foshan, market):
     [gap] = queries.largest_gaps(foshan["city"], period)
     # Every posting is for 仓库管理 (9 people); one seeker names it.
     assert (gap["name"], gap["demand"], gap["seekers"], gap["gap"]) == (
-        "仓库管理", 9, 1, 8
+        "仓库管理",
+        9,
+        1,
+        8,
     )

@@ -18,6 +18,6 @@ def test_periods_parse_and_step_back():
     year = Period.parse("2024")
     assert year.end == datetime.date(2024, 12, 31) and year.previous().slug == "2023"
     assert Period.containing("quarter", datetime.date(2026, 11, 24)).slug == "2026-Q4"
-    for bad in ("2026-13", "2026-Q5", "26", "x"):
+    for bad in ("2026-13", "2026-Q5", "26", "x", "0001-01"):
         with pytest.raises(ValueError):
             Period.parse(bad)

@@ -171,3 +171,18 @@ def test_the_applicant_is_told_and_can_rate_the_outcome(application, reviewers, 
     client.post(rate, {"rating": 5})
     application.refresh_from_db()
     assert application.rating == 2  # once
+
+
+def test_a_declared_relative_cannot_clear_an_objection(application, reviewers, foshan):
+    from portal.models import Recusal
+
+    application = run_reviews(application, reviewers)
+    objection = chain.raise_objection(application, text="此人已就业")
+    city = factories.make_staff("caseworker", org_unit=foshan["city"])
+    Recusal.objects.create(user=city, person=application.person, relation="表哥")
+    with pytest.raises(services.SubsidyError):
+        chain.resolve_objection(objection, upheld=False, resolution="核实无误", by=city)
+    colleague = factories.make_staff("caseworker", org_unit=foshan["city"])
+    chain.resolve_objection(
+        objection, upheld=False, resolution="核实无误", by=colleague
+    )

@@ -147,3 +147,13 @@ def test_rules_are_checked_again_before_payment(unemployed_seeker, staff):
     other.version = other.subsidy_type.version_on()
     [reason] = payments.payment_refusals(other)
     assert "电工" in reason
+
+
+def test_the_same_months_are_never_claimed_twice(seeker, staff):
+    factories.make_graduate(seeker.person)
+    flexible(seeker)
+    first = months_of(seeker, "social-insurance-graduate", datetime.date(2026, 1, 1))
+    paid(first, staff)
+    with pytest.raises(services.SubsidyError, match="already claimed|已"):
+        months_of(seeker, "social-insurance-graduate", datetime.date(2026, 3, 1))
+    assert months_of(seeker, "social-insurance-graduate", datetime.date(2026, 4, 1))
