@@ -39,7 +39,8 @@ def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
 
 
 def _figures(first: datetime.date, last: datetime.date) -> dict:
-    """{name: (queryset, aggregate)}: one queryset per figure, each with org_unit."""
+    """{name: (queryset, people)}: one queryset per figure, each with org_unit;
+    people is True when the figure counts distinct people, not rows."""
     starts = EmploymentRegistration.objects.filter(
         start_date__gte=first, start_date__lte=last
     )
@@ -52,14 +53,14 @@ def _figures(first: datetime.date, last: datetime.date) -> dict:
         person_id=OuterRef("person_id"), approved_on__lte=OuterRef("start_date")
     ).filter(Q(exited_on__isnull=True) | Q(exited_on__gt=OuterRef("start_date")))
     unemployment = UnemploymentRegistration.objects.all()
-    people = Count("person_id", distinct=True)
     return {
         "new_unemployed": (
             unemployment.filter(registered_on__gte=first, registered_on__lte=last),
-            Count("pk"),
+            False,
         ),
-        "unemployed_at_end": (unemployment.registered_on(last), Count("pk")),
-        "employed_at_end": (EmploymentRegistration.objects.current(last), people),
+        "unemployed_at_end": (unemployment.registered_on(last), False),
+        # Periods of one person never overlap, so rows in force are people.
+        "employed_at_end": (EmploymentRegistration.objects.current(last), False),
         "reemployed": (
             unemployment.filter(
                 cancelled_on__gte=first,
@@ -67,10 +68,10 @@ def _figures(first: datetime.date, last: datetime.date) -> dict:
                 registered_on__isnull=False,
                 cancellation_reason__counts_as_reemployment=True,
             ),
-            people,
+            True,
         ),
-        "difficulty_employed": (starts.filter(Exists(recognised)), people),
-        "new_employment": (starts.exclude(Exists(earlier_job)), people),
+        "difficulty_employed": (starts.filter(Exists(recognised)), True),
+        "new_employment": (starts.exclude(Exists(earlier_job)), True),
     }
 
 
@@ -78,8 +79,10 @@ def counts(unit: OrgUnit, first: datetime.date, last: datetime.date) -> dict[str
     """The counts above for one unit between two days inclusive."""
     in_unit = Q(org_unit__code__startswith=unit.descendant_prefix)
     return {
-        name: queryset.filter(in_unit).aggregate(n=aggregate)["n"]
-        for name, (queryset, aggregate) in _figures(first, last).items()
+        name: queryset.filter(in_unit).aggregate(
+            n=Count("person_id", distinct=True) if people else Count("pk")
+        )["n"]
+        for name, (queryset, people) in _figures(first, last).items()
     }
 
 
@@ -87,16 +90,32 @@ def counts_by_unit(
     first: datetime.date, last: datetime.date, lengths=(4, 6, 9)
 ) -> dict[str, dict[str, int]]:
     """The same counts for every unit at once, keyed by code prefix (the city,
-    its districts and streets by default): one grouped query per figure and level
-    instead of one per unit."""
+    its districts and streets by default), in a few grouped queries instead of
+    some per unit."""
     result: dict[str, dict[str, int]] = {}
-    for name, (queryset, aggregate) in _figures(first, last).items():
-        for length in lengths:
-            rows = (
-                queryset.annotate(prefix=Left("org_unit__code", length))
-                .values("prefix")
-                .annotate(n=aggregate)
-            )
-            for row in rows:
-                result.setdefault(row["prefix"], {})[name] = row["n"]
+
+    def add(prefix, name, count):
+        figures = result.setdefault(prefix, {})
+        figures[name] = figures.get(name, 0) + count
+
+    longest = max(lengths)
+    for name, (queryset, people) in _figures(first, last).items():
+        if people:  # distinct people are not additive: one query per level
+            for length in lengths:
+                rows = (
+                    queryset.annotate(prefix=Left("org_unit__code", length))
+                    .values("prefix")
+                    .annotate(n=Count("person_id", distinct=True))
+                )
+                for row in rows:
+                    add(row["prefix"], name, row["n"])
+            continue
+        rows = (  # rows are additive: count the smallest units, then add up
+            queryset.annotate(prefix=Left("org_unit__code", longest))
+            .values("prefix")
+            .annotate(n=Count("pk"))
+        )
+        for row in rows:
+            for length in lengths:
+                add(row["prefix"][:length], name, row["n"])
     return result

@@ -22,6 +22,7 @@ DEMAND_DIMENSIONS = ["sector", "industry", "ownership", "occupation", "sex", "ag
 SEEKER_DIMENSIONS = ["occupation", "seeker_category", "sex", "age", "education",
                      "skill", "salary"]  # fmt: skip
 UNIT_PREFIXES = {"city": 4, "district": 6, "street": 9}
+STREET = UNIT_PREFIXES["street"]
 
 SALARY_BAND = """CASE WHEN {column} IS NULL THEN 'negotiable'
     WHEN {column} < 3000 THEN 'below_3000' WHEN {column} < 5000 THEN '3000_4999'
@@ -124,20 +125,25 @@ WHERE wanted <> ''
 
 
 def _grouping_sql(rows_sql: str, dimensions: list[str]) -> str:
-    units = [f"u{length}" for length in UNIT_PREFIXES.values()]
-    unit_columns = ", ".join(
-        f"left(code, {length}) AS u{length}" for length in UNIT_PREFIXES.values()
-    )
-    sets = []
-    for unit in units:
-        sets.append(f"({unit})")
-        sets.extend(f"({unit}, {dimension})" for dimension in dimensions)
-    flags = ", ".join(f"GROUPING({column})" for column in units + dimensions)
+    """Totals and one grouping per breakdown, per street prefix (every row
+    belongs to one unit, so districts and the city are sums: see _roll_up)."""
+    sets = ["(unit)", *(f"(unit, {dimension})" for dimension in dimensions)]
+    flags = ", ".join(f"GROUPING({dimension})" for dimension in dimensions)
     return f"""
-        WITH rows AS (SELECT *, {unit_columns} FROM ({rows_sql}) AS base)
-        SELECT {", ".join(units + dimensions)}, sum(measure), {flags}
+        WITH rows AS (SELECT *, left(code, {STREET}) AS unit FROM ({rows_sql}) AS base)
+        SELECT unit, {", ".join(dimensions)}, sum(measure), {flags}
         FROM rows GROUP BY GROUPING SETS ({", ".join(sets)})
     """
+
+
+def _roll_up(figures: dict) -> dict:
+    """Street figures added up into their districts and the city."""
+    result: dict = {}
+    for (prefix, dimension, category), value in figures.items():
+        for length in UNIT_PREFIXES.values():
+            key = (prefix[:length], dimension, category)
+            result[key] = result.get(key, 0) + value
+    return result
 
 
 def _run(rows_sql: str, dimensions: list[str], period: Period) -> dict:
@@ -148,22 +154,22 @@ def _run(rows_sql: str, dimensions: list[str], period: Period) -> dict:
         "year": period.end.year,
         "tz": settings.TIME_ZONE,
     }
-    columns = len(UNIT_PREFIXES) + len(dimensions)
     figures = {}
     with connection.cursor() as cursor:
         cursor.execute(_grouping_sql(rows_sql, dimensions), params)
-        for row in cursor.fetchall():
-            values, value, flags = row[:columns], row[columns], row[columns + 1 :]
+        for unit, *row in cursor.fetchall():
+            values, value, flags = (
+                row[: len(dimensions)],
+                row[len(dimensions)],
+                row[len(dimensions) + 1 :],
+            )
             grouped = [index for index, flag in enumerate(flags) if flag == 0]
-            unit = values[grouped[0]]
-            if len(grouped) == 1:
-                figures[(unit, "", "")] = value
+            if grouped:
+                index = grouped[0]
+                figures[(unit, dimensions[index], values[index])] = value
             else:
-                index = grouped[1]
-                figures[
-                    (unit, dimensions[index - len(UNIT_PREFIXES)], values[index])
-                ] = value
-    return figures
+                figures[(unit, "", "")] = value
+    return _roll_up(figures)
 
 
 def supply_and_demand(period: Period) -> dict[str, dict]:
