@@ -63,7 +63,7 @@ def line_chart(points: list[tuple[str, object]], *, title: str, width=560, heigh
         every = max(len(points) // 6, 1)
         if (
             index % every == 0
-            and len(points) - 1 - index >= every / 2
+            and len(points) - 1 - index >= every
             or (index == len(points) - 1)
         ):
             parts.append(

@@ -161,6 +161,7 @@ KEY_INDICATORS = [
     "fair_fairs",
     "fair_seekers_entered",
     "graduates_reported",
+    "leavers_contact_rate",
     "leavers_employment_rate",
     "subsidy_paid_amount",
 ]

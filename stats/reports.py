@@ -32,6 +32,8 @@ KEY_ROWS = [
     ("fair_fairs", gettext_lazy("Job fairs held"), False),
     ("fair_seekers_entered", gettext_lazy("Job seekers at the fairs"), False),
     ("graduates_reported", gettext_lazy("Graduates reported"), False),
+    ("leavers_contact_rate",
+     gettext_lazy("Unemployed graduates contacted (per cent)"), True),
     ("leavers_employment_rate",
      gettext_lazy("Unemployed graduates now employed (per cent)"), True),
     ("subsidy_paid_amount", gettext_lazy("Subsidies paid (yuan)"), False),
