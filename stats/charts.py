@@ -66,9 +66,10 @@ def line_chart(points: list[tuple[str, object]], *, title: str, width=560, heigh
             and len(points) - 1 - index >= every
             or (index == len(points) - 1)
         ):
+            anchor = "end" if index == len(points) - 1 else "middle"
             parts.append(
                 f'<text x="{x:.1f}" y="{height - 8}" font-size="10" '
-                f'text-anchor="middle" fill="{MUTED}">{escape(label)}</text>'
+                f'text-anchor="{anchor}" fill="{MUTED}">{escape(label)}</text>'
             )
         if value is None:
             pen_down = False
