@@ -9,6 +9,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from graduates.models import Graduate
+from jobs import services as jobs
+from jobs.models import JobPosting
 from portal.models import Employer, User
 from registration.models import UnemploymentRegistration
 from subsidies import chain, payments, refunds, services
@@ -82,27 +84,48 @@ def seed_applications(employers: list[Employer]) -> None:
 
 
 def _seed_internship(employers: list[Employer]) -> None:
+    """The demo employer takes a recent graduate on through an internship posting
+    and applies for the internship subsidy."""
     host = employers[0]
     staff = host.staff.first()
-    recent = Graduate.objects.filter(
-        graduation_year__gte=timezone.localdate().year - 1
-    ).select_related("person")
-    for graduate in recent[:20]:
-        try:
-            services.submit_application(
-                Application(
-                    subsidy_type=SubsidyType.objects.get(code="internship"),
-                    employer=host,
-                    person=graduate.person,
-                    months=6,
-                    period_start=timezone.localdate().replace(day=1),
-                    statement="见习岗位：行政助理，见习期6个月。",
-                ),
-                by=staff,
-            )
-        except services.SubsidyError:
-            continue
+    admin = User.objects.get(username="admin")
+    graduate = (
+        Graduate.objects.filter(
+            graduation_year__gte=timezone.localdate().year - 1,
+            person__resume__isnull=False,
+        )
+        .select_related("person")
+        .first()
+    )
+    if graduate is None:
         return
+    posting = jobs.save_posting(
+        JobPosting(
+            employer=host, title="行政助理（就业见习）", occupation_group="3",
+            occupation_name="行政助理", org_unit=host.org_unit,
+            address=host.address or "佛山市", job_type="internship", headcount=2,
+            salary_min=2300, salary_max=2600, contact_name=host.contact_name,
+            contact_phone=host.contact_phone,
+            description="面向离校2年内高校毕业生的见习岗位，见习期6个月，提供带教。",
+            valid_until=timezone.localdate() + datetime.timedelta(days=30),
+        ),
+        by=staff,
+    )  # fmt: skip
+    posting = jobs.approve_posting(posting, by=admin)
+    application = jobs.apply_to_posting(posting, person=graduate.person)
+    for status in ("interview", "hired"):
+        application = jobs.move_application(application, to=status, by=staff)
+    services.submit_application(
+        Application(
+            subsidy_type=SubsidyType.objects.get(code="internship"),
+            employer=host,
+            person=graduate.person,
+            months=6,
+            period_start=timezone.localdate().replace(day=1),
+            statement="见习岗位：行政助理，见习期6个月。",
+        ),
+        by=staff,
+    )
 
 
 def _seed_refunds(employers: list[Employer]) -> None:

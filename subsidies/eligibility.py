@@ -10,6 +10,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from graduates.models import Graduate
+from jobs.models import Application as JobApplication
+from jobs.models import JobType
 from portal.models import Employer, Person
 from registration.models import (
     DifficultyRecognition,
@@ -122,6 +124,24 @@ def _employed_by(employer: Employer, person, day) -> tuple[bool, str]:
     return False, _("No employment registration with this employer in force.")
 
 
+def _hosted(employer: Employer, person, day) -> tuple[bool, str]:
+    taken_on = (
+        JobApplication.objects.filter(
+            person=person,
+            posting__employer=employer,
+            posting__job_type=JobType.INTERNSHIP,
+            status=JobApplication.Status.HIRED,
+        )
+        .select_related("posting")
+        .first()
+    )
+    if taken_on:
+        return True, _("Taken on for “%(title)s”.") % {"title": taken_on.posting.title}
+    return False, _(
+        "Not marked as taken on through one of this employer's internship postings."
+    )
+
+
 CHECKS = {
     Eligibility.DIFFICULTY: _difficulty,
     Eligibility.REGISTERED_UNEMPLOYED: _unemployed,
@@ -134,6 +154,7 @@ CHECKS = {
 EMPLOYER_CHECKS = {
     Eligibility.VERIFIED_EMPLOYER: _verified,
     Eligibility.EMPLOYED_BY_APPLICANT: _employed_by,
+    Eligibility.HOSTED_BY_APPLICANT: _hosted,
 }
 
 

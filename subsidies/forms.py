@@ -1,9 +1,12 @@
 from django import forms
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from jobs.models import Application as JobApplication
 from portal.forms import check_scanned_document
-from portal.models import Person
+from portal.models import Employer, Person
 from portal.validators import validate_id_number
+from registration.models import EmploymentRegistration
 from subsidies.models import Application, PolicyVersion
 
 
@@ -31,11 +34,12 @@ class ApplicationForm(forms.ModelForm):
         }
 
     def __init__(
-        self, *args, version: PolicyVersion, for_employer: bool = False, **kwargs
+        self, *args, version: PolicyVersion, employer: Employer | None = None, **kwargs
     ):
         super().__init__(*args, **kwargs)
+        self.employer = employer
         rule = version.amount_rule
-        if for_employer:
+        if employer is not None:
             self.fields["person_name"] = forms.CharField(
                 label=_("name of the person"), max_length=50
             )
@@ -93,12 +97,25 @@ class ApplicationForm(forms.ModelForm):
         cleaned = super().clean()
         id_number = cleaned.get("person_id_number", "").upper()
         if id_number:
-            person = Person.objects.filter(id_number=id_number).first()
-            if person is None or person.name != cleaned.get("person_name", "").strip():
+            # Only people the employer already knows through the registry: its
+            # staff and those who applied to its postings (no lookups of others).
+            known = Q(
+                Exists(EmploymentRegistration.objects.filter(
+                    person=OuterRef("pk"), employer=self.employer))
+            ) | Q(
+                Exists(JobApplication.objects.filter(
+                    person=OuterRef("pk"), posting__employer=self.employer))
+            )  # fmt: skip
+            person = (
+                Person.objects.filter(known, id_number=id_number)
+                .filter(name=cleaned.get("person_name", "").strip())
+                .first()
+            )
+            if person is None:
                 raise forms.ValidationError(
                     _(
-                        "No person with this name and ID number is in the registry; "
-                        "check both, or ask the person to register first."
+                        "Nobody with this name and ID number works for your unit or "
+                        "has applied to its postings; check both."
                     )
                 )
             self.instance.person = person

@@ -91,7 +91,11 @@ def find_eligible_people(*, day: datetime.date | None = None) -> int:
     return told
 
 
-EMPLOYER_CONDITIONS = {Eligibility.VERIFIED_EMPLOYER, Eligibility.EMPLOYED_BY_APPLICANT}
+EMPLOYER_CONDITIONS = {
+    Eligibility.VERIFIED_EMPLOYER,
+    Eligibility.EMPLOYED_BY_APPLICANT,
+    Eligibility.HOSTED_BY_APPLICANT,
+}
 
 
 def eligible_employers(subsidy: SubsidyType, day: datetime.date):

@@ -120,6 +120,10 @@ class Eligibility(models.TextChoices):
         "employed_by_applicant",
         _("Employed by the applying employer"),
     )
+    HOSTED_BY_APPLICANT = (
+        "hosted_by_applicant",
+        _("Taken on through one of the applying employer's internship postings"),
+    )
     VERIFIED_EMPLOYER = "verified_employer", _("A verified employer")
 
 

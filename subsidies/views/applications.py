@@ -47,7 +47,7 @@ def application_new(request, code):
         data,
         request.FILES or None,
         version=version,
-        for_employer=applicant == "employer",
+        employer=user.employer if applicant == "employer" else None,
     )
     preview = None
     if data is not None and form.is_valid():

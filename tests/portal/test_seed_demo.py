@@ -51,7 +51,16 @@ def test_seed_demo_loads_foshan_and_is_idempotent(db):
     assert BoothBooking.objects.active().count() >= 10
     from subsidies.models import Application as SubsidyApplication
 
-    assert SubsidyApplication.objects.exists()
+    statuses = set(SubsidyApplication.objects.values_list("status", flat=True))
+    assert {"submitted", "returned", "on_notice", "paid"} <= statuses
+    assert SubsidyApplication.objects.filter(
+        subsidy_type__code="internship", employer__isnull=False
+    ).exists()
+    assert SubsidyApplication.objects.filter(insurance_year__isnull=False).exists()
+    from stats.models import Fact, Report
+
+    assert Fact.objects.filter(indicator="demand", org_unit__level="city").exists()
+    assert Report.objects.filter(status="done").exists()
 
     call_command("seed_demo", stdout=io.StringIO())
     assert counts == (

@@ -13,10 +13,24 @@ from subsidies.models import Application, InsuranceYear
 from tests import factories
 
 
+def take_on(employer_user, person):
+    """The trainee applied to the employer's internship posting and was taken on."""
+    from jobs import services as jobs
+
+    posting = factories.make_posting(employer_user.employer, job_type="internship")
+    if not hasattr(person, "resume"):
+        factories.make_resume(person.user)
+    application = jobs.apply_to_posting(posting, person=person)
+    for status in ("interview", "hired"):
+        application = jobs.move_application(application, to=status, by=employer_user)
+    return application
+
+
 @pytest.fixture
-def graduate(foshan):
+def graduate(foshan, employer):
     person = factories.make_seeker(residence=foshan["chancheng_community"]).person
     factories.make_graduate(person, year=datetime.date.today().year - 1)
+    take_on(employer, person)
     return person
 
 
@@ -60,6 +74,7 @@ def test_the_trainee_must_be_in_the_registry_under_that_name(
 def test_a_trainee_who_is_neither_a_recent_graduate_nor_young_is_refused(
     client, employer, seeker
 ):
+    take_on(employer, seeker.person)
     client.force_login(employer)
     url = reverse("subsidies:application_new", args=["internship"])
     response = client.post(url, internship_form(seeker.person))
@@ -171,3 +186,26 @@ def test_a_refund_goes_through_the_chain_and_is_paid_to_the_employer(employer, s
     refund.refresh_from_db()
     assert refund.status == "paid"
     assert refund.subsidy_type.code == "job-stabilisation"
+
+
+def test_only_a_trainee_the_employer_took_on_can_be_named(
+    client, employer, other_employer, graduate, foshan
+):
+    """Another employer cannot claim for the trainee, nor learn whether a name and
+    ID number are in the registry: one message for both."""
+    client.force_login(other_employer)
+    url = reverse("subsidies:application_new", args=["internship"])
+    unknown = client.post(url, internship_form(graduate))
+    stranger = client.post(url, internship_form(graduate, person_name="王五"))
+    assert unknown.context["form"].non_field_errors() == (
+        stranger.context["form"].non_field_errors()
+    )
+    assert not Application.objects.exists()
+    # Applied to a posting but not taken on as a trainee: the condition says so.
+    from jobs import services as jobs
+
+    posting = factories.make_posting(other_employer.employer, job_type="internship")
+    jobs.apply_to_posting(posting, person=graduate)
+    response = client.post(url, internship_form(graduate))
+    assert not Application.objects.exists()
+    assert "未通过本单位的见习岗位录用" in response.text
