@@ -26,7 +26,7 @@ def _nice_top(value: float) -> float:
     if value <= 0:
         return 1
     magnitude = 10 ** (len(str(int(value))) - 1)
-    for step in (1, 2, 2.5, 5, 10):
+    for step in (1, 2, 4, 5, 10):
         if step * magnitude >= value:
             return step * magnitude
     return 10 * magnitude
@@ -96,7 +96,7 @@ def line_chart(points: list[tuple[str, object]], *, title: str, width=560, heigh
 
 def bar_chart(rows: list[tuple[str, object]], *, title: str, width=560) -> SafeString:
     """Horizontal bars, one per row, with the value at the end."""
-    label_w, bar_h, gap, top = 150, 16, 6, 26
+    label_w, bar_h, gap, top = 190, 16, 6, 26
     height = top + len(rows) * (bar_h + gap) + 4
     peak = max((float(v) for _label, v in rows if v is not None), default=0) or 1
     plot_w = width - label_w - 70
@@ -109,7 +109,7 @@ def bar_chart(rows: list[tuple[str, object]], *, title: str, width=560) -> SafeS
     for index, (label, value) in enumerate(rows):
         y = top + index * (bar_h + gap)
         length = float(value or 0) / peak * plot_w
-        short = label if len(label) <= 12 else label[:11] + "…"
+        short = label if len(label) <= 15 else label[:14] + "…"
         parts.append(
             f'<text x="{label_w - 6}" y="{y + bar_h - 4}" font-size="11" '
             f'text-anchor="end" fill="{INK}">{escape(short)}</text>'

@@ -10,7 +10,7 @@ class ReportForm(forms.Form):
     """Kind, period and area of a report: the city or one district of the user's
     own area."""
 
-    kind = forms.ChoiceField(label=_("Report"), choices=PERIOD_KINDS)
+    kind = forms.ChoiceField(label=_("kind of report"), choices=PERIOD_KINDS)
     period = forms.CharField(
         label=_("period"),
         max_length=7,

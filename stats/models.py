@@ -188,8 +188,8 @@ class Report(models.Model):
     objects = ReportQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("report")
-        verbose_name_plural = _("reports")
+        verbose_name = _("statistics report")
+        verbose_name_plural = _("statistics reports")
         ordering = ["-created_at"]
 
     def __str__(self):

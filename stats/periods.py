@@ -70,7 +70,7 @@ class Period:
                 "year": self.start.year,
                 "quarter": (self.start.month + 2) // 3,
             }
-        return str(self.start.year)
+        return _("%(year)d") % {"year": self.start.year}
 
     def previous(self) -> "Period":
         """The period before (环比)."""
@@ -82,3 +82,15 @@ class Period:
 
     def is_over(self, today: datetime.date) -> bool:
         return self.end < today
+
+
+def recent_periods(today: datetime.date) -> list[Period]:
+    """What the dashboard's trends and comparisons need: the last 13 months, 5
+    quarters and 2 years, the current ones included."""
+    periods = []
+    for kind, count in ((MONTH, 13), (QUARTER, 5), (YEAR, 2)):
+        period = Period.containing(kind, today)
+        for _step in range(count):
+            periods.append(period)
+            period = period.previous()
+    return periods

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models.expressions import RawSQL
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext_lazy, pgettext_lazy
 
 from portal.admin import (
     CityRulesAdmin,
@@ -16,7 +16,7 @@ from portal.admin import (
     is_city_staff,
     run_on_selected,
 )
-from portal.models import OrgUnit
+from portal.models import OrgUnit, scope_filter
 from subsidies import chain, duplicates, payments, refunds, services
 from subsidies.models import (
     Application,
@@ -119,9 +119,18 @@ class AtMyLevelFilter(admin.SimpleListFilter):
 class DecisionInline(admin.TabularInline):
     model = Decision
     extra = 0
-    fields = ["step", "level", "kind", "reason", "decided_by", "decided_at"]
+    fields = ["step_number", "level_label", "kind", "reason", "decided_by",
+              "decided_at"]  # fmt: skip
     readonly_fields = fields
     can_delete = False
+
+    @admin.display(description=_("step"))
+    def step_number(self, obj):
+        return obj.step + 1
+
+    @admin.display(description=_("org level"))
+    def level_label(self, obj):
+        return dict(OrgUnit.Level.choices).get(obj.level, "—")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -187,7 +196,7 @@ class ApplicationAdmin(MaskedIdSearchMixin, ScopedAdmin):
     ]
     readonly_fields = fields
 
-    @admin.display(description=_("applicant"))
+    @admin.display(description=pgettext_lazy("subsidy", "applicant"))
     def applicant(self, obj):
         return obj.applicant_name
 
@@ -466,6 +475,12 @@ class InsuranceYearAdmin(CityRulesAdmin):
     list_select_related = ["employer", "refund"]
     autocomplete_fields = ["employer"]
     actions = ["compute_refunds"]
+
+    def get_queryset(self, request):
+        """Caseworkers see the employers of their own area."""
+        queryset = super().get_queryset(request)
+        scope = scope_filter(request.user, "employer__org_unit")
+        return queryset.filter(scope) if scope is not None else queryset.none()
 
     @admin.display(description=_("layoff rate"))
     def layoff_rate_label(self, obj):

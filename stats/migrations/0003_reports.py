@@ -124,8 +124,8 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
-                "verbose_name": "report",
-                "verbose_name_plural": "reports",
+                "verbose_name": "statistics report",
+                "verbose_name_plural": "statistics reports",
                 "ordering": ["-created_at"],
             },
         ),

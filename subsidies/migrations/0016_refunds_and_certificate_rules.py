@@ -26,14 +26,13 @@ def load(apps, schema_editor):
     if created:
         PolicyVersion.objects.create(
             subsidy_type=refund,
-            label="人社部发〔2025〕—（示例）",
+            label="失业保险稳岗返还政策（示例，待本市确认）",
             effective_from=datetime.date(2024, 1, 1),
             eligibility=[],
             who_qualifies="上年度足额缴纳失业保险费满12个月，裁员率不高于5.5%"
             "（参保职工30人以下的不高于20%），且未被列入严重失信主体名单的参保单位。",
             amount_rule="insurance_refund",
             level_amounts={"大型企业": 30, "中小微企业": 60},
-            max_months=12,
             documents="",
             steps=["city"],
         )

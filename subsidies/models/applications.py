@@ -116,7 +116,9 @@ class Application(TimeStamped):
         help_text=_("As written on the certificate, e.g. 电工."),
     )
     certificate_number = models.CharField(
-        _("certificate number"), max_length=40, blank=True
+        pgettext_lazy("skills certificate", "certificate number"),
+        max_length=40,
+        blank=True,
     )
     months = models.PositiveSmallIntegerField(_("months"), null=True, blank=True)
     monthly_base = models.DecimalField(

@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from stats.periods import Period
+from stats.periods import Period, recent_periods
 
 
 def test_periods_parse_and_step_back():
@@ -21,3 +21,11 @@ def test_periods_parse_and_step_back():
     for bad in ("2026-13", "2026-Q5", "26", "x", "0001-01"):
         with pytest.raises(ValueError):
             Period.parse(bad)
+
+
+def test_recent_periods_cover_the_trends():
+    periods = recent_periods(datetime.date(2026, 11, 24))
+    assert [p.slug for p in periods if p.kind == "quarter"] == [
+        "2026-Q4", "2026-Q3", "2026-Q2", "2026-Q1", "2025-Q4"
+    ]  # fmt: skip
+    assert len(periods) == 13 + 5 + 2
