@@ -51,23 +51,24 @@ def application_new(request, code):
     )
     preview = None
     if data is not None and form.is_valid():
-        form.instance.subsidy_type = subsidy
+        application = form.instance
+        application.subsidy_type = subsidy
         if applicant == "person":
-            form.instance.person = user.person
+            application.person = user.person
         else:
-            form.instance.employer = user.employer
-    if data is not None and form.is_valid() and "preview" in data:
-        preview = services.preview_application(form.instance)
-    elif data is not None and form.is_valid():
-        try:
-            application = services.submit_application(
-                form.instance, by=user, documents=form.uploads()
-            )
-        except services.SubsidyError as error:
-            messages.error(request, str(error))
+            application.employer = user.employer
+        if "preview" in data:
+            preview = services.preview_application(application)
         else:
-            messages.success(request, _("The application is submitted."))
-            return redirect(application)
+            try:
+                application = services.submit_application(
+                    application, by=user, documents=form.uploads()
+                )
+            except services.SubsidyError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("The application is submitted."))
+                return redirect(application)
     person = user.person if applicant == "person" else None
     context = {
         "subsidy": subsidy,
