@@ -64,6 +64,7 @@ def subsidy_rows(unit: OrgUnit, period: Period) -> list[dict]:
 
 
 def report_context(unit: OrgUnit, period: Period) -> dict:
+    """Everything the report shows; the dashboard shows the same and more."""
     figures = queries.key_figures(unit, period)
     trend = [(p.label(), v) for p, v in queries.trend(unit, period, "ratio")]
     return {
@@ -72,6 +73,7 @@ def report_context(unit: OrgUnit, period: Period) -> dict:
         "is_final": ClosedPeriod.is_closed(period),
         "generated_at": timezone.localtime(),
         "summary": sentences(unit, period),
+        "figures": figures,
         "key_rows": [
             (label, figures[name], is_rate) for name, label, is_rate in KEY_ROWS
         ],

@@ -9,8 +9,7 @@ from django.views.decorators.http import require_POST
 
 from portal.decorators import statistics_required
 from portal.models import OrgUnit
-from stats import charts, queries, services
-from stats.categories import DIMENSION_LABELS, REPORT_DIMENSIONS
+from stats import charts, queries, reports, services
 from stats.forms import ReportForm
 from stats.models import ClosedPeriod, Report
 from stats.periods import KINDS, Period
@@ -45,27 +44,18 @@ def dashboard(request):
     """驾驶舱: key figures with changes, trends, drill-down, the supply–demand
     tables and early warnings, all read from the stored facts."""
     unit, period = _unit(request), _period(request)
-    figures = queries.key_figures(unit, period)
-    trend = [(p.label(), value) for p, value in queries.trend(unit, period, "ratio")]
     employment = [
         (p.label(), value) for p, value in queries.trend(unit, period, "new_employment")
     ]
     context = {
-        "unit": unit,
-        "period": period,
+        **reports.report_context(unit, period),
         "kinds": [(kind, Period.containing(kind, period.start)) for kind in KINDS],
         "closed": ClosedPeriod.objects.filter(
             period_kind=period.kind, period_start=period.start
         ).first(),
         "can_close": services.closing_refusal(request.user, period) is None,
-        "figures": figures,
-        "ratio_chart": charts.line_chart(trend, title=_("Vacancies per job seeker")),
         "employment_chart": charts.line_chart(
             employment, title=_("New urban employment")
-        ),
-        "industry_chart": charts.bar_chart(
-            queries.breakdown(unit, period, "demand", "industry")[:8],
-            title=_("Vacancies by industry"),
         ),
         "occupation_chart": charts.bar_chart(
             queries.breakdown(unit, period, "demand", "occupation"),
@@ -75,20 +65,7 @@ def dashboard(request):
             queries.breakdown(unit, period, "demand", "salary"),
             title=_("Vacancies by monthly salary"),
         ),
-        "origin_chart": charts.bar_chart(
-            queries.breakdown(unit, period, "seekers", "seeker_category"),
-            title=_("Where job seekers come from"),
-        ),
-        "children": queries.children(unit, period),
-        "gaps": queries.largest_gaps(unit, period),
         "warnings": queries.warnings(unit, period),
-        "tables": [
-            (
-                DIMENSION_LABELS[dimension],
-                queries.supply_demand_table(unit, period, dimension),
-            )
-            for dimension in REPORT_DIMENSIONS
-        ],  # fmt: skip
         "breadcrumbs": _breadcrumbs(request.user, unit),
     }
     return render(request, "stats/dashboard.html", context)
