@@ -168,6 +168,7 @@ def main() -> None:
     approved = list(
         Application.objects.filter(subsidy_type=subsidy, status="approved")
         .select_related("person", "subsidy_type", "version")
+        .prefetch_related("subsidy_type__excludes", "subsidy_type__same_item")
         .order_by("pk")
     )
     started = time.perf_counter()

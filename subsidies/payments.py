@@ -47,6 +47,7 @@ def create_batch(applications, *, by: User) -> tuple[DisbursementBatch, dict]:
         )
         .select_for_update(of=("self",))
         .select_related("person", "employer", "subsidy_type", "version")
+        .prefetch_related("subsidy_type__excludes", "subsidy_type__same_item")
         .order_by("pk")
     )
     queue = list(queue)
