@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from graduates.models import Contact, Graduate, ReceivingApplication, Service
-from graduates.services import GraduateRow
+from graduates.services import REPORT_FIELDS, GraduateRow
 from portal.forms import rows_from_upload
 from portal.validators import validate_id_number
 from registration.forms import DATE_INPUT
@@ -28,19 +28,7 @@ class GraduateReportForm(forms.ModelForm):
 
     class Meta:
         model = Graduate
-        fields = [
-            "graduation_year",
-            "graduation_date",
-            "school",
-            "major",
-            "degree",
-            "origin_code",
-            "origin_name",
-            "destination",
-            "employer_name",
-            "archive_transfer",
-            "hukou_transfer",
-        ]
+        fields = ["graduation_year", *REPORT_FIELDS]
         widgets = {"graduation_date": DATE_INPUT}
         help_texts = {
             "origin_code": _(

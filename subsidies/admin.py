@@ -299,14 +299,9 @@ class ApplicationAdmin(MaskedIdSearchMixin, ScopedAdmin):
         )  # fmt: skip
 
 
-@admin.register(Objection)
-class ObjectionAdmin(admin.ModelAdmin):
-    list_display = ["application", "raised_at", "upheld"]
-    list_filter = ["upheld"]
-    list_select_related = ["application__person", "application__subsidy_type"]
-    actions = ["uphold_selected", "dismiss_selected"]
-    fields = ["application", "text", "contact", "raised_at", "upheld", "resolution"]
-    readonly_fields = fields
+class ApplicationTaskAdmin(admin.ModelAdmin):
+    """Tasks on applications (objections, look-alikes): those of the caseworker's
+    area, decided through actions only."""
 
     def get_queryset(self, request):
         scoped = Application.objects.for_user(request.user)
@@ -320,6 +315,16 @@ class ObjectionAdmin(admin.ModelAdmin):
 
     def has_decide_permission(self, request):
         return request.user.has_perm("subsidies.decide_application")
+
+
+@admin.register(Objection)
+class ObjectionAdmin(ApplicationTaskAdmin):
+    list_display = ["application", "raised_at", "upheld"]
+    list_filter = ["upheld"]
+    list_select_related = ["application__person", "application__subsidy_type"]
+    actions = ["uphold_selected", "dismiss_selected"]
+    fields = ["application", "text", "contact", "raised_at", "upheld", "resolution"]
+    readonly_fields = fields
 
     def _resolve(self, request, queryset, upheld):
         return ask_reason_then_run(
@@ -418,7 +423,7 @@ class PaymentAdmin(admin.ModelAdmin):
 
 
 @admin.register(DuplicateSuspect)
-class DuplicateSuspectAdmin(admin.ModelAdmin):
+class DuplicateSuspectAdmin(ApplicationTaskAdmin):
     """Review tasks: an application is held from payment until decided."""
 
     list_display = ["application", "other_application", "reason", "is_duplicate"]
@@ -428,19 +433,6 @@ class DuplicateSuspectAdmin(admin.ModelAdmin):
     fields = ["application", "other_application", "reason", "created_at",
               "is_duplicate", "resolved_by"]  # fmt: skip
     readonly_fields = fields
-
-    def get_queryset(self, request):
-        scoped = Application.objects.for_user(request.user)
-        return super().get_queryset(request).filter(application__in=scoped)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_decide_permission(self, request):
-        return request.user.has_perm("subsidies.decide_application")
 
     def _resolve(self, request, queryset, duplicate):
         run_on_selected(

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from jobs.models import JobPosting
 from stats import services, tasks
-from stats.models import Report
+from stats.models import ClosedPeriod, Report
 from stats.periods import Period
 from tests import factories
 
@@ -137,3 +137,25 @@ def test_last_months_reports_are_made_for_the_city_and_each_district(
         "district",
     }
     assert leader.notifications.count() == 3  # a city leader hears of all three
+
+
+def test_only_the_area_may_download_and_only_city_leaders_close(
+    client, foshan, leader, caseworker, django_capture_on_commit_callbacks
+):
+    period = Period.containing("month", timezone.localdate()).previous()
+    with django_capture_on_commit_callbacks(execute=True):
+        report = services.request_report(period, foshan["nanhai"], by=leader)
+    download = reverse("stats:report_download", args=[report.code, "pdf"])
+    district_leader = factories.make_staff("leader", org_unit=foshan["chancheng"])
+    client.force_login(district_leader)
+    assert client.get(download).status_code == 404  # another district's report
+    close = reverse("stats:period_close")
+    client.post(close, {"period": period.slug})
+    assert not ClosedPeriod.objects.exists()  # a district leader cannot close
+    client.force_login(caseworker)  # a district caseworker has no statistics
+    assert client.get(download).status_code == 403
+    assert client.post(close, {"period": period.slug}).status_code == 403
+    client.force_login(leader)
+    assert client.get(download).status_code == 200
+    client.post(close, {"period": period.slug})
+    assert ClosedPeriod.is_closed(period)

@@ -47,3 +47,25 @@ def test_another_seeker_cannot_withdraw_or_resubmit(client, seeker, other_seeker
     assert client.get(withdraw).status_code == 405
     application.refresh_from_db()
     assert application.status == "submitted"
+
+
+def test_only_the_applicant_rates_their_finished_application(
+    client, seeker, other_seeker, employer
+):
+    factories.make_graduate(seeker.person)
+    application = services.submit_application(
+        Application(
+            subsidy_type=SubsidyType.objects.get(code="job-search"),
+            person=seeker.person,
+        ),
+        by=seeker,
+    )
+    Application.objects.filter(pk=application.pk).update(status="refused")
+    rate = reverse("subsidies:application_rate", args=[application.code])
+    for user in (other_seeker, employer):
+        client.force_login(user)
+        assert client.post(rate, {"rating": 1}).status_code == 404
+    client.force_login(seeker)
+    client.post(rate, {"rating": 4})
+    application.refresh_from_db()
+    assert application.rating == 4
