@@ -206,6 +206,9 @@ class ApplicationAdmin(MaskedIdSearchMixin, ScopedAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # withdrawn or refused, never deleted: decisions point at it
+
     def has_decide_permission(self, request):
         return request.user.has_perm("subsidies.decide_application")
 
@@ -313,6 +316,9 @@ class ApplicationTaskAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # the ledger and its decisions stay
+
     def has_decide_permission(self, request):
         return request.user.has_perm("subsidies.decide_application")
 
@@ -367,6 +373,9 @@ class DisbursementBatchAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # the ledger and its decisions stay
+
 
 @admin.register(Payment)
 class PaymentAdmin(admin.ModelAdmin):
@@ -387,6 +396,9 @@ class PaymentAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the ledger and its decisions stay
 
     def has_settle_permission(self, request):
         return is_city_staff(request.user) and request.user.has_perm(

@@ -186,3 +186,11 @@ def test_a_declared_relative_cannot_clear_an_objection(application, reviewers, f
     chain.resolve_objection(
         objection, upheld=False, resolution="核实无误", by=colleague
     )
+
+
+def test_applications_are_never_deleted_in_the_back_office(client, application):
+    admin = factories.make_staff("admin")
+    client.force_login(admin)
+    delete = reverse("admin:subsidies_application_delete", args=[application.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert Application.objects.filter(pk=application.pk).exists()

@@ -168,3 +168,21 @@ def test_look_alike_applications_are_held_for_review_not_rejected(
     duplicates.resolve_suspect(suspect, duplicate=False, by=staff["payer"])
     again, held = payments.create_batch([second], by=staff["payer"])
     assert held == {} and again.payments.count() == 1
+
+
+def test_the_ledger_is_never_deleted_in_the_back_office(
+    client, graduate_in_flexible_work, staff
+):
+    application = factories.approve_subsidy(
+        insurance_application(graduate_in_flexible_work, datetime.date(2026, 1, 1)),
+        staff,
+    )
+    batch, _held = payments.create_batch([application], by=staff["payer"])
+    client.force_login(factories.make_staff("admin"))
+    for name, pk in (
+        ("payment", batch.payments.get().pk),
+        ("disbursementbatch", batch.pk),
+    ):
+        url = reverse(f"admin:subsidies_{name}_delete", args=[pk])
+        assert client.post(url, {"post": "yes"}).status_code == 403
+    assert Payment.objects.count() == 1
