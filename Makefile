@@ -24,6 +24,7 @@ test: install check
 check: $(MO_FILES)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py check --fail-level WARNING
 	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) -m portal.embedded_db run -- $(PY) manage.py makemigrations --check --dry-run

@@ -164,7 +164,7 @@ def main() -> None:
         "BENCH_Q_SYNC": "false",
     }
     server = subprocess.Popen(
-        [str(BASE_DIR / ".venv/bin/gunicorn"), "portal.wsgi", "-w", "2",
+        [str(BASE_DIR / ".venv/bin/gunicorn"), "config.wsgi", "-w", "2",
          "--threads", "4", "-b", f"127.0.0.1:{PORT}", "--log-level", "warning"],
         cwd=BASE_DIR, env=env,
     )  # fmt: skip

@@ -178,7 +178,7 @@ def measure_throughput(seconds: int) -> None:
     port = "8765"
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
     server = subprocess.Popen(
-        [str(BASE_DIR / ".venv/bin/gunicorn"), "portal.wsgi", "-w", "2",
+        [str(BASE_DIR / ".venv/bin/gunicorn"), "config.wsgi", "-w", "2",
          "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
         cwd=BASE_DIR, env=env,
     )  # fmt: skip

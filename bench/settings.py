@@ -2,7 +2,7 @@
 
 import os
 
-from portal.settings import *  # noqa: F403
+from config.settings import *  # noqa: F403
 
 DEBUG = False
 SECRET_KEY = "bench-only-key-not-for-production-0123456789abcdefghijklmnop"

@@ -28,5 +28,5 @@ def bare_write(request):
 urlpatterns = [
     path("bench/bare/", bare),
     path("bench/write/", bare_write),
-    path("", include("portal.urls")),
+    path("", include("config.urls")),
 ]

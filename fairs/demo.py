@@ -8,6 +8,7 @@ from fairs import services
 from fairs.gate import register_to_attend
 from fairs.models import JobFair
 from jobs.models import JobPosting
+from portal.demo import demo_password_hash
 from portal.models import OrgUnit, Person, User
 
 HALL = "AAAA.BBBB\nAAAA.BBBB\n.........\nCCCC.DDDD\nCCCC.DDDD"
@@ -56,17 +57,15 @@ def seed_fairs(employers) -> None:
 
 def _ensure_steward() -> None:
     city = OrgUnit.objects.get(level=OrgUnit.Level.CITY)
-    steward, created = User.objects.get_or_create(
+    User.objects.get_or_create(
         username="gate",
         defaults={
             "role": User.Role.STEWARD,
             "org_unit": city,
             "first_name": "入口检票员",
+            "password": demo_password_hash(),
         },
     )
-    if created:
-        steward.set_password("demo12345")
-        steward.save(update_fields=["password"])
 
 
 def _fair(name, unit, day, opens, admin, kind="general") -> JobFair:

@@ -11,6 +11,7 @@ from graduates import services
 from graduates.models import CohortTarget, Graduate
 from graduates.services import GraduateRow
 from jobs.models import JobPosting
+from portal.demo import GIVEN, SURNAMES, make_id_number
 from portal.models import User
 
 SCHOOLS = [
@@ -100,8 +101,6 @@ def _report(person, index, year, caseworker, employers) -> None:
 
 
 def _education_list(year) -> list[GraduateRow]:
-    from portal.management.commands.seed_demo import GIVEN, SURNAMES, make_id_number
-
     rows = []
     for index in range(40):
         rng = random.Random(f"graduate-list-{index}")

@@ -1,7 +1,8 @@
+"""The core's pages: home, sign-up, workspace, notifications, accounts, health."""
+
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
@@ -27,12 +28,6 @@ urlpatterns = [
         views.notification_open,
         name="notification_open",
     ),
-    path("jobs/", include("jobs.urls")),
-    path("registration/", include("registration.urls")),
-    path("graduates/", include("graduates.urls")),
-    path("fairs/", include("fairs.urls")),
-    path("policies/", include("subsidies.urls")),
-    path("stats/", include("stats.urls")),
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/login/",
@@ -52,5 +47,4 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),
-    path("admin/", admin.site.urls),
 ]

@@ -6,19 +6,19 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.db.models import Count, Sum
+from django.db.models import Count
 from django.db.models.functions import Substr
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views import i18n as i18n_views
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_q.models import OrmQ
 
-from jobs.models import JobPosting
 from portal import services
 from portal.decorators import seeker_required
 from portal.forms import EmployerSignupForm, ProfileForm, SeekerSignupForm
@@ -34,12 +34,7 @@ def home(request):
     )
     for district in districts:
         district.employer_count = per_district.get(district.code[:6], 0)
-    open_jobs = JobPosting.objects.published().aggregate(
-        jobs=Count("id"), positions=Sum("headcount")
-    )
     context = {
-        "job_count": open_jobs["jobs"],
-        "position_count": open_jobs["positions"],
         "employer_count": Employer.objects.verified().count(),
         "seeker_count": User.objects.filter(
             role=User.Role.SEEKER, is_active=True
@@ -47,6 +42,9 @@ def home(request):
         "person_count": Person.objects.count(),
         "districts": districts,
     }
+    # The apps' own figures (open jobs …), named in settings: the core imports no app.
+    for figures in settings.HOME_FIGURES:
+        context.update(import_string(figures)())
     return render(request, "portal/home.html", context)
 
 

@@ -9,7 +9,7 @@ def _run_check(env):
     return subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=settings.BASE_DIR,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings", **env},
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
         capture_output=True,
         text=True,
     )

@@ -1,0 +1,49 @@
+"""Demo data for `make run`: each app seeds its own part, in dependency order.
+
+Idempotent: every app looks its records up by their natural keys first, so running it
+again changes nothing.
+"""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from fairs.demo import seed_fairs
+from graduates.demo import seed_graduates
+from jobs.demo import seed_applications, seed_postings, seed_resumes
+from portal.demo import DEMO_PASSWORD, seed_core
+from portal.models import Employer
+from registration.demo import seed_registrations
+from stats.demo import seed_facts
+from subsidies.demo import seed_applications as seed_subsidy_applications
+
+
+class Command(BaseCommand):
+    help = "Load the Foshan demo data (idempotent) and print the demo logins."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        employers, seekers = seed_core()
+        seed_postings(Employer.objects.verified().select_related("org_unit"))
+        seed_applications(seed_resumes(seekers))
+        verified = Employer.objects.verified().in_bulk([e.pk for e in employers])
+        verified_employers = [verified[e.pk] for e in employers if e.pk in verified]
+        seed_registrations(seekers, verified_employers)
+        seed_graduates(seekers, verified_employers)
+        seed_fairs(verified_employers)
+        seed_subsidy_applications(verified_employers)
+        seed_facts()
+        self.print_logins(employers[0], seekers[0])
+
+    def print_logins(self, employer, seeker):
+        rows = [
+            ("administrator", "admin"),
+            ("city caseworker", "cw_city"),
+            ("district caseworker (禅城区)", "cw_chancheng"),
+            ("leader", "leader"),
+            ("gate steward", "gate"),
+            ("employer staff", employer.uscc),
+            ("job seeker", seeker.id_number),
+        ]
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for role, username in rows:
+            self.stdout.write(f"  {role:<30} {username}")

@@ -1,0 +1,413 @@
+"""Demo data of the core: Foshan's org tree, staff, employers and seekers.
+
+Idempotent: every record is looked up by its natural key first, so running it again
+changes nothing. The division codes of streets and communities follow the GB/T 10114
+scheme (rules.md §6.3) but are demo codes; load the official table in production.
+"""
+
+import datetime
+import functools
+import random
+from decimal import Decimal
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from stdnum.cn import ric, uscc
+
+from portal import services
+from portal.models import Employer, OrgUnit, Person, User
+
+DEMO_PASSWORD = "demo12345"
+CITY = ("440600000000", "佛山市")
+# district code, name, login suffix, centre (lat, lng), {street: [communities]}
+DISTRICTS = [
+    (
+        "440604",
+        "禅城区",
+        "chancheng",
+        (23.0215, 113.1220),
+        {
+            "祖庙街道": ["升平社区", "兆祥社区"],
+            "石湾镇街道": ["东风社区", "建设社区"],
+            "张槎街道": ["大富社区", "莲塘村"],
+            "南庄镇": ["罗格村", "紫洞村"],
+        },
+    ),
+    (
+        "440605",
+        "南海区",
+        "nanhai",
+        (23.0290, 113.1430),
+        {
+            "桂城街道": ["平洲社区", "夏东社区"],
+            "狮山镇": ["罗村社区", "小塘社区"],
+            "大沥镇": ["黄岐社区", "盐步社区"],
+            "西樵镇": ["樵园社区", "简村"],
+        },
+    ),
+    (
+        "440606",
+        "顺德区",
+        "shunde",
+        (22.8050, 113.2930),
+        {
+            "大良街道": ["金榜社区", "顺峰社区"],
+            "容桂街道": ["容里社区", "细滘村"],
+            "北滘镇": ["北滘社区", "碧江社区"],
+            "乐从镇": ["乐从社区", "沙滘村"],
+        },
+    ),
+    (
+        "440607",
+        "三水区",
+        "sanshui",
+        (23.1560, 112.8970),
+        {
+            "西南街道": ["江根社区", "金本社区"],
+            "云东海街道": ["宝月社区", "杨梅村"],
+            "白坭镇": ["白坭社区", "岗头村"],
+            "乐平镇": ["乐平社区", "范湖村"],
+        },
+    ),
+    (
+        "440608",
+        "高明区",
+        "gaoming",
+        (22.9000, 112.8920),
+        {
+            "荷城街道": ["中山社区", "沧江社区"],
+            "杨和镇": ["杨和社区", "对川村"],
+            "明城镇": ["明城社区", "明南村"],
+            "更合镇": ["更楼社区", "合水村"],
+        },
+    ),
+]
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢"
+    "宋唐许韩冯邓曹彭曾肖田董袁潘蔡余叶苏卢钟谭陆冼区麦伍"
+)
+GIVEN = (
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英"
+    "华建文辉玲志红浩嘉欣婷宇俊锦晓晖振国雪梅颖琳彬斌佳峰"
+)
+ROADS = [
+    "佛山大道",
+    "季华路",
+    "汾江中路",
+    "南海大道",
+    "桂澜路",
+    "广佛路",
+    "顺德大道",
+    "碧桂路",
+    "三水大道",
+    "健力宝大道",
+    "沧江路",
+    "文华路",
+    "岭南大道",
+    "魁奇路",
+]
+FIRMS = [
+    "宏达",
+    "美的",
+    "华丰",
+    "顺兴",
+    "联合",
+    "新科",
+    "南方",
+    "恒信",
+    "金辉",
+    "永盛",
+    "海天",
+    "利华",
+    "东方",
+    "嘉禾",
+    "富华",
+    "广达",
+    "安捷",
+    "佳美",
+    "协和",
+    "创智",
+]
+TRADES = [
+    ("C", "五金制品有限公司"),
+    ("C", "陶瓷有限公司"),
+    ("C", "家具制造有限公司"),
+    ("C", "电器有限公司"),
+    ("C", "铝材有限公司"),
+    ("F", "商贸有限公司"),
+    ("G", "物流有限公司"),
+    ("H", "餐饮管理有限公司"),
+    ("I", "信息科技有限公司"),
+    ("Q", "医疗器械有限公司"),
+    ("E", "建设工程有限公司"),
+    ("L", "人力资源服务有限公司"),
+]
+EDUCATIONS = [
+    "junior",
+    "senior",
+    "senior",
+    "vocational",
+    "college",
+    "college",
+    "bachelor",
+    "bachelor",
+    "master",
+]
+
+
+@functools.cache
+def demo_password_hash() -> str:
+    return make_password(DEMO_PASSWORD)
+
+
+def seed_core():
+    """The org tree, staff, 50 employers (40 verified) and 200 seekers."""
+    city, districts = seed_org_units()
+    admin = seed_staff(city, districts)
+    streets = list(
+        OrgUnit.objects.filter(level=OrgUnit.Level.STREET).select_related("parent")
+    )
+    employers = seed_employers(streets, districts, admin)
+    return employers, seed_seekers()
+
+
+def make_id_number(rng: random.Random, area: str, birth_year: int = 0) -> str:
+    if birth_year:
+        birth = datetime.date(birth_year, 1, 1) + datetime.timedelta(rng.randrange(365))
+    else:
+        birth = datetime.date(1968, 1, 1) + datetime.timedelta(rng.randrange(13500))
+    body = f"{area}{birth:%Y%m%d}{rng.randrange(1, 999):03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+def organization_code(rng: random.Random) -> str:
+    """A GB 11714 organisation code with its own check character."""
+    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    body = "MA" + "".join(
+        rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(6)
+    )
+    total = sum(
+        alphabet.index(c) * w
+        for c, w in zip(body, (3, 7, 9, 10, 5, 8, 4, 2), strict=True)
+    )
+    check = 11 - total % 11
+    return body + {10: "X", 11: "0"}.get(check, str(check))
+
+
+def demo_licence(code: str) -> ContentFile:
+    """A one-page PDF standing in for a scanned business licence."""
+    text = f"BT /F1 18 Tf 60 760 Td (DEMO BUSINESS LICENCE - USCC {code}) Tj ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        "/Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        f"<< /Length {len(text)} >>\nstream\n{text}\nendstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    pdf, offsets = "%PDF-1.4\n", []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(pdf))
+        pdf += f"{number} 0 obj\n{body}\nendobj\n"
+    xref = len(pdf)
+    pdf += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n"
+    pdf += "".join(f"{offset:010d} 00000 n \n" for offset in offsets)
+    pdf += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\n"
+    pdf += f"startxref\n{xref}\n%EOF\n"
+    return ContentFile(pdf.encode("ascii"), name="licence.pdf")
+
+
+def make_uscc(rng: random.Random, area: str) -> str:
+    body = f"91{area}{organization_code(rng)}"
+    return body + uscc.calc_check_digit(body)
+
+
+def seed_org_units():
+    city, _ = OrgUnit.objects.get_or_create(
+        code=CITY[0], defaults={"name": CITY[1], "level": OrgUnit.Level.CITY}
+    )
+    districts = {}
+    for code, name, login, centre, streets in DISTRICTS:
+        district, _ = OrgUnit.objects.get_or_create(
+            code=f"{code}000000",
+            defaults={
+                "name": name,
+                "level": OrgUnit.Level.DISTRICT,
+                "parent": city,
+                "latitude": centre[0],
+                "longitude": centre[1],
+            },
+        )
+        districts[code] = (district, login, centre)
+        for s, (street_name, communities) in enumerate(streets.items(), start=1):
+            # 001–099 are streets (街道), 100–199 towns (镇).
+            township = f"{s:03d}" if street_name.endswith("街道") else f"{100 + s:03d}"
+            # Demo centres: the streets spread around the district centre.
+            lat = centre[0] + 0.02 * (s % 3 - 1)
+            lng = centre[1] + 0.025 * (s // 3 - 0.5)
+            street, _ = OrgUnit.objects.get_or_create(
+                code=f"{code}{township}000",
+                defaults={
+                    "name": street_name,
+                    "level": OrgUnit.Level.STREET,
+                    "parent": district,
+                    "latitude": lat,
+                    "longitude": lng,
+                },
+            )
+            for c, community_name in enumerate(communities, start=1):
+                # 001– are residents' committees (社区), 200– villages (村).
+                village = (
+                    f"{200 + c:03d}" if community_name.endswith("村") else f"{c:03d}"
+                )
+                OrgUnit.objects.get_or_create(
+                    code=f"{code}{township}{village}",
+                    defaults={
+                        "name": community_name,
+                        "parent": street,
+                        "level": OrgUnit.Level.COMMUNITY,
+                        "latitude": lat + 0.004 * c,
+                        "longitude": lng,
+                    },
+                )
+    return city, districts
+
+
+def staff_user(username, *, role, org_unit=None, name="", superuser=False):
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={
+            "role": role,
+            "org_unit": org_unit,
+            "last_name": name,
+            "password": demo_password_hash(),
+            "is_staff": True,
+            "is_superuser": superuser,
+            "email": f"{username}@hrss.foshan.example.cn",
+        },
+    )
+    if created and role in (User.Role.CASEWORKER, User.Role.LEADER):
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def seed_staff(city, districts):
+    admin = staff_user("admin", role=User.Role.ADMIN, name="系统管理员", superuser=True)
+    staff_user(
+        "cw_city", role=User.Role.CASEWORKER, org_unit=city, name="市就业中心经办员"
+    )
+    staff_user("leader", role=User.Role.LEADER, org_unit=city, name="市局领导")
+    for district, login, _centre in districts.values():
+        staff_user(
+            f"cw_{login}",
+            role=User.Role.CASEWORKER,
+            org_unit=district,
+            name=f"{district.name}经办员",
+        )
+    return admin
+
+
+def seed_employers(streets, districts, admin):
+    employers = []
+    for i in range(50):
+        rng = random.Random(f"employer-{i}")
+        street = streets[i % len(streets)]
+        district, _login, centre = districts[street.parent.code[:6]]
+        lat, lng = street.latitude or centre[0], street.longitude or centre[1]
+        code = make_uscc(rng, street.parent.code[:6])
+        industry, suffix = TRADES[i % len(TRADES)]
+        name = f"佛山市{district.name}{FIRMS[i % len(FIRMS)]}{suffix}"
+        contact = rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=2))
+        road = rng.choice(ROADS)
+        employer = Employer.objects.filter(name=name).first()
+        if employer is None:
+            employer = Employer.objects.create(
+                name=name,
+                uscc=code,
+                industry=industry,
+                org_unit=street,
+                ownership=rng.choice(
+                    [
+                        "private",
+                        "private",
+                        "private",
+                        "foreign",
+                        "state",
+                        "collective",
+                    ]
+                ),
+                size=rng.choice(
+                    ["micro", "small", "small", "medium", "medium", "large"]
+                ),
+                address=f"{road}{rng.randrange(1, 300)}号",
+                licence=demo_licence(code),
+                latitude=Decimal(f"{lat + rng.uniform(-0.008, 0.008):.6f}"),
+                longitude=Decimal(f"{lng + rng.uniform(-0.008, 0.008):.6f}"),
+                contact_name=contact,
+                contact_phone=f"1{rng.choice('3578')}{rng.randrange(10**9):09d}",
+                contact_email=f"hr{i + 1:02d}@example.cn",
+                description=f"{name}位于{district.name}{street.name}，诚聘各类人才。",
+            )
+            User.objects.create(
+                username=employer.uscc,
+                role=User.Role.EMPLOYER,
+                employer=employer,
+                first_name=contact,
+                email=employer.contact_email,
+                password=demo_password_hash(),
+            )
+            if i < 40:
+                services.verify_employer(employer, by=admin)
+            elif i >= 47:
+                services.reject_employer(
+                    employer,
+                    by=admin,
+                    reason="营业执照照片不清晰，请重新上传清晰的营业执照扫描件。",
+                )
+        employers.append(employer)
+    return employers
+
+
+def seed_seekers():
+    communities = list(OrgUnit.objects.filter(level=OrgUnit.Level.COMMUNITY))
+    seekers = []
+    for i in range(200):
+        rng = random.Random(f"seeker-{i}")
+        residence = communities[i % len(communities)]
+        id_number = make_id_number(rng, residence.code[:6])
+        name = rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=rng.choice([1, 2])))
+        phone = f"1{rng.choice('3578')}{rng.randrange(10**9):09d}"
+        education = rng.choice(EDUCATIONS)
+        road = rng.choice(ROADS)
+        person = Person.objects.filter(id_number=id_number).first()
+        if person is None:
+            user = User.objects.create(
+                username=id_number,
+                role=User.Role.SEEKER,
+                password=demo_password_hash(),
+            )
+            person = Person.objects.create(
+                user=user,
+                name=name,
+                id_number=id_number,
+                phone=phone,
+                residence=residence,
+                education=education,
+                hukou_place=rng.choice(
+                    [
+                        "广东省佛山市",
+                        "广东省佛山市",
+                        "广东省湛江市",
+                        "湖南省郴州市",
+                        "广西壮族自治区玉林市",
+                        "江西省赣州市",
+                        "四川省南充市",
+                    ]
+                ),
+                hukou_type=rng.choice(["urban", "rural"]),
+                address=f"{road}{rng.randrange(1, 200)}号",
+                retirement_track=services.default_retirement_track(id_number),
+            )
+        seekers.append(person)
+    return seekers
