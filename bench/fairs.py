@@ -83,8 +83,9 @@ def prepare(attempts: int, attendees: int):
     from django.contrib.auth.hashers import make_password
     from django.utils import timezone
 
-    from fairs import gate, services
+    from fairs import services
     from fairs.models import BoothBooking, JobFair, Scan
+    from fairs.services import gate
     from portal.models import Employer, OrgUnit, Person, User
 
     if not OrgUnit.objects.exists():

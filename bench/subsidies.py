@@ -118,9 +118,10 @@ def main() -> None:
     from django.utils import timezone
 
     from portal.models import User
-    from subsidies import chain, payments, services
-    from subsidies.duplicates import is_held, resolve_suspect
+    from subsidies import services
     from subsidies.models import Application, DuplicateSuspect
+    from subsidies.services import chain, payments
+    from subsidies.services.duplicates import is_held, resolve_suspect
 
     district_staff = {
         user.org_unit.code[:6]: user

@@ -6,7 +6,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from fairs import gate, services
+from fairs import services
 from fairs.forms import JobFairForm
 from fairs.models import (
     BoothBooking,
@@ -17,7 +17,8 @@ from fairs.models import (
     booked_count,
     booth_count,
 )
-from fairs.points import save_points_rules
+from fairs.services import gate
+from fairs.services.points import save_points_rules
 from portal.admin import (
     CityRulesAdmin,
     ScopedAdmin,

@@ -22,6 +22,7 @@ class FairsConfig(AppConfig):
                 "fairs.scan.annulled": _("Gate scan annulled"),
                 "fairs.visit.registered": _("Interest registered at a booth"),
                 "fairs.rules.changed": _("Fair points rules changed"),
+                "fairs.rules.created": _("Fair points rules set"),
                 "fairs.visit.intention": _("Preliminary hiring intention recorded"),
             }
         )

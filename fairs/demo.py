@@ -5,8 +5,8 @@ import datetime
 from django.utils import timezone
 
 from fairs import services
-from fairs.gate import register_to_attend
 from fairs.models import JobFair
+from fairs.services.gate import register_to_attend
 from jobs.models import JobPosting
 from portal.demo import demo_password_hash
 from portal.models import OrgUnit, Person, User

@@ -1,7 +1,8 @@
 """Scheduled tasks of the fairs app (declared in portal's setup_schedules)."""
 
-from fairs import gate, points, services
+from fairs import services
 from fairs.models import BoothBooking
+from fairs.services import gate, points
 
 
 def release_no_shows() -> int:

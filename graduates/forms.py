@@ -4,7 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from graduates.models import Contact, Graduate, ReceivingApplication, Service
-from graduates.services import REPORT_FIELDS, GraduateRow
+from graduates.services import GraduateRow
+from graduates.services.reports import REPORT_FIELDS
 from portal.forms import rows_from_upload
 from portal.validators import validate_id_number
 from registration.forms import DATE_INPUT

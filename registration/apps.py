@@ -58,5 +58,6 @@ class RegistrationConfig(AppConfig):
                 ),
                 "registration.import.finished": _("Insurance records imported"),
                 "registration.rules.changed": _("Local registration rules changed"),
+                "registration.rules.created": _("Local registration rule added"),
             }
         )

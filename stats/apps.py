@@ -14,7 +14,8 @@ class StatsConfig(AppConfig):
             {
                 "stats.period.closed": _("Statistics period closed"),
                 "stats.facts.refreshed": _("Statistics refreshed"),
-                "stats.warning_rule.saved": _("Early-warning rule saved"),
+                "stats.warning_rule.created": _("Early-warning rule added"),
+                "stats.warning_rule.changed": _("Early-warning rule changed"),
                 "stats.report.requested": _("Statistics report requested"),
             }
         )

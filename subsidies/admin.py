@@ -17,7 +17,8 @@ from portal.admin import (
     run_on_selected,
 )
 from portal.models import OrgUnit, scope_filter
-from subsidies import chain, duplicates, payments, refunds, services
+from subsidies import services
+from subsidies.errors import SubsidyError
 from subsidies.models import (
     Application,
     Decision,
@@ -29,7 +30,7 @@ from subsidies.models import (
     PolicyVersion,
     SubsidyType,
 )
-from subsidies.services import SubsidyError
+from subsidies.services import chain, duplicates, payments, refunds
 
 
 class PolicyVersionInline(admin.StackedInline):
@@ -139,7 +140,7 @@ class DecisionInline(admin.TabularInline):
 @admin.register(Application)
 class ApplicationAdmin(MaskedIdSearchMixin, ScopedAdmin):
     """Applications of the caseworker's area; the actions move them along the
-    version's steps (separation of duties is checked by subsidies/chain.py)."""
+    version's steps (separation of duties is checked by subsidies/services/chain.py)."""
 
     masked_id_field = "person__id_number"
     list_display = [

@@ -13,6 +13,7 @@ class SubsidiesConfig(AppConfig):
         AuditEntry.ACTION_LABELS.update(
             {
                 "subsidies.catalogue.changed": _("Subsidy catalogue changed"),
+                "subsidies.catalogue.created": _("Subsidy catalogue entry added"),
                 "subsidies.application.submitted": _("Subsidy application submitted"),
                 "subsidies.application.withdrawn": _("Subsidy application withdrawn"),
                 "subsidies.application.resubmitted": _(

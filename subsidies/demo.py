@@ -13,8 +13,9 @@ from jobs import services as jobs
 from jobs.models import JobPosting
 from portal.models import Employer, User
 from registration.models import UnemploymentRegistration
-from subsidies import chain, payments, refunds, services
+from subsidies import services
 from subsidies.models import Application, InsuranceYear, SubsidyType
+from subsidies.services import chain, payments, refunds
 
 OCCUPATIONS = ["电工", "叉车司机", "中式烹调师", "焊工", "育婴员", "电子商务师"]
 

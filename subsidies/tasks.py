@@ -1,6 +1,6 @@
 """Scheduled tasks of the subsidies app (declared in portal's setup_schedules)."""
 
-from subsidies import outreach, refunds
+from subsidies.services import outreach, refunds
 
 
 def find_eligible_people() -> int:

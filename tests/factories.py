@@ -269,7 +269,7 @@ def make_fair(org_unit, *, layout="AA.BB\nAA.BB", publish=True, **overrides):
 
 def approve_subsidy(application, staff):
     """Through the subsidy chain: the version's steps, the notice, approval."""
-    from subsidies import chain
+    from subsidies.services import chain
 
     chain.accept_application(application, by=staff[application.current_level])
     while application.current_level:

@@ -1,6 +1,7 @@
 """Every write in the jobs app, with audit and notifications. One module per area;
 callers use `from jobs import services` and `services.<name>`."""
 
+from jobs.errors import JobError
 from jobs.services.applications import (
     apply_to_posting,
     mark_application_viewed,
@@ -11,7 +12,6 @@ from jobs.services.applications import (
     toggle_favourite_resume,
     withdraw_application,
 )
-from jobs.services.errors import JobError
 from jobs.services.interviews import (
     accept_invitation,
     accept_proposed_time,

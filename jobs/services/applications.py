@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jobs.errors import JobError
 from jobs.models import (
     Application,
     FavouritePosting,
@@ -12,7 +13,6 @@ from jobs.models import (
     JobPosting,
     Resume,
 )
-from jobs.services.errors import JobError
 from portal.audit import audit
 from portal.models import Employer, Person, User
 from portal.services import notify, notify_employer_staff

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jobs.errors import JobError
 from jobs.models import (
     Application,
     InterviewInvitation,
@@ -14,7 +15,6 @@ from jobs.models import (
     Resume,
 )
 from jobs.services.applications import set_application_status
-from jobs.services.errors import JobError
 from portal.audit import audit
 from portal.models import User
 from portal.services import notify, notify_employer_staff

@@ -6,11 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jobs import matching
-from jobs.models import (
-    JobPosting,
-    MatchNotice,
-    Resume,
-)
+from jobs.models import JobPosting, MatchNotice, Resume
 from portal.services import notify, notify_employer_staff
 
 

@@ -10,10 +10,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from jobs.models import (
-    JobPosting,
-)
-from jobs.services.errors import JobError
+from jobs.errors import JobError
+from jobs.models import JobPosting
 from portal.audit import audit
 from portal.models import User
 from portal.services import notify_employer_staff

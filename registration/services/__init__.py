@@ -1,6 +1,7 @@
 """Every write in the registration app, with audit and notifications. Callers use
 `from registration import services` and `services.<name>`."""
 
+from registration.errors import RegistrationError
 from registration.services.certificates import issue_certificate
 from registration.services.employment import (
     Hire,
@@ -10,7 +11,6 @@ from registration.services.employment import (
     register_hires,
     register_self_employment,
 )
-from registration.services.errors import RegistrationError
 from registration.services.imports import import_inbox_files, run_insurance_import
 from registration.services.recognitions import (
     apply_for_recognition,

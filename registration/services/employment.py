@@ -15,9 +15,9 @@ from portal.audit import audit
 from portal.models import Employer, Person, User
 from portal.services import default_retirement_track, save_person
 from portal.validators import age_on
+from registration.errors import RegistrationError
 from registration.models import OPEN_END, EmploymentRegistration, LocalRules
 from registration.services.certificates import issue_certificate
-from registration.services.errors import RegistrationError
 from registration.services.unemployment import close_unemployment_on_employment
 
 FILING_AHEAD_DAYS = 30

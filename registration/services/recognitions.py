@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from portal.audit import audit
 from portal.models import OrgUnit, Person, User
 from portal.services import notify, set_difficulty_category
+from registration.errors import RegistrationError
 from registration.models import (
     DifficultyRecognition,
     LocalRules,
     UnemploymentRegistration,
 )
 from registration.services.certificates import issue_certificate
-from registration.services.errors import RegistrationError
 from registration.services.unemployment import months_before
 
 

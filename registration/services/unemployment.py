@@ -12,6 +12,7 @@ from portal.audit import audit
 from portal.models import Person, User
 from portal.services import notify
 from portal.validators import add_years
+from registration.errors import RegistrationError
 from registration.models import (
     CancellationReason,
     EmploymentRegistration,
@@ -19,7 +20,6 @@ from registration.models import (
     UnemploymentRegistration,
 )
 from registration.services.certificates import issue_certificate
-from registration.services.errors import RegistrationError
 
 APPLICANT_FIELDS = [
     "cause",

@@ -9,10 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from subsidies import chain, services
+from subsidies import services
 from subsidies.eligibility import eligibility_checks
 from subsidies.forms import ObjectionForm
 from subsidies.models import Application, Payment, PolicyVersion, SubsidyType
+from subsidies.services import chain
 
 PUBLISHED_DAYS = 365
 

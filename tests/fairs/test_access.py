@@ -1,7 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from fairs import gate, services
+from fairs import services
+from fairs.services import gate
 from tests import factories
 
 

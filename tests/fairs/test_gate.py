@@ -6,9 +6,10 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from fairs import gate, services
+from fairs import services
 from fairs.models import BoothBooking, PointsEntry, Scan
-from fairs.points import booking_block
+from fairs.services import gate
+from fairs.services.points import booking_block
 from tests import factories
 
 
@@ -195,8 +196,8 @@ def test_a_scan_before_check_in_says_when_it_opens(fair, seeker, steward):
 
 
 def test_hires_through_the_fair_earn_points_once(fair, employer, seeker, steward):
-    from fairs import visits
-    from fairs.points import award_hiring_points
+    from fairs.services import visits
+    from fairs.services.points import award_hiring_points
     from jobs import services as job_services
     from jobs.models import Application
 

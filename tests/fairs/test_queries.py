@@ -3,7 +3,8 @@ import datetime
 import time_machine
 from django.utils import timezone
 
-from fairs import gate, queries, services
+from fairs import queries, services
+from fairs.services import gate
 from tests import factories
 
 

@@ -1,8 +1,9 @@
 import pytest
 from django.urls import reverse
 
-from fairs import queries, services, visits
+from fairs import queries, services
 from fairs.models import BoothVisit
+from fairs.services import visits
 from jobs.models import Application
 from tests import factories
 

@@ -222,7 +222,7 @@ def test_the_amount_and_refusals_are_shown_before_submitting(client, seeker):
 
 
 def test_a_returned_application_is_fixed_and_sent_again(client, seeker, caseworker):
-    from subsidies import chain
+    from subsidies.services import chain
 
     factories.make_graduate(seeker.person)
     application = apply(seeker, "job-search")

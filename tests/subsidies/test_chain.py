@@ -5,8 +5,9 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from subsidies import chain, services
+from subsidies import services
 from subsidies.models import Application, Decision, SubsidyType
+from subsidies.services import chain
 from tests import factories
 
 

@@ -8,8 +8,9 @@ import pytest
 import time_machine
 from django.db import IntegrityError, transaction
 
-from subsidies import chain, payments, services
+from subsidies import services
 from subsidies.models import Application, PolicyVersion, SubsidyType
+from subsidies.services import chain, payments
 from tests import factories
 from tests.subsidies.test_applications import flexible
 

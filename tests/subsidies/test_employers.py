@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from portal.models import Employer, Notification
-from subsidies import payments, refunds
 from subsidies.models import Application, InsuranceYear
+from subsidies.services import payments, refunds
 from tests import factories
 
 

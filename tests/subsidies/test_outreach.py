@@ -5,7 +5,7 @@ from registration import services as registration
 from registration.models import EmploymentRegistration
 from subsidies import services
 from subsidies.models import Application, Outreach, SubsidyType
-from subsidies.outreach import find_eligible_people
+from subsidies.services.outreach import find_eligible_people
 from tests import factories
 
 
@@ -79,7 +79,7 @@ def test_employers_of_difficulty_people_are_told_about_public_welfare_posts(
 ):
     from portal.models import DifficultyCategory
     from registration.models import DifficultyRecognition
-    from subsidies.outreach import find_eligible_employers
+    from subsidies.services.outreach import find_eligible_employers
 
     person = factories.make_person(residence=foshan["chancheng_community"])
     DifficultyRecognition.objects.create(

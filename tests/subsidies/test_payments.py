@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from registration import services as registration
 from registration.models import EmploymentRegistration
-from subsidies import payments, services
+from subsidies import services
 from subsidies.models import Application, Payment, SubsidyType
+from subsidies.services import payments
 from tests import factories
 
 
@@ -138,8 +139,8 @@ def test_fund_use_per_type_and_unit(graduate_in_flexible_work, staff, foshan):
 def test_look_alike_applications_are_held_for_review_not_rejected(
     graduate_in_flexible_work, staff, foshan
 ):
-    from subsidies import duplicates
     from subsidies.models import DuplicateSuspect
+    from subsidies.services import duplicates
 
     seeker = graduate_in_flexible_work
     twin = factories.make_seeker(

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from fairs.models import BoothBooking, PointsEntry, PointsRules
 from jobs.models import Application
-from portal.audit import audit, changes
+from portal.audit import save_with_audit
 from portal.models import Employer, User
 
 
@@ -78,15 +78,4 @@ def booking_block(employer: Employer) -> datetime.date | None:
 def save_points_rules(
     rules: PointsRules, *, by: User, changed_fields: list[str]
 ) -> PointsRules:
-    before = PointsRules.objects.get(pk=rules.pk)
-    rules.save()
-    audit(
-        by,
-        "fairs.rules.changed",
-        rules,
-        {"changes": changes(
-            {f: getattr(before, f) for f in changed_fields},
-            {f: getattr(rules, f) for f in changed_fields},
-        )},
-    )  # fmt: skip
-    return rules
+    return save_with_audit(rules, by=by, fields=changed_fields, action="fairs.rules")

@@ -12,10 +12,7 @@ from django.utils.translation import gettext as _
 from fairs import queries, services
 from fairs.forms import BookingForm
 from fairs.models import Booth, BoothBooking, JobFair, booked_count, booth_count
-from portal.decorators import (
-    employer_required,
-    verified_employer_required,
-)
+from portal.decorators import employer_required, verified_employer_required
 from portal.pdf import render_pdf
 from portal.qr import qr_svg
 

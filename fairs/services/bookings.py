@@ -1,4 +1,4 @@
-"""Every write in the fairs app: fairs and their layouts, booth bookings."""
+"""Employers book, confirm and cancel booths (the pretix locking recipe)."""
 
 import secrets
 
@@ -8,79 +8,23 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
-from fairs.models import AISLE, Booth, BoothBooking, JobFair, PointsEntry
-from fairs.points import award_points, booking_block
+from fairs.errors import FairError
+from fairs.models import Booth, BoothBooking, JobFair, PointsEntry
+from fairs.services.points import award_points, booking_block
 from jobs.models import JobPosting
 from portal.audit import audit
 from portal.models import Employer, User
 from portal.services import notify_employer_staff
 
 SHORT_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
+
+
 # Keyspaces of pg_advisory_xact_lock(keyspace, pk), the pretix locking recipe.
 BOOTH_LOCK, EMPLOYER_LOCK = 41, 42
 
 
-class FairError(Exception):
-    """A refused action in the fairs app, with a message for the user."""
-
-
 def new_short_code() -> str:
     return "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(8))
-
-
-def layout_problems(layout: str) -> list[str]:
-    """What is wrong with a booth layout (see JobFair.layout), in words."""
-    rows = [line.strip() for line in layout.splitlines() if line.strip()]
-    if not rows:
-        return [_("Draw at least one row of booths.")]
-    problems = []
-    if any(not (cell == AISLE or cell.isalpha()) for row in rows for cell in row):
-        problems.append(_("Use zone letters for booths and dots for aisles only."))
-    if all(cell == AISLE for row in rows for cell in row):
-        problems.append(_("The layout has no booth."))
-    if max(len(row) for row in rows) > 40 or len(rows) > 40:
-        problems.append(_("At most 40 rows and 40 columns."))
-    return problems
-
-
-@transaction.atomic
-def save_fair(fair: JobFair, *, by: User) -> JobFair:
-    """Create or edit a fair; its booths follow the layout while nobody has booked."""
-    fair.save()
-    has_bookings = fair.bookings.exists()
-    numbers = {}
-    cells = []
-    for row, line in enumerate(fair.grid(), start=1):
-        for column, cell in enumerate(line, start=1):
-            if cell == AISLE:
-                continue
-            zone = cell.upper()
-            numbers[zone] = numbers.get(zone, 0) + 1
-            cells.append((f"{zone}{numbers[zone]:02d}", zone, row, column))
-    current = list(fair.booths.values_list("number", "zone", "row", "column"))
-    if sorted(current) != sorted(cells):
-        if has_bookings:
-            raise FairError(_("Booths are booked: the layout can no longer change."))
-        fair.booths.all().delete()
-        Booth.objects.bulk_create(
-            Booth(fair=fair, number=number, zone=zone, row=row, column=column)
-            for number, zone, row, column in cells
-        )
-    audit(by, "fairs.fair.saved", fair, {"booths": len(cells)})
-    return fair
-
-
-@transaction.atomic
-def publish_fair(fair: JobFair, *, by: User) -> JobFair:
-    fair = JobFair.objects.select_for_update().get(pk=fair.pk)
-    if fair.status != JobFair.Status.DRAFT:
-        raise FairError(_("%(fair)s: only a draft can be published.") % {"fair": fair})
-    if not fair.booths.exists():
-        raise FairError(_("%(fair)s: draw the booth layout first.") % {"fair": fair})
-    fair.status = JobFair.Status.PUBLISHED
-    fair.save(update_fields=["status", "updated_at"])
-    audit(by, "fairs.fair.published", fair)
-    return fair
 
 
 def lock_keys(*keys: tuple[int, int]) -> None:

@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
-from fairs import gate, queries
+from fairs import queries
+from fairs.errors import FairError
 from fairs.models import JobFair, PointsEntry, Scan, SeekerPass
-from fairs.points import booking_block
-from fairs.services import FairError
+from fairs.services import gate
+from fairs.services.points import booking_block
 from portal.decorators import (
     employer_required,
     role_required,

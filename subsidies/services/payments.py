@@ -1,6 +1,6 @@
 """Disbursement (拨付): approved applications are paid in batches; each payment is a
 ledger row whose period can never be paid twice. Cross-type rules are checked
-again here, just before the money moves. (Services.)"""
+again here, just before the money moves."""
 
 import csv
 import io
@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 
 from portal.audit import audit
 from portal.models import Person, User
-from subsidies.chain import tell_applicant
-from subsidies.duplicates import is_held
 from subsidies.errors import SubsidyError
 from subsidies.models import Application, DisbursementBatch, Payment
 from subsidies.rules import double_claim_refusals
+from subsidies.services.chain import tell_applicant
+from subsidies.services.duplicates import is_held
 
 CSV_COLUMNS = ["序号", "收款人", "证件号码", "补贴项目", "金额", "申请编号"]
 

@@ -1,6 +1,6 @@
 """稳岗返还 without an application (免申即享, rules.md §3.5): from the employers'
 unemployment-insurance years the system finds those that qualify, computes the
-refund and puts it straight into the approval chain. (Services.)"""
+refund and puts it straight into the approval chain."""
 
 import datetime
 
@@ -13,7 +13,7 @@ from portal.models import Employer
 from portal.services import notify_employer_staff
 from subsidies.errors import SubsidyError
 from subsidies.models import Application, InsuranceYear, PolicyVersion, SubsidyType
-from subsidies.services import submit_application
+from subsidies.services.applications import submit_application
 
 LARGE = "大型企业"
 SMALL = "中小微企业"

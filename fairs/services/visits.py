@@ -1,12 +1,12 @@
 """At the booth: seekers register interest in the jobs shown, employers record
-preliminary hiring intentions. (Services.)"""
+preliminary hiring intentions."""
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fairs.errors import FairError
 from fairs.models import BoothBooking, BoothVisit
-from fairs.services import FairError
 from jobs import services as job_services
 from jobs.models import JobPosting
 from portal.audit import audit

@@ -1,5 +1,4 @@
-"""At the fair: seekers' passes, scans at the gate, no-shows and employer points.
-(Services, like fairs/services.py; split off to keep each module short.)"""
+"""At the fair: seekers' passes, scans at the gate, no-shows and employer points."""
 
 import datetime
 import re
@@ -10,6 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
+from fairs.errors import FairError
 from fairs.models import (
     BoothBooking,
     JobFair,
@@ -18,8 +18,8 @@ from fairs.models import (
     SeekerPass,
     read_pass_token,
 )
-from fairs.points import award_points
-from fairs.services import FairError, lock_keys, new_short_code
+from fairs.services.bookings import lock_keys, new_short_code
+from fairs.services.points import award_points
 from portal.audit import audit
 from portal.models import Person, User
 

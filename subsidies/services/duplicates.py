@@ -1,5 +1,5 @@
 """The soft layer against double claims (peers.md lesson 4): applications for the
-same subsidy by people with near-identical data become review tasks. (Services.)"""
+same subsidy by people with near-identical data become review tasks."""
 
 from django.db import transaction
 from django.db.models import Q
@@ -7,9 +7,9 @@ from django.utils.translation import gettext as _
 
 from portal.audit import audit
 from portal.models import User
-from subsidies.chain import check_decider
 from subsidies.errors import SubsidyError
 from subsidies.models import Application, DuplicateSuspect
+from subsidies.services.chain import check_decider
 
 
 def flag_duplicates(application: Application) -> list[DuplicateSuspect]:

@@ -1,38 +1,20 @@
-"""Every write in the subsidies app, with audit."""
+"""Applications by people and employers: the amount and refusals worked out before
+submitting, submission, fix-and-resend, withdrawal and the rating at the end."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.audit import audit, changes
+from portal.audit import audit
 from portal.models import Employer, Person, User
-from subsidies.duplicates import flag_duplicates
 from subsidies.eligibility import eligibility_checks
 from subsidies.errors import SubsidyError
-from subsidies.models import (
-    Application,
-    ApplicationDocument,
-    PolicyVersion,
-)
+from subsidies.models import Application, ApplicationDocument, PolicyVersion
 from subsidies.rules import double_claim_refusals
-
-
-@transaction.atomic
-def save_catalogue_entry(
-    entry: models.Model, *, by: User, changed_fields: list[str]
-) -> models.Model:
-    """Save a subsidy type or policy version edited by city staff in the admin."""
-    before = {}
-    if entry.pk is not None:
-        old = type(entry).objects.get(pk=entry.pk)
-        before = {field: getattr(old, field) for field in changed_fields}
-    entry.save()
-    after = {field: getattr(entry, field) for field in changed_fields}
-    audit(by, "subsidies.catalogue.changed", entry, {"changes": changes(before, after)})
-    return entry
+from subsidies.services.duplicates import flag_duplicates
 
 
 def compute_amount(

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from fairs import visits
+from fairs.errors import FairError
 from fairs.models import BoothBooking, BoothVisit
-from fairs.services import FairError
+from fairs.services import visits
 from portal.decorators import employer_required
 from portal.qr import qr_svg
 

@@ -1,6 +1,6 @@
 """政策找人: people and employers whom the registries show as eligible for a
 subsidy, and who have not applied, are told once, with the application one click
-away. (Services.)"""
+away."""
 
 import datetime
 

@@ -1,0 +1,88 @@
+"""Lists from education departments, imported idempotently with per-row errors."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from graduates.models import Graduate, Leaver
+from graduates.services.reports import serving_unit
+from portal.audit import audit
+from portal.models import Person, User
+from portal.services import default_retirement_track, save_person
+
+
+@dataclass
+class GraduateRow:
+    """One row of an education department's list, already checked for shape."""
+
+    line: int
+    name: str
+    id_number: str
+    graduation_year: int
+    school: str
+    major: str
+    degree: str
+    origin_code: str
+    destination: str
+
+
+@transaction.atomic
+def import_graduates(rows: list[GraduateRow], *, by: User) -> dict:
+    """Add or update graduates from a list (idempotent: the same list twice changes
+    nothing). People new to the registry are added; a graduate's own report is
+    never overwritten; graduates listed as looking for work are registered for
+    follow-up services. Returns counts and the rows refused, by line."""
+    counts = {"created": 0, "updated": 0, "unchanged": 0, "leavers": 0}
+    refused = {}
+    for row in rows:
+        person = Person.objects.filter(id_number=row.id_number).first()
+        if person is not None and person.name != row.name:
+            refused[row.line] = [
+                _("The name does not match the ID number in the registry.")
+            ]
+            continue
+        if person is None:
+            person = save_person(
+                Person(
+                    name=row.name,
+                    id_number=row.id_number,
+                    retirement_track=default_retirement_track(row.id_number),
+                ),
+                by=by,
+            )
+        values = {
+            "school": row.school,
+            "major": row.major,
+            "degree": row.degree,
+            "origin_code": row.origin_code,
+            "destination": row.destination,
+        }
+        graduate = Graduate.objects.filter(
+            person=person, graduation_year=row.graduation_year
+        ).first()
+        if graduate is None:
+            graduate = Graduate.objects.create(
+                person=person,
+                graduation_year=row.graduation_year,
+                source=Graduate.Source.IMPORT,
+                org_unit=serving_unit(person, row.origin_code),
+                **values,
+            )
+            counts["created"] += 1
+        elif graduate.source == Graduate.Source.IMPORT and any(
+            getattr(graduate, field) != value for field, value in values.items()
+        ):
+            for field, value in values.items():
+                setattr(graduate, field, value)
+            graduate.save(update_fields=[*values, "updated_at"])
+            counts["updated"] += 1
+        else:
+            counts["unchanged"] += 1
+        if graduate.destination == Graduate.Destination.SEEKING and not hasattr(
+            graduate, "leaver"
+        ):
+            Leaver.objects.create(graduate=graduate, job_wishes="", registered_by=by)
+            counts["leavers"] += 1
+    audit(by, "graduates.graduate.imported", None, {**counts, "refused": len(refused)})
+    return {**counts, "refused": refused}

@@ -1,0 +1,2 @@
+class PortalError(Exception):
+    """A refused action, with a message for the user."""

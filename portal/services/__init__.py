@@ -1,0 +1,45 @@
+"""Every write to the core's tables: accounts, registries, verification, inbox.
+
+Views, admin actions, commands and tasks call these; each one audits what it changes.
+Callers use `from portal import services` and `services.<name>`.
+"""
+
+from portal.errors import PortalError
+from portal.services.accounts import (
+    default_retirement_track,
+    register_employer,
+    register_seeker,
+    set_user_language,
+)
+from portal.services.employers import reject_employer, save_employer, verify_employer
+from portal.services.notifications import (
+    email_notification,
+    mark_notification_read,
+    notify,
+    notify_employer_staff,
+)
+from portal.services.people import (
+    declare_relative,
+    reveal_identity,
+    save_person,
+    set_difficulty_category,
+)
+
+__all__ = [
+    "PortalError",
+    "declare_relative",
+    "default_retirement_track",
+    "email_notification",
+    "mark_notification_read",
+    "notify",
+    "notify_employer_staff",
+    "register_employer",
+    "register_seeker",
+    "reject_employer",
+    "reveal_identity",
+    "save_employer",
+    "save_person",
+    "set_difficulty_category",
+    "set_user_language",
+    "verify_employer",
+]

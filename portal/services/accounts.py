@@ -1,0 +1,125 @@
+"""Accounts: seekers and employers sign up; users choose their language."""
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from portal.audit import audit
+from portal.errors import PortalError
+from portal.models import Employer, OrgUnit, Person, User
+
+
+def register_seeker(
+    *,
+    name: str,
+    id_number: str,
+    phone: str,
+    password: str,
+    residence: OrgUnit,
+    language: str,
+) -> User:
+    """Create a seeker account, linked to the person's existing record if a caseworker
+    already registered them. Raises PortalError for an ID number that already has an
+    account, also when two sign-ups race (the unique constraints decide)."""
+    try:
+        with transaction.atomic():
+            person = (
+                Person.objects.select_for_update().filter(id_number=id_number).first()
+            )
+            if person is not None and person.user_id is not None:
+                raise PortalError(
+                    _("This ID number already has an account. Please log in instead.")
+                )
+            if person is not None and person.name != name:
+                raise PortalError(
+                    _(
+                        "The name does not match our record for this ID number. "
+                        "Please bring your ID card to a service counter."
+                    )
+                )
+            user = User(username=id_number, role=User.Role.SEEKER, language=language)
+            user.set_password(password)
+            user.save()
+            if person is None:
+                person = Person.objects.create(
+                    user=user,
+                    name=name,
+                    id_number=id_number,
+                    phone=phone,
+                    residence=residence,
+                    retirement_track=default_retirement_track(id_number),
+                )
+            else:
+                person.user = user
+                person.phone = phone
+                person.residence = person.residence or residence
+                person.save(update_fields=["user", "phone", "residence", "updated_at"])
+            audit(user, "portal.seeker.registered", person)
+    except IntegrityError as error:
+        raise PortalError(
+            _("This ID number already has an account. Please log in instead.")
+        ) from error
+    return user
+
+
+def default_retirement_track(id_number: str) -> str:
+    # Women default to the 55 track: a wrong 50 would refuse services a woman on the
+    # 55 track is entitled to; a caseworker corrects the track from documents.
+    if int(id_number[16]) % 2:
+        return Person.RetirementTrack.MALE_60
+    return Person.RetirementTrack.FEMALE_55
+
+
+def register_employer(
+    *,
+    name: str,
+    uscc: str,
+    org_unit: OrgUnit,
+    address: str,
+    contact_name: str,
+    contact_phone: str,
+    contact_email: str,
+    password: str,
+    licence,
+    language: str,
+) -> User:
+    """Create an employer (pending verification) and its first staff account, whose
+    login name is the credit code. Raises PortalError for a code already registered."""
+    message = _(
+        "This credit code is already registered. Ask your colleague who manages "
+        "the account, or contact a service counter."
+    )
+    try:
+        with transaction.atomic():
+            if Employer.objects.filter(uscc=uscc).exists():
+                raise PortalError(message)
+            employer = Employer.objects.create(
+                name=name,
+                uscc=uscc,
+                org_unit=org_unit,
+                address=address,
+                contact_name=contact_name,
+                contact_phone=contact_phone,
+                contact_email=contact_email,
+                licence=licence,
+            )
+            user = User(
+                username=uscc,
+                role=User.Role.EMPLOYER,
+                employer=employer,
+                email=contact_email,
+                first_name=contact_name,
+                language=language,
+            )
+            user.set_password(password)
+            user.save()
+            audit(user, "portal.employer.registered", employer)
+    except IntegrityError as error:
+        raise PortalError(message) from error
+    return user
+
+
+def set_user_language(user: User, language: str) -> User:
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user

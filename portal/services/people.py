@@ -1,0 +1,52 @@
+"""The person registry: records, difficulty categories, identity views, relatives."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from portal.audit import audit, save_with_audit
+from portal.errors import PortalError
+from portal.models import Person, Recusal, User
+
+
+@transaction.atomic
+def declare_relative(*, by: User, person: Person, relation: str) -> Recusal:
+    """A staff member declares a relative, whose applications they may not decide."""
+    recusal, _created = Recusal.objects.update_or_create(
+        user=by, person=person, defaults={"relation": relation}
+    )
+    audit(by, "portal.relative.declared", person, {"relation": relation})
+    return recusal
+
+
+@transaction.atomic
+def save_person(
+    person: Person, *, by: User, changed_fields: list[str] | None = None
+) -> Person:
+    """Create or update a person record from the back office or the profile page."""
+    fields = changed_fields or []
+    return save_with_audit(person, by=by, fields=fields, action="portal.person")
+
+
+def set_difficulty_category(
+    person: Person, category, *, recognised: bool, by: User | None
+) -> Person:
+    """Keep the registry's difficulty categories in step with recognitions."""
+    if recognised:
+        person.difficulty_categories.add(category)
+    else:
+        person.difficulty_categories.remove(category)
+    audit(
+        by,
+        "portal.person.changed",
+        person,
+        data={"changes": {"difficulty_categories": [str(category), str(recognised)]}},
+    )
+    return person
+
+
+def reveal_identity(person: Person, *, by: User) -> Person:
+    """Log that a caseworker looked at a person's full ID number and phone."""
+    if not by.has_perm("portal.view_full_identity"):
+        raise PortalError(_("You are not allowed to see full ID numbers."))
+    audit(by, "portal.person.identity_viewed", person)
+    return person

@@ -1,0 +1,2 @@
+class StatsError(Exception):
+    """A refused action in the statistics, with a message for the user."""

@@ -1,0 +1,95 @@
+"""Facts computed from the registries, and periods closed by a leader. A per-period
+advisory lock keeps a refresh and a closing from crossing."""
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.audit import audit
+from portal.models import OrgUnit, User
+from registration.queries import counts_by_unit
+from stats.errors import StatsError
+from stats.indicators import unit_figures
+from stats.models import ClosedPeriod, Fact
+from stats.periods import Period
+from stats.supply_demand import supply_and_demand
+
+LEVELS = [OrgUnit.Level.CITY, OrgUnit.Level.DISTRICT, OrgUnit.Level.STREET]
+
+
+def _lock(period: Period) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"stats:{period.slug}"]
+        )
+
+
+@transaction.atomic
+def refresh_facts(period: Period, *, by: User | None = None) -> int:
+    """Recompute every figure of the period for the city, its districts and
+    streets; a closed period is left as it is (returns 0)."""
+    _lock(period)
+    if ClosedPeriod.is_closed(period):
+        return 0
+    units = list(OrgUnit.objects.current(period.end).filter(level__in=LEVELS))
+    by_prefix = {unit.descendant_prefix: unit for unit in units}
+    facts = []
+
+    def add(unit, indicator, dimension, category, value):
+        facts.append(
+            Fact(
+                indicator=indicator, dimension=dimension, category=category or "",
+                org_unit=unit, period_kind=period.kind, period_start=period.start,
+                value=value,
+            )
+        )  # fmt: skip
+
+    for indicator, figures in supply_and_demand(period).items():
+        for (prefix, dimension, category), value in figures.items():
+            if prefix in by_prefix:
+                add(by_prefix[prefix], indicator, dimension, category, value)
+    registration = counts_by_unit(period.start, period.end)
+    for unit in units:
+        figures = unit_figures(
+            unit, period, registration.get(unit.descendant_prefix, {})
+        )
+        for (indicator, dimension, category), value in figures.items():
+            add(unit, indicator, dimension, category, value)
+    Fact.objects.for_period(period).delete()
+    Fact.objects.bulk_create(facts, batch_size=2000)
+    audit(
+        by, "stats.facts.refreshed", None, {"period": period.slug, "facts": len(facts)}
+    )
+    return len(facts)
+
+
+def closing_refusal(user: User, period: Period) -> str | None:
+    """Why the user may not close the period; None when they may: city leaders
+    close finished periods, once."""
+    if not (user.is_leader or user.is_administrator):
+        return _("Only leaders close a period.")
+    if user.org_unit is not None and user.org_unit.level != OrgUnit.Level.CITY:
+        return _("Periods are closed for the whole city, by city leaders.")
+    if not period.is_over(timezone.localdate()):
+        return _("A period can be closed only after it has ended.")
+    if ClosedPeriod.is_closed(period):
+        return _("This period is already closed.")
+    return None
+
+
+@transaction.atomic
+def close_period(period: Period, *, by: User) -> ClosedPeriod:
+    """A city leader approves a finished period: it is computed one last time,
+    then its figures never change."""
+    refusal = closing_refusal(by, period)
+    if refusal:
+        raise StatsError(refusal)
+    refresh_facts(period, by=by)
+    _lock(period)
+    closed, created = ClosedPeriod.objects.get_or_create(
+        period_kind=period.kind, period_start=period.start, defaults={"closed_by": by}
+    )
+    if not created:  # closed by someone else a moment ago
+        raise StatsError(_("This period is already closed."))
+    audit(by, "stats.period.closed", closed, {"period": period.slug})
+    return closed
