@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from fairs import services
+from fairs.errors import FairError
 from fairs.forms import JobFairForm
 from fairs.models import (
     BoothBooking,
@@ -19,14 +20,7 @@ from fairs.models import (
 )
 from fairs.services import gate
 from fairs.services.points import save_points_rules
-from portal.admin import (
-    CityRulesAdmin,
-    ScopedAdmin,
-    ask_reason_then_run,
-    done_message,
-    export_xlsx,
-    run_on_selected,
-)
+from portal.admin import CityRulesAdmin, ScopedAdmin, export_xlsx, service_action
 
 
 @admin.register(JobFair)
@@ -41,14 +35,36 @@ class JobFairAdmin(ScopedAdmin):
     actions = ["publish_selected"]
     fieldsets = [
         (None, {"fields": ["name", "kind", "industry", "description", "status"]}),
-        (_("When and where"), {"fields": ["date", "starts_at", "ends_at", "venue",
-                                          "address", "latitude", "longitude",
-                                          "org_unit"]}),
-        (_("Booking"), {"fields": ["booking_opens", "booking_closes", "cancel_deadline",
-                                   "checkin_starts", "checkin_ends"]}),
+        (
+            _("When and where"),
+            {
+                "fields": [
+                    "date",
+                    "starts_at",
+                    "ends_at",
+                    "venue",
+                    "address",
+                    "latitude",
+                    "longitude",
+                    "org_unit",
+                ]
+            },
+        ),
+        (
+            _("Booking"),
+            {
+                "fields": [
+                    "booking_opens",
+                    "booking_closes",
+                    "cancel_deadline",
+                    "checkin_starts",
+                    "checkin_ends",
+                ]
+            },
+        ),
         (_("Rules"), {"fields": ["seeker_capacity", "verified_only", "max_postings"]}),
         (_("Booth layout"), {"fields": ["layout", "zone_labels"]}),
-    ]  # fmt: skip
+    ]
 
     def get_queryset(self, request):
         return (
@@ -77,20 +93,15 @@ class JobFairAdmin(ScopedAdmin):
         except services.FairError as error:
             self.message_user(request, str(error), messages.ERROR)
 
-    @admin.action(description=_("Publish the selected fairs"), permissions=["change"])
-    def publish_selected(self, request, queryset):
-        run_on_selected(
-            self,
-            request,
-            queryset,
-            lambda fair: services.publish_fair(fair, by=request.user),
-            errors=services.FairError,
-            done=done_message(
-                ngettext_lazy(
-                    "%(count)d fair published.", "%(count)d fairs published.", "count"
-                )
-            ),
-        )
+    publish_selected = service_action(
+        services.publish_fair,
+        description=_("Publish the selected fairs"),
+        permission="change",
+        error=FairError,
+        done=ngettext_lazy(
+            "%(count)d fair published.", "%(count)d fairs published.", "count"
+        ),
+    )
 
 
 @admin.register(BoothBooking)
@@ -131,29 +142,22 @@ class BoothBookingAdmin(ScopedAdmin):
     def has_cancel_permission(self, request):
         return request.user.has_perm("fairs.change_boothbooking")
 
-    @admin.action(description=_("Cancel with a reason"), permissions=["cancel"])
-    def cancel_selected(self, request, queryset):
-        return ask_reason_then_run(
-            self,
-            request,
-            queryset,
-            lambda booking, reason: services.cancel_booking(
-                booking, by=request.user, reason=reason
-            ),
-            errors=services.FairError,
-            title=_("Cancel booth bookings"),
-            intro=_("These bookings will be cancelled, and the employers told why:"),
-            help=_(
+    cancel_selected = service_action(
+        services.cancel_booking,
+        description=_("Cancel with a reason"),
+        permission="cancel",
+        error=FairError,
+        done=ngettext_lazy(
+            "%(count)d booking cancelled.", "%(count)d bookings cancelled.", "count"
+        ),
+        ask={
+            "title": _("Cancel booth bookings"),
+            "intro": _("These bookings will be cancelled, and the employers told why:"),
+            "help": _(
                 "The employer receives this reason; say why the booking is cancelled."
             ),
-            done=done_message(
-                ngettext_lazy(
-                    "%(count)d booking cancelled.",
-                    "%(count)d bookings cancelled.",
-                    "count",
-                )
-            ),
-        )
+        },
+    )
 
     export_selected = export_xlsx(
         "booth-bookings",
@@ -186,8 +190,18 @@ class ScanAdmin(admin.ModelAdmin):
     list_select_related = ["fair", "scanned_by"]
     ordering = ["-scanned_at"]
     actions = ["annul_selected"]
-    fields = ["fair", "raw", "result", "direction", "scanned_by", "scanned_at",
-              "booking", "seeker_pass", "annulled_at", "annulled_by"]  # fmt: skip
+    fields = [
+        "fair",
+        "raw",
+        "result",
+        "direction",
+        "scanned_by",
+        "scanned_at",
+        "booking",
+        "seeker_pass",
+        "annulled_at",
+        "annulled_by",
+    ]
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -203,20 +217,15 @@ class ScanAdmin(admin.ModelAdmin):
     def has_annul_permission(self, request):
         return request.user.has_perm("fairs.annul_scan")
 
-    @admin.action(description=_("Annul the selected scans"), permissions=["annul"])
-    def annul_selected(self, request, queryset):
-        run_on_selected(
-            self,
-            request,
-            queryset,
-            lambda record: gate.annul_scan(record, by=request.user),
-            errors=services.FairError,
-            done=done_message(
-                ngettext_lazy(
-                    "%(count)d scan annulled.", "%(count)d scans annulled.", "count"
-                )
-            ),
-        )
+    annul_selected = service_action(
+        gate.annul_scan,
+        description=_("Annul the selected scans"),
+        permission="annul",
+        error=FairError,
+        done=ngettext_lazy(
+            "%(count)d scan annulled.", "%(count)d scans annulled.", "count"
+        ),
+    )
 
 
 @admin.register(PointsEntry)
@@ -239,8 +248,15 @@ class PointsEntryAdmin(admin.ModelAdmin):
 
 @admin.register(PointsRules)
 class PointsRulesAdmin(CityRulesAdmin):
-    fields = ["attended", "hired", "late_cancel", "no_show", "no_show_limit",
-              "no_show_months", "block_days"]  # fmt: skip
+    fields = [
+        "attended",
+        "hired",
+        "late_cancel",
+        "no_show",
+        "no_show_limit",
+        "no_show_months",
+        "block_days",
+    ]
 
     def has_add_permission(self, request):
         return False

@@ -1,6 +1,8 @@
 """The caseworkers' back office for graduates: process reports, decide receiving
 applications, follow up unemployed graduates, import education lists."""
 
+from functools import partial
+
 from django.contrib import admin, messages
 from django.db.models import Count, Max
 from django.shortcuts import get_object_or_404, redirect
@@ -11,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from graduates import services
+from graduates.errors import GraduateError
 from graduates.forms import ContactForm, GraduateImportForm, ReceivingForm
 from graduates.models import CohortTarget, Graduate, Leaver, ReceivingApplication
 from graduates.queries import referral_suggestions
@@ -18,10 +21,8 @@ from portal.admin import (
     CityRulesAdmin,
     MaskedIdSearchMixin,
     ScopedAdmin,
-    ask_reason_then_run,
-    done_message,
     export_xlsx,
-    run_on_selected,
+    service_action,
 )
 
 
@@ -99,40 +100,26 @@ class GraduateAdmin(GraduatePersonMixin, ScopedAdmin):
     def has_process_permission(self, request):
         return request.user.has_perm("graduates.change_graduate")
 
-    @admin.action(
-        description=_("Receive the selected reports"), permissions=["process"]
+    receive_selected = service_action(
+        services.receive_report,
+        description=_("Receive the selected reports"),
+        permission="process",
+        error=GraduateError,
+        done=ngettext_lazy(
+            "%(count)d report received.", "%(count)d reports received.", "count"
+        ),
     )
-    def receive_selected(self, request, queryset):
-        run_on_selected(
-            self,
-            request,
-            queryset,
-            lambda graduate: services.receive_report(graduate, by=request.user),
-            errors=services.GraduateError,
-            done=done_message(
-                ngettext_lazy(
-                    "%(count)d report received.", "%(count)d reports received.", "count"
-                )
-            ),
-        )
 
-    @admin.action(description=_("Return for more information"), permissions=["process"])
-    def return_selected(self, request, queryset):
-        return ask_reason_then_run(
-            self,
-            request,
-            queryset,
-            lambda graduate, reason: services.return_report(
-                graduate, reason, by=request.user
-            ),
-            errors=services.GraduateError,
-            title=_("Return graduate reports"),
-            done=done_message(
-                ngettext_lazy(
-                    "%(count)d report returned.", "%(count)d reports returned.", "count"
-                )
-            ),
-        )
+    return_selected = service_action(
+        services.return_report,
+        description=_("Return for more information"),
+        permission="process",
+        error=GraduateError,
+        done=ngettext_lazy(
+            "%(count)d report returned.", "%(count)d reports returned.", "count"
+        ),
+        ask={"title": _("Return graduate reports")},
+    )
 
     export_selected = export_xlsx(
         "graduates",
@@ -246,44 +233,28 @@ class ReceivingApplicationAdmin(ScopedAdmin):
     def receiver(self, obj):
         return obj.receiver
 
-    @admin.action(description=_("Approve"), permissions=["decide"])
-    def approve_selected(self, request, queryset):
-        run_on_selected(
-            self,
-            request,
-            queryset,
-            lambda application: services.approve_receiving(
-                application, by=request.user
-            ),
-            errors=services.GraduateError,
-            done=done_message(
-                ngettext_lazy(
-                    "%(count)d application approved.",
-                    "%(count)d applications approved.",
-                    "count",
-                )
-            ),
-        )
+    approve_selected = service_action(
+        services.approve_receiving,
+        description=_("Approve"),
+        permission="decide",
+        error=GraduateError,
+        done=ngettext_lazy(
+            "%(count)d application approved.",
+            "%(count)d applications approved.",
+            "count",
+        ),
+    )
 
-    @admin.action(description=_("Do not approve"), permissions=["decide"])
-    def refuse_selected(self, request, queryset):
-        return ask_reason_then_run(
-            self,
-            request,
-            queryset,
-            lambda application, reason: services.refuse_receiving(
-                application, reason, by=request.user
-            ),
-            errors=services.GraduateError,
-            title=_("Refuse receiving applications"),
-            done=done_message(
-                ngettext_lazy(
-                    "%(count)d application refused.",
-                    "%(count)d applications refused.",
-                    "count",
-                )
-            ),
-        )
+    refuse_selected = service_action(
+        services.refuse_receiving,
+        description=_("Do not approve"),
+        permission="decide",
+        error=GraduateError,
+        done=ngettext_lazy(
+            "%(count)d application refused.", "%(count)d applications refused.", "count"
+        ),
+        ask={"title": _("Refuse receiving applications")},
+    )
 
 
 @admin.register(Leaver)
@@ -352,31 +323,25 @@ class LeaverAdmin(MaskedIdSearchMixin, ScopedAdmin):
             '<a class="button" href="{}">{}</a>', url, _("Log a contact")
         )
 
-    def _set_status(self, request, queryset, status):
-        run_on_selected(
-            self,
-            request,
-            queryset,
-            lambda leaver: services.set_leaver_status(leaver, status, by=request.user),
-            errors=services.GraduateError,
-            done=done_message(
-                ngettext_lazy(
-                    "%(count)d graduate updated.",
-                    "%(count)d graduates updated.",
-                    "count",
-                )
-            ),
-        )
-
-    @admin.action(description=_("Mark as found work"), permissions=["follow_up"])
-    def mark_employed(self, request, queryset):
-        self._set_status(request, queryset, Leaver.Status.EMPLOYED)
-
-    @admin.action(
-        description=_("Mark as no wish to work for now"), permissions=["follow_up"]
+    mark_employed = service_action(
+        partial(services.set_leaver_status, status=Leaver.Status.EMPLOYED),
+        description=_("Mark as found work"),
+        permission="follow_up",
+        error=GraduateError,
+        done=ngettext_lazy(
+            "%(count)d graduate updated.", "%(count)d graduates updated.", "count"
+        ),
     )
-    def mark_not_seeking(self, request, queryset):
-        self._set_status(request, queryset, Leaver.Status.NOT_SEEKING)
+
+    mark_not_seeking = service_action(
+        partial(services.set_leaver_status, status=Leaver.Status.NOT_SEEKING),
+        description=_("Mark as no wish to work for now"),
+        permission="follow_up",
+        error=GraduateError,
+        done=ngettext_lazy(
+            "%(count)d graduate updated.", "%(count)d graduates updated.", "count"
+        ),
+    )
 
     export_selected = export_xlsx(
         "unemployed-graduates",

@@ -23,10 +23,28 @@ SCHOOLS = [
     ("顺德职业技术学院", ["机电一体化技术", "家具设计与制造", "烹饪工艺与营养"]),
     ("华南师范大学", ["汉语言文学", "英语", "心理学"]),
 ]
-DESTINATIONS = ["contract", "contract", "agreement", "further_study", "seeking",
-                "seeking", "freelance", "entrepreneur", "not_seeking"]  # fmt: skip
-ORIGINS = ["440604", "440605", "440606", "440607", "440608", "430102", "450902",
-           "360702", "511302"]  # fmt: skip
+DESTINATIONS = [
+    "contract",
+    "contract",
+    "agreement",
+    "further_study",
+    "seeking",
+    "seeking",
+    "freelance",
+    "entrepreneur",
+    "not_seeking",
+]
+ORIGINS = [
+    "440604",
+    "440605",
+    "440606",
+    "440607",
+    "440608",
+    "430102",
+    "450902",
+    "360702",
+    "511302",
+]
 
 
 def seed_graduates(persons, employers) -> None:

@@ -132,13 +132,29 @@ class ContactForm(forms.ModelForm):
 
 
 DEGREES = {str(label): value for value, label in Graduate.Degree.choices}
-DEGREES.update({"专科": "college", "大专": "college", "本科": "bachelor",
-                "硕士": "master", "研究生": "master", "博士": "doctorate"})  # fmt: skip
+DEGREES.update(
+    {
+        "专科": "college",
+        "大专": "college",
+        "本科": "bachelor",
+        "硕士": "master",
+        "研究生": "master",
+        "博士": "doctorate",
+    }
+)
 DESTINATIONS = {str(label): value for value, label in Graduate.Destination.choices}
-DESTINATIONS.update({"待就业": "seeking", "暂不就业": "not_seeking",
-                     "签就业协议": "agreement", "签劳动合同": "contract",
-                     "升学": "further_study", "出国出境": "study_abroad",
-                     "自主创业": "entrepreneur", "自由职业": "freelance"})  # fmt: skip
+DESTINATIONS.update(
+    {
+        "待就业": "seeking",
+        "暂不就业": "not_seeking",
+        "签就业协议": "agreement",
+        "签劳动合同": "contract",
+        "升学": "further_study",
+        "出国出境": "study_abroad",
+        "自主创业": "entrepreneur",
+        "自由职业": "freelance",
+    }
+)
 
 
 class GraduateImportForm(forms.Form):

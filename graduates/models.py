@@ -52,12 +52,17 @@ class Graduate(TimeStamped):
         NOT_SEEKING = "not_seeking", _("Not employed for now")
 
     GROUPS = {
-        "agreement_contract": ["agreement", "contract", "research_assistant",
-                               "military", "grassroots"],
+        "agreement_contract": [
+            "agreement",
+            "contract",
+            "research_assistant",
+            "military",
+            "grassroots",
+        ],
         "flexible": ["other_employment", "entrepreneur", "freelance"],
         "study": ["further_study", "study_abroad"],
         "not_employed": ["seeking", "not_seeking"],
-    }  # fmt: skip
+    }
     GROUP_LABELS = {
         "agreement_contract": _("Agreement and contract employment"),
         "flexible": _("Flexible employment"),

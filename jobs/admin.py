@@ -2,11 +2,12 @@
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from jobs import services
+from jobs.errors import JobError
 from jobs.models import JobPosting
-from portal.admin import ScopedAdmin, ask_reason_then_run, run_on_selected
+from portal.admin import ScopedAdmin, service_action
 
 
 @admin.register(JobPosting)
@@ -65,39 +66,23 @@ class JobPostingAdmin(ScopedAdmin):
     def has_moderate_permission(self, request):
         return request.user.has_perm("jobs.moderate_jobposting")
 
-    @admin.action(description=_("Approve and publish"), permissions=["moderate"])
-    def approve_selected(self, request, queryset):
-        run_on_selected(
-            self,
-            request,
-            queryset,
-            lambda posting: services.approve_posting(posting, by=request.user),
-            errors=services.JobError,
-            done=lambda count: (
-                ngettext(
-                    "%(count)d posting published.",
-                    "%(count)d postings published.",
-                    count,
-                )
-                % {"count": count}
-            ),
-        )
+    approve_selected = service_action(
+        services.approve_posting,
+        description=_("Approve and publish"),
+        permission="moderate",
+        error=JobError,
+        done=ngettext_lazy(
+            "%(count)d posting published.", "%(count)d postings published.", "count"
+        ),
+    )
 
-    @admin.action(description=_("Return for changes…"), permissions=["moderate"])
-    def reject_selected(self, request, queryset):
-        return ask_reason_then_run(
-            self,
-            request,
-            queryset,
-            lambda posting, reason: services.reject_posting(
-                posting, by=request.user, reason=reason
-            ),
-            errors=services.JobError,
-            title=_("Return postings for changes"),
-            done=lambda count: (
-                ngettext(
-                    "%(count)d posting returned.", "%(count)d postings returned.", count
-                )
-                % {"count": count}
-            ),
-        )
+    reject_selected = service_action(
+        services.reject_posting,
+        description=_("Return for changes…"),
+        permission="moderate",
+        error=JobError,
+        done=ngettext_lazy(
+            "%(count)d posting returned.", "%(count)d postings returned.", "count"
+        ),
+        ask={"title": _("Return postings for changes")},
+    )

@@ -15,9 +15,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from portal import services
+from portal.errors import PortalError
 from portal.forms import ReasonForm, check_licence_file
 from portal.models import (
     AuditEntry,
@@ -39,36 +40,51 @@ admin.site.site_title = _("Back Office")
 admin.site.index_title = _("Caseworker back office")
 
 
-def run_on_selected(model_admin, request, queryset, service, *, errors, done):
-    """Run a service on each selected row; report refusals one by one, then a total."""
+def service_action(service, *, description, permission, error, done, ask=None):
+    """An admin action built from a service, a permission and a message.
+
+    It calls `service(row, by=<the user>)` on each selected row, reports each
+    refusal (`error`, the app's exception) and then `done`, an ngettext_lazy with
+    "count" as its number. With `ask` (title, and optionally intro, help and
+    form_class; ReasonForm by default) it first shows a form whose fields the
+    service receives as keyword arguments.
+    """
+
+    @admin.action(description=description, permissions=[permission])
+    def action(model_admin, request, queryset):
+        def run(obj, **fields):
+            return service(obj, by=request.user, **fields)
+
+        if ask is None:
+            return run_on_selected(model_admin, request, queryset, run, error, done)
+        return _ask_then_run(model_admin, request, queryset, run, error, done, **ask)
+
+    return action
+
+
+def run_on_selected(model_admin, request, queryset, run, error, done) -> None:
+    """Run on each selected row; report refusals one by one, then a total."""
     count = 0
     for obj in queryset:
         try:
-            service(obj)
+            run(obj)
             count += 1
-        except errors as error:
-            model_admin.message_user(request, str(error), messages.WARNING)
+        except error as refusal:
+            model_admin.message_user(request, str(refusal), messages.WARNING)
     if count:
-        model_admin.message_user(request, done(count), messages.SUCCESS)
+        model_admin.message_user(request, done % {"count": count}, messages.SUCCESS)
 
 
-def ask_reason_then_run(model_admin, request, queryset, service, **options):
-    """An admin action that first asks for the reason the applicant will read
-    (or, with form_class, for other details), then runs the service with the
-    form's fields as keyword arguments."""
-    form_class = options.get("form_class", ReasonForm)
+def _ask_then_run(model_admin, request, queryset, run, error, done, **ask):
+    form_class = ask.get("form_class", ReasonForm)
     first_field = next(iter(form_class.base_fields))
     form = form_class(request.POST if first_field in request.POST else None)
-    if "help" in options:
-        form.fields[first_field].help_text = options["help"]
+    if "help" in ask:
+        form.fields[first_field].help_text = ask["help"]
     if form.is_bound and form.is_valid():
+        fields = form.cleaned_data
         run_on_selected(
-            model_admin,
-            request,
-            queryset,
-            lambda obj: service(obj, **form.cleaned_data),
-            errors=options["errors"],
-            done=options["done"],
+            model_admin, request, queryset, lambda obj: run(obj, **fields), error, done
         )
         return None
     context = {
@@ -77,8 +93,8 @@ def ask_reason_then_run(model_admin, request, queryset, service, **options):
         "form": form,
         "objects": queryset,
         "action": request.POST.get("action"),
-        "title": options["title"],
-        "intro": options.get(
+        "title": ask["title"],
+        "intro": ask.get(
             "intro", _("These will be returned, and their owners told your reason:")
         ),
     }
@@ -117,12 +133,6 @@ def _cell(value):
     if value is None or isinstance(value, (int, float, datetime.date)):
         return value
     return str(value)
-
-
-def done_message(message):
-    """The admin's report after an action; `message` is an ngettext_lazy with a
-    %(count)d placeholder."""
-    return lambda count: message % {"count": count}
 
 
 def is_city_staff(user) -> bool:
@@ -469,44 +479,26 @@ class EmployerAdmin(ScopedAdmin):
     def save_model(self, request, obj, form, change):
         services.save_employer(obj, by=request.user, changed_fields=form.changed_data)
 
-    @admin.action(description=_("Verify selected employers"), permissions=["verify"])
-    def verify_selected(self, request, queryset):
-        run_on_selected(
-            self,
-            request,
-            queryset,
-            lambda employer: services.verify_employer(employer, by=request.user),
-            errors=services.PortalError,
-            done=lambda count: (
-                ngettext(
-                    "%(count)d employer verified.",
-                    "%(count)d employers verified.",
-                    count,
-                )
-                % {"count": count}
-            ),
-        )
+    verify_selected = service_action(
+        services.verify_employer,
+        description=_("Verify selected employers"),
+        permission="verify",
+        error=PortalError,
+        done=ngettext_lazy(
+            "%(count)d employer verified.", "%(count)d employers verified.", "count"
+        ),
+    )
 
-    @admin.action(description=_("Reject selected employers…"), permissions=["verify"])
-    def reject_selected(self, request, queryset):
-        return ask_reason_then_run(
-            self,
-            request,
-            queryset,
-            lambda employer, reason: services.reject_employer(
-                employer, by=request.user, reason=reason
-            ),
-            errors=services.PortalError,
-            title=_("Reject employers"),
-            done=lambda count: (
-                ngettext(
-                    "%(count)d employer rejected.",
-                    "%(count)d employers rejected.",
-                    count,
-                )
-                % {"count": count}
-            ),
-        )
+    reject_selected = service_action(
+        services.reject_employer,
+        description=_("Reject selected employers…"),
+        permission="verify",
+        error=PortalError,
+        done=ngettext_lazy(
+            "%(count)d employer rejected.", "%(count)d employers rejected.", "count"
+        ),
+        ask={"title": _("Reject employers")},
+    )
 
     def has_verify_permission(self, request):
         return request.user.has_perm("portal.verify_employer")

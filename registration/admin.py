@@ -16,14 +16,13 @@ from portal.admin import (
     CityRulesAdmin,
     MaskedIdSearchMixin,
     ScopedAdmin,
-    ask_reason_then_run,
-    done_message,
     export_xlsx,
     is_city_staff,
-    run_on_selected,
+    service_action,
 )
 from portal.models import Person
 from registration import services
+from registration.errors import RegistrationError
 from registration.forms import (
     CancellationForm,
     CounterUnemploymentForm,
@@ -146,93 +145,57 @@ class UnemploymentRegistrationAdmin(PersonColumnsMixin, ScopedAdmin):
             transaction.set_rollback(True)
             self.message_user(request, str(error), messages.ERROR)
 
-    @admin.action(
+    accept_selected = service_action(
+        services.accept_unemployment,
         description=_("Register the selected applicants"),
-        permissions=["review"],
+        permission="review",
+        error=RegistrationError,
+        done=ngettext_lazy(
+            "%(count)d person registered.", "%(count)d people registered.", "count"
+        ),
     )
-    def accept_selected(self, request, queryset):
-        run_on_selected(
-            self,
-            request,
-            queryset,
-            lambda registration: services.accept_unemployment(
-                registration, by=request.user
-            ),
-            errors=services.RegistrationError,
-            done=done_message(
-                ngettext_lazy(
-                    "%(count)d person registered.",
-                    "%(count)d people registered.",
-                    "count",
-                )
-            ),
-        )
 
-    @admin.action(
+    return_selected = service_action(
+        services.return_unemployment,
         description=_("Return for more information (list everything missing)"),
-        permissions=["review"],
+        permission="review",
+        error=RegistrationError,
+        done=ngettext_lazy(
+            "%(count)d application returned.",
+            "%(count)d applications returned.",
+            "count",
+        ),
+        ask={"title": _("Return applications for more information")},
     )
-    def return_selected(self, request, queryset):
-        return ask_reason_then_run(
-            self,
-            request,
-            queryset,
-            lambda registration, reason: services.return_unemployment(
-                registration, reason, by=request.user
-            ),
-            errors=services.RegistrationError,
-            title=_("Return applications for more information"),
-            done=done_message(
-                ngettext_lazy(
-                    "%(count)d application returned.",
-                    "%(count)d applications returned.",
-                    "count",
-                )
-            ),
-        )
 
-    @admin.action(
-        description=_("Cancel the registration (注销)"), permissions=["review"]
-    )
-    def cancel_selected(self, request, queryset):
-        return ask_reason_then_run(
-            self,
-            request,
-            queryset,
-            lambda registration, reason, note: services.cancel_unemployment(
-                registration, by=request.user, reason=reason, note=note
-            ),
-            form_class=CancellationForm,
-            errors=services.RegistrationError,
-            title=_("Cancel unemployment registrations"),
-            intro=_(
+    cancel_selected = service_action(
+        services.cancel_unemployment,
+        description=_("Cancel the registration (注销)"),
+        permission="review",
+        error=RegistrationError,
+        done=ngettext_lazy(
+            "%(count)d registration cancelled.",
+            "%(count)d registrations cancelled.",
+            "count",
+        ),
+        ask={
+            "title": _("Cancel unemployment registrations"),
+            "intro": _(
                 "These registrations will be cancelled with the reason you choose:"
             ),
-            done=done_message(
-                ngettext_lazy(
-                    "%(count)d registration cancelled.",
-                    "%(count)d registrations cancelled.",
-                    "count",
-                )
-            ),
-        )
+            "form_class": CancellationForm,
+        },
+    )
 
-    @admin.action(description=_("Record a contact today"), permissions=["review"])
-    def record_contact_selected(self, request, queryset):
-        run_on_selected(
-            self,
-            request,
-            queryset,
-            lambda registration: services.record_contact(registration, by=request.user),
-            errors=services.RegistrationError,
-            done=done_message(
-                ngettext_lazy(
-                    "%(count)d contact recorded.",
-                    "%(count)d contacts recorded.",
-                    "count",
-                )
-            ),
-        )
+    record_contact_selected = service_action(
+        services.record_contact,
+        description=_("Record a contact today"),
+        permission="review",
+        error=RegistrationError,
+        done=ngettext_lazy(
+            "%(count)d contact recorded.", "%(count)d contacts recorded.", "count"
+        ),
+    )
 
     def has_review_permission(self, request):
         return request.user.has_perm("registration.review_unemploymentregistration")
@@ -413,104 +376,74 @@ class DifficultyRecognitionAdmin(PersonColumnsMixin, ScopedAdmin):
     def has_decide_permission(self, request):
         return request.user.has_perm("registration.decide_difficultyrecognition")
 
-    @admin.action(
+    start_notice_selected = service_action(
+        services.start_recognition_notice,
         description=_("First review passed: put on public notice"),
-        permissions=["review"],
+        permission="review",
+        error=RegistrationError,
+        done=ngettext_lazy(
+            "%(count)d application put on public notice.",
+            "%(count)d applications put on public notice.",
+            "count",
+        ),
     )
-    def start_notice_selected(self, request, queryset):
-        run_on_selected(
-            self,
-            request,
-            queryset,
-            lambda r: services.start_recognition_notice(r, by=request.user),
-            errors=services.RegistrationError,
-            done=done_message(
-                ngettext_lazy(
-                    "%(count)d application put on public notice.",
-                    "%(count)d applications put on public notice.",
-                    "count",
-                )
-            ),
-        )
 
-    @admin.action(description=_("Return for more information"), permissions=["review"])
-    def return_selected(self, request, queryset):
-        return ask_reason_then_run(
-            self,
-            request,
-            queryset,
-            lambda r, reason: services.return_recognition(r, reason, by=request.user),
-            errors=services.RegistrationError,
-            title=_("Return applications for more information"),
-            done=done_message(
-                ngettext_lazy(
-                    "%(count)d application returned.",
-                    "%(count)d applications returned.",
-                    "count",
-                )
-            ),
-        )
+    return_selected = service_action(
+        services.return_recognition,
+        description=_("Return for more information"),
+        permission="review",
+        error=RegistrationError,
+        done=ngettext_lazy(
+            "%(count)d application returned.",
+            "%(count)d applications returned.",
+            "count",
+        ),
+        ask={"title": _("Return applications for more information")},
+    )
 
-    @admin.action(description=_("Approve (district)"), permissions=["decide"])
-    def approve_selected(self, request, queryset):
-        run_on_selected(
-            self,
-            request,
-            queryset,
-            lambda r: services.approve_recognition(r, by=request.user),
-            errors=services.RegistrationError,
-            done=done_message(
-                ngettext_lazy(
-                    "%(count)d person recognised.",
-                    "%(count)d people recognised.",
-                    "count",
-                )
-            ),
-        )
+    approve_selected = service_action(
+        services.approve_recognition,
+        description=_("Approve (district)"),
+        permission="decide",
+        error=RegistrationError,
+        done=ngettext_lazy(
+            "%(count)d person recognised.", "%(count)d people recognised.", "count"
+        ),
+    )
 
-    @admin.action(description=_("Refuse"), permissions=["decide"])
-    def refuse_selected(self, request, queryset):
-        return ask_reason_then_run(
-            self,
-            request,
-            queryset,
-            lambda r, reason: services.refuse_recognition(r, reason, by=request.user),
-            errors=services.RegistrationError,
-            title=_("Refuse recognition"),
-            intro=_(
+    refuse_selected = service_action(
+        services.refuse_recognition,
+        description=_("Refuse"),
+        permission="decide",
+        error=RegistrationError,
+        done=ngettext_lazy(
+            "%(count)d application refused.", "%(count)d applications refused.", "count"
+        ),
+        ask={
+            "title": _("Refuse recognition"),
+            "intro": _(
                 "These applications will be refused, and the applicants told "
                 "your reason:"
             ),
-            done=done_message(
-                ngettext_lazy(
-                    "%(count)d application refused.",
-                    "%(count)d applications refused.",
-                    "count",
-                )
-            ),
-        )
+        },
+    )
 
-    @admin.action(description=_("Leave the register (exit)"), permissions=["decide"])
-    def exit_selected(self, request, queryset):
-        return ask_reason_then_run(
-            self,
-            request,
-            queryset,
-            lambda r, reason: services.exit_recognition(
-                r, by=request.user, reason=reason
-            ),
-            form_class=RecognitionExitForm,
-            errors=services.RegistrationError,
-            title=_("Leave the employment-difficulty register"),
-            intro=_("These people leave the register under the rule you choose:"),
-            done=done_message(
-                ngettext_lazy(
-                    "%(count)d person left the register.",
-                    "%(count)d people left the register.",
-                    "count",
-                )
-            ),
-        )
+    exit_selected = service_action(
+        services.exit_recognition,
+        description=_("Leave the register (exit)"),
+        permission="decide",
+        error=RegistrationError,
+        done=ngettext_lazy(
+            "%(count)d person left the register.",
+            "%(count)d people left the register.",
+            "count",
+        ),
+        ask={
+            "title": _("Leave the employment-difficulty register"),
+            "intro": _("These people leave the register under the rule you choose:"),
+            "form_class": RecognitionExitForm,
+        },
+    )
 
     export_selected = export_xlsx(
         "difficulty-recognitions",

@@ -82,7 +82,7 @@ class SelfEmploymentForm(forms.ModelForm):
                 EmploymentRegistration.Kind.FLEXIBLE.value,
                 EmploymentRegistration.Kind.FLEXIBLE.label,
             ),
-        ],  # fmt: skip
+        ],
         widget=forms.RadioSelect,
     )
 

@@ -29,8 +29,14 @@ from registration.models import (
 )
 
 JOB_CHANGE_DAYS = 30
-COUNTS = ["new_unemployed", "unemployed_at_end", "employed_at_end", "reemployed",
-          "difficulty_employed", "new_employment"]  # fmt: skip
+COUNTS = [
+    "new_unemployed",
+    "unemployed_at_end",
+    "employed_at_end",
+    "reemployed",
+    "difficulty_employed",
+    "new_employment",
+]
 
 
 def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:

@@ -63,8 +63,17 @@ CATEGORIES = {
 }
 
 # The breakdowns of the standard report, in its order (rules.md §2.2).
-REPORT_DIMENSIONS = ["sector", "industry", "ownership", "occupation",
-                     "seeker_category", "sex", "age", "education", "skill"]  # fmt: skip
+REPORT_DIMENSIONS = [
+    "sector",
+    "industry",
+    "ownership",
+    "occupation",
+    "seeker_category",
+    "sex",
+    "age",
+    "education",
+    "skill",
+]
 
 DIMENSION_LABELS = {
     "sector": _("By sector"),

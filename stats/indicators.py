@@ -31,8 +31,13 @@ def unit_figures(
     year = last.year
     figures[("graduates_reported", "", "")] = cohort(year, unit).count()
     leavers = leaver_rates(year, unit)
-    for name in ("registered", "contacted", "employed", "contact_rate",
-                 "employment_rate"):  # fmt: skip
+    for name in (
+        "registered",
+        "contacted",
+        "employed",
+        "contact_rate",
+        "employment_rate",
+    ):
         if leavers[name] is not None:
             figures[(f"leavers_{name}", "", "")] = leavers[name]
     for row in fund_use(unit, first, last):

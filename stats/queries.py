@@ -109,9 +109,16 @@ def supply_demand_table(unit: OrgUnit, period: Period, dimension: str) -> list:
     total_demand, total_seekers = get(now, "demand"), get(now, "seekers")
     rows = [
         TableRow(
-            key="", label="", demand=total_demand, demand_share=None,
-            demand_share_mom=None, demand_share_yoy=None, seekers=total_seekers,
-            seekers_share=None, seekers_share_mom=None, seekers_share_yoy=None,
+            key="",
+            label="",
+            demand=total_demand,
+            demand_share=None,
+            demand_share_mom=None,
+            demand_share_yoy=None,
+            seekers=total_seekers,
+            seekers_share=None,
+            seekers_share_mom=None,
+            seekers_share_yoy=None,
             ratio=ratio(total_demand, total_seekers),
             ratio_mom=difference(
                 ratio(total_demand, total_seekers),
@@ -123,30 +130,36 @@ def supply_demand_table(unit: OrgUnit, period: Period, dimension: str) -> list:
             ),
             is_total=True,
         )
-    ]  # fmt: skip
+    ]
     for key, label in CATEGORIES[dimension]:
         demand, seekers = get(now, "demand", key), get(now, "seekers", key)
         if demand is None and seekers is None:
             continue
         rows.append(
             TableRow(
-                key=key, label=str(label), demand=demand,
+                key=key,
+                label=str(label),
+                demand=demand,
                 demand_share=share(now, "demand", key),
-                demand_share_mom=difference(share(now, "demand", key),
-                                            share(before, "demand", key)),
-                demand_share_yoy=difference(share(now, "demand", key),
-                                            share(last_year, "demand", key)),
+                demand_share_mom=difference(
+                    share(now, "demand", key), share(before, "demand", key)
+                ),
+                demand_share_yoy=difference(
+                    share(now, "demand", key), share(last_year, "demand", key)
+                ),
                 seekers=seekers,
                 seekers_share=share(now, "seekers", key),
-                seekers_share_mom=difference(share(now, "seekers", key),
-                                             share(before, "seekers", key)),
-                seekers_share_yoy=difference(share(now, "seekers", key),
-                                             share(last_year, "seekers", key)),
+                seekers_share_mom=difference(
+                    share(now, "seekers", key), share(before, "seekers", key)
+                ),
+                seekers_share_yoy=difference(
+                    share(now, "seekers", key), share(last_year, "seekers", key)
+                ),
                 ratio=row_ratio(now, key),
                 ratio_mom=difference(row_ratio(now, key), row_ratio(before, key)),
                 ratio_yoy=difference(row_ratio(now, key), row_ratio(last_year, key)),
             )
-        )  # fmt: skip
+        )
     return rows
 
 
@@ -202,10 +215,15 @@ def trend(unit: OrgUnit, period: Period, indicator: str, count: int = 12) -> lis
     if indicator == "ratio":
         values = facts([unit], periods, indicators=["demand", "seekers"], dimension="")
         return [
-            (p, ratio(values.get((unit.pk, p, "demand", "", "")),
-                      values.get((unit.pk, p, "seekers", "", ""))))
+            (
+                p,
+                ratio(
+                    values.get((unit.pk, p, "demand", "", "")),
+                    values.get((unit.pk, p, "seekers", "", "")),
+                ),
+            )
             for p in periods
-        ]  # fmt: skip
+        ]
     values = facts([unit], periods, indicators=[indicator], dimension="")
     return [(p, values.get((unit.pk, p, indicator, "", ""))) for p in periods]
 
@@ -266,16 +284,22 @@ def warnings(unit: OrgUnit, period: Period) -> list[dict]:
 def largest_gaps(unit: OrgUnit, period: Period, limit: int = 10) -> list[dict]:
     """Occupations (as employers name them) where vacancies most outnumber the
     seekers who name the same occupation (rules.md §2.5)."""
-    values = facts([unit], [period], indicators=["demand", "seekers"],
-                   dimension="occupation_name")  # fmt: skip
+    values = facts(
+        [unit], [period], indicators=["demand", "seekers"], dimension="occupation_name"
+    )
     names = {key[4] for key in values if key[2] == "demand"}
     rows = []
     for name in names:
         demand = values.get((unit.pk, period, "demand", "occupation_name", name))
         seekers = values.get((unit.pk, period, "seekers", "occupation_name", name))
-        rows.append({
-            "name": name, "demand": demand, "seekers": seekers or 0,
-            "gap": demand - (seekers or 0), "ratio": ratio(demand, seekers),
-        })  # fmt: skip
+        rows.append(
+            {
+                "name": name,
+                "demand": demand,
+                "seekers": seekers or 0,
+                "gap": demand - (seekers or 0),
+                "ratio": ratio(demand, seekers),
+            }
+        )
     rows.sort(key=lambda row: (-row["gap"], row["name"]))
     return rows[:limit]

@@ -24,20 +24,32 @@ KEY_ROWS = [
     ("seekers", gettext_lazy("Job seekers"), False),
     ("new_employment", gettext_lazy("New urban employment"), False),
     ("unemployed_at_end", gettext_lazy("Registered unemployed"), False),
-    ("unemployment_rate",
-     gettext_lazy("Registered unemployment rate (per cent)"), True),
+    (
+        "unemployment_rate",
+        gettext_lazy("Registered unemployment rate (per cent)"),
+        True,
+    ),
     ("reemployed", gettext_lazy("Re-employed"), False),
-    ("difficulty_employed",
-     gettext_lazy("Employment-difficulty people employed"), False),
+    (
+        "difficulty_employed",
+        gettext_lazy("Employment-difficulty people employed"),
+        False,
+    ),
     ("fair_fairs", gettext_lazy("Job fairs held"), False),
     ("fair_seekers_entered", gettext_lazy("Job seekers at the fairs"), False),
     ("graduates_reported", gettext_lazy("Graduates reported"), False),
-    ("leavers_contact_rate",
-     gettext_lazy("Unemployed graduates contacted (per cent)"), True),
-    ("leavers_employment_rate",
-     gettext_lazy("Unemployed graduates now employed (per cent)"), True),
+    (
+        "leavers_contact_rate",
+        gettext_lazy("Unemployed graduates contacted (per cent)"),
+        True,
+    ),
+    (
+        "leavers_employment_rate",
+        gettext_lazy("Unemployed graduates now employed (per cent)"),
+        True,
+    ),
     ("subsidy_paid_amount", gettext_lazy("Subsidies paid (yuan)"), False),
-]  # fmt: skip
+]
 
 SUBSIDY_FIGURES = ["subsidy_applications", "subsidy_people_paid", "subsidy_paid_amount"]
 
@@ -46,8 +58,12 @@ def subsidy_rows(unit: OrgUnit, period: Period) -> list[dict]:
     """Per subsidy type: applications, people paid and the amount, with the
     amount a year before and its change."""
     last_year = period.year_before()
-    values = queries.facts([unit], [period, last_year], indicators=SUBSIDY_FIGURES,
-                           dimension="subsidy_type")  # fmt: skip
+    values = queries.facts(
+        [unit],
+        [period, last_year],
+        indicators=SUBSIDY_FIGURES,
+        dimension="subsidy_type",
+    )
     codes = sorted({key[4] for key in values})
     names = dict(SubsidyType.objects.filter(code__in=codes).values_list("code", "name"))
     rows = []
@@ -55,8 +71,9 @@ def subsidy_rows(unit: OrgUnit, period: Period) -> list[dict]:
         row = {"name": names.get(code, code)}
         for figure in SUBSIDY_FIGURES:
             row[figure] = values.get((unit.pk, period, figure, "subsidy_type", code))
-        before = values.get((unit.pk, last_year, "subsidy_paid_amount", "subsidy_type",
-                             code))  # fmt: skip
+        before = values.get(
+            (unit.pk, last_year, "subsidy_paid_amount", "subsidy_type", code)
+        )
         row["amount_last_year"] = before
         row["amount_yoy"] = queries.change_percent(row["subsidy_paid_amount"], before)
         rows.append(row)
@@ -92,7 +109,7 @@ def report_context(unit: OrgUnit, period: Period) -> dict:
                 queries.supply_demand_table(unit, period, dimension),
             )
             for dimension in REPORT_DIMENSIONS
-        ],  # fmt: skip
+        ],
         "children": queries.children(unit, period),
         "gaps": queries.largest_gaps(unit, period),
         "subsidies": subsidy_rows(unit, period),
@@ -105,10 +122,16 @@ def pdf(context: dict) -> bytes:
 
 CHANGES = [gettext_lazy("vs last period"), gettext_lazy("vs last year")]
 TABLE_HEADER = [
-    "", gettext_lazy("Vacancies"), gettext_lazy("Share"), *CHANGES,
-    gettext_lazy("Job seekers"), gettext_lazy("Share"), *CHANGES,
-    gettext_lazy("Ratio"), *CHANGES,
-]  # fmt: skip
+    "",
+    gettext_lazy("Vacancies"),
+    gettext_lazy("Share"),
+    *CHANGES,
+    gettext_lazy("Job seekers"),
+    gettext_lazy("Share"),
+    *CHANGES,
+    gettext_lazy("Ratio"),
+    *CHANGES,
+]
 
 
 def xlsx(context: dict) -> bytes:
@@ -124,31 +147,68 @@ def xlsx(context: dict) -> bytes:
         sheet = book.create_sheet(str(label)[:31])
         sheet.append([str(heading) for heading in TABLE_HEADER])
         for row in rows:
-            sheet.append([
-                _("Total") if row.is_total else row.label, row.demand,
-                row.demand_share, row.demand_share_mom, row.demand_share_yoy,
-                row.seekers, row.seekers_share, row.seekers_share_mom,
-                row.seekers_share_yoy, row.ratio, row.ratio_mom, row.ratio_yoy,
-            ])  # fmt: skip
+            sheet.append(
+                [
+                    _("Total") if row.is_total else row.label,
+                    row.demand,
+                    row.demand_share,
+                    row.demand_share_mom,
+                    row.demand_share_yoy,
+                    row.seekers,
+                    row.seekers_share,
+                    row.seekers_share_mom,
+                    row.seekers_share_yoy,
+                    row.ratio,
+                    row.ratio_mom,
+                    row.ratio_yoy,
+                ]
+            )
     if context["children"]:
         sheet = book.create_sheet(_("By area")[:31])
         sheet.append(
-            ["", _("Vacancies"), _("Job seekers"), _("Ratio"),
-             _("New urban employment"), _("Registered unemployed")]
-        )  # fmt: skip
+            [
+                "",
+                _("Vacancies"),
+                _("Job seekers"),
+                _("Ratio"),
+                _("New urban employment"),
+                _("Registered unemployed"),
+            ]
+        )
         for row in context["children"]:
             sheet.append(
-                [row["unit"].name, row["demand"], row["seekers"], row["ratio"],
-                 row["new_employment"], row["unemployed_at_end"]]
-            )  # fmt: skip
+                [
+                    row["unit"].name,
+                    row["demand"],
+                    row["seekers"],
+                    row["ratio"],
+                    row["new_employment"],
+                    row["unemployed_at_end"],
+                ]
+            )
     if context["subsidies"]:
         sheet = book.create_sheet(_("Subsidies")[:31])
-        sheet.append(["", _("Applications"), _("People paid"), _("Amount paid"),
-                      _("A year before"), _("year on year")])  # fmt: skip
+        sheet.append(
+            [
+                "",
+                _("Applications"),
+                _("People paid"),
+                _("Amount paid"),
+                _("A year before"),
+                _("year on year"),
+            ]
+        )
         for row in context["subsidies"]:
-            sheet.append([row["name"], row["subsidy_applications"],
-                          row["subsidy_people_paid"], row["subsidy_paid_amount"],
-                          row["amount_last_year"], row["amount_yoy"]])  # fmt: skip
+            sheet.append(
+                [
+                    row["name"],
+                    row["subsidy_applications"],
+                    row["subsidy_people_paid"],
+                    row["subsidy_paid_amount"],
+                    row["amount_last_year"],
+                    row["amount_yoy"],
+                ]
+            )
     for sheet in book.worksheets:
         for cell in sheet[1]:
             cell.font = Font(bold=True)

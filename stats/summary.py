@@ -60,15 +60,17 @@ def sentences(unit: OrgUnit, period: Period) -> list[str]:
     demand, seekers = figures["demand"], figures["seekers"]
     if demand["value"] is not None or seekers["value"] is not None:
         lines.append(
-            _("Employers sought %(demand)s people (%(demand_moved)s); %(seekers)s "
-              "people sought work (%(seekers_moved)s).")
+            _(
+                "Employers sought %(demand)s people (%(demand_moved)s); %(seekers)s "
+                "people sought work (%(seekers_moved)s)."
+            )
             % {
                 "demand": f"{int(demand['value'] or 0):,}",
                 "demand_moved": _changes(demand) or _("no comparison"),
                 "seekers": f"{int(seekers['value'] or 0):,}",
                 "seekers_moved": _changes(seekers) or _("no comparison"),
             }
-        )  # fmt: skip
+        )
     top = queries.breakdown(unit, period, "demand", "industry")[:3]
     if top:
         lines.append(
@@ -78,11 +80,15 @@ def sentences(unit: OrgUnit, period: Period) -> list[str]:
     new, unemployed = figures["new_employment"], figures["unemployed_at_end"]
     if new["value"] is not None:
         lines.append(
-            _("New urban employment was %(new)s; %(unemployed)s people were "
-              "registered as unemployed at the end of the period.")
-            % {"new": f"{int(new['value']):,}",
-               "unemployed": f"{int(unemployed['value'] or 0):,}"}
-        )  # fmt: skip
+            _(
+                "New urban employment was %(new)s; %(unemployed)s people were "
+                "registered as unemployed at the end of the period."
+            )
+            % {
+                "new": f"{int(new['value']):,}",
+                "unemployed": f"{int(unemployed['value'] or 0):,}",
+            }
+        )
     paid = figures["subsidy_paid_amount"]
     if paid["value"]:
         lines.append(

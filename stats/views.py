@@ -106,9 +106,12 @@ def report_list(request):
     form = ReportForm(
         data,
         user=request.user,
-        initial={"kind": "month", "period": last_month.slug,
-                 "unit": request.user.org_unit},
-    )  # fmt: skip
+        initial={
+            "kind": "month",
+            "period": last_month.slug,
+            "unit": request.user.org_unit,
+        },
+    )
     if data is not None and form.is_valid():
         try:
             report = services.request_report(

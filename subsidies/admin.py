@@ -1,5 +1,7 @@
 """The subsidy catalogue in the back office: city staff edit types and versions."""
 
+from functools import partial
+
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models.expressions import RawSQL
@@ -11,14 +13,13 @@ from portal.admin import (
     CityRulesAdmin,
     MaskedIdSearchMixin,
     ScopedAdmin,
-    ask_reason_then_run,
-    done_message,
     is_city_staff,
-    run_on_selected,
+    service_action,
 )
 from portal.models import OrgUnit, scope_filter
 from subsidies import services
 from subsidies.errors import SubsidyError
+from subsidies.forms import ObjectionFindingForm
 from subsidies.models import (
     Application,
     Decision,
@@ -67,9 +68,19 @@ class SubsidyTypeAdmin(CityRulesAdmin):
     list_display = ["name", "code", "applicant", "fund", "is_active", "position"]
     list_filter = ["applicant", "fund", "is_active"]
     search_fields = ["name", "code"]
-    fields = ["code", "name", "applicant", "fund", "summary", "excludes",
-              "same_item", "cap_group", "cap_months", "is_active",
-              "position"]  # fmt: skip
+    fields = [
+        "code",
+        "name",
+        "applicant",
+        "fund",
+        "summary",
+        "excludes",
+        "same_item",
+        "cap_group",
+        "cap_months",
+        "is_active",
+        "position",
+    ]
     filter_horizontal = ["excludes", "same_item"]
     inlines = [PolicyVersionInline]
 
@@ -120,8 +131,14 @@ class AtMyLevelFilter(admin.SimpleListFilter):
 class DecisionInline(admin.TabularInline):
     model = Decision
     extra = 0
-    fields = ["step_number", "level_label", "kind", "reason", "decided_by",
-              "decided_at"]  # fmt: skip
+    fields = [
+        "step_number",
+        "level_label",
+        "kind",
+        "reason",
+        "decided_by",
+        "decided_at",
+    ]
     readonly_fields = fields
     can_delete = False
 
@@ -221,35 +238,41 @@ class ApplicationAdmin(MaskedIdSearchMixin, ScopedAdmin):
     def overdue(self, obj):
         return obj.is_overdue
 
-    def _run(self, request, queryset, service, message):
-        run_on_selected(
-            self,
-            request,
-            queryset,
-            lambda application: service(application, by=request.user),
-            errors=SubsidyError,
-            done=done_message(message),
-        )
-
-    @admin.action(description=_("Accept for review"), permissions=["decide"])
-    def accept_selected(self, request, queryset):
-        self._run(request, queryset, chain.accept_application, ngettext_lazy(
-            "%(count)d application accepted.", "%(count)d applications accepted.",
-            "count"))  # fmt: skip
-
-    @admin.action(description=_("Pass this review step"), permissions=["decide"])
-    def pass_selected(self, request, queryset):
-        self._run(request, queryset, chain.pass_step, ngettext_lazy(
-            "%(count)d application passed the step.",
-            "%(count)d applications passed the step.", "count"))  # fmt: skip
-
-    @admin.action(
-        description=_("Approve after the public notice"), permissions=["decide"]
+    accept_selected = service_action(
+        chain.accept_application,
+        description=_("Accept for review"),
+        permission="decide",
+        error=SubsidyError,
+        done=ngettext_lazy(
+            "%(count)d application accepted.",
+            "%(count)d applications accepted.",
+            "count",
+        ),
     )
-    def approve_selected(self, request, queryset):
-        self._run(request, queryset, chain.approve_application, ngettext_lazy(
-            "%(count)d application approved.", "%(count)d applications approved.",
-            "count"))  # fmt: skip
+
+    pass_selected = service_action(
+        chain.pass_step,
+        description=_("Pass this review step"),
+        permission="decide",
+        error=SubsidyError,
+        done=ngettext_lazy(
+            "%(count)d application passed the step.",
+            "%(count)d applications passed the step.",
+            "count",
+        ),
+    )
+
+    approve_selected = service_action(
+        chain.approve_application,
+        description=_("Approve after the public notice"),
+        permission="decide",
+        error=SubsidyError,
+        done=ngettext_lazy(
+            "%(count)d application approved.",
+            "%(count)d applications approved.",
+            "count",
+        ),
+    )
 
     def has_pay_permission(self, request):
         return is_city_staff(request.user) and request.user.has_perm(
@@ -274,33 +297,35 @@ class ApplicationAdmin(MaskedIdSearchMixin, ScopedAdmin):
         )
         return response
 
-    @admin.action(description=_("Return for more information"), permissions=["decide"])
-    def return_selected(self, request, queryset):
-        return ask_reason_then_run(
-            self, request, queryset,
-            lambda application, reason: chain.return_application(
-                application, reason, by=request.user),
-            errors=SubsidyError,
-            title=_("Return subsidy applications"),
-            done=done_message(ngettext_lazy(
-                "%(count)d application returned.", "%(count)d applications returned.",
-                "count")),
-        )  # fmt: skip
+    return_selected = service_action(
+        chain.return_application,
+        description=_("Return for more information"),
+        permission="decide",
+        error=SubsidyError,
+        done=ngettext_lazy(
+            "%(count)d application returned.",
+            "%(count)d applications returned.",
+            "count",
+        ),
+        ask={"title": _("Return subsidy applications")},
+    )
 
-    @admin.action(description=_("Refuse the application"), permissions=["decide"])
-    def refuse_selected(self, request, queryset):
-        return ask_reason_then_run(
-            self, request, queryset,
-            lambda application, reason: chain.refuse_application(
-                application, reason, by=request.user),
-            errors=SubsidyError,
-            title=_("Refuse subsidy applications"),
-            intro=_("These applications will be refused, and the applicants told "
-                    "your reason:"),
-            done=done_message(ngettext_lazy(
-                "%(count)d application refused.", "%(count)d applications refused.",
-                "count")),
-        )  # fmt: skip
+    refuse_selected = service_action(
+        chain.refuse_application,
+        description=_("Refuse the application"),
+        permission="decide",
+        error=SubsidyError,
+        done=ngettext_lazy(
+            "%(count)d application refused.", "%(count)d applications refused.", "count"
+        ),
+        ask={
+            "title": _("Refuse subsidy applications"),
+            "intro": _(
+                "These applications will be refused, and the applicants told "
+                "your reason:"
+            ),
+        },
+    )
 
 
 class ApplicationTaskAdmin(admin.ModelAdmin):
@@ -333,29 +358,35 @@ class ObjectionAdmin(ApplicationTaskAdmin):
     fields = ["application", "text", "contact", "raised_at", "upheld", "resolution"]
     readonly_fields = fields
 
-    def _resolve(self, request, queryset, upheld):
-        return ask_reason_then_run(
-            self, request, queryset,
-            lambda objection, reason: chain.resolve_objection(
-                objection, upheld=upheld, resolution=reason, by=request.user),
-            errors=SubsidyError,
-            title=_("Resolve objections"),
-            intro=_("Your finding is recorded with each objection:"),
-            help=_("What the check found."),
-            done=done_message(ngettext_lazy(
-                "%(count)d objection resolved.", "%(count)d objections resolved.",
-                "count")),
-        )  # fmt: skip
-
-    @admin.action(
-        description=_("Uphold: refuse the application"), permissions=["decide"]
+    uphold_selected = service_action(
+        partial(chain.resolve_objection, upheld=True),
+        description=_("Uphold: refuse the application"),
+        permission="decide",
+        error=SubsidyError,
+        done=ngettext_lazy(
+            "%(count)d objection resolved.", "%(count)d objections resolved.", "count"
+        ),
+        ask={
+            "title": _("Resolve objections"),
+            "intro": _("Your finding is recorded with each objection:"),
+            "form_class": ObjectionFindingForm,
+        },
     )
-    def uphold_selected(self, request, queryset):
-        return self._resolve(request, queryset, True)
 
-    @admin.action(description=_("Dismiss the objection"), permissions=["decide"])
-    def dismiss_selected(self, request, queryset):
-        return self._resolve(request, queryset, False)
+    dismiss_selected = service_action(
+        partial(chain.resolve_objection, upheld=False),
+        description=_("Dismiss the objection"),
+        permission="decide",
+        error=SubsidyError,
+        done=ngettext_lazy(
+            "%(count)d objection resolved.", "%(count)d objections resolved.", "count"
+        ),
+        ask={
+            "title": _("Resolve objections"),
+            "intro": _("Your finding is recorded with each objection:"),
+            "form_class": ObjectionFindingForm,
+        },
+    )
 
 
 @admin.register(DisbursementBatch)
@@ -380,13 +411,30 @@ class DisbursementBatchAdmin(admin.ModelAdmin):
 
 @admin.register(Payment)
 class PaymentAdmin(admin.ModelAdmin):
-    list_display = ["payee_name", "subsidy_type", "amount", "period_start",
-                    "period_end", "status", "batch"]  # fmt: skip
+    list_display = [
+        "payee_name",
+        "subsidy_type",
+        "amount",
+        "period_start",
+        "period_end",
+        "status",
+        "batch",
+    ]
     list_filter = ["status", "subsidy_type"]
     list_select_related = ["person", "employer", "subsidy_type", "batch"]
     actions = ["mark_paid", "mark_failed"]
-    fields = ["batch", "application", "employer", "person", "subsidy_type", "amount",
-              "period_start", "period_end", "status", "failure_reason"]  # fmt: skip
+    fields = [
+        "batch",
+        "application",
+        "employer",
+        "person",
+        "subsidy_type",
+        "amount",
+        "period_start",
+        "period_end",
+        "status",
+        "failure_reason",
+    ]
     readonly_fields = fields
 
     def has_module_permission(self, request):
@@ -406,33 +454,30 @@ class PaymentAdmin(admin.ModelAdmin):
             "subsidies.decide_application"
         )
 
-    @admin.action(description=_("The bank paid these"), permissions=["settle"])
-    def mark_paid(self, request, queryset):
-        run_on_selected(
-            self, request, queryset,
-            lambda payment: payments.settle_payment(
-                payment, paid=True, by=request.user),
-            errors=SubsidyError,
-            done=done_message(ngettext_lazy(
-                "%(count)d payment settled.", "%(count)d payments settled.", "count")),
-        )  # fmt: skip
-
-    @admin.action(
-        description=_("The bank could not pay these (back to the queue)"),
-        permissions=["settle"],
+    mark_paid = service_action(
+        partial(payments.settle_payment, paid=True),
+        description=_("The bank paid these"),
+        permission="settle",
+        error=SubsidyError,
+        done=ngettext_lazy(
+            "%(count)d payment settled.", "%(count)d payments settled.", "count"
+        ),
     )
-    def mark_failed(self, request, queryset):
-        return ask_reason_then_run(
-            self, request, queryset,
-            lambda payment, reason: payments.settle_payment(
-                payment, paid=False, by=request.user, reason=reason),
-            errors=SubsidyError,
-            title=_("Failed payments"),
-            intro=_("These payments failed and go back to the queue:"),
-            help=_("What the bank answered, e.g. the account is closed."),
-            done=done_message(ngettext_lazy(
-                "%(count)d payment settled.", "%(count)d payments settled.", "count")),
-        )  # fmt: skip
+
+    mark_failed = service_action(
+        partial(payments.settle_payment, paid=False),
+        description=_("The bank could not pay these (back to the queue)"),
+        permission="settle",
+        error=SubsidyError,
+        done=ngettext_lazy(
+            "%(count)d payment settled.", "%(count)d payments settled.", "count"
+        ),
+        ask={
+            "title": _("Failed payments"),
+            "intro": _("These payments failed and go back to the queue:"),
+            "help": _("What the bank answered, e.g. the account is closed."),
+        },
+    )
 
 
 @admin.register(DuplicateSuspect)
@@ -443,28 +488,39 @@ class DuplicateSuspectAdmin(ApplicationTaskAdmin):
     list_filter = ["is_duplicate"]
     list_select_related = ["application__person", "other_application__person"]
     actions = ["not_duplicate", "confirm_duplicate"]
-    fields = ["application", "other_application", "reason", "created_at",
-              "is_duplicate", "resolved_by"]  # fmt: skip
+    fields = [
+        "application",
+        "other_application",
+        "reason",
+        "created_at",
+        "is_duplicate",
+        "resolved_by",
+    ]
     readonly_fields = fields
 
-    def _resolve(self, request, queryset, duplicate):
-        run_on_selected(
-            self, request, queryset,
-            lambda suspect: duplicates.resolve_suspect(
-                suspect, duplicate=duplicate, by=request.user),
-            errors=SubsidyError,
-            done=done_message(ngettext_lazy(
-                "%(count)d review task resolved.", "%(count)d review tasks resolved.",
-                "count")),
-        )  # fmt: skip
+    not_duplicate = service_action(
+        partial(duplicates.resolve_suspect, duplicate=False),
+        description=_("Not a duplicate: release"),
+        permission="decide",
+        error=SubsidyError,
+        done=ngettext_lazy(
+            "%(count)d review task resolved.",
+            "%(count)d review tasks resolved.",
+            "count",
+        ),
+    )
 
-    @admin.action(description=_("Not a duplicate: release"), permissions=["decide"])
-    def not_duplicate(self, request, queryset):
-        self._resolve(request, queryset, False)
-
-    @admin.action(description=_("A duplicate: keep held"), permissions=["decide"])
-    def confirm_duplicate(self, request, queryset):
-        self._resolve(request, queryset, True)
+    confirm_duplicate = service_action(
+        partial(duplicates.resolve_suspect, duplicate=True),
+        description=_("A duplicate: keep held"),
+        permission="decide",
+        error=SubsidyError,
+        done=ngettext_lazy(
+            "%(count)d review task resolved.",
+            "%(count)d review tasks resolved.",
+            "count",
+        ),
+    )
 
 
 @admin.register(InsuranceYear)
@@ -473,8 +529,15 @@ class InsuranceYearAdmin(CityRulesAdmin):
     job-stabilisation refunds are computed from them (nightly, or at once with the
     action)."""
 
-    list_display = ["employer", "year", "contributions", "months_paid",
-                    "layoff_rate_label", "refusals", "refund"]  # fmt: skip
+    list_display = [
+        "employer",
+        "year",
+        "contributions",
+        "months_paid",
+        "layoff_rate_label",
+        "refusals",
+        "refund",
+    ]
     list_filter = ["year", "is_seriously_dishonest"]
     search_fields = ["employer__name", "=employer__uscc"]
     list_select_related = ["employer", "refund"]

@@ -102,16 +102,23 @@ def _seed_internship(employers: list[Employer]) -> None:
         return
     posting = jobs.save_posting(
         JobPosting(
-            employer=host, title="行政助理（就业见习）", occupation_group="3",
-            occupation_name="行政助理", org_unit=host.org_unit,
-            address=host.address or "佛山市", job_type="internship", headcount=2,
-            salary_min=2300, salary_max=2600, contact_name=host.contact_name,
+            employer=host,
+            title="行政助理（就业见习）",
+            occupation_group="3",
+            occupation_name="行政助理",
+            org_unit=host.org_unit,
+            address=host.address or "佛山市",
+            job_type="internship",
+            headcount=2,
+            salary_min=2300,
+            salary_max=2600,
+            contact_name=host.contact_name,
             contact_phone=host.contact_phone,
             description="面向离校2年内高校毕业生的见习岗位，见习期6个月，提供带教。",
             valid_until=timezone.localdate() + datetime.timedelta(days=30),
         ),
         by=staff,
-    )  # fmt: skip
+    )
     posting = jobs.approve_posting(posting, by=admin)
     application = jobs.apply_to_posting(posting, person=graduate.person)
     for status in ("interview", "hired"):

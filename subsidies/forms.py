@@ -100,12 +100,18 @@ class ApplicationForm(forms.ModelForm):
             # Only people the employer already knows through the registry: its
             # staff and those who applied to its postings (no lookups of others).
             known = Q(
-                Exists(EmploymentRegistration.objects.filter(
-                    person=OuterRef("pk"), employer=self.employer))
+                Exists(
+                    EmploymentRegistration.objects.filter(
+                        person=OuterRef("pk"), employer=self.employer
+                    )
+                )
             ) | Q(
-                Exists(JobApplication.objects.filter(
-                    person=OuterRef("pk"), posting__employer=self.employer))
-            )  # fmt: skip
+                Exists(
+                    JobApplication.objects.filter(
+                        person=OuterRef("pk"), posting__employer=self.employer
+                    )
+                )
+            )
             person = (
                 Person.objects.filter(known, id_number=id_number)
                 .filter(name=cleaned.get("person_name", "").strip())
@@ -188,3 +194,13 @@ class ResubmitForm(forms.Form):
             for name in ApplicationForm.documents
             if self.cleaned_data.get(name)
         ]
+
+
+class ObjectionFindingForm(forms.Form):
+    """What a caseworker's check of an objection found, kept with the objection."""
+
+    resolution = forms.CharField(
+        label=_("Finding"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What the check found."),
+    )

@@ -50,9 +50,13 @@ def fund_use(unit: OrgUnit, first: datetime.date, last: datetime.date) -> list[d
     for row in paid:
         entry = rows.setdefault(
             row["subsidy_type__code"],
-            {"code": row["subsidy_type__code"], "name": row["subsidy_type__name"],
-             "applications": 0, "approved": 0},
-        )  # fmt: skip
+            {
+                "code": row["subsidy_type__code"],
+                "name": row["subsidy_type__name"],
+                "applications": 0,
+                "approved": 0,
+            },
+        )
         entry["paid_amount"] = row["amount"]
         entry["people_paid"] = row["people"]
     return sorted(rows.values(), key=lambda row: row["code"])

@@ -14,7 +14,9 @@ def save_cohort_target(target: CohortTarget, *, by: User) -> CohortTarget:
         by,
         "graduates.target.changed",
         target,
-        {"contact_rate": str(target.contact_rate),
-         "employment_rate": str(target.employment_rate)},
-    )  # fmt: skip
+        {
+            "contact_rate": str(target.contact_rate),
+            "employment_rate": str(target.employment_rate),
+        },
+    )
     return target

@@ -279,10 +279,16 @@ def job_map_geojson(request):
         JobPosting.objects.published()
         .nearest(data["lat"], data["lng"], data["km"], MAP_LIMIT)
         .values(
-            "pk", "title", "latitude", "longitude", "salary_min", "salary_max",
-            "employer__name", "distance_km",
+            "pk",
+            "title",
+            "latitude",
+            "longitude",
+            "salary_min",
+            "salary_max",
+            "employer__name",
+            "distance_km",
         )
-    )  # fmt: skip
+    )
     detail_url = reverse("jobs:job_detail", args=[0]).replace("/0/", "/{}/")
     features = [
         {

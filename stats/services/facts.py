@@ -38,11 +38,15 @@ def refresh_facts(period: Period, *, by: User | None = None) -> int:
     def add(unit, indicator, dimension, category, value):
         facts.append(
             Fact(
-                indicator=indicator, dimension=dimension, category=category or "",
-                org_unit=unit, period_kind=period.kind, period_start=period.start,
+                indicator=indicator,
+                dimension=dimension,
+                category=category or "",
+                org_unit=unit,
+                period_kind=period.kind,
+                period_start=period.start,
                 value=value,
             )
-        )  # fmt: skip
+        )
 
     for indicator, figures in supply_and_demand(period).items():
         for (prefix, dimension, category), value in figures.items():

@@ -84,12 +84,20 @@ def notify_leaders(report: Report) -> int:
     told = 0
     for leader in leaders:
         if leader.org_unit and leader.org_unit.contains(report.org_unit):
-            notify(leader, "report_ready", {"report": report},
-                   url=report.get_absolute_url())  # fmt: skip
+            notify(
+                leader,
+                "report_ready",
+                {"report": report},
+                url=report.get_absolute_url(),
+            )
             told += 1
     return told
 
 
 def notify_requester(report: Report) -> None:
-    notify(report.requested_by, "report_ready", {"report": report},
-           url=report.get_absolute_url())  # fmt: skip
+    notify(
+        report.requested_by,
+        "report_ready",
+        {"report": report},
+        url=report.get_absolute_url(),
+    )

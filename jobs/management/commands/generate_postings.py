@@ -12,12 +12,32 @@ from jobs.demo import BENEFITS, DUTIES, HOURS, JOBS_BY_INDUSTRY, REQUIREMENTS
 from portal.models import Employer
 
 COLUMNS = [
-    "created_at", "updated_at", "employer_id", "title", "occupation_group",
-    "occupation_name", "industry", "job_type", "org_unit_id", "address", "latitude",
-    "longitude", "salary_min", "salary_max", "education", "experience_years",
-    "headcount", "description", "contact_name", "contact_phone", "valid_until",
-    "status", "rejection_reason", "submitted_at", "published_at",
-]  # fmt: skip
+    "created_at",
+    "updated_at",
+    "employer_id",
+    "title",
+    "occupation_group",
+    "occupation_name",
+    "industry",
+    "job_type",
+    "org_unit_id",
+    "address",
+    "latitude",
+    "longitude",
+    "salary_min",
+    "salary_max",
+    "education",
+    "experience_years",
+    "headcount",
+    "description",
+    "contact_name",
+    "contact_phone",
+    "valid_until",
+    "status",
+    "rejection_reason",
+    "submitted_at",
+    "published_at",
+]
 COMPANIES = ["欧派斯模具", "顺达物流", "华美家具", "南方电器", "金辉五金", "新科电子"]
 
 
@@ -65,13 +85,32 @@ class Command(BaseCommand):
                 ]
             )
             row = [
-                published, published, pk, title, group, occupation, industry or "",
-                "full_time", unit, "佛山市", float(lat) + rng.gauss(0, 0.03),
-                float(lng) + rng.gauss(0, 0.03), low, high, education,
-                rng.choice([0, 1, 2, 3]), rng.choice([1, 2, 5, 10]), description,
-                "人事部", "13800138000", today + datetime.timedelta(days=30),
-                "published", "", published, published,
-            ]  # fmt: skip
+                published,
+                published,
+                pk,
+                title,
+                group,
+                occupation,
+                industry or "",
+                "full_time",
+                unit,
+                "佛山市",
+                float(lat) + rng.gauss(0, 0.03),
+                float(lng) + rng.gauss(0, 0.03),
+                low,
+                high,
+                education,
+                rng.choice([0, 1, 2, 3]),
+                rng.choice([1, 2, 5, 10]),
+                description,
+                "人事部",
+                "13800138000",
+                today + datetime.timedelta(days=30),
+                "published",
+                "",
+                published,
+                published,
+            ]
             buffer.write("\t".join(_copy_value(v) for v in row) + "\n")
         buffer.seek(0)
         with connection.cursor() as cursor:

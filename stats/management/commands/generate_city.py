@@ -258,22 +258,38 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             cursor.execute(FUNCTIONS)
             cursor.execute(UNITS)
-        self.step("people", PEOPLE.format(districts=districts),
-                  {"count": people, "mark": MARK})  # fmt: skip
+        self.step(
+            "people",
+            PEOPLE.format(districts=districts),
+            {"count": people, "mark": MARK},
+        )
         self.step("employers", EMPLOYERS, {"count": count(80_000)})
         with connection.cursor() as cursor:
             cursor.execute(NUMBERED, {"mark": MARK})
         self.step("employment registrations", EMPLOYMENT, {"count": employed})
-        self.step("unemployment registrations", UNEMPLOYMENT, {
-            "first": employed, "last": employed + unemployed,
-            "reason": reason.pk if reason else None, "admin": admin.pk})  # fmt: skip
+        self.step(
+            "unemployment registrations",
+            UNEMPLOYMENT,
+            {
+                "first": employed,
+                "last": employed + unemployed,
+                "reason": reason.pk if reason else None,
+                "admin": admin.pk,
+            },
+        )
         self.step("postings (two years)", POSTINGS, {"count": count(600_000)})
         self.step("resumes", RESUMES, {"first": employed, "last": employed + resumes})
         self.step("job fairs", FAIRS, {"count": count(432)})
         applications = count(40_000)
-        self.step("subsidy applications", APPLICATIONS, {
-            "first": employed + resumes, "last": employed + resumes + applications,
-            "admin": admin.pk})  # fmt: skip
+        self.step(
+            "subsidy applications",
+            APPLICATIONS,
+            {
+                "first": employed + resumes,
+                "last": employed + resumes + applications,
+                "admin": admin.pk,
+            },
+        )
         self.step("payments", PAYMENTS, {"admin": admin.pk})
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
