@@ -10,7 +10,8 @@ from portal.models import AuditEntry
 
 
 def bare(request):
-    """One indexed query and a small template: the framework's ceiling (tech.md §6)."""
+    """One indexed query and a small template: the framework's ceiling
+    (docs/technical-choices.md, "Framework ceiling")."""
     postings = JobPosting.objects.filter(status="published").order_by("-published_at")
     return render(request, "bench/bare.html", {"postings": postings[:20]})
 

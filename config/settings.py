@@ -136,7 +136,8 @@ AUTH_PASSWORD_VALIDATORS = [
         "NumericPasswordValidator",
     ]
 ]
-# Failed logins allowed per account and per address before a pause (portal/throttle.py).
+# Failed logins allowed per account and per address before a pause
+# (ThrottledLoginForm in portal/forms.py).
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900)
 
@@ -246,9 +247,9 @@ MINIMUM_WAGE = env_int("MINIMUM_WAGE", 2300)
 # Days after a statistics period ends during which the hourly task still
 # recomputes it (late filings); then its figures stay until a leader closes it.
 STATS_LATE_DAYS = env_int("STATS_LATE_DAYS", 15)
-# Job-stabilisation refunds (rules.md §3.5): the highest layoff rate in per cent
-# (the national surveyed-unemployment target), and for employers with at most
-# this many insured people a higher one.
+# Job-stabilisation refunds (docs/subsidy-rules.md, "Job-stabilisation refunds"):
+# the highest layoff rate in per cent (the national surveyed-unemployment target),
+# and for employers with at most this many insured people a higher one.
 JOB_STABILISATION = {
     "layoff_rate": 5.5,
     "small_employer_insured": 30,

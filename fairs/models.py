@@ -31,7 +31,7 @@ class JobFairQuerySet(models.QuerySet):
 
 class JobFair(TimeStamped):
     """A job fair with a booth layout: employers book booths online, the gate
-    checks passes in (rules.md F8–F9)."""
+    checks passes in (docs/postings-and-fairs.md, "Job fairs")."""
 
     class Kind(models.TextChoices):
         GENERAL = "general", _("General fair")

@@ -27,7 +27,8 @@ class GraduateQuerySet(models.QuerySet):
 class Graduate(TimeStamped):
     """One person's graduation in one year: from an education department's list
     or from the graduate's own report to the city (毕业生报到登记, a voluntary
-    service since the 报到证 was abolished in 2023, rules.md §4)."""
+    service since the 报到证 was abolished in 2023, docs/registration-rules.md,
+    "Graduates")."""
 
     class Degree(models.TextChoices):
         COLLEGE = "college", _("Junior college (专科)")
@@ -36,7 +37,8 @@ class Graduate(TimeStamped):
         DOCTORATE = "doctorate", _("Doctorate")
 
     class Destination(models.TextChoices):
-        """The national 毕业去向 categories (rules.md §4), grouped by prefix."""
+        """The national 毕业去向 categories (docs/registration-rules.md,
+        "Graduates"), grouped by prefix."""
 
         AGREEMENT = "agreement", _("Employment agreement")
         CONTRACT = "contract", _("Employment by labour contract")
@@ -307,7 +309,8 @@ class LeaverQuerySet(models.QuerySet):
 
 
 class Service(models.TextChoices):
-    """The follow-up services for unemployed graduates (rules.md §4)."""
+    """The follow-up services for unemployed graduates
+    (docs/registration-rules.md, "Graduates")."""
 
     POLICY = "policy", _("Policy briefing")
     GUIDANCE = "guidance", _("Career guidance")

@@ -16,8 +16,9 @@ from jobs.models import (
 from portal.forms import StreetChoiceField
 from portal.models import Employer, OrgUnit, Person
 
-# What a machine can check of the rules for online postings (rules.md F2–F4); the
-# rest is for the caseworker who moderates. Each pattern comes with the reason shown.
+# What a machine can check of the rules for online postings
+# (docs/postings-and-fairs.md, "Job postings"); the rest is for the caseworker who
+# moderates. Each pattern comes with the reason shown.
 # (?<![不无]) keeps 不限户籍 and 无限 from matching 限….
 _UNTIL_PUNCTUATION = r"[^，。,.；;、\s]{0,6}"
 FORBIDDEN_PATTERNS = [

@@ -5,8 +5,9 @@ of Han characters becomes its overlapping character bigrams plus its last charac
 Latin words and numbers stay whole. A query is turned into the same tokens here:
 
 - a Han run of two or more characters must appear as a phrase of its bigrams, so 会计
-  finds 财务会计师 and 仓库管理 finds exactly that substring (tech.md §1: full recall,
-  exact precision);
+  finds 财务会计师 and 仓库管理 finds exactly that substring
+  (docs/technical-choices.md, "Chinese keyword search": full recall, exact
+  precision);
 - a single Han character is a prefix match: every character of a text is the first
   character of a bigram or the indexed last character of its run;
 - Latin words and numbers match whole words or their prefixes (python, php).

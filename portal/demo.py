@@ -2,7 +2,8 @@
 
 Idempotent: every record is looked up by its natural key first, so running it again
 changes nothing. The division codes of streets and communities follow the GB/T 10114
-scheme (rules.md §6.3) but are demo codes; load the official table in production.
+scheme (docs/identifiers.md, "Division codes") but are demo codes; load the
+official table in production.
 """
 
 import datetime

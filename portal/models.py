@@ -48,8 +48,9 @@ class OrgUnitQuerySet(models.QuerySet):
 
 class OrgUnit(models.Model):
     """City → district → street (街道/镇) → community (社区/村), keyed by the 12-digit
-    statistical division code (rules.md §6.3). A unit's descendants share the leading
-    digits of its code, which is how scoping finds "this unit and below"."""
+    statistical division code (docs/identifiers.md, "Division codes"). A unit's
+    descendants share the leading digits of its code, which is how scoping finds
+    "this unit and below"."""
 
     class Level(models.TextChoices):
         CITY = "city", _("City")
@@ -219,7 +220,8 @@ def scope_filter(user, field: str) -> Q | None:
 
 class DifficultyCategory(models.Model):
     """Employment-difficulty categories (就业困难人员): each province sets its list
-    (rules.md §1.6), so it is data a caseworker can change."""
+    (docs/registration-rules.md, "Employment difficulty"), so it is data a
+    caseworker can change."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100)
@@ -280,8 +282,9 @@ class Person(TimeStamped):
         DOCTORATE = "doctorate", _("Doctorate")
 
     class RetirementTrack(models.TextChoices):
-        """Which statutory retirement age applies (rules.md §1.7): sex alone cannot
-        tell whether a woman is on the 50 or the 55 track."""
+        """Which statutory retirement age applies (docs/registration-rules.md,
+        "Retirement age"): sex alone cannot tell whether a woman is on the 50 or
+        the 55 track."""
 
         MALE_60 = "male60", _("Men (originally 60)")
         FEMALE_55 = "female55", _("Women cadres (originally 55)")
@@ -389,7 +392,8 @@ class Person(TimeStamped):
         return age_on(self.birth_date, day or timezone.localdate())
 
     def statutory_retirement_date(self) -> datetime.date:
-        """Retirement date under the 2025 gradual reform (rules.md §1.7)."""
+        """Retirement date under the 2025 gradual reform
+        (docs/registration-rules.md, "Retirement age")."""
         base_age, step, cap = self.RETIREMENT_RULES[self.retirement_track]
         year, month = self.birth_date.year + base_age, self.birth_date.month
         months_since_2025 = (year - 2025) * 12 + month

@@ -1,4 +1,4 @@
-"""Checks for the identifiers every registry keys on (rules.md §6).
+"""Checks for the identifiers every registry keys on (docs/identifiers.md).
 
 python-stdnum computes the check characters and birth dates. Its `validate()` is not
 used as a whole: `cn.ric` rejects people born before their area code was created (all
@@ -81,7 +81,8 @@ def age_on(birth_date: datetime.date, day: datetime.date) -> int:
 
 
 def validate_working_age(number: str) -> None:
-    """Sign-up and registration need a person of at least 16 (rules.md F5)."""
+    """Sign-up and registration need a person of at least 16
+    (docs/registration-rules.md, "Working age")."""
     if age_on(birth_date_from_id(number), timezone.localdate()) < MINIMUM_WORKING_AGE:
         raise ValidationError(
             _("Registration is open to people aged %(age)d and over."),

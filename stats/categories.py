@@ -1,5 +1,5 @@
 """The rows of each breakdown, in the order the standard tables print them, with
-their labels (rules.md §2.2)."""
+their labels (docs/statistics.md, "Standard report tables")."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -62,7 +62,8 @@ CATEGORIES = {
     ],
 }
 
-# The breakdowns of the standard report, in its order (rules.md §2.2).
+# The breakdowns of the standard report, in its order
+# (docs/statistics.md, "Standard report tables").
 REPORT_DIMENSIONS = [
     "sector",
     "industry",

@@ -1,7 +1,7 @@
 """Reading the stored facts into what the dashboard and the reports show: the
-standard supply–demand tables with their 11 columns (rules.md §2.3), key figures
-with month-on-month and year-on-year changes, trends and drill-down. Nothing here
-touches the registries."""
+standard supply–demand tables with their 11 columns (docs/statistics.md,
+"Standard report tables"), key figures with month-on-month and year-on-year
+changes, trends and drill-down. Nothing here touches the registries."""
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -102,7 +102,8 @@ def supply_demand_table(unit: OrgUnit, period: Period, dimension: str) -> list:
 
     def row_ratio(p, category):
         if category in ("any", "unknown", "none"):
-            return None  # one side has no such row (rules.md §2.2, sex)
+            # One side has no such row (docs/statistics.md, "Standard report tables").
+            return None
         return ratio(get(p, "demand", category), get(p, "seekers", category))
 
     now, before, last_year = periods
@@ -283,7 +284,7 @@ def warnings(unit: OrgUnit, period: Period) -> list[dict]:
 
 def largest_gaps(unit: OrgUnit, period: Period, limit: int = 10) -> list[dict]:
     """Occupations (as employers name them) where vacancies most outnumber the
-    seekers who name the same occupation (rules.md §2.5)."""
+    seekers who name the same occupation (docs/statistics.md, "Largest gaps")."""
     values = facts(
         [unit], [period], indicators=["demand", "seekers"], dimension="occupation_name"
     )

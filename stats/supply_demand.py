@@ -1,14 +1,14 @@
-"""人力资源市场供求状况 (rules.md §2): demand (people employers seek through the
-portal) and seekers (people looking for work through it), counted as valid in the
-period — not only new ones — for every org unit and every breakdown of the
-standard tables, in one scan per side.
+"""人力资源市场供求状况 (docs/statistics.md, "Supply and demand"): demand (people
+employers seek through the portal) and seekers (people looking for work through
+it), counted as valid in the period — not only new ones — for every org unit and
+every breakdown of the standard tables, in one scan per side.
 
 - Demand: the headcount of postings published on or before the last day and open
   on or after the first (a closed posting until it was closed).
 - Seekers: people whose resume was created on or before the last day and kept up
   to date — valid until the end of the month after next after its last change
-  (Japan's 有効求職 rule, rules.md §2.1) — or who were registered as unemployed at
-  some time in the period; each person once.
+  (Japan's 有効求職 rule, docs/statistics.md, "Supply and demand") — or who were
+  registered as unemployed at some time in the period; each person once.
 """
 
 from django.conf import settings

@@ -1,7 +1,8 @@
-"""The rules against double claims across applications (rules.md §3.3), checked
-when an application is submitted and again just before it is paid. The person's
-applications that count — live ones at submission, those with a payment at
-disbursement — are read once; each rule then looks at that list."""
+"""The rules against double claims across applications (docs/subsidy-rules.md,
+"Double claims"), checked when an application is submitted and again just before
+it is paid. The person's applications that count — live ones at submission, those
+with a payment at disbursement — are read once; each rule then looks at that
+list."""
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -50,7 +51,7 @@ def _same_item_same_period(application: Application, others: list) -> str | None
 def _shared_cap(application: Application, others: list) -> str | None:
     """Types of one cap group share a cap on months per person (the 3-year
     social-insurance rule); people within five years of their retirement date
-    are exempt (rules.md §3.2–3.3)."""
+    are exempt (docs/subsidy-rules.md, "Double claims")."""
     subsidy = application.subsidy_type
     if not (subsidy.cap_group and subsidy.cap_months and application.months):
         return None

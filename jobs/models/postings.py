@@ -16,7 +16,8 @@ from jobs.search import MAX_TERMS, to_tsquery
 from portal.models import Employer, OrgUnit, Person, TimeStamped, scope_filter
 
 # cos(23°): one degree of longitude is this much shorter than one of latitude in
-# Foshan, which makes point(lng * factor, lat) distances isotropic (tech.md §2).
+# Foshan, which makes point(lng * factor, lat) distances isotropic
+# (docs/technical-choices.md, "Radius search").
 LONGITUDE_FACTOR = 0.9205
 EARTH_RADIUS_KM = 6371.0
 

@@ -1,5 +1,6 @@
 """Staff role groups with their permissions, and the default employment-difficulty
-categories (the Guangdong model, rules.md §1.6; caseworkers may edit them)."""
+categories (the Guangdong model, docs/registration-rules.md, "Employment
+difficulty"; caseworkers may edit them)."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations

@@ -1,5 +1,6 @@
 """The conditions of the default categories that the registry can check
-(rules.md §1.6); other conditions are checked by caseworkers from documents."""
+(docs/registration-rules.md, "Employment difficulty"); other conditions are
+checked by caseworkers from documents."""
 
 from django.db import migrations
 

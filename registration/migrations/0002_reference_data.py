@@ -1,5 +1,6 @@
-"""Staff permissions, the national cancellation reasons (rules.md §1.3) plus the
-common local ones, the local rules row, and the certificate number sequence."""
+"""Staff permissions, the national cancellation reasons (docs/registration-rules.md,
+"Cancellation") plus the common local ones, the local rules row, and the
+certificate number sequence."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations

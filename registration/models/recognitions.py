@@ -33,8 +33,9 @@ class DifficultyRecognitionQuerySet(models.QuerySet):
 
 
 class DifficultyRecognition(TimeStamped):
-    """就业困难人员认定 (rules.md §1.6, F13): apply → street or community review →
-    public notice → district approval; later an exit with its reason."""
+    """就业困难人员认定 (docs/registration-rules.md, "Employment difficulty"):
+    apply → street or community review → public notice → district approval; later
+    an exit with its reason."""
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Awaiting review")

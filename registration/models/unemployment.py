@@ -33,7 +33,8 @@ class UnemploymentRegistrationQuerySet(models.QuerySet):
 
 class UnemploymentRegistration(TimeStamped):
     """失业登记: applied for online or at a counter, reviewed at the community or
-    street, cancelled with a reason code (rules.md §1.2–1.3)."""
+    street, cancelled with a reason code (docs/registration-rules.md,
+    "Unemployment registration", "Cancellation")."""
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Awaiting review")

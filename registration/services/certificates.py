@@ -12,7 +12,8 @@ HUKOU_DIGIT = {"urban": "1", "rural": "2"}
 
 def certificate_number(unit: OrgUnit, person: Person, serial: int, year: int) -> str:
     """The 16-digit layout several provinces use: county code, hukou type, check
-    digit, year, serial (rules.md §1.5). Stored as text; other layouts fit too."""
+    digit, year, serial (docs/registration-rules.md, "Employment certificate").
+    Stored as text; other layouts fit too."""
     county = unit.code[:6]
     body = f"{county}{HUKOU_DIGIT.get(person.hukou_type, '9')}{year % 100:02d}"
     body += f"{serial % 1_000_000:06d}"

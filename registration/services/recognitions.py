@@ -1,5 +1,6 @@
-"""Employment-difficulty recognition (就业困难人员认定, rules.md §1.6 and F13):
-apply → street or community review → public notice → district decision → exit."""
+"""Employment-difficulty recognition (就业困难人员认定, docs/registration-rules.md,
+"Employment difficulty"): apply → street or community review → public notice →
+district decision → exit."""
 
 import datetime
 

@@ -1,6 +1,6 @@
-"""The common subsidy types (rules.md §3.2) with one policy version each. Amounts
-are the examples the reference notes give and are marked as examples until the
-city confirms its own; staff permissions."""
+"""The common subsidy types (docs/subsidy-rules.md, "Catalogue") with one policy
+version each. Amounts are the examples that document gives and are marked as
+examples until the city confirms its own; staff permissions."""
 
 import datetime
 from decimal import Decimal

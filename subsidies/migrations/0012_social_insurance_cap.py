@@ -1,5 +1,6 @@
 """Every social-insurance subsidy shares one cap of 36 months per person
-(rules.md §3.3; people within five years of retirement are the exception)."""
+(docs/subsidy-rules.md, "Double claims"; people within five years of retirement
+are the exception)."""
 
 from django.db import migrations
 

@@ -1,7 +1,8 @@
-"""The job-stabilisation refund (rules.md §3.5, 免申即享) joins the catalogue;
-training and skill upgrading pay for the same item from two funds (once per
-certificate, not never both); the yearly counts; who the employer subsidies are
-for; caseworkers may look at insurance years."""
+"""The job-stabilisation refund (docs/subsidy-rules.md, "Job-stabilisation
+refunds", 免申即享) joins the catalogue; training and skill upgrading pay for the
+same item from two funds (once per certificate, not never both); the yearly
+counts; who the employer subsidies are for; caseworkers may look at insurance
+years."""
 
 import datetime
 

@@ -190,7 +190,8 @@ class Application(TimeStamped):
                 name="subsidy_one_open_employer_application_per_type",
             ),
             # Certificate subsidies (training, skill upgrading: different funds)
-            # pay once per person, occupation and level (rules.md §3.3).
+            # pay once per person, occupation and level
+            # (docs/subsidy-rules.md, "Double claims").
             models.UniqueConstraint(
                 fields=["person", "occupation", "level"],
                 condition=Q(status__in=LIVE) & ~Q(occupation=""),

@@ -14,8 +14,9 @@ from registration.models.employment import OPEN_END, DayNumber
 
 
 class SubsidyType(TimeStamped):
-    """One subsidy of the catalogue (rules.md §3.2); what it pays and to whom is in
-    its policy versions, so a change of policy never rewrites old applications."""
+    """One subsidy of the catalogue (docs/subsidy-rules.md, "Catalogue"); what it
+    pays and to whom is in its policy versions, so a change of policy never
+    rewrites old applications."""
 
     class Applicant(models.TextChoices):
         PERSON = "person", _("Individuals")
@@ -43,7 +44,8 @@ class SubsidyType(TimeStamped):
         symmetrical=True,
         help_text=_(
             "Types that pay for the same thing from another fund: a person gets "
-            "only one of them for the same period or certificate (rules.md §3.3)."
+            "only one of them for the same period or certificate "
+            '(docs/subsidy-rules.md, "Double claims").'
         ),
     )
     cap_group = models.SlugField(
@@ -52,7 +54,7 @@ class SubsidyType(TimeStamped):
         blank=True,
         help_text=_(
             "Types in one group share a cap on the months paid, e.g. every "
-            "social-insurance subsidy (rules.md §3.3)."
+            'social-insurance subsidy (docs/subsidy-rules.md, "Double claims").'
         ),
     )
     cap_months = models.PositiveSmallIntegerField(
@@ -76,8 +78,8 @@ class SubsidyType(TimeStamped):
         return self.versions.in_force(day).first()
 
 
-# National occupational skill levels from the lowest (rules.md §3.2): once a
-# higher level is paid in an occupation, a lower one is not.
+# National occupational skill levels from the lowest (docs/subsidy-rules.md,
+# "Skill levels"): once a higher level is paid in an occupation, a lower one is not.
 SKILL_LEVELS = ["五级", "四级", "三级", "二级", "一级"]
 
 

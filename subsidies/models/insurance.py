@@ -8,7 +8,7 @@ from portal.models import Employer, TimeStamped
 class InsuranceYear(TimeStamped):
     """An employer's unemployment insurance over one year, as the social-insurance
     agency reports it: what job-stabilisation refunds are computed from
-    (rules.md §3.5)."""
+    (docs/subsidy-rules.md, "Job-stabilisation refunds")."""
 
     employer = models.ForeignKey(
         Employer,
@@ -49,7 +49,8 @@ class InsuranceYear(TimeStamped):
 
     def layoff_rate(self) -> float:
         """(insured at the start − at the end) / at the start, in per cent
-        (rules.md §3.5, formula A); 0 when the staff grew."""
+        (docs/subsidy-rules.md, "Job-stabilisation refunds", formula A); 0 when
+        the staff grew."""
         if not self.insured_at_start:
             return 0.0
         lost = max(self.insured_at_start - self.insured_at_end, 0)

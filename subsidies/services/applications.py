@@ -25,8 +25,9 @@ def compute_amount(
     monthly_base: Decimal | None = None,
     contributions: Decimal | None = None,
 ) -> Decimal:
-    """The amount an application asks for under a version's rule (rules.md §3.2);
-    raises SubsidyError for what the rule needs and is missing or too much."""
+    """The amount an application asks for under a version's rule
+    (docs/subsidy-rules.md, "Catalogue"); raises SubsidyError for what the rule
+    needs and is missing or too much."""
     rule = version.amount_rule
     if rule == PolicyVersion.AmountRule.FIXED:
         return version.amount

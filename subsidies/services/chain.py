@@ -1,7 +1,7 @@
-"""The approval chain of a subsidy application (rules.md §3.4): accept → the
-version's reviews, each at its org level → public notice with objections →
-approval. Every decision is an append-only Decision row. One person decides at
-most one step of an application and never their own."""
+"""The approval chain of a subsidy application (docs/subsidy-rules.md,
+"Approval chain"): accept → the version's reviews, each at its org level → public
+notice with objections → approval. Every decision is an append-only Decision
+row. One person decides at most one step of an application and never their own."""
 
 import datetime
 

@@ -1,5 +1,6 @@
-"""The soft layer against double claims (peers.md lesson 4): applications for the
-same subsidy by people with near-identical data become review tasks."""
+"""The soft layer against double claims (docs/subsidy-rules.md, "Look-alike
+applications"): applications for the same subsidy by people with near-identical
+data become review tasks."""
 
 from django.db import transaction
 from django.db.models import Q

@@ -1,6 +1,7 @@
-"""稳岗返还 without an application (免申即享, rules.md §3.5): from the employers'
-unemployment-insurance years the system finds those that qualify, computes the
-refund and puts it straight into the approval chain."""
+"""稳岗返还 without an application (免申即享, docs/subsidy-rules.md,
+"Job-stabilisation refunds"): from the employers' unemployment-insurance years the
+system finds those that qualify, computes the refund and puts it straight into
+the approval chain."""
 
 import datetime
 

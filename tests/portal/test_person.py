@@ -15,8 +15,8 @@ def test_sex_and_birth_date_come_from_the_id_number(foshan):
 
 
 def test_retirement_date_follows_the_2025_reform(foshan):
-    # rules.md §1.7: a man born 1965-05 retires 2025-07; a woman worker born
-    # 1975-03 (50 track) retires 2025-05.
+    # docs/registration-rules.md, "Retirement age": a man born 1965-05 retires
+    # 2025-07; a woman worker born 1975-03 (50 track) retires 2025-05.
     man = factories.make_person(
         residence=foshan["chancheng_community"],
         id_number=factories.id_number(birth="19650515", sequence=13),

@@ -47,7 +47,8 @@ def test_registration_opens_on_the_16th_birthday(foshan, birth, allowed):
 @pytest.mark.parametrize(
     "birth, track, retires",
     [
-        # Men born 1965-05 retire in 2025-07 (+2 months, rules.md §1.7).
+        # Men born 1965-05 retire in 2025-07 (+2 months,
+        # docs/registration-rules.md, "Retirement age").
         ("19650515", Person.RetirementTrack.MALE_60, datetime.date(2025, 7, 1)),
         # Women workers born 1975-03 retire in 2025-05 (+2 months).
         ("19750310", Person.RetirementTrack.FEMALE_50, datetime.date(2025, 5, 1)),

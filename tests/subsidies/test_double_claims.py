@@ -1,4 +1,5 @@
-"""The cross-type rules of rules.md §3.3, each with a passing and a failing case."""
+"""The cross-type rules of docs/subsidy-rules.md, "Double claims", each with a
+passing and a failing case."""
 
 import datetime
 import uuid
