@@ -36,27 +36,20 @@ def save_with_audit(obj: models.Model, *, by, fields: list[str], action: str):
     """Save a new row, or only the changed `fields` of an existing one, and write one
     audit entry: `<action>.created`, or `<action>.changed` with {field: [old, new]}.
 
-    Many-to-many fields in `fields` are left to the caller (a form saves them after
-    the row); only the row's own columns are compared and written.
+    Only the row's own columns among `fields` are compared and written; many-to-many
+    fields are left to the caller (a form saves them after the row).
     """
     if obj._state.adding:
         obj.save()
         audit(by, f"{action}.created", obj)
         return obj
-    columns = [
-        name
-        for name in fields
-        if getattr(obj._meta.get_field(name), "concrete", False)
-        and not obj._meta.get_field(name).many_to_many
-    ]
+    own_columns = {field.name for field in obj._meta.concrete_fields}
+    columns = [name for name in fields if name in own_columns]
     stored = type(obj)._base_manager.get(pk=obj.pk)
     before = {name: getattr(stored, name) for name in columns}
     if columns:
-        if any(field.name == "updated_at" for field in obj._meta.concrete_fields):
-            columns_to_write = [*columns, "updated_at"]
-        else:
-            columns_to_write = columns
-        obj.save(update_fields=columns_to_write)
+        stamp = ["updated_at"] if "updated_at" in own_columns else []
+        obj.save(update_fields=[*columns, *stamp])
     after = {name: getattr(obj, name) for name in columns}
     audit(by, f"{action}.changed", obj, {"changes": changes(before, after)})
     return obj
