@@ -19,10 +19,12 @@ from django.core.files import File
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_q.tasks import async_task
 from psycopg import sql
 from stdnum.cn import ric
 
 from portal.audit import audit
+from portal.models import User
 from portal.privacy import mask_id_number
 from registration.models import InsuranceImport
 from registration.services.unemployment import close_unemployment_on_employments
@@ -294,6 +296,24 @@ def apply_staged_rows(insurance_import: InsuranceImport, table: sql.Identifier):
         "registration.import.finished",
         insurance_import,
         {"rows": row_count, "registered": registered, "ended": ended},
+    )
+    return insurance_import
+
+
+@transaction.atomic
+def queue_insurance_import(
+    insurance_import: InsuranceImport, *, by: User
+) -> InsuranceImport:
+    """Store a file uploaded in the back office and have a task import it once the
+    upload has committed (the page then shows its progress)."""
+    uploaded_as = Path(insurance_import.file.name).name
+    insurance_import.requested_by = by
+    insurance_import.save()
+    audit(by, "registration.import.queued", insurance_import, {"file": uploaded_as})
+    transaction.on_commit(
+        lambda: async_task(
+            "registration.tasks.run_insurance_import", insurance_import.pk
+        )
     )
     return insurance_import
 
