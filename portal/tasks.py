@@ -5,3 +5,9 @@ from portal import services
 
 def email_notification(notification_id: int) -> None:
     services.email_notification(notification_id)
+
+
+def email_notifications(notification_ids: list[int]) -> None:
+    """The e-mails of a batch of notifications (notify_many), each sent once."""
+    for notification_id in notification_ids:
+        services.email_notification(notification_id)

@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
-from django_q.tasks import async_task
 
 from portal.admin import (
     CityRulesAdmin,
@@ -512,11 +511,7 @@ class InsuranceImportAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        obj.requested_by = request.user
-        obj.save()
-        transaction.on_commit(
-            lambda: async_task("registration.tasks.run_insurance_import", obj.pk)
-        )
+        services.queue_insurance_import(obj, by=request.user)
 
 
 class RegistrationRulesAdmin(CityRulesAdmin):

@@ -56,6 +56,7 @@ class RegistrationConfig(AppConfig):
                 "registration.recognition.exited": _(
                     "Left the employment-difficulty register"
                 ),
+                "registration.import.queued": _("Insurance records uploaded"),
                 "registration.import.finished": _("Insurance records imported"),
                 "registration.rules.changed": _("Local registration rules changed"),
                 "registration.rules.created": _("Local registration rule added"),

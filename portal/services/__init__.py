@@ -17,6 +17,7 @@ from portal.services.notifications import (
     mark_notification_read,
     notify,
     notify_employer_staff,
+    notify_many,
 )
 from portal.services.people import (
     declare_relative,
@@ -33,6 +34,7 @@ __all__ = [
     "mark_notification_read",
     "notify",
     "notify_employer_staff",
+    "notify_many",
     "register_employer",
     "register_seeker",
     "reject_employer",

@@ -1,5 +1,7 @@
 """The in-site inbox, e-mailed by a task after commit."""
 
+from collections.abc import Iterable
+
 from django.db import transaction
 from django.utils import timezone
 from django_q.tasks import async_task
@@ -16,20 +18,50 @@ def notify_employer_staff(
         notify(staff, template, context, url=url)
 
 
+def _message(recipient: User, template: str, context: dict, url: str) -> Notification:
+    subject, body = emails.render(template, context, recipient.language)
+    return Notification(recipient=recipient, subject=subject[:200], body=body, url=url)
+
+
 def notify(
     recipient: User, template: str, context: dict, *, url: str = ""
 ) -> Notification:
     """Put a message in the recipient's inbox, in their language, and e-mail it
     from a task once the surrounding transaction has committed."""
-    subject, body = emails.render(template, context, recipient.language)
-    notification = Notification.objects.create(
-        recipient=recipient, subject=subject[:200], body=body, url=url
-    )
+    notification = _message(recipient, template, context, url)
+    notification.save()
     if recipient.email:
         transaction.on_commit(
             lambda: async_task("portal.tasks.email_notification", notification.pk)
         )
     return notification
+
+
+NOTIFY_BATCH = 1000
+
+
+@transaction.atomic
+def notify_many(
+    template: str, messages: Iterable[tuple[User, dict, str]]
+) -> list[Notification]:
+    """notify() for many people at once (bulk paths such as imports): each
+    (recipient, context, url) gets the message notify() would give them, in their
+    language; the inbox rows are inserted in batches and e-mailed by one task per
+    batch once the transaction has committed."""
+    notifications = Notification.objects.bulk_create(
+        [
+            _message(recipient, template, context, url)
+            for recipient, context, url in messages
+        ],
+        batch_size=NOTIFY_BATCH,
+    )
+    emailed = [n.pk for n in notifications if n.recipient.email]
+    for start in range(0, len(emailed), NOTIFY_BATCH):
+        batch = emailed[start : start + NOTIFY_BATCH]
+        transaction.on_commit(
+            lambda batch=batch: async_task("portal.tasks.email_notifications", batch)
+        )
+    return notifications
 
 
 @transaction.atomic

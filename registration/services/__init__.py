@@ -11,7 +11,11 @@ from registration.services.employment import (
     register_hires,
     register_self_employment,
 )
-from registration.services.imports import import_inbox_files, run_insurance_import
+from registration.services.imports import (
+    import_inbox_files,
+    queue_insurance_import,
+    run_insurance_import,
+)
 from registration.services.recognitions import (
     apply_for_recognition,
     approve_recognition,
@@ -49,6 +53,7 @@ __all__ = [
     "flag_lost_contact",
     "import_inbox_files",
     "issue_certificate",
+    "queue_insurance_import",
     "record_contact",
     "refuse_recognition",
     "register_hires",

@@ -185,9 +185,7 @@ def _save_new(
             % {"name": registration.person.name}
         ) from error
     audit(by, "registration.employment.registered", registration)
-    close_unemployment_on_employment(
-        registration.person, by=by, start_date=registration.start_date
-    )
+    close_unemployment_on_employment(registration, by=by)
     return registration
 
 

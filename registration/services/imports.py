@@ -15,21 +15,19 @@ import re
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.files import File
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_q.tasks import async_task
 from psycopg import sql
 from stdnum.cn import ric
 
 from portal.audit import audit
+from portal.models import User
 from portal.privacy import mask_id_number
-from registration.models import (
-    CancellationReason,
-    InsuranceImport,
-    UnemploymentRegistration,
-)
+from registration.models import InsuranceImport
+from registration.services.unemployment import close_unemployment_on_employments
 
 log = logging.getLogger(__name__)
 
@@ -211,30 +209,11 @@ FROM import_enrolments WHERE registration_id IS NULL AND NOT clashes
 ORDER BY person_id, start_date
 """
 
-# The new registrations close open unemployment registrations they overlap.
-CLOSE_UNEMPLOYMENT = """
-WITH closed AS (
-    UPDATE registration_unemploymentregistration u
-    SET status = 'cancelled', cancellation_reason_id = %(reason)s,
-        cancelled_on = greatest(coalesce(u.registered_on, en.start_date),
-                                least(%(today)s, en.start_date)),
-        contact_review_due = false, updated_at = now()
-    FROM (SELECT person_id, max(start_date) AS start_date,
-                 max(coalesce(end_date, 'infinity')) AS end_date
-          FROM import_enrolments
-          WHERE NOT clashes AND registration_end IS NULL
-          GROUP BY person_id) AS en
-    WHERE u.person_id = en.person_id
-      AND u.status IN ('submitted', 'returned', 'registered')
-      AND en.end_date >= coalesce(u.registered_on, u.created_at::date)
-    RETURNING u.id, u.person_id
-)
-INSERT INTO portal_auditentry (created_at, actor_id, action, content_type_id,
-                               object_id, object_repr, data)
-SELECT now(), %(user)s::bigint, 'registration.unemployment.cancelled', %(content_type)s,
-       closed.id::text, p.name, jsonb_build_object('reason', %(code)s,
-                                                   'import', %(import)s)
-FROM closed JOIN portal_person p ON p.id = closed.person_id
+# The new registrations close the open unemployment registrations they overlap,
+# by the rule a filing follows (close_unemployment_on_employments).
+NEW_REGISTRATIONS = """
+SELECT person_id, start_date, end_date FROM import_enrolments
+WHERE registration_id IS NULL AND NOT clashes
 """
 
 
@@ -288,28 +267,15 @@ def apply_staged_rows(insurance_import: InsuranceImport, table: sql.Identifier):
         cursor.execute(MARK_OVERLAPS)
         cursor.execute(INSERT_NEW, {"user": user})
         registered = cursor.rowcount
-        reason = CancellationReason.objects.get(
-            code=CancellationReason.EMPLOYMENT_REGISTERED
-        )
-        cursor.execute(
-            CLOSE_UNEMPLOYMENT,
-            {
-                "user": user,
-                "reason": reason.pk,
-                "code": reason.code,
-                "import": str(insurance_import.code),
-                "today": timezone.localdate(),
-                "content_type": ContentType.objects.get_for_model(
-                    UnemploymentRegistration
-                ).pk,
-            },
-        )
         cursor.execute(
             "SELECT (SELECT count(*) FROM import_rows WHERE problem IS NOT NULL), "
             "count(*), count(*) FILTER (WHERE clashes) "
             "FROM import_enrolments"
         )
         bad_rows, enrolments, overlaps = cursor.fetchone()
+    close_unemployment_on_employments(
+        NEW_REGISTRATIONS, by=insurance_import.requested_by
+    )
     refused = _refused_rows(KEPT_ERRORS)
     with connection.cursor() as cursor:
         # ON COMMIT DROP does not fire inside an outer transaction (tests, shell).
@@ -330,6 +296,24 @@ def apply_staged_rows(insurance_import: InsuranceImport, table: sql.Identifier):
         "registration.import.finished",
         insurance_import,
         {"rows": row_count, "registered": registered, "ended": ended},
+    )
+    return insurance_import
+
+
+@transaction.atomic
+def queue_insurance_import(
+    insurance_import: InsuranceImport, *, by: User
+) -> InsuranceImport:
+    """Store a file uploaded in the back office and have a task import it once the
+    upload has committed (the page then shows its progress)."""
+    uploaded_as = Path(insurance_import.file.name).name
+    insurance_import.requested_by = by
+    insurance_import.save()
+    audit(by, "registration.import.queued", insurance_import, {"file": uploaded_as})
+    transaction.on_commit(
+        lambda: async_task(
+            "registration.tasks.run_insurance_import", insurance_import.pk
+        )
     )
     return insurance_import
 

@@ -2,15 +2,17 @@
 
 import datetime
 
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from psycopg import sql
 
-from portal.audit import audit
+from portal.audit import audit, audit_many
 from portal.models import Person, User
-from portal.services import notify
+from portal.services import notify, notify_many
 from portal.validators import add_years
 from registration.errors import RegistrationError
 from registration.models import (
@@ -128,11 +130,25 @@ def _locked(registration: UnemploymentRegistration) -> UnemploymentRegistration:
     )
 
 
+def _message_to_applicant(registration: UnemploymentRegistration, **extra):
+    """(recipient, context, url) of a message about the registration; no recipient
+    for a person without an account."""
+    context = {"registration": registration, **extra}
+    return registration.person.user, context, registration.get_absolute_url()
+
+
 def _notify_applicant(registration: UnemploymentRegistration, template: str, **extra):
-    user = registration.person.user
+    user, context, url = _message_to_applicant(registration, **extra)
     if user is not None:
-        context = {"registration": registration, **extra}
-        notify(user, template, context, url=registration.get_absolute_url())
+        notify(user, template, context, url=url)
+
+
+def _notify_applicants(
+    registrations: list[UnemploymentRegistration], template: str, **extra
+) -> None:
+    """_notify_applicant for many registrations, in bulk."""
+    messages = (_message_to_applicant(r, **extra) for r in registrations)
+    notify_many(template, [m for m in messages if m[0] is not None])
 
 
 @transaction.atomic
@@ -340,17 +356,87 @@ def flag_lost_contact(*, day: datetime.date | None = None) -> int:
     return flagged
 
 
+# The one rule by which employment closes the unemployment registration, for a
+# filing and for an import of a million enrolments alike. {employments} is a
+# query of new employment registrations' (person_id, start_date, end_date). One
+# still running on the day the person was registered (or applied) cancels their
+# open registration with the reason 已进行就业登记 on the day the employment
+# starts: they were unemployed until then. Never before the day they were
+# registered (a job filed late); of several new employments, the first counts.
+CLOSE_ON_EMPLOYMENT = """
+UPDATE registration_unemploymentregistration u
+SET status = 'cancelled', cancellation_reason_id = %(close_reason)s,
+    cancellation_note = '', cancelled_on = greatest(c.start_date, u.registered_on),
+    contact_review_due = false, updated_at = now()
+FROM (
+    SELECT u.id, min(e.start_date) AS start_date
+    FROM ({employments}) AS e (person_id, start_date, end_date)
+    JOIN registration_unemploymentregistration u ON u.person_id = e.person_id
+    WHERE u.status = ANY(%(close_open)s)
+      AND coalesce(e.end_date, 'infinity') >= coalesce(
+          u.registered_on, (u.created_at AT TIME ZONE %(close_zone)s)::date)
+    GROUP BY u.id
+) AS c
+WHERE u.id = c.id AND u.status = ANY(%(close_open)s)
+RETURNING u.id
+"""
+CLOSED_BATCH = 10_000
+
+
+@transaction.atomic
 def close_unemployment_on_employment(
-    person: Person, *, by: User | None, start_date: datetime.date
-) -> None:
-    """A new employment registration closes the open unemployment registration."""
+    employment: EmploymentRegistration, *, by: User | None
+) -> list[UnemploymentRegistration]:
+    """A new employment registration closes the person's open unemployment
+    registration (the rule: close_unemployment_on_employments)."""
+    return close_unemployment_on_employments(
+        "SELECT %(person)s::bigint, %(start)s::date, %(end)s::date",
+        by=by,
+        params={
+            "person": employment.person_id,
+            "start": employment.start_date,
+            "end": employment.end_date,
+        },
+    )
+
+
+@transaction.atomic
+def close_unemployment_on_employments(
+    employments: str, *, by: User | None, params: dict | None = None
+) -> list[UnemploymentRegistration]:
+    """Close the open unemployment registrations that the new employment
+    registrations selected by the SQL query `employments` (person_id, start_date,
+    end_date) end, in one statement: one filing or a whole import. Each is audited
+    as a cancellation, and the person gets the same message as from a
+    caseworker's cancellation, in bulk once the transaction has committed."""
     reason = CancellationReason.objects.get(
         code=CancellationReason.EMPLOYMENT_REGISTERED
     )
-    for registration in UnemploymentRegistration.objects.filter(person=person).open():
-        cancel_unemployment(
-            registration,
-            by=by,
-            reason=reason,
-            day=min(timezone.localdate(), start_date),
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql.SQL(CLOSE_ON_EMPLOYMENT).format(employments=sql.SQL(employments)),
+            {
+                **(params or {}),
+                "close_reason": reason.pk,
+                "close_open": [str(s) for s in UnemploymentRegistration.OPEN_STATUSES],
+                "close_zone": settings.TIME_ZONE,
+            },
         )
+        ids = [pk for (pk,) in cursor.fetchall()]
+    closed = []
+    for start in range(0, len(ids), CLOSED_BATCH):
+        closed += UnemploymentRegistration.objects.filter(
+            pk__in=ids[start : start + CLOSED_BATCH]
+        ).select_related("person__user")
+    audit_many(
+        by,
+        "registration.unemployment.cancelled",
+        closed,
+        {"reason": reason.code, "note": ""},
+    )
+    if closed:
+        transaction.on_commit(
+            lambda: _notify_applicants(closed, "unemployment_cancelled", reason=reason),
+            robust=True,
+        )
+    return closed
