@@ -204,6 +204,9 @@ class OrgUnitAdmin(ScopedAdmin):
     autocomplete_fields = ["parent"]
     ordering = ["code"]
 
+    def save_model(self, request, obj, form, change):
+        services.save_org_unit(obj, by=request.user, changed_fields=form.changed_data)
+
 
 @admin.register(DifficultyCategory)
 class DifficultyCategoryAdmin(admin.ModelAdmin):
@@ -218,6 +221,11 @@ class DifficultyCategoryAdmin(admin.ModelAdmin):
     ]
     list_editable = ["is_active", "position"]
     ordering = ["position"]
+
+    def save_model(self, request, obj, form, change):
+        services.save_difficulty_category(
+            obj, by=request.user, changed_fields=form.changed_data
+        )
 
 
 class SexFilter(admin.SimpleListFilter):
@@ -546,6 +554,9 @@ class UserAdmin(DjangoUserAdmin):
         *DjangoUserAdmin.fieldsets,
         (_("Portal"), {"fields": ["role", "language", "org_unit", "employer"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        services.save_account(obj, by=request.user, changed_fields=form.changed_data)
 
     @admin.display(description=_("user name"), ordering="username")
     def masked_username(self, obj):

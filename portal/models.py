@@ -625,6 +625,12 @@ class AuditEntry(models.Model):
         "portal.person.changed": _("Person record changed"),
         "portal.person.identity_viewed": _("Full ID number viewed"),
         "portal.relative.declared": _("Relative declared"),
+        "portal.org_unit.created": _("Org unit added"),
+        "portal.org_unit.changed": _("Org unit changed"),
+        "portal.difficulty_category.created": _("Difficulty category added"),
+        "portal.difficulty_category.changed": _("Difficulty category changed"),
+        "portal.user.created": _("User account created"),
+        "portal.user.changed": _("User account changed"),
     }
 
     objects = AuditEntryQuerySet.as_manager()

@@ -9,6 +9,7 @@ from portal.services.accounts import (
     default_retirement_track,
     register_employer,
     register_seeker,
+    save_account,
     set_user_language,
 )
 from portal.services.employers import reject_employer, save_employer, verify_employer
@@ -19,9 +20,11 @@ from portal.services.notifications import (
     notify_employer_staff,
     notify_many,
 )
+from portal.services.org_units import save_org_unit
 from portal.services.people import (
     declare_relative,
     reveal_identity,
+    save_difficulty_category,
     save_person,
     set_difficulty_category,
 )
@@ -39,7 +42,10 @@ __all__ = [
     "register_seeker",
     "reject_employer",
     "reveal_identity",
+    "save_account",
+    "save_difficulty_category",
     "save_employer",
+    "save_org_unit",
     "save_person",
     "set_difficulty_category",
     "set_user_language",

@@ -3,7 +3,7 @@
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from portal.audit import audit
+from portal.audit import audit, save_with_audit
 from portal.errors import PortalError
 from portal.models import Employer, OrgUnit, Person, User
 
@@ -123,3 +123,11 @@ def set_user_language(user: User, language: str) -> User:
         user.language = language
         user.save(update_fields=["language"])
     return user
+
+
+@transaction.atomic
+def save_account(user: User, *, by: User, changed_fields: list[str]) -> User:
+    """An administrator creates a staff account or changes a user's role, unit or
+    status; the password itself is never audited."""
+    fields = [name for name in changed_fields if name != "password"]
+    return save_with_audit(user, by=by, fields=fields, action="portal.user")

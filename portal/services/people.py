@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from portal.audit import audit, save_with_audit
 from portal.errors import PortalError
-from portal.models import Person, Recusal, User
+from portal.models import DifficultyCategory, Person, Recusal, User
 
 
 @transaction.atomic
@@ -50,3 +50,13 @@ def reveal_identity(person: Person, *, by: User) -> Person:
         raise PortalError(_("You are not allowed to see full ID numbers."))
     audit(by, "portal.person.identity_viewed", person)
     return person
+
+
+@transaction.atomic
+def save_difficulty_category(
+    category: DifficultyCategory, *, by: User, changed_fields: list[str]
+) -> DifficultyCategory:
+    """City staff edit the employment-difficulty categories and their conditions."""
+    return save_with_audit(
+        category, by=by, fields=changed_fields, action="portal.difficulty_category"
+    )
