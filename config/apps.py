@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ConfigConfig(AppConfig):
@@ -6,3 +7,13 @@ class ConfigConfig(AppConfig):
 
     name = "config"
     verbose_name = "Project"
+
+    def ready(self):
+        from portal.models import AuditEntry
+
+        AuditEntry.ACTION_LABELS.update(
+            {
+                "config.role.changed": _("Staff role permissions set"),
+                "config.catalogue.seeded": _("Initial catalogue entry added"),
+            }
+        )

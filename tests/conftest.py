@@ -1,7 +1,10 @@
 import os
 
 import pytest
+from django.db import connections
 
+from config.management.commands.setup_catalogue import seed_catalogue
+from config.management.commands.setup_roles import set_roles
 from portal import embedded_db
 from tests import factories
 
@@ -18,6 +21,21 @@ def pytest_configure(config):
 def pytest_unconfigure(config):
     if _owned_database:
         embedded_db.stop()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database as a deploy leaves it: the migrations, then the roles and
+    the initial catalogue (what `setup_roles` and `setup_catalogue` do, without
+    their audit entries: the audit trail cannot be restored after a flush)."""
+    with django_db_blocker.unblock():
+        set_roles()
+        seed_catalogue()
+        # Transactional tests reload this snapshot after each flush: take it again.
+        for connection in connections.all():
+            if hasattr(connection, "_test_serialized_contents"):
+                contents = connection.creation.serialize_db_to_string()
+                connection._test_serialized_contents = contents
 
 
 @pytest.fixture(autouse=True)

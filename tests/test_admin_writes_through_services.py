@@ -6,7 +6,15 @@ from django.contrib import admin
 from django.contrib.admin import ModelAdmin
 from django.test import RequestFactory
 
-OUR_APPS = {"portal", "jobs", "registration", "graduates", "fairs", "subsidies", "stats"}
+OUR_APPS = {
+    "portal",
+    "jobs",
+    "registration",
+    "graduates",
+    "fairs",
+    "subsidies",
+    "stats",
+}
 
 
 def _editable(model_admin, request) -> bool:
@@ -30,6 +38,9 @@ def test_every_editable_admin_saves_through_a_service(administrator):
             if inline.has_add_permission(request, None)
             or inline.has_change_permission(request, None)
         ]
-        if editable_inlines and type(model_admin).save_formset is ModelAdmin.save_formset:
+        if (
+            editable_inlines
+            and type(model_admin).save_formset is ModelAdmin.save_formset
+        ):
             bypassing.append(f"{model._meta.label}.save_formset")
     assert bypassing == []

@@ -1,34 +1,12 @@
-"""Caseworkers run fairs in their area; leaders may look."""
+"""Formerly gave caseworkers and leaders their permissions on fairs.
 
-from django.contrib.auth.management import create_permissions
+Its data now comes from commands run on every deploy: `manage.py setup_roles`
+(groups and permissions) and `manage.py setup_catalogue` (catalogue rows, added
+when missing, never overwriting staff edits). Kept without operations
+so that databases which applied it see no change.
+"""
+
 from django.db import migrations
-
-GROUP_PERMISSIONS = {
-    "caseworker": [
-        "view_jobfair",
-        "add_jobfair",
-        "change_jobfair",
-        "view_booth",
-        "view_boothbooking",
-        "change_boothbooking",
-    ],
-    "leader": ["view_jobfair", "view_boothbooking"],
-}
-
-
-def grant(apps, schema_editor):
-    app_config = apps.get_app_config("fairs")
-    app_config.models_module = True
-    create_permissions(app_config, verbosity=0)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, codenames in GROUP_PERMISSIONS.items():
-        Group.objects.get(name=name).permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label="fairs", codename__in=codenames
-            )
-        )
 
 
 class Migration(migrations.Migration):
@@ -37,4 +15,4 @@ class Migration(migrations.Migration):
         ("portal", "0006_difficulty_category_condition_values"),
     ]
 
-    operations = [migrations.RunPython(grant, migrations.RunPython.noop)]
+    operations = []

@@ -1,28 +1,12 @@
-"""Caseworkers review postings in their area; leaders may look at them."""
+"""Formerly gave caseworkers and leaders their permissions on job postings.
 
-from django.contrib.auth.management import create_permissions
+Its data now comes from commands run on every deploy: `manage.py setup_roles`
+(groups and permissions) and `manage.py setup_catalogue` (catalogue rows, added
+when missing, never overwriting staff edits). Kept without operations
+so that databases which applied it see no change.
+"""
+
 from django.db import migrations
-
-GROUP_PERMISSIONS = {
-    "caseworker": ["view_jobposting", "moderate_jobposting"],
-    "leader": ["view_jobposting"],
-}
-
-
-def grant(apps, schema_editor):
-    app_config = apps.get_app_config("jobs")
-    app_config.models_module = True
-    create_permissions(app_config, verbosity=0)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, codenames in GROUP_PERMISSIONS.items():
-        group = Group.objects.get(name=name)
-        group.permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label="jobs", codename__in=codenames
-            )
-        )
 
 
 class Migration(migrations.Migration):
@@ -31,4 +15,4 @@ class Migration(migrations.Migration):
         ("portal", "0003_staff_groups_and_categories"),
     ]
 
-    operations = [migrations.RunPython(grant, migrations.RunPython.noop)]
+    operations = []

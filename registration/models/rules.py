@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class LocalRules(models.Model):
     """The registration rules a city sets for itself (one row, edited in the admin).
 
-    National rules (ages, the ten cancellation triggers) live in code and data
-    migrations; numbers that differ between cities live here.
+    National rules (ages, the ten cancellation triggers) live in code and in
+    registration/initial_data.py; numbers that differ between cities live here.
     """
 
     hire_filing_days = models.PositiveSmallIntegerField(

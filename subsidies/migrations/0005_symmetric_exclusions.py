@@ -1,16 +1,15 @@
-"""Exclusions hold both ways: historical models in 0002 stored only one side."""
+"""Formerly mirrored the exclusions between subsidy types.
+
+Its data now comes from commands run on every deploy: `manage.py setup_roles`
+(groups and permissions) and `manage.py setup_catalogue` (catalogue rows, added
+when missing, never overwriting staff edits). Kept without operations
+so that databases which applied it see no change.
+"""
 
 from django.db import migrations
-
-
-def mirror(apps, schema_editor):
-    SubsidyType = apps.get_model("subsidies", "SubsidyType")
-    for subsidy in SubsidyType.objects.all():
-        for other in subsidy.excludes.all():
-            other.excludes.add(subsidy)
 
 
 class Migration(migrations.Migration):
     dependencies = [("subsidies", "0004_application_permissions")]
 
-    operations = [migrations.RunPython(mirror, migrations.RunPython.noop)]
+    operations = []

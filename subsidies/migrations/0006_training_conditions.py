@@ -1,17 +1,15 @@
-"""The training subsidy is for any of five groups of people; documents prove which,
-so no single registry condition applies (registered unemployment was too strict)."""
+"""Formerly dropped the registry condition of the training subsidy's version.
+
+Its data now comes from commands run on every deploy: `manage.py setup_roles`
+(groups and permissions) and `manage.py setup_catalogue` (catalogue rows, added
+when missing, never overwriting staff edits). Kept without operations
+so that databases which applied it see no change.
+"""
 
 from django.db import migrations
-
-
-def relax(apps, schema_editor):
-    PolicyVersion = apps.get_model("subsidies", "PolicyVersion")
-    PolicyVersion.objects.filter(
-        subsidy_type__code="training", eligibility=["registered_unemployed"]
-    ).update(eligibility=[])
 
 
 class Migration(migrations.Migration):
     dependencies = [("subsidies", "0005_symmetric_exclusions")]
 
-    operations = [migrations.RunPython(relax, migrations.RunPython.noop)]
+    operations = []

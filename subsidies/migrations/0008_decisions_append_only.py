@@ -1,7 +1,9 @@
-"""Decisions are append-only, like the audit trail; caseworkers decide and resolve
-objections."""
+"""Decisions are append-only, like the audit trail.
 
-from django.contrib.auth.management import create_permissions
+This migration formerly also gave caseworkers the permissions to decide and to see
+objections; roles are now set by `manage.py setup_roles`, run on every deploy.
+"""
+
 from django.db import migrations
 
 FORBID_CHANGES = """
@@ -21,25 +23,9 @@ DROP FUNCTION subsidies_decision_append_only();
 """
 
 
-def grant(apps, schema_editor):
-    app_config = apps.get_app_config("subsidies")
-    app_config.models_module = True
-    create_permissions(app_config, verbosity=0)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    Group.objects.get(name="caseworker").permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="subsidies",
-            codename__in=["view_decision", "view_objection", "decide_application"],
-        )
-    )
-
-
 class Migration(migrations.Migration):
     dependencies = [("subsidies", "0007_approval_chain")]
 
     operations = [
         migrations.RunSQL(FORBID_CHANGES, ALLOW_CHANGES),
-        migrations.RunPython(grant, migrations.RunPython.noop),
     ]

@@ -1,9 +1,12 @@
-"""Demo data for `make run`: each app seeds its own part, in dependency order.
+"""Demo data for `make run`: each app seeds its own part, in dependency order, on
+top of the roles and the initial catalogue (setup_roles and setup_catalogue, run
+first so that a bare `migrate` suffices, as in bench/).
 
 Idempotent: every app looks its records up by their natural keys first, so running it
 again changes nothing.
 """
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -22,6 +25,8 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        call_command("setup_roles", verbosity=0)
+        call_command("setup_catalogue", verbosity=0)
         employers, seekers = seed_core()
         seed_postings(Employer.objects.verified().select_related("org_unit"))
         seed_applications(seed_resumes(seekers))

@@ -10,14 +10,17 @@ from django.core.management.base import BaseCommand
 
 class Command(BaseCommand):
     help = (
-        "Development server for `make run`: migrate, load the demo data, then serve "
-        "the portal on PORT (default 8000) together with a django-q2 worker. "
+        "Development server for `make run`: migrate, set up the roles, the initial "
+        "catalogue and the schedules as a deploy does, load the demo data, then "
+        "serve the portal on PORT (default 8000) together with a django-q2 worker. "
         "Ctrl-C (or SIGTERM) stops both."
     )
 
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable", verbosity=0)
+        call_command("setup_roles")
+        call_command("setup_catalogue")
         call_command("setup_schedules")
         call_command("seed_demo")
         port = os.environ.get("PORT", "8000")
