@@ -349,18 +349,11 @@ class ApplicationTaskAdmin(admin.ModelAdmin):
         return request.user.has_perm("subsidies.decide_application")
 
 
-@admin.register(Objection)
-class ObjectionAdmin(ApplicationTaskAdmin):
-    list_display = ["application", "raised_at", "upheld"]
-    list_filter = ["upheld"]
-    list_select_related = ["application__person", "application__subsidy_type"]
-    actions = ["uphold_selected", "dismiss_selected"]
-    fields = ["application", "text", "contact", "raised_at", "upheld", "resolution"]
-    readonly_fields = fields
-
-    uphold_selected = service_action(
-        partial(chain.resolve_objection, upheld=True),
-        description=_("Uphold: refuse the application"),
+def resolve_objections(*, upheld: bool, description):
+    """The two ways to close objections differ only in the outcome."""
+    return service_action(
+        partial(chain.resolve_objection, upheld=upheld),
+        description=description,
         permission="decide",
         error=SubsidyError,
         done=ngettext_lazy(
@@ -373,19 +366,21 @@ class ObjectionAdmin(ApplicationTaskAdmin):
         },
     )
 
-    dismiss_selected = service_action(
-        partial(chain.resolve_objection, upheld=False),
-        description=_("Dismiss the objection"),
-        permission="decide",
-        error=SubsidyError,
-        done=ngettext_lazy(
-            "%(count)d objection resolved.", "%(count)d objections resolved.", "count"
-        ),
-        ask={
-            "title": _("Resolve objections"),
-            "intro": _("Your finding is recorded with each objection:"),
-            "form_class": ObjectionFindingForm,
-        },
+
+@admin.register(Objection)
+class ObjectionAdmin(ApplicationTaskAdmin):
+    list_display = ["application", "raised_at", "upheld"]
+    list_filter = ["upheld"]
+    list_select_related = ["application__person", "application__subsidy_type"]
+    actions = ["uphold_selected", "dismiss_selected"]
+    fields = ["application", "text", "contact", "raised_at", "upheld", "resolution"]
+    readonly_fields = fields
+
+    uphold_selected = resolve_objections(
+        upheld=True, description=_("Uphold: refuse the application")
+    )
+    dismiss_selected = resolve_objections(
+        upheld=False, description=_("Dismiss the objection")
     )
 
 
