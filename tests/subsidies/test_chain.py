@@ -195,3 +195,23 @@ def test_applications_are_never_deleted_in_the_back_office(client, application):
     delete = reverse("admin:subsidies_application_delete", args=[application.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
     assert Application.objects.filter(pk=application.pk).exists()
+
+
+def test_caseworker_resolves_objections_in_the_back_office_with_a_finding(
+    application, reviewers, foshan, client
+):
+    application = run_reviews(application, reviewers)
+    objection = chain.raise_objection(application, text="该人员并未实际经营")
+    resolver = factories.make_staff("caseworker", org_unit=foshan["city"])
+    client.force_login(resolver)
+    url = reverse("admin:subsidies_objection_changelist")
+    selection = {"action": "dismiss_selected", "_selected_action": [objection.pk]}
+    page = client.post(url, selection)  # first the form asking for the finding
+    assert page.status_code == 200 and 'name="resolution"' in page.text
+    objection.refresh_from_db()
+    assert objection.upheld is None
+    client.post(url, {**selection, "resolution": "核实无误"})
+    objection.refresh_from_db()
+    application.refresh_from_db()
+    assert (objection.upheld, objection.resolution) == (False, "核实无误")
+    assert application.status == "on_notice"
