@@ -13,8 +13,14 @@ every breakdown of the standard tables, in one scan per side.
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Model
 
+from graduates.models import Graduate
+from jobs.models import JobPosting, Resume
+from portal.models import Employer, OrgUnit, Person
+from registration.models import EmploymentRegistration, UnemploymentRegistration
 from stats.periods import Period
+from subsidies.models import SKILL_LEVELS, Application
 
 # Breakdowns of the standard tables and the side(s) that have them.
 DEMAND_DIMENSIONS = ["sector", "industry", "ownership", "occupation", "sex", "age",
@@ -24,102 +30,187 @@ SEEKER_DIMENSIONS = ["occupation", "seeker_category", "sex", "age", "education",
 UNIT_PREFIXES = {"city": 4, "district": 6, "street": 9}
 STREET = UNIT_PREFIXES["street"]
 
-SALARY_BAND = """CASE WHEN {column} IS NULL THEN 'negotiable'
+Industry, Education = Employer.Industry, Person.Education
+# The industries of the primary and secondary sectors; the others are tertiary.
+PRIMARY_INDUSTRIES = [Industry.A]
+SECONDARY_INDUSTRIES = [Industry.B, Industry.C, Industry.D, Industry.E]
+EDUCATION_BANDS = {
+    "junior_or_below": [Education.NONE, Education.PRIMARY, Education.JUNIOR],
+    "senior": [Education.SENIOR, Education.VOCATIONAL],
+    "college": [Education.COLLEGE],
+    "bachelor": [Education.BACHELOR],
+    "master_or_above": [Education.MASTER, Education.DOCTORATE],
+}
+
+
+class Table:
+    """A model's table under an alias in raw SQL, with the names the model gives,
+    quoted: f"{p}" is the table and alias, f"{p.status}" is `p."status"`."""
+
+    def __init__(self, model: type[Model], alias: str):
+        self.model, self.alias = model, alias
+
+    def __str__(self) -> str:
+        return f"{connection.ops.quote_name(self.model._meta.db_table)} {self.alias}"
+
+    def __getattr__(self, field: str) -> str:
+        if field.startswith("_"):
+            raise AttributeError(field)
+        column = self.model._meta.get_field(field).column
+        return f"{self.alias}.{connection.ops.quote_name(column)}"
+
+
+def query_params(period: Period) -> dict:
+    """The period, and the registries' coded values the queries compare with, from
+    the models (a status renamed there cannot silently zero a figure)."""
+    return {
+        "first": period.start,
+        "last": period.end,
+        "year": period.end.year,
+        "tz": settings.TIME_ZONE,
+        "posting_opened": JobPosting.OPENED_STATUSES,
+        "posting_closed": JobPosting.Status.CLOSED,
+        "lost_job": UnemploymentRegistration.Cause.LOST_JOB,
+        "subsidy_granted": Application.GRANTED_STATUSES,
+        # From the highest (一级) down: a level's position is its number.
+        "skill_levels": SKILL_LEVELS[::-1],
+        "primary_industries": PRIMARY_INDUSTRIES,
+        "secondary_industries": SECONDARY_INDUSTRIES,
+        **{f"education_{band}": codes for band, codes in EDUCATION_BANDS.items()},
+    }
+
+
+def _salary_band(column: str) -> str:
+    return f"""CASE WHEN {column} IS NULL THEN 'negotiable'
     WHEN {column} < 3000 THEN 'below_3000' WHEN {column} < 5000 THEN '3000_4999'
     WHEN {column} < 8000 THEN '5000_7999' ELSE '8000_plus' END"""
 
-EDUCATION_BAND = """CASE {column}
-    WHEN 'none' THEN 'junior_or_below' WHEN 'primary' THEN 'junior_or_below'
-    WHEN 'junior' THEN 'junior_or_below' WHEN 'senior' THEN 'senior'
-    WHEN 'vocational' THEN 'senior' WHEN 'college' THEN 'college'
-    WHEN 'bachelor' THEN 'bachelor' WHEN 'master' THEN 'master_or_above'
-    WHEN 'doctorate' THEN 'master_or_above' ELSE {otherwise} END"""
 
-INDUSTRY = "coalesce(nullif(p.industry, ''), nullif(e.industry, ''))"
+def _education_band(column: str, otherwise: str) -> str:
+    bands = " ".join(
+        f"WHEN {column} = ANY(%(education_{band})s) THEN '{band}'"
+        for band in EDUCATION_BANDS
+    )
+    return f"CASE {bands} ELSE '{otherwise}' END"
 
-DEMAND_SQL = f"""
-SELECT u.code, p.headcount AS measure,
-    CASE WHEN {INDUSTRY} IS NULL THEN 'unknown' WHEN {INDUSTRY} = 'A' THEN '1'
-         WHEN {INDUSTRY} IN ('B', 'C', 'D', 'E') THEN '2' ELSE '3' END AS sector,
-    coalesce({INDUSTRY}, 'unknown') AS industry,
-    coalesce(nullif(e.ownership, ''), 'unknown') AS ownership,
-    p.occupation_group AS occupation,
+
+def demand_sql() -> str:
+    p, e = Table(JobPosting, "p"), Table(Employer, "e")
+    u = Table(OrgUnit, "u")
+    industry = f"coalesce(nullif({p.industry}, ''), nullif({e.industry}, ''))"
+    return f"""
+SELECT {u.code}, {p.headcount} AS measure,
+    CASE WHEN {industry} IS NULL THEN 'unknown'
+         WHEN {industry} = ANY(%(primary_industries)s) THEN '1'
+         WHEN {industry} = ANY(%(secondary_industries)s) THEN '2' ELSE '3' END
+      AS sector,
+    coalesce({industry}, 'unknown') AS industry,
+    coalesce(nullif({e.ownership}, ''), 'unknown') AS ownership,
+    {p.occupation_group} AS occupation,
     NULL::text AS seeker_category,
     'any' AS sex, 'any' AS age,
-    {EDUCATION_BAND.format(column="p.education", otherwise="'any'")} AS education,
+    {_education_band(p.education, "any")} AS education,
     'any' AS skill,
-    {SALARY_BAND.format(column="p.salary_min")} AS salary,
-    left(trim(p.occupation_name), 100) AS occupation_name
-FROM jobs_jobposting p
-JOIN portal_employer e ON e.id = p.employer_id
-JOIN portal_orgunit u ON u.id = p.org_unit_id
-WHERE p.status IN ('published', 'paused', 'closed', 'expired')
-  AND (p.published_at AT TIME ZONE %(tz)s)::date <= %(last)s
-  AND p.valid_until >= %(first)s
-  AND NOT (p.status = 'closed' AND (p.updated_at AT TIME ZONE %(tz)s)::date < %(first)s)
+    {_salary_band(p.salary_min)} AS salary,
+    left(trim({p.occupation_name}), 100) AS occupation_name
+FROM {p}
+JOIN {e} ON {e.id} = {p.employer_id}
+JOIN {u} ON {u.id} = {p.org_unit_id}
+WHERE {p.status} = ANY(%(posting_opened)s)
+  AND ({p.published_at} AT TIME ZONE %(tz)s)::date <= %(last)s
+  AND {p.valid_until} >= %(first)s
+  AND NOT ({p.status} = %(posting_closed)s
+           AND ({p.updated_at} AT TIME ZONE %(tz)s)::date < %(first)s)
 """
 
-REGISTERED_IN_PERIOD = """
-    ur.person_id = pe.id AND ur.registered_on IS NOT NULL
-    AND ur.registered_on <= %(last)s
-    AND (ur.cancelled_on IS NULL OR ur.cancelled_on >= %(first)s)"""
 
-SEEKING = """(
-    SELECT r.person_id FROM jobs_resume r
-    WHERE (r.created_at AT TIME ZONE %(tz)s)::date <= %(last)s
-      AND (date_trunc('month', r.updated_at AT TIME ZONE %(tz)s)
+def _age(pe: Table) -> str:
+    return f"date_part('year', age(%(last)s, {pe.birth_date}))"
+
+
+def _registered_in_period(ur: Table) -> str:
+    return f"""{ur.registered_on} IS NOT NULL AND {ur.registered_on} <= %(last)s
+      AND ({ur.cancelled_on} IS NULL OR {ur.cancelled_on} >= %(first)s)"""
+
+
+def _seeking() -> str:
+    """The people seeking work in the period, each once, with their residence
+    (u) and resume (r, if any)."""
+    r, ur = Table(Resume, "r"), Table(UnemploymentRegistration, "ur")
+    pe, u = Table(Person, "pe"), Table(OrgUnit, "u")
+    return f"""(
+    SELECT {r.person_id} AS person_id FROM {r}
+    WHERE ({r.created_at} AT TIME ZONE %(tz)s)::date <= %(last)s
+      AND (date_trunc('month', {r.updated_at} AT TIME ZONE %(tz)s)
            + interval '3 months' - interval '1 day')::date >= %(first)s
     UNION
-    SELECT ur.person_id FROM registration_unemploymentregistration ur
-    WHERE ur.registered_on IS NOT NULL AND ur.registered_on <= %(last)s
-      AND (ur.cancelled_on IS NULL OR ur.cancelled_on >= %(first)s)
+    SELECT {ur.person_id} FROM {ur}
+    WHERE {_registered_in_period(ur)}
 ) AS seeking
-JOIN portal_person pe ON pe.id = seeking.person_id
-JOIN portal_orgunit u ON u.id = pe.residence_id
-LEFT JOIN jobs_resume r ON r.person_id = pe.id
+JOIN {pe} ON {pe.id} = seeking.person_id
+JOIN {u} ON {u.id} = {pe.residence_id}
+LEFT JOIN {r} ON {r.person_id} = {pe.id}
 """
 
-SEEKER_SQL = f"""
-SELECT u.code, 1 AS measure,
-    NULL::text AS sector, NULL::text AS industry, NULL::text AS ownership,
-    coalesce(r.intended_occupation_groups[1], 'none') AS occupation,
-    CASE
-      WHEN EXISTS (SELECT 1 FROM graduates_graduate g WHERE g.person_id = pe.id
-                   AND g.graduation_year = %(year)s) THEN 'graduate'
-      WHEN EXISTS (SELECT 1 FROM registration_unemploymentregistration ur
-                   WHERE {REGISTERED_IN_PERIOD} AND ur.cause = 'lost_job')
+
+def _seeker_category(pe: Table) -> str:
+    g, er = Table(Graduate, "g"), Table(EmploymentRegistration, "er")
+    ur = Table(UnemploymentRegistration, "ur")
+    registered = f"{ur.person_id} = {pe.id} AND {_registered_in_period(ur)}"
+    return f"""CASE
+      WHEN EXISTS (SELECT 1 FROM {g} WHERE {g.person_id} = {pe.id}
+                   AND {g.graduation_year} = %(year)s) THEN 'graduate'
+      WHEN EXISTS (SELECT 1 FROM {ur}
+                   WHERE {registered} AND {ur.cause} = %(lost_job)s)
         THEN 'lost_job'
-      WHEN EXISTS (SELECT 1 FROM registration_unemploymentregistration ur
-                   WHERE {REGISTERED_IN_PERIOD}) THEN 'other_unemployed'
-      WHEN EXISTS (SELECT 1 FROM registration_employmentregistration er
-                   WHERE er.person_id = pe.id AND er.start_date <= %(last)s
-                   AND (er.end_date IS NULL OR er.end_date >= %(last)s))
+      WHEN EXISTS (SELECT 1 FROM {ur} WHERE {registered}) THEN 'other_unemployed'
+      WHEN EXISTS (SELECT 1 FROM {er}
+                   WHERE {er.person_id} = {pe.id} AND {er.start_date} <= %(last)s
+                   AND ({er.end_date} IS NULL OR {er.end_date} >= %(last)s))
         THEN 'employed'
-      WHEN date_part('year', age(%(last)s, pe.birth_date)) < 25 THEN 'youth'
-      ELSE 'other' END AS seeker_category,
-    pe.sex AS sex,
-    CASE WHEN date_part('year', age(%(last)s, pe.birth_date)) < 25 THEN '16-24'
-         WHEN date_part('year', age(%(last)s, pe.birth_date)) < 35 THEN '25-34'
-         WHEN date_part('year', age(%(last)s, pe.birth_date)) < 45 THEN '35-44'
-         ELSE '45+' END AS age,
-    {EDUCATION_BAND.format(column="pe.education", otherwise="'unknown'")} AS education,
-    coalesce((
-        SELECT min(CASE a.level WHEN '一级' THEN '1' WHEN '二级' THEN '2'
-                   WHEN '三级' THEN '3' WHEN '四级' THEN '4' WHEN '五级' THEN '5' END)
-        FROM subsidies_application a
-        WHERE a.person_id = pe.id AND a.occupation <> ''
-          AND a.status IN ('approved', 'paid')
-    ), 'none') AS skill,
-    {SALARY_BAND.format(column="r.expected_salary_min")} AS salary
-FROM {SEEKING}"""
+      WHEN {_age(pe)} < 25 THEN 'youth'
+      ELSE 'other' END"""
 
 
-# Seekers by the occupations they name (several per person), for the largest gaps.
-SEEKER_NAMES_SQL = f"""
-SELECT DISTINCT u.code, pe.id, 1 AS measure, left(wanted, 100) AS occupation_name
-FROM {SEEKING}
+def _skill(pe: Table) -> str:
+    """The highest skill level of the person's granted certificate subsidies."""
+    a = Table(Application, "a")
+    return f"""coalesce((
+        SELECT min(array_position(%(skill_levels)s::text[], {a.level}))::text
+        FROM {a}
+        WHERE {a.person_id} = {pe.id} AND {a.occupation} <> ''
+          AND {a.status} = ANY(%(subsidy_granted)s)
+    ), 'none')"""
+
+
+def seeker_sql() -> str:
+    pe, r = Table(Person, "pe"), Table(Resume, "r")
+    u = Table(OrgUnit, "u")
+    age = _age(pe)
+    return f"""
+SELECT {u.code}, 1 AS measure,
+    NULL::text AS sector, NULL::text AS industry, NULL::text AS ownership,
+    coalesce({r.intended_occupation_groups}[1], 'none') AS occupation,
+    {_seeker_category(pe)} AS seeker_category,
+    {pe.sex} AS sex,
+    CASE WHEN {age} < 25 THEN '16-24' WHEN {age} < 35 THEN '25-34'
+         WHEN {age} < 45 THEN '35-44' ELSE '45+' END AS age,
+    {_education_band(pe.education, "unknown")} AS education,
+    {_skill(pe)} AS skill,
+    {_salary_band(r.expected_salary_min)} AS salary
+FROM {_seeking()}"""
+
+
+def seeker_names_sql() -> str:
+    """Seekers by the occupations they name (several per person), for the
+    largest gaps."""
+    pe, r = Table(Person, "pe"), Table(Resume, "r")
+    u = Table(OrgUnit, "u")
+    return f"""
+SELECT DISTINCT {u.code}, {pe.id}, 1 AS measure, left(wanted, 100) AS occupation_name
+FROM {_seeking()}
 CROSS JOIN LATERAL regexp_split_to_table(
-    r.intended_occupations, '[[:space:],，、;；/]+') AS wanted
+    {r.intended_occupations}, '[[:space:],，、;；/]+') AS wanted
 WHERE wanted <> ''
 """
 
@@ -148,15 +239,9 @@ def _roll_up(figures: dict) -> dict:
 
 def _run(rows_sql: str, dimensions: list[str], period: Period) -> dict:
     """{(unit prefix, dimension, category): value}; dimension "" is the total."""
-    params = {
-        "first": period.start,
-        "last": period.end,
-        "year": period.end.year,
-        "tz": settings.TIME_ZONE,
-    }
     figures = {}
     with connection.cursor() as cursor:
-        cursor.execute(_grouping_sql(rows_sql, dimensions), params)
+        cursor.execute(_grouping_sql(rows_sql, dimensions), query_params(period))
         for unit, *row in cursor.fetchall():
             values, value, flags = (
                 row[: len(dimensions)],
@@ -175,8 +260,8 @@ def _run(rows_sql: str, dimensions: list[str], period: Period) -> dict:
 def supply_and_demand(period: Period) -> dict[str, dict]:
     """{"demand": {(unit prefix, dimension, category): value}, "seekers": {...}}
     for every city, district and street prefix with any figure."""
-    seekers = _run(SEEKER_SQL, SEEKER_DIMENSIONS, period)
-    by_name = _run(SEEKER_NAMES_SQL, ["occupation_name"], period)
+    seekers = _run(seeker_sql(), SEEKER_DIMENSIONS, period)
+    by_name = _run(seeker_names_sql(), ["occupation_name"], period)
     # A person naming three occupations counts once in the totals above.
     seekers.update({key: value for key, value in by_name.items() if key[1]})
-    return {"demand": _run(DEMAND_SQL, DEMAND_DIMENSIONS, period), "seekers": seekers}
+    return {"demand": _run(demand_sql(), DEMAND_DIMENSIONS, period), "seekers": seekers}

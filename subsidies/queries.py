@@ -23,7 +23,7 @@ def fund_use(unit: OrgUnit, first: datetime.date, last: datetime.date) -> list[d
         .values("subsidy_type__code", "subsidy_type__name")
         .annotate(
             applications=Count("pk"),
-            approved=Count("pk", filter=Q(status__in=["approved", "paid"])),
+            approved=Count("pk", filter=Q(status__in=Application.GRANTED_STATUSES)),
         )
     )
     paid = (

@@ -59,6 +59,8 @@ class Application(TimeStamped):
         Status.ON_NOTICE,
         Status.APPROVED,
     ]
+    # Granted: approved, whether paid yet or not (the statistics' "approved").
+    GRANTED_STATUSES = [Status.APPROVED, Status.PAID]
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     subsidy_type = models.ForeignKey(
