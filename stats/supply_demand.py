@@ -23,10 +23,27 @@ from stats.periods import Period
 from subsidies.models import SKILL_LEVELS, Application
 
 # Breakdowns of the standard tables and the side(s) that have them.
-DEMAND_DIMENSIONS = ["sector", "industry", "ownership", "occupation", "sex", "age",
-                     "education", "skill", "salary", "occupation_name"]  # fmt: skip
-SEEKER_DIMENSIONS = ["occupation", "seeker_category", "sex", "age", "education",
-                     "skill", "salary"]  # fmt: skip
+DEMAND_DIMENSIONS = [
+    "sector",
+    "industry",
+    "ownership",
+    "occupation",
+    "sex",
+    "age",
+    "education",
+    "skill",
+    "salary",
+    "occupation_name",
+]
+SEEKER_DIMENSIONS = [
+    "occupation",
+    "seeker_category",
+    "sex",
+    "age",
+    "education",
+    "skill",
+    "salary",
+]
 UNIT_PREFIXES = {"city": 4, "district": 6, "street": 9}
 STREET = UNIT_PREFIXES["street"]
 
