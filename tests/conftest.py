@@ -7,17 +7,59 @@ from tests import factories
 
 _owned_database = False
 
+# Present while a session uses the test database; a run killed before its end leaves
+# it behind, and the next run builds the test database anew instead of reusing it.
+UNCLEAN_TEST_DB = embedded_db.BASE_DIR / "var" / "test-db.unclean"
+
 
 def pytest_configure(config):
     """Start the embedded PostgreSQL unless DATABASE_URL names another server."""
     global _owned_database
     if not os.environ.get("DATABASE_URL"):
         _owned_database = embedded_db.start()
+    if UNCLEAN_TEST_DB.exists():
+        config.option.create_db = True
 
 
 def pytest_unconfigure(config):
     if _owned_database:
         embedded_db.stop()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Hand the test database to the next run as the migrations left it.
+
+    Runs reuse it (--reuse-db in pyproject.toml; `make check` passes --create-db).
+    Transactional tests end with a flush that empties every table, also the rows the
+    migrations wrote (groups, permissions, content types): put them back from the
+    copy Django took when the session began, and empty the database cache (login
+    throttling counts), which no flush or rollback touches.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.db import connection
+
+    UNCLEAN_TEST_DB.parent.mkdir(parents=True, exist_ok=True)
+    UNCLEAN_TEST_DB.touch()
+    yield
+    with django_db_blocker.unblock():
+        cache.clear()
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents is not None:
+            # As TransactionTestCase flushes: sequences go on past the rows put back.
+            call_command(
+                "flush",
+                interactive=False,
+                verbosity=0,
+                reset_sequences=False,
+                inhibit_post_migrate=True,
+            )
+            connection.creation.deserialize_db_from_string(contents)
+        clean = ContentType.objects.exists()
+    if clean:
+        UNCLEAN_TEST_DB.unlink()
 
 
 @pytest.fixture(autouse=True)
