@@ -35,7 +35,7 @@ check: $(MO_FILES)
 			echo "$$po incomplete: $$untranslated untranslated, $$fuzzy fuzzy (see msgattrib --untranslated)"; exit 1; \
 		fi; \
 	done; echo "zh_Hans catalogues complete"
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest --create-db
 
 install: system-packages $(VENV)/.installed $(MO_FILES)
 

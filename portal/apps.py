@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,10 @@ class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Registries and accounts")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from portal.postgres import check_server_version
+
+        connection_created.connect(
+            check_server_version, dispatch_uid="portal.check_server_version"
+        )

@@ -10,12 +10,18 @@ from tests import factories
 
 _owned_database = False
 
+# Present while a session uses the test database; a run killed before its end leaves
+# it behind, and the next run builds the test database anew instead of reusing it.
+UNCLEAN_TEST_DB = embedded_db.BASE_DIR / "var" / "test-db.unclean"
+
 
 def pytest_configure(config):
     """Start the embedded PostgreSQL unless DATABASE_URL names another server."""
     global _owned_database
     if not os.environ.get("DATABASE_URL"):
         _owned_database = embedded_db.start()
+    if UNCLEAN_TEST_DB.exists():
+        config.option.create_db = True
 
 
 def pytest_unconfigure(config):
@@ -25,17 +31,47 @@ def pytest_unconfigure(config):
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """The test database as a deploy leaves it: the migrations, then the roles and
-    the initial catalogue (what `setup_roles` and `setup_catalogue` do, without
-    their audit entries: the audit trail cannot be restored after a flush)."""
+    """The test database as a deploy leaves it, handed to the next run the same way.
+
+    After the migrations come the roles and the initial catalogue (what `setup_roles`
+    and `setup_catalogue` do, without their audit entries: the audit trail cannot be
+    restored after a flush). Runs reuse the database (--reuse-db in pyproject.toml;
+    `make check` passes --create-db). Transactional tests end with a flush that
+    empties every table, also these rows: at the end they are put back from the
+    snapshot taken here, and the database cache (login throttling counts), which no
+    flush or rollback touches, is emptied.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.db import connection
+
     with django_db_blocker.unblock():
         set_roles()
         seed_catalogue()
         # Transactional tests reload this snapshot after each flush: take it again.
-        for connection in connections.all():
-            if hasattr(connection, "_test_serialized_contents"):
-                contents = connection.creation.serialize_db_to_string()
-                connection._test_serialized_contents = contents
+        for each in connections.all():
+            if hasattr(each, "_test_serialized_contents"):
+                each._test_serialized_contents = each.creation.serialize_db_to_string()
+    UNCLEAN_TEST_DB.parent.mkdir(parents=True, exist_ok=True)
+    UNCLEAN_TEST_DB.touch()
+    yield
+    with django_db_blocker.unblock():
+        cache.clear()
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents is not None:
+            # As TransactionTestCase flushes: sequences go on past the rows put back.
+            call_command(
+                "flush",
+                interactive=False,
+                verbosity=0,
+                reset_sequences=False,
+                inhibit_post_migrate=True,
+            )
+            connection.creation.deserialize_db_from_string(contents)
+        clean = ContentType.objects.exists()
+    if clean:
+        UNCLEAN_TEST_DB.unlink()
 
 
 @pytest.fixture(autouse=True)
