@@ -401,4 +401,6 @@ class CohortTargetAdmin(CityRulesAdmin):
     fields = ["graduation_year", "contact_rate", "employment_rate"]
 
     def save_model(self, request, obj, form, change):
-        services.save_cohort_target(obj, by=request.user)
+        services.save_cohort_target(
+            obj, by=request.user, changed_fields=form.changed_data
+        )

@@ -22,6 +22,7 @@ class GraduatesConfig(AppConfig):
                 "graduates.leaver.registered": _("Unemployed graduate registered"),
                 "graduates.leaver.contacted": _("Follow-up contact logged"),
                 "graduates.leaver.closed": _("Unemployed-graduate status changed"),
+                "graduates.target.created": _("Cohort targets set"),
                 "graduates.target.changed": _("Cohort targets changed"),
             }
         )

@@ -3,20 +3,14 @@
 from django.db import transaction
 
 from graduates.models import CohortTarget
-from portal.audit import audit
+from portal.audit import save_with_audit
 from portal.models import User
 
 
 @transaction.atomic
-def save_cohort_target(target: CohortTarget, *, by: User) -> CohortTarget:
-    target.save()
-    audit(
-        by,
-        "graduates.target.changed",
-        target,
-        {
-            "contact_rate": str(target.contact_rate),
-            "employment_rate": str(target.employment_rate),
-        },
+def save_cohort_target(
+    target: CohortTarget, *, by: User, changed_fields: list[str]
+) -> CohortTarget:
+    return save_with_audit(
+        target, by=by, fields=changed_fields, action="graduates.target"
     )
-    return target
