@@ -12,7 +12,7 @@ from graduates.models import (
     Graduate,
     Leaver,
 )
-from graduates.services.reports import _locked
+from graduates.services.reports import lock_graduate
 from jobs.models import JobPosting
 from portal.audit import audit
 from portal.models import User
@@ -24,7 +24,7 @@ def register_leaver(
 ) -> Leaver:
     """离校未就业登记: the graduate (or a caseworker) registers for follow-up
     services; the graduate's destination becomes "looking for work"."""
-    graduate = _locked(graduate)
+    graduate = lock_graduate(graduate)
     if graduate.destination and graduate.destination_group != "not_employed":
         raise GraduateError(
             _(

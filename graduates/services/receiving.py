@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from graduates.errors import GraduateError
 from graduates.models import Graduate, ReceivingApplication
-from graduates.services.reports import _notify_person
+from graduates.services.reports import notify_person
 from portal.audit import audit
 from portal.models import Employer, User
 from portal.services import notify_employer_staff
@@ -86,7 +86,7 @@ def _decide(application: ReceivingApplication, status: str, *, by: User, reason=
             context,
             url="/graduates/receiving/",
         )
-    _notify_person(
+    notify_person(
         application.graduate.person,
         "receiving_decided",
         context,

@@ -46,7 +46,8 @@ def _link_employer(graduate: Graduate) -> None:
     )
 
 
-def _notify_person(person: Person, template: str, context: dict, url: str) -> None:
+def notify_person(person: Person, template: str, context: dict, url: str) -> None:
+    """Tell the person, if they have an account (imported graduates may not)."""
     if person.user is not None:
         notify(person.user, template, context, url=url)
 
@@ -83,7 +84,8 @@ def submit_report(graduate: Graduate, *, by: User) -> Graduate:
     return graduate
 
 
-def _locked(graduate: Graduate) -> Graduate:
+def lock_graduate(graduate: Graduate) -> Graduate:
+    """The graduate row, locked for this transaction, with the person's account."""
     return (
         Graduate.objects.select_for_update(of=("self",))
         .select_related("person__user")
@@ -93,7 +95,7 @@ def _locked(graduate: Graduate) -> Graduate:
 
 @transaction.atomic
 def return_report(graduate: Graduate, reason: str, *, by: User) -> Graduate:
-    graduate = _locked(graduate)
+    graduate = lock_graduate(graduate)
     if graduate.report_status != Graduate.Report.SUBMITTED:
         raise GraduateError(
             _("%(name)s: only reports awaiting processing can be returned.")
@@ -106,7 +108,7 @@ def return_report(graduate: Graduate, reason: str, *, by: User) -> Graduate:
         update_fields=["report_status", "return_reason", "processed_by", "updated_at"]
     )
     audit(by, "graduates.graduate.returned", graduate, {"reason": reason})
-    _notify_person(
+    notify_person(
         graduate.person,
         "graduate_report_returned",
         {"graduate": graduate, "reason": reason},
@@ -117,7 +119,7 @@ def return_report(graduate: Graduate, reason: str, *, by: User) -> Graduate:
 
 @transaction.atomic
 def receive_report(graduate: Graduate, *, by: User) -> Graduate:
-    graduate = _locked(graduate)
+    graduate = lock_graduate(graduate)
     if graduate.report_status != Graduate.Report.SUBMITTED:
         raise GraduateError(
             _("%(name)s: only reports awaiting processing can be received.")
@@ -127,7 +129,7 @@ def receive_report(graduate: Graduate, *, by: User) -> Graduate:
     graduate.processed_by = by
     graduate.save(update_fields=["report_status", "processed_by", "updated_at"])
     audit(by, "graduates.graduate.received", graduate)
-    _notify_person(
+    notify_person(
         graduate.person,
         "graduate_report_received",
         {"graduate": graduate},
