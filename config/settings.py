@@ -203,6 +203,41 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@jobs.example.cn")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Text messages (portal/sms.py): the console backend logs them; for real delivery set
+# SMS_BACKEND=portal.sms.TencentBackend and the Tencent Cloud SMS account below. The
+# template ids are those the provider approved for our signature.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "portal.sms.ConsoleBackend")
+SMS_TENCENT = {
+    "secret_id": env_secret("TENCENT_SMS_SECRET_ID"),
+    "secret_key": env_secret("TENCENT_SMS_SECRET_KEY"),
+    "app_id": os.environ.get("TENCENT_SMS_APP_ID", ""),
+    "sign_name": os.environ.get("TENCENT_SMS_SIGN_NAME", ""),
+    "region": os.environ.get("TENCENT_SMS_REGION", "ap-guangzhou"),
+    "endpoint": os.environ.get("TENCENT_SMS_ENDPOINT", "sms.tencentcloudapi.com"),
+    "templates": {
+        "claim_code": {
+            "id": os.environ.get("TENCENT_SMS_TEMPLATE_CLAIM_CODE", ""),
+            "params": ["code", "minutes"],
+        },
+        "notification": {
+            "id": os.environ.get("TENCENT_SMS_TEMPLATE_NOTIFICATION", ""),
+            "params": ["subject"],
+        },
+    },
+}
+# No SMS a person did not just ask for between these hours (local time).
+SMS_QUIET_HOURS = (22, 8)
+# Opening a seeker account (portal/services/claims.py): how long codes work, wrong
+# codes allowed per code, and how many SMS codes may be asked for.
+ACCOUNT_CLAIM = {
+    "sms_minutes": 10,
+    "counter_hours": env_int("ACTIVATION_CODE_HOURS", 24),
+    "attempts": 5,
+    "per_id_per_day": 5,
+    "per_phone_per_day": 5,
+    "per_address_per_hour": 10,
+}
+
 Q_CLUSTER = {
     "name": "portal",
     "orm": "default",

@@ -21,12 +21,14 @@ from portal import services
 from portal.errors import PortalError
 from portal.forms import ReasonForm, check_licence_file
 from portal.models import (
+    AccountClaim,
     AuditEntry,
     DifficultyCategory,
     Employer,
     OrgUnit,
     Person,
     Recusal,
+    SmsMessage,
     User,
 )
 from portal.privacy import mask_id_number, mask_phone
@@ -301,7 +303,7 @@ class PersonAdmin(MaskedIdSearchMixin, ScopedAdmin):
         identity = ["name", "masked_id_number", "masked_phone", "sex_display"]
         if request.user.has_perm("portal.view_full_identity"):
             identity.append("reveal_link")
-        return [*identity, "birth_date", "has_account"]
+        return [*identity, "birth_date", "has_account", "activation_link"]
 
     @admin.display(description=_("sex"), ordering="sex")
     def sex_display(self, obj):
@@ -329,13 +331,52 @@ class PersonAdmin(MaskedIdSearchMixin, ScopedAdmin):
             _("Each view is recorded in the audit trail."),
         )
 
+    @admin.display(description=_("activation code"))
+    def activation_link(self, obj):
+        if obj.user_id is not None:
+            return "—"
+        url = reverse("admin:portal_person_activation_code", args=[obj.pk])
+        return format_html(
+            '<a class="button" href="{}">{}</a> <span class="help">{}</span>',
+            url,
+            _("Issue an activation code"),
+            _("Only after checking the person's ID card in front of you."),
+        )
+
     def get_urls(self):
         reveal = path(
             "<int:pk>/reveal/",
             self.admin_site.admin_view(self.reveal_view),
             name="portal_person_reveal",
         )
-        return [reveal, *super().get_urls()]
+        activation = path(
+            "<int:pk>/activation-code/",
+            self.admin_site.admin_view(self.activation_code_view),
+            name="portal_person_activation_code",
+        )
+        return [reveal, activation, *super().get_urls()]
+
+    def activation_code_view(self, request, pk):
+        """Confirm the ID card was seen, then show a new code once, to print."""
+        person = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_change_permission(request, person):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "person": person,
+            "title": _("Activation code for %(name)s") % {"name": person.name},
+        }
+        if request.method == "POST":
+            try:
+                claim, secret = services.issue_activation_code(person, by=request.user)
+            except services.PortalError as error:
+                self.message_user(request, str(error), messages.WARNING)
+            else:
+                context.update(claim=claim, secret=secret)
+        return TemplateResponse(
+            request, "admin/portal/person_activation_code.html", context
+        )
 
     def reveal_view(self, request, pk):
         person = get_object_or_404(self.get_queryset(request), pk=pk)
@@ -597,6 +638,79 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyForAdministrators(admin.ModelAdmin):
+    """Logs only IT administrators read; nobody edits them here."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SmsMessage)
+class SmsMessageAdmin(ReadOnlyForAdministrators):
+    list_display = ["created_at", "masked_phone", "template", "status", "sent_at"]
+    list_filter = ["status", "template"]
+    fields = [
+        "masked_phone",
+        "template",
+        "params",
+        "status",
+        "provider_id",
+        "error",
+        "not_before",
+        "created_at",
+        "sent_at",
+    ]
+    readonly_fields = fields
+    ordering = ["-created_at"]
+
+    @admin.display(description=_("mobile phone"))
+    def masked_phone(self, obj):
+        return mask_phone(obj.phone)
+
+
+@admin.register(AccountClaim)
+class AccountClaimAdmin(ReadOnlyForAdministrators):
+    list_display = [
+        "created_at",
+        "masked_id",
+        "channel",
+        "can_succeed",
+        "failed_attempts",
+        "used_at",
+        "expires_at",
+    ]
+    list_filter = ["channel", "can_succeed"]
+    fields = [
+        "masked_id",
+        "channel",
+        "can_succeed",
+        "failed_attempts",
+        "issued_by",
+        "requested_from",
+        "created_at",
+        "expires_at",
+        "used_at",
+    ]
+    readonly_fields = fields
+    ordering = ["-created_at"]
+
+    @admin.display(description=_("ID number"))
+    def masked_id(self, obj):
+        return mask_id_number(obj.id_number)
 
 
 class RecusalForm(forms.ModelForm):

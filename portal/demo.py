@@ -387,6 +387,7 @@ def seed_seekers():
                 username=id_number,
                 role=User.Role.SEEKER,
                 password=demo_password_hash(),
+                sms_opt_in=i % 4 == 0,  # a quarter chose to be told by SMS
             )
             person = Person.objects.create(
                 user=user,

@@ -187,6 +187,46 @@ class SeekerSignupForm(PasswordPairForm):
         return validate_phone(self.cleaned_data["phone"])
 
 
+class ClaimCodeForm(forms.Form):
+    """The code from the SMS that opens a seeker account."""
+
+    code = forms.CharField(
+        label=_("Code from the SMS"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}
+        ),
+    )
+
+
+class CounterActivationForm(PasswordPairForm):
+    """Opening an account with the activation code a service counter handed out."""
+
+    id_number = forms.CharField(label=_("ID number"), max_length=20)
+    code = forms.CharField(
+        label=_("Activation code"),
+        max_length=8,
+        min_length=8,
+        help_text=_("8 characters, on the slip from the service counter."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=16,
+        required=False,
+        help_text=_("Only kept if your record has no phone number yet."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+    def clean_id_number(self):
+        return validate_id_number(self.cleaned_data["id_number"])
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"]
+        return validate_phone(phone) if phone else phone
+
+
 class EmployerSignupForm(PasswordPairForm):
     name = forms.CharField(
         label=_("Employer name"),
@@ -281,6 +321,14 @@ class ProfileForm(forms.ModelForm):
     residence = StreetChoiceField(
         label=_("Street, town or community where you live"), include_communities=True
     )
+    sms_opt_in = forms.BooleanField(
+        label=_("Also tell me by SMS"),
+        required=False,
+        help_text=_(
+            "Decisions, interview invitations and fair bookings also reach your "
+            "mobile phone, never between 22:00 and 08:00."
+        ),
+    )
 
     class Meta:
         model = Person
@@ -296,6 +344,7 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["phone"].required = True
+        self.fields["sms_opt_in"].initial = self.instance.user.sms_opt_in
 
     def clean_phone(self):
         return validate_phone(self.cleaned_data["phone"])

@@ -132,6 +132,14 @@ class User(AbstractUser):
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
     )
+    sms_opt_in = models.BooleanField(
+        _("also tell me by SMS"),
+        default=False,
+        help_text=_(
+            "Decisions, interview invitations and fair bookings also reach your "
+            "mobile phone, never between 22:00 and 08:00."
+        ),
+    )
     org_unit = models.ForeignKey(
         OrgUnit,
         verbose_name=_("org unit"),
@@ -631,6 +639,8 @@ class AuditEntry(models.Model):
         "portal.difficulty_category.changed": _("Difficulty category changed"),
         "portal.user.created": _("User account created"),
         "portal.user.changed": _("User account changed"),
+        "portal.user.sms_opt_in": _("SMS notices switched on or off"),
+        "portal.activation_code.issued": _("Activation code issued at the counter"),
     }
 
     objects = AuditEntryQuerySet.as_manager()
@@ -683,3 +693,109 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class AccountClaim(models.Model):
+    """A request to open a seeker account, proven by a one-time code.
+
+    The code goes by SMS to the phone already on the person's record (or, for someone
+    new to the registry, to the phone they gave), or a caseworker hands it over at the
+    counter after seeing the ID card. Only a hash of the code is kept. A request with
+    details that do not match the registry is kept too, so that it looks the same to
+    the requester, but no code can ever complete it.
+    """
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("SMS to the phone on record")
+        COUNTER = "counter", _("Activation code from a service counter")
+
+    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel)
+    id_number = models.CharField(_("ID number"), max_length=18, db_index=True)
+    name = models.CharField(_("real name"), max_length=50, blank=True)
+    phone = models.CharField(_("phone the code went to"), max_length=16, blank=True)
+    residence = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("residence"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person record"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="account_claims",
+    )
+    can_succeed = models.BooleanField(_("details matched"), default=False)
+    password_hash = models.CharField(max_length=128, blank=True)
+    language = models.CharField(max_length=10, blank=True)
+    secret_hash = models.CharField(max_length=64)
+    requested_from = models.GenericIPAddressField(
+        _("requested from"), null=True, blank=True
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    failed_attempts = models.PositiveSmallIntegerField(
+        _("wrong codes entered"), default=0
+    )
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("account claim")
+        verbose_name_plural = _("account claims")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["phone", "created_at"])]
+
+    def __str__(self):
+        return f"{mask_id_number(self.id_number)} · {self.get_channel_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.used_at is None and timezone.now() < self.expires_at
+
+
+class SmsMessage(models.Model):
+    """One text message to a mobile phone, with its delivery status."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Accepted by the provider")
+        FAILED = "failed", _("Failed")
+
+    phone = models.CharField(_("mobile phone"), max_length=16)
+    template = models.CharField(_("template"), max_length=50)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.QUEUED
+    )
+    provider_id = models.CharField(_("provider message id"), max_length=100, blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    not_before = models.DateTimeField(_("not before"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("SMS message")
+        verbose_name_plural = _("SMS messages")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["not_before"],
+                condition=Q(status="queued"),
+                name="sms_queued",
+            )
+        ]
+
+    def __str__(self):
+        return f"{mask_phone(self.phone)} · {self.template}"

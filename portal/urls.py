@@ -19,6 +19,8 @@ urlpatterns = [
     ),
     path("signup/", views.signup, name="signup"),
     path("signup/seeker/", views.signup_seeker, name="signup_seeker"),
+    path("signup/seeker/<uuid:code>/", views.signup_confirm, name="signup_confirm"),
+    path("signup/activate/", views.signup_activate, name="signup_activate"),
     path("signup/employer/", views.signup_employer, name="signup_employer"),
     path("workspace/", views.workspace, name="workspace"),
     path("workspace/profile/", views.profile_edit, name="profile_edit"),

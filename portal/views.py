@@ -21,7 +21,13 @@ from django_q.models import OrmQ
 
 from portal import services
 from portal.decorators import seeker_required
-from portal.forms import EmployerSignupForm, ProfileForm, SeekerSignupForm
+from portal.forms import (
+    ClaimCodeForm,
+    CounterActivationForm,
+    EmployerSignupForm,
+    ProfileForm,
+    SeekerSignupForm,
+)
 from portal.models import Employer, Notification, OrgUnit, Person, User
 
 
@@ -97,17 +103,57 @@ def signup(request):
 
 
 def signup_seeker(request):
+    """Step one: the details, answered the same way for every ID number."""
     if request.user.is_authenticated:
         return redirect("workspace")
     form = SeekerSignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.register_seeker(
+            claim = services.request_claim(
                 name=form.cleaned_data["name"],
                 id_number=form.cleaned_data["id_number"],
                 phone=form.cleaned_data["phone"],
                 password=form.cleaned_data["password1"],
                 residence=form.cleaned_data["residence"],
+                language=translation.get_language(),
+                address=request.META.get("REMOTE_ADDR"),
+            )
+        except services.PortalError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("signup_confirm", code=claim.code)
+    return render(request, "portal/signup_seeker.html", {"form": form})
+
+
+def signup_confirm(request, code):
+    """Step two: the code from the SMS opens the account."""
+    if request.user.is_authenticated:
+        return redirect("workspace")
+    form = ClaimCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.confirm_claim(code, form.cleaned_data["code"])
+        except services.PortalError as error:
+            form.add_error("code", str(error))
+        else:
+            login(request, user, backend="portal.backends.PortalBackend")
+            messages.success(request, _("Welcome! Your account is ready."))
+            return redirect("workspace")
+    return render(request, "portal/signup_confirm.html", {"form": form})
+
+
+def signup_activate(request):
+    """Opening an account with an activation code from a service counter."""
+    if request.user.is_authenticated:
+        return redirect("workspace")
+    form = CounterActivationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.activate_with_code(
+                id_number=form.cleaned_data["id_number"],
+                secret=form.cleaned_data["code"],
+                password=form.cleaned_data["password1"],
+                phone=form.cleaned_data["phone"],
                 language=translation.get_language(),
             )
         except services.PortalError as error:
@@ -116,7 +162,7 @@ def signup_seeker(request):
             login(request, user, backend="portal.backends.PortalBackend")
             messages.success(request, _("Welcome! Your account is ready."))
             return redirect("workspace")
-    return render(request, "portal/signup_seeker.html", {"form": form})
+    return render(request, "portal/signup_activate.html", {"form": form})
 
 
 def signup_employer(request):
@@ -205,6 +251,7 @@ def profile_edit(request):
         services.save_person(
             form.instance, by=request.user, changed_fields=form.changed_data
         )
+        services.set_sms_opt_in(request.user, form.cleaned_data["sms_opt_in"])
         messages.success(request, _("Your details are saved."))
         return redirect("workspace")
     return render(request, "portal/profile_edit.html", {"form": form, "person": person})

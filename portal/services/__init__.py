@@ -8,9 +8,15 @@ from portal.errors import PortalError
 from portal.services.accounts import (
     default_retirement_track,
     register_employer,
-    register_seeker,
     save_account,
+    set_sms_opt_in,
     set_user_language,
+)
+from portal.services.claims import (
+    activate_with_code,
+    confirm_claim,
+    issue_activation_code,
+    request_claim,
 )
 from portal.services.employers import reject_employer, save_employer, verify_employer
 from portal.services.notifications import (
@@ -28,26 +34,35 @@ from portal.services.people import (
     save_person,
     set_difficulty_category,
 )
+from portal.services.sms import deliver_due_sms, deliver_sms, quiet_hours_end, send_sms
 
 __all__ = [
     "PortalError",
+    "activate_with_code",
+    "confirm_claim",
     "declare_relative",
     "default_retirement_track",
+    "deliver_due_sms",
+    "deliver_sms",
     "email_notification",
+    "issue_activation_code",
     "mark_notification_read",
     "notify",
     "notify_employer_staff",
     "notify_many",
+    "quiet_hours_end",
     "register_employer",
-    "register_seeker",
     "reject_employer",
+    "request_claim",
     "reveal_identity",
     "save_account",
     "save_difficulty_category",
     "save_employer",
     "save_org_unit",
     "save_person",
+    "send_sms",
     "set_difficulty_category",
+    "set_sms_opt_in",
     "set_user_language",
     "verify_employer",
 ]

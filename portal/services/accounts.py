@@ -8,59 +8,6 @@ from portal.errors import PortalError
 from portal.models import Employer, OrgUnit, Person, User
 
 
-def register_seeker(
-    *,
-    name: str,
-    id_number: str,
-    phone: str,
-    password: str,
-    residence: OrgUnit,
-    language: str,
-) -> User:
-    """Create a seeker account, linked to the person's existing record if a caseworker
-    already registered them. Raises PortalError for an ID number that already has an
-    account, also when two sign-ups race (the unique constraints decide)."""
-    try:
-        with transaction.atomic():
-            person = (
-                Person.objects.select_for_update().filter(id_number=id_number).first()
-            )
-            if person is not None and person.user_id is not None:
-                raise PortalError(
-                    _("This ID number already has an account. Please log in instead.")
-                )
-            if person is not None and person.name != name:
-                raise PortalError(
-                    _(
-                        "The name does not match our record for this ID number. "
-                        "Please bring your ID card to a service counter."
-                    )
-                )
-            user = User(username=id_number, role=User.Role.SEEKER, language=language)
-            user.set_password(password)
-            user.save()
-            if person is None:
-                person = Person.objects.create(
-                    user=user,
-                    name=name,
-                    id_number=id_number,
-                    phone=phone,
-                    residence=residence,
-                    retirement_track=default_retirement_track(id_number),
-                )
-            else:
-                person.user = user
-                person.phone = phone
-                person.residence = person.residence or residence
-                person.save(update_fields=["user", "phone", "residence", "updated_at"])
-            audit(user, "portal.seeker.registered", person)
-    except IntegrityError as error:
-        raise PortalError(
-            _("This ID number already has an account. Please log in instead.")
-        ) from error
-    return user
-
-
 def default_retirement_track(id_number: str) -> str:
     # Women default to the 55 track: a wrong 50 would refuse services a woman on the
     # 55 track is entitled to; a caseworker corrects the track from documents.
@@ -131,3 +78,12 @@ def save_account(user: User, *, by: User, changed_fields: list[str]) -> User:
     status; the password itself is never audited."""
     fields = [name for name in changed_fields if name != "password"]
     return save_with_audit(user, by=by, fields=fields, action="portal.user")
+
+
+def set_sms_opt_in(user: User, opted_in: bool) -> User:
+    """A person chooses whether their messages also come by SMS."""
+    if user.sms_opt_in != opted_in:
+        user.sms_opt_in = opted_in
+        user.save(update_fields=["sms_opt_in"])
+        audit(user, "portal.user.sms_opt_in", user, {"sms_opt_in": opted_in})
+    return user

@@ -7,7 +7,8 @@ from django.utils import timezone
 from django_q.tasks import async_task
 
 from portal import emails
-from portal.models import Employer, Notification, User
+from portal.models import Employer, Notification, Person, User
+from portal.services.sms import send_sms
 
 
 def notify_employer_staff(
@@ -34,7 +35,20 @@ def notify(
         transaction.on_commit(
             lambda: async_task("portal.tasks.email_notification", notification.pk)
         )
+    _text_if_opted_in(notification)
     return notification
+
+
+def _text_if_opted_in(notification: Notification) -> None:
+    """People who chose SMS get a short pointer to the message, outside quiet hours."""
+    recipient = notification.recipient
+    if not recipient.sms_opt_in:
+        return
+    phone = Person.objects.filter(user=recipient).values_list(
+        "phone", flat=True
+    ).first() or (recipient.employer.contact_phone if recipient.employer_id else "")
+    if phone:
+        send_sms(phone, "notification", {"subject": notification.subject[:20]})
 
 
 NOTIFY_BATCH = 1000
@@ -55,6 +69,8 @@ def notify_many(
         ],
         batch_size=NOTIFY_BATCH,
     )
+    for notification in notifications:
+        _text_if_opted_in(notification)
     emailed = [n.pk for n in notifications if n.recipient.email]
     for start in range(0, len(emailed), NOTIFY_BATCH):
         batch = emailed[start : start + NOTIFY_BATCH]

@@ -1,5 +1,6 @@
 """Two people submit the same ID number or credit code at the same moment."""
 
+import re
 import threading
 
 import pytest
@@ -7,6 +8,7 @@ from django.db import connection
 
 from portal import services
 from portal.models import Employer, Person
+from portal.sms import ConsoleBackend
 from tests import factories
 
 
@@ -34,18 +36,31 @@ def _race(register, count=2):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_simultaneous_seeker_sign_ups_create_one_account():
+    """Two people asked for codes for one new ID number, each to their own phone,
+    and enter them at the same moment."""
     foshan = factories.make_org_tree()
     number = factories.id_number(birth="19880808", sequence=88)
-
-    def register():
-        services.register_seeker(
+    ConsoleBackend.outbox.clear()
+    claims = [
+        services.request_claim(
             name="林嘉欣",
             id_number=number,
-            phone="13800138000",
+            phone=phone,
             password="x",
             residence=foshan["chancheng_street"],
             language="zh-hans",
+            address=None,
         )
+        for phone in ("13800138000", "13900139000")
+    ]
+    codes = [re.search(r"\d{6}", m["text"]).group() for m in ConsoleBackend.outbox]
+    pairs = iter(zip(claims, codes, strict=True))
+    lock = threading.Lock()
+
+    def register():
+        with lock:
+            claim, code = next(pairs)
+        services.confirm_claim(claim.code, code)
 
     assert _race(register) == ["ok", "refused"]
     assert Person.objects.filter(id_number=number).count() == 1

@@ -4,6 +4,12 @@ from django_q.models import Schedule
 # Every periodic task of the portal, in one place. Times are TIME_ZONE (Asia/Shanghai).
 SCHEDULES = [
     {
+        "name": "Send text messages held back by the quiet hours",
+        "func": "portal.tasks.deliver_due_sms",
+        "schedule_type": Schedule.MINUTES,
+        "minutes": 5,
+    },
+    {
         "name": "Expire job postings past their date",
         "func": "jobs.tasks.expire_postings",
         "schedule_type": Schedule.CRON,
