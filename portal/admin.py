@@ -1,6 +1,5 @@
 """The caseworkers' back office for the core registries."""
 
-import datetime
 import io
 import re
 
@@ -19,6 +18,7 @@ from django.utils.translation import ngettext_lazy
 
 from portal import services
 from portal.errors import PortalError
+from portal.exports import xlsx_row
 from portal.forms import ReasonForm, check_licence_file
 from portal.models import (
     AccountClaim,
@@ -115,9 +115,9 @@ def export_xlsx(filename: str, columns: list[tuple[str, object]]):
 
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(str(model_admin.model._meta.verbose_name_plural))
-        sheet.append([str(heading) for heading, _value in columns])
+        sheet.append(xlsx_row(sheet, [heading for heading, _value in columns]))
         for obj in queryset:
-            sheet.append([_cell(value(obj)) for _heading, value in columns])
+            sheet.append(xlsx_row(sheet, [value(obj) for _heading, value in columns]))
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(
@@ -129,12 +129,6 @@ def export_xlsx(filename: str, columns: list[tuple[str, object]]):
         return response
 
     return action
-
-
-def _cell(value):
-    if value is None or isinstance(value, (int, float, datetime.date)):
-        return value
-    return str(value)
 
 
 def is_city_staff(user) -> bool:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from portal.exports import xlsx_row
 from portal.models import OrgUnit
 from portal.pdf import render_pdf
 from stats import charts, queries
@@ -139,75 +140,94 @@ def xlsx(context: dict) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = _("Key figures")[:31]
-    sheet.append([str(context["unit"]), context["period"].label()])
-    sheet.append(["", _("Value"), _("month on month"), _("year on year")])
+    sheet.append(xlsx_row(sheet, [context["unit"], context["period"].label()]))
+    sheet.append(
+        xlsx_row(sheet, ["", _("Value"), _("month on month"), _("year on year")])
+    )
     for label, figure, _rate in context["key_rows"]:
-        sheet.append([str(label), figure["value"], figure["mom"], figure["yoy"]])
+        sheet.append(
+            xlsx_row(sheet, [label, figure["value"], figure["mom"], figure["yoy"]])
+        )
     for label, rows in context["tables"]:
         sheet = book.create_sheet(str(label)[:31])
-        sheet.append([str(heading) for heading in TABLE_HEADER])
+        sheet.append(xlsx_row(sheet, TABLE_HEADER))
         for row in rows:
             sheet.append(
-                [
-                    _("Total") if row.is_total else row.label,
-                    row.demand,
-                    row.demand_share,
-                    row.demand_share_mom,
-                    row.demand_share_yoy,
-                    row.seekers,
-                    row.seekers_share,
-                    row.seekers_share_mom,
-                    row.seekers_share_yoy,
-                    row.ratio,
-                    row.ratio_mom,
-                    row.ratio_yoy,
-                ]
+                xlsx_row(
+                    sheet,
+                    [
+                        _("Total") if row.is_total else row.label,
+                        row.demand,
+                        row.demand_share,
+                        row.demand_share_mom,
+                        row.demand_share_yoy,
+                        row.seekers,
+                        row.seekers_share,
+                        row.seekers_share_mom,
+                        row.seekers_share_yoy,
+                        row.ratio,
+                        row.ratio_mom,
+                        row.ratio_yoy,
+                    ],
+                )
             )
     if context["children"]:
         sheet = book.create_sheet(_("By area")[:31])
         sheet.append(
-            [
-                "",
-                _("Vacancies"),
-                _("Job seekers"),
-                _("Ratio"),
-                _("New urban employment"),
-                _("Registered unemployed"),
-            ]
+            xlsx_row(
+                sheet,
+                [
+                    "",
+                    _("Vacancies"),
+                    _("Job seekers"),
+                    _("Ratio"),
+                    _("New urban employment"),
+                    _("Registered unemployed"),
+                ],
+            )
         )
         for row in context["children"]:
             sheet.append(
-                [
-                    row["unit"].name,
-                    row["demand"],
-                    row["seekers"],
-                    row["ratio"],
-                    row["new_employment"],
-                    row["unemployed_at_end"],
-                ]
+                xlsx_row(
+                    sheet,
+                    [
+                        row["unit"].name,
+                        row["demand"],
+                        row["seekers"],
+                        row["ratio"],
+                        row["new_employment"],
+                        row["unemployed_at_end"],
+                    ],
+                )
             )
     if context["subsidies"]:
         sheet = book.create_sheet(_("Subsidies")[:31])
         sheet.append(
-            [
-                "",
-                _("Applications"),
-                _("People paid"),
-                _("Amount paid"),
-                _("A year before"),
-                _("year on year"),
-            ]
+            xlsx_row(
+                sheet,
+                [
+                    "",
+                    _("Applications"),
+                    _("People paid"),
+                    _("Amount paid"),
+                    _("A year before"),
+                    _("year on year"),
+                ],
+            )
         )
         for row in context["subsidies"]:
             sheet.append(
-                [
-                    row["name"],
-                    row["subsidy_applications"],
-                    row["subsidy_people_paid"],
-                    row["subsidy_paid_amount"],
-                    row["amount_last_year"],
-                    row["amount_yoy"],
-                ]
+                xlsx_row(
+                    sheet,
+                    [
+                        row["name"],
+                        row["subsidy_applications"],
+                        row["subsidy_people_paid"],
+                        row["subsidy_paid_amount"],
+                        row["amount_last_year"],
+                        row["amount_yoy"],
+                    ],
+                )
             )
     for sheet in book.worksheets:
         for cell in sheet[1]:

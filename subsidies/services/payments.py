@@ -4,11 +4,13 @@ again here, just before the money moves."""
 
 import csv
 import io
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from portal.audit import audit
+from portal.exports import safe_row
 from portal.models import Person, User
 from subsidies.errors import SubsidyError
 from subsidies.models import Application, DisbursementBatch, Payment
@@ -16,6 +18,7 @@ from subsidies.rules import double_claim_refusals
 from subsidies.services.chain import tell_applicant
 from subsidies.services.duplicates import is_held
 
+CENT = Decimal("0.01")
 CSV_COLUMNS = ["序号", "收款人", "证件号码", "补贴项目", "金额", "申请编号"]
 
 
@@ -95,20 +98,22 @@ def batch_csv(batch: DisbursementBatch) -> str:
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(safe_row(CSV_COLUMNS))
     payments = batch.payments.select_related(
         "person", "employer", "subsidy_type", "application"
     )
     for number, payment in enumerate(payments, start=1):
         writer.writerow(
-            [
-                number,
-                payment.payee_name,
-                payment.payee_number,
-                payment.subsidy_type.name,
-                f"{payment.amount:.2f}",
-                payment.application.code,
-            ]
+            safe_row(
+                [
+                    number,
+                    payment.payee_name,
+                    payment.payee_number,
+                    payment.subsidy_type.name,
+                    payment.amount.quantize(CENT),
+                    payment.application.code,
+                ]
+            )
         )
     return out.getvalue()
 

