@@ -214,6 +214,9 @@ class ScanAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # wrong scans are annulled, never deleted
+
     def has_annul_permission(self, request):
         return request.user.has_perm("fairs.annul_scan")
 

@@ -131,6 +131,22 @@ def export_xlsx(filename: str, columns: list[tuple[str, object]]):
     return action
 
 
+class RelatedThroughService:
+    """For admins whose form edits many-to-many fields: save_model hands their new
+    values to the service (`self.related(form)`), which sets and audits them with
+    the row; only inline formsets are saved afterwards."""
+
+    def related(self, form) -> dict:
+        names = {field.name for field in form.instance._meta.many_to_many}
+        return {
+            name: form.cleaned_data[name] for name in form.changed_data if name in names
+        }
+
+    def save_related(self, request, form, formsets, change):
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+
 def is_city_staff(user) -> bool:
     if not user.is_authenticated:
         return False
@@ -178,7 +194,12 @@ class MaskedIdSearchMixin:
 
 
 class ScopedAdmin(admin.ModelAdmin):
-    """Caseworkers and leaders see their own org unit and everything below it."""
+    """Caseworkers and leaders see their own org unit and everything below it.
+    Registry rows are never deleted here: services end, cancel or deactivate them,
+    with an audit entry."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -217,6 +238,9 @@ class DifficultyCategoryAdmin(admin.ModelAdmin):
     ]
     list_editable = ["is_active", "position"]
     ordering = ["position"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # people hold these categories: deactivate one instead
 
     def save_model(self, request, obj, form, change):
         services.save_difficulty_category(
@@ -262,7 +286,7 @@ class PersonAdminForm(forms.ModelForm):
 
 
 @admin.register(Person)
-class PersonAdmin(MaskedIdSearchMixin, ScopedAdmin):
+class PersonAdmin(RelatedThroughService, MaskedIdSearchMixin, ScopedAdmin):
     form = PersonAdminForm
     list_display = [
         "name",
@@ -387,7 +411,12 @@ class PersonAdmin(MaskedIdSearchMixin, ScopedAdmin):
         return TemplateResponse(request, "admin/portal/person_reveal.html", context)
 
     def save_model(self, request, obj, form, change):
-        services.save_person(obj, by=request.user, changed_fields=form.changed_data)
+        services.save_person(
+            obj,
+            by=request.user,
+            changed_fields=form.changed_data,
+            related=self.related(form),
+        )
 
 
 class EmployerAdminForm(forms.ModelForm):
@@ -563,7 +592,7 @@ class PortalUserChangeForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(RelatedThroughService, DjangoUserAdmin):
     form = PortalUserChangeForm
     list_display = [
         "masked_username",
@@ -590,8 +619,16 @@ class UserAdmin(DjangoUserAdmin):
         (_("Portal"), {"fields": ["role", "language", "org_unit", "employer"]}),
     ]
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # the audit trail names accounts: deactivate one instead
+
     def save_model(self, request, obj, form, change):
-        services.save_account(obj, by=request.user, changed_fields=form.changed_data)
+        services.save_account(
+            obj,
+            by=request.user,
+            changed_fields=form.changed_data,
+            related=self.related(form),
+        )
 
     @admin.display(description=_("user name"), ordering="username")
     def masked_username(self, obj):

@@ -52,24 +52,48 @@ def changes(before: dict, after: dict) -> dict:
     }
 
 
-def save_with_audit(obj: models.Model, *, by, fields: list[str], action: str):
+def save_with_audit(
+    obj: models.Model,
+    *,
+    by,
+    fields: list[str],
+    action: str,
+    related: dict | None = None,
+):
     """Save a new row, or only the changed `fields` of an existing one, and write one
     audit entry: `<action>.created`, or `<action>.changed` with {field: [old, new]}.
 
-    Only the row's own columns among `fields` are compared and written; many-to-many
-    fields are left to the caller (a form saves them after the row).
+    `related` holds new values of many-to-many fields ({name: rows}); they are set
+    after the row and listed in the same entry. An edit that changes nothing writes
+    nothing and is not audited.
     """
+    related = related or {}
     if obj._state.adding:
         obj.save()
+        _set_related(obj, related)
         audit(by, f"{action}.created", obj)
         return obj
     own_columns = {field.name for field in obj._meta.concrete_fields}
     columns = [name for name in fields if name in own_columns]
     stored = type(obj)._base_manager.get(pk=obj.pk)
     before = {name: getattr(stored, name) for name in columns}
+    before |= {name: _names(getattr(obj, name).all()) for name in related}
     if columns:
         stamp = ["updated_at"] if "updated_at" in own_columns else []
         obj.save(update_fields=[*columns, *stamp])
+    _set_related(obj, related)
     after = {name: getattr(obj, name) for name in columns}
-    audit(by, f"{action}.changed", obj, {"changes": changes(before, after)})
+    after |= {name: _names(rows) for name, rows in related.items()}
+    changed = changes(before, after)
+    if changed:
+        audit(by, f"{action}.changed", obj, {"changes": changed})
     return obj
+
+
+def _set_related(obj: models.Model, related: dict) -> None:
+    for name, rows in related.items():
+        getattr(obj, name).set(rows)
+
+
+def _names(rows) -> str:
+    return ", ".join(sorted(str(row) for row in rows))

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext_lazy, pgettext_lazy
 from portal.admin import (
     CityRulesAdmin,
     MaskedIdSearchMixin,
+    RelatedThroughService,
     ScopedAdmin,
     is_city_staff,
     service_action,
@@ -64,7 +65,7 @@ class PolicyVersionInline(admin.StackedInline):
 
 
 @admin.register(SubsidyType)
-class SubsidyTypeAdmin(CityRulesAdmin):
+class SubsidyTypeAdmin(RelatedThroughService, CityRulesAdmin):
     list_display = ["name", "code", "applicant", "fund", "is_active", "position"]
     list_filter = ["applicant", "fund", "is_active"]
     search_fields = ["name", "code"]
@@ -86,7 +87,10 @@ class SubsidyTypeAdmin(CityRulesAdmin):
 
     def save_model(self, request, obj, form, change):
         services.save_catalogue_entry(
-            obj, by=request.user, changed_fields=form.changed_data
+            obj,
+            by=request.user,
+            changed_fields=form.changed_data,
+            related=self.related(form),
         )
 
     def save_formset(self, request, form, formset, change):

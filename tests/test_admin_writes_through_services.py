@@ -44,3 +44,17 @@ def test_every_editable_admin_saves_through_a_service(administrator):
         ):
             bypassing.append(f"{model._meta.label}.save_formset")
     assert bypassing == []
+
+
+def test_no_admin_deletes_rows_of_our_apps(administrator):
+    """Deleting would bypass the services and their audit: rows are ended or
+    deactivated through services instead."""
+    request = RequestFactory().get("/admin/")
+    request.user = administrator
+    deletable = [
+        model._meta.label
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label in OUR_APPS
+        and model_admin.has_delete_permission(request)
+    ]
+    assert deletable == []

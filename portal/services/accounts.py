@@ -73,11 +73,15 @@ def set_user_language(user: User, language: str) -> User:
 
 
 @transaction.atomic
-def save_account(user: User, *, by: User, changed_fields: list[str]) -> User:
-    """An administrator creates a staff account or changes a user's role, unit or
-    status; the password itself is never audited."""
+def save_account(
+    user: User, *, by: User, changed_fields: list[str], related: dict | None = None
+) -> User:
+    """An administrator creates a staff account or changes a user's role, unit,
+    status or groups; the password itself is never audited."""
     fields = [name for name in changed_fields if name != "password"]
-    return save_with_audit(user, by=by, fields=fields, action="portal.user")
+    return save_with_audit(
+        user, by=by, fields=fields, action="portal.user", related=related
+    )
 
 
 def set_sms_opt_in(user: User, opted_in: bool) -> User:

@@ -20,11 +20,18 @@ def declare_relative(*, by: User, person: Person, relation: str) -> Recusal:
 
 @transaction.atomic
 def save_person(
-    person: Person, *, by: User, changed_fields: list[str] | None = None
+    person: Person,
+    *,
+    by: User,
+    changed_fields: list[str] | None = None,
+    related: dict | None = None,
 ) -> Person:
-    """Create or update a person record from the back office or the profile page."""
+    """Create or update a person record from the back office or the profile page
+    (`related`: new difficulty categories, when a caseworker changed them)."""
     fields = changed_fields or []
-    return save_with_audit(person, by=by, fields=fields, action="portal.person")
+    return save_with_audit(
+        person, by=by, fields=fields, action="portal.person", related=related
+    )
 
 
 def set_difficulty_category(
