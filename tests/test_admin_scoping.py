@@ -257,7 +257,9 @@ def nanhai(foshan, outsider_caseworker, city_caseworker):
         **task_queue_rows(),
     }
     rows["portal.Recusal"] = services.declare_relative(
-        by=outsider_caseworker, person=rows["portal.Person"], relation="表弟"
+        by=outsider_caseworker,
+        id_number=rows["portal.Person"].id_number,
+        relation="表弟",
     )
     rows["portal.AuditEntry"] = AuditEntry.objects.for_object(
         rows["portal.Person"]
