@@ -107,7 +107,7 @@ class JobFairAdmin(ScopedAdmin):
 @admin.register(BoothBooking)
 class BoothBookingAdmin(ScopedAdmin):
     list_display = ["booth", "employer", "status", "is_late_cancel", "signed_in_at"]
-    list_filter = ["status", "fair"]
+    list_filter = ["status", ("fair", admin.RelatedOnlyFieldListFilter)]
     search_fields = [
         "employer__name",
         "=employer__uscc",
@@ -186,7 +186,7 @@ class BoothBookingAdmin(ScopedAdmin):
 @admin.register(Scan)
 class ScanAdmin(admin.ModelAdmin):
     list_display = ["scanned_at", "result", "direction", "scanned_by", "annulled_at"]
-    list_filter = ["result", "direction", "fair"]
+    list_filter = ["result", "direction", ("fair", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["fair", "scanned_by"]
     ordering = ["-scanned_at"]
     actions = ["annul_selected"]
@@ -232,7 +232,7 @@ class ScanAdmin(admin.ModelAdmin):
 
 
 @admin.register(PointsEntry)
-class PointsEntryAdmin(admin.ModelAdmin):
+class PointsEntryAdmin(ScopedAdmin):
     list_display = ["created_at", "employer", "reason", "points", "booking"]
     list_filter = ["reason"]
     search_fields = ["employer__name", "=employer__uscc"]

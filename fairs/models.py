@@ -498,6 +498,17 @@ class PointsRules(models.Model):
         return cls.objects.filter(pk=1).first() or cls(pk=1)
 
 
+class PointsEntryQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Staff see the points of employers in their area."""
+        scope = scope_filter(user, "employer__org_unit")
+        if scope is not None:
+            return self.filter(scope)
+        if user.is_authenticated and user.is_employer_staff:
+            return self.filter(employer_id=user.employer_id)
+        return self.none()
+
+
 class PointsEntry(models.Model):
     """One change of an employer's fair points, with why (append-only)."""
 
@@ -522,6 +533,8 @@ class PointsEntry(models.Model):
     reason = models.CharField(_("reason"), max_length=12, choices=Reason)
     points = models.SmallIntegerField(_("points"))
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    objects = PointsEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("points entry")

@@ -22,6 +22,7 @@ from portal.admin import (
     MaskedIdSearchMixin,
     ScopedAdmin,
     export_xlsx,
+    is_city_staff,
     service_action,
 )
 
@@ -201,9 +202,20 @@ class ReceivingApplicationAdmin(ScopedAdmin):
             *super().get_urls(),
         ]
 
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "files_for_talent_centre": self.has_talent_centre_permission(request),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def has_talent_centre_permission(self, request):
+        # The form finds any graduate of the city by name and ID number.
+        return is_city_staff(request.user) and self.has_decide_permission(request)
+
     def talent_centre_view(self, request):
         """The city talent centre asks to receive a graduate itself."""
-        if not self.has_decide_permission(request):
+        if not self.has_talent_centre_permission(request):
             return redirect("admin:graduates_receivingapplication_changelist")
         form = ReceivingForm(request.POST or None)
         if request.method == "POST" and form.is_valid():

@@ -745,35 +745,27 @@ class AccountClaimAdmin(ReadOnlyForAdministrators):
 
 
 class RecusalForm(forms.ModelForm):
-    """The relative by ID number: staff need not browse the person registry."""
-
-    id_number = forms.CharField(
-        label=_("relative's ID number"), validators=[validate_id_number]
-    )
+    """The relative by ID number: staff need not browse the person registry, and
+    the registry is not searched (no name is shown for a number)."""
 
     class Meta:
         model = Recusal
-        fields = ["relation"]
+        fields = ["id_number", "relation"]
 
     def clean_id_number(self):
-        id_number = self.cleaned_data["id_number"].upper()
-        self.person = Person.objects.filter(id_number=id_number).first()
-        if self.person is None:
-            raise ValidationError(
-                _("Nobody with this ID number is in the person registry.")
-            )
-        return id_number
+        return validate_id_number(self.cleaned_data["id_number"])
 
 
 @admin.register(Recusal)
 class RecusalAdmin(admin.ModelAdmin):
     """回避申报: every staff member declares their own relatives; administrators
     see all declarations. Declarations are never deleted (declaring again only
-    updates the relation)."""
+    updates the relation). Relatives show by masked ID number only."""
 
     form = RecusalForm
-    list_display = ["user", "masked_relative", "relation", "declared_at"]
-    list_select_related = ["user", "person"]
+    list_display = ["user", "masked_id_number", "relation", "declared_at"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "masked_id_number", "relation", "declared_at"]
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -781,9 +773,15 @@ class RecusalAdmin(admin.ModelAdmin):
             return queryset
         return queryset.filter(user=request.user)
 
-    @admin.display(description=_("relative"))
-    def masked_relative(self, obj):
-        return f"{obj.person.name} {obj.person.masked_id_number}"
+    def get_fields(self, request, obj=None):
+        return RecusalForm.Meta.fields if obj is None else self.readonly_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    @admin.display(description=_("relative's ID number"))
+    def masked_id_number(self, obj):
+        return obj.masked_id_number
 
     def has_module_permission(self, request):
         return request.user.is_staff
@@ -802,6 +800,6 @@ class RecusalAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         recusal = services.declare_relative(
-            by=request.user, person=form.person, relation=obj.relation
+            by=request.user, id_number=obj.id_number, relation=obj.relation
         )
-        obj.pk, obj.user, obj.person = recusal.pk, recusal.user, recusal.person
+        obj.pk, obj.user = recusal.pk, recusal.user

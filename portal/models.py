@@ -563,7 +563,9 @@ class Employer(TimeStamped):
 
 class Recusal(models.Model):
     """回避申报: a staff member declares a relative; they never decide that
-    person's applications (checked by each approval chain)."""
+    person's applications (checked by each approval chain). Kept by ID number, not
+    as a link to the registry: declaring tells nothing about who is on file, and
+    also covers a relative who registers later."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -571,9 +573,7 @@ class Recusal(models.Model):
         on_delete=models.CASCADE,
         related_name="recusals",
     )
-    person = models.ForeignKey(
-        Person, verbose_name=_("relative"), on_delete=models.CASCADE, related_name="+"
-    )
+    id_number = models.CharField(_("relative's ID number"), max_length=18)
     relation = models.CharField(_("relation"), max_length=30)
     declared_at = models.DateTimeField(_("declared at"), auto_now_add=True)
 
@@ -583,12 +583,20 @@ class Recusal(models.Model):
         ordering = ["user", "declared_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "person"], name="recusal_once_per_user_and_person"
-            )
+                fields=["user", "id_number"], name="recusal_once_per_user_and_relative"
+            ),
+            models.CheckConstraint(
+                condition=Q(id_number__regex=r"^\d{17}[\dX]$"),
+                name="recusal_id_number_format",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.user} · {self.person.masked_id_number}"
+        return f"{self.user} · {self.masked_id_number}"
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
 
 
 class AuditEntryQuerySet(models.QuerySet):

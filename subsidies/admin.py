@@ -398,6 +398,10 @@ class DisbursementBatchAdmin(admin.ModelAdmin):
     def has_module_permission(self, request):
         return is_city_staff(request.user) and super().has_module_permission(request)
 
+    def has_view_permission(self, request, obj=None):
+        # A batch pays every district: only city staff make and read batches.
+        return is_city_staff(request.user) and super().has_view_permission(request, obj)
+
     def has_add_permission(self, request):
         return False  # made from approved applications
 
@@ -438,6 +442,10 @@ class PaymentAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request):
         return is_city_staff(request.user) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        # City staff pay and settle; districts follow payment on the application.
+        return is_city_staff(request.user) and super().has_view_permission(request, obj)
 
     def has_add_permission(self, request):
         return False

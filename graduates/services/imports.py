@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from graduates.models import Graduate, Leaver
 from graduates.services.reports import serving_unit
 from portal.audit import audit
-from portal.models import Person, User
+from portal.models import OrgUnit, Person, User, scope_filter
 from portal.services import default_retirement_track, save_person
 
 
@@ -27,16 +27,44 @@ class GraduateRow:
     destination: str
 
 
+def _in_area(row: GraduateRow, person: Person | None, *, by: User) -> bool:
+    """Whether the staff member may import this row: the person is new to the
+    registry or one they can see (where they live, or a graduate record of their
+    area), and the graduate will be served in their area. Decided before the name
+    is compared, so a refusal says nothing about who holds an ID number."""
+    if person is not None and not (
+        Person.objects.for_user(by).filter(pk=person.pk).exists()
+        or Graduate.objects.for_user(by).filter(person=person).exists()
+    ):
+        return False
+    unit = serving_unit(person or Person(), row.origin_code)
+    scope = scope_filter(by, "self")
+    return (
+        unit is not None
+        and scope is not None
+        and OrgUnit.objects.filter(scope, pk=unit.pk).exists()
+    )
+
+
 @transaction.atomic
 def import_graduates(rows: list[GraduateRow], *, by: User) -> dict:
     """Add or update graduates from a list (idempotent: the same list twice changes
     nothing). People new to the registry are added; a graduate's own report is
     never overwritten; graduates listed as looking for work are registered for
-    follow-up services. Returns counts and the rows refused, by line."""
+    follow-up services; rows outside the importer's area are refused. Returns
+    counts and the rows refused, by line."""
     counts = {"created": 0, "updated": 0, "unchanged": 0, "leavers": 0}
     refused = {}
     for row in rows:
         person = Person.objects.filter(id_number=row.id_number).first()
+        if not _in_area(row, person, by=by):
+            refused[row.line] = [
+                _(
+                    "Not imported: this graduate is not served in your area. Staff "
+                    "of their area, or of the city, can import this row."
+                )
+            ]
+            continue
         if person is not None and person.name != row.name:
             refused[row.line] = [
                 _("The name does not match the ID number in the registry.")

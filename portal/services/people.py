@@ -9,12 +9,13 @@ from portal.models import DifficultyCategory, Person, Recusal, User
 
 
 @transaction.atomic
-def declare_relative(*, by: User, person: Person, relation: str) -> Recusal:
-    """A staff member declares a relative, whose applications they may not decide."""
+def declare_relative(*, by: User, id_number: str, relation: str) -> Recusal:
+    """A staff member declares a relative, whose applications they may not decide,
+    by ID number: whether the relative is on file is not looked up."""
     recusal, _created = Recusal.objects.update_or_create(
-        user=by, person=person, defaults={"relation": relation}
+        user=by, id_number=id_number, defaults={"relation": relation}
     )
-    audit(by, "portal.relative.declared", person, {"relation": relation})
+    audit(by, "portal.relative.declared", recusal, {"relation": relation})
     return recusal
 
 

@@ -52,7 +52,7 @@ def check_decider(application: Application, by: User, *, level: str) -> None:
     person = application.person
     if person is not None and person.user_id == by.pk:
         raise SubsidyError(_("Nobody decides their own application."))
-    if person is not None and by.recusals.filter(person=person).exists():
+    if person is not None and by.recusals.filter(id_number=person.id_number).exists():
         raise SubsidyError(
             _("%(name)s is a relative you declared: another caseworker decides.")
             % {"name": name}

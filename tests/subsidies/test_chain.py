@@ -180,7 +180,9 @@ def test_a_declared_relative_cannot_clear_an_objection(application, reviewers, f
     application = run_reviews(application, reviewers)
     objection = chain.raise_objection(application, text="此人已就业")
     city = factories.make_staff("caseworker", org_unit=foshan["city"])
-    Recusal.objects.create(user=city, person=application.person, relation="表哥")
+    Recusal.objects.create(
+        user=city, id_number=application.person.id_number, relation="表哥"
+    )
     with pytest.raises(services.SubsidyError):
         chain.resolve_objection(objection, upheld=False, resolution="核实无误", by=city)
     colleague = factories.make_staff("caseworker", org_unit=foshan["city"])
