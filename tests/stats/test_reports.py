@@ -151,9 +151,10 @@ def test_a_retry_of_last_months_reports_makes_only_those_the_killed_run_had_not(
     assert tasks.last_months_reports() == 0
 
 
-def test_a_report_whose_worker_died_is_built_by_the_retry_and_reported_when_stuck(
-    client, foshan, market, settings
+def test_a_report_whose_worker_keeps_dying_is_reported_as_stuck(
+    client, foshan, market, settings, monkeypatch
 ):
+    settings.STUCK_WORK_SECONDS = 900
     started = timezone.now() - datetime.timedelta(minutes=20)
     report = Report.objects.create(
         period_kind="month",
@@ -162,15 +163,21 @@ def test_a_report_whose_worker_died_is_built_by_the_retry_and_reported_when_stuc
         status=Report.Status.RUNNING,
         started_at=started,
     )
-    settings.STUCK_WORK_SECONDS = 900
+
+    def killed(*args, **kwargs):
+        raise SystemExit  # the worker ends mid-build, no handler runs
+
+    monkeypatch.setattr("stats.reports.pdf", killed)
+    with pytest.raises(SystemExit):
+        services.build_report(report)  # the retry dies too
+    report.refresh_from_db()
+    assert report.status == "running" and report.started_at == started
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["stuck"]["reports"]["count"] == 1
 
-    built = services.build_report(report)
-    assert built.status == "done"
-    report.refresh_from_db()
-    assert report.started_at == started  # the first start, kept for /healthz
+    monkeypatch.undo()
+    assert services.build_report(report).status == "done"
     assert client.get("/healthz").json()["stuck"] == {}
 
 
