@@ -277,6 +277,11 @@ RESUME_SHARE_DAYS = env_int("RESUME_SHARE_DAYS", 14)
 JOB_VALID_DAYS = env_int("JOB_VALID_DAYS", 30)
 # /healthz reports the queue as stalled when a task has waited longer than this.
 QUEUE_STALL_SECONDS = env_int("QUEUE_STALL_SECONDS", 300)
+# /healthz reports long work unfinished this long after it was queued or first
+# started: longer than a run killed at its timeout plus the retry after it
+# (Q_CLUSTER's timeout + retry). The functions that find it, by app:
+STUCK_WORK_SECONDS = env_int("STUCK_WORK_SECONDS", 900)
+STUCK_WORK = ["registration.queries.stuck_imports", "stats.queries.stuck_reports"]
 # The local monthly minimum wage in yuan (subsidies paid as a share of it).
 MINIMUM_WAGE = env_int("MINIMUM_WAGE", 2300)
 # Days after a statistics period ends during which the hourly task still

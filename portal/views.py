@@ -1,3 +1,4 @@
+import datetime
 import time
 
 from django.conf import settings
@@ -315,5 +316,20 @@ def healthz(request):
         result["oldest_task_seconds"] = round(max(waiting, 0))
         if waiting > settings.QUEUE_STALL_SECONDS:
             result["queue"] = "stalled"
-    status = 200 if result["queue"] == "ok" else 503
-    return JsonResponse(result, status=status)
+    # Long work (imports, reports) whose worker died again and again, or whose
+    # task was lost, while the queue itself looks fine. The apps find it.
+    now = timezone.now()
+    before = now - datetime.timedelta(seconds=settings.STUCK_WORK_SECONDS)
+    result["stuck"] = {}
+    try:
+        for find_stuck in settings.STUCK_WORK:
+            for name, stuck in import_string(find_stuck)(before).items():
+                result["stuck"][name] = {
+                    "count": stuck["count"],
+                    "oldest_seconds": round((now - stuck["since"]).total_seconds()),
+                }
+    except DatabaseError:
+        result["stuck"] = "error"
+        return JsonResponse(result, status=503)
+    healthy = result["queue"] == "ok" and not result["stuck"]
+    return JsonResponse(result, status=200 if healthy else 503)

@@ -58,6 +58,9 @@ class RegistrationConfig(AppConfig):
                 ),
                 "registration.import.queued": _("Insurance records uploaded"),
                 "registration.import.finished": _("Insurance records imported"),
+                "registration.import.taken_over": _(
+                    "Insurance records import taken over after its worker died"
+                ),
                 "registration.rules.changed": _("Local registration rules changed"),
                 "registration.rules.created": _("Local registration rule added"),
             }

@@ -18,13 +18,14 @@ Definitions (an org unit counts what was registered in it or below it):
 import calendar
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import Left
+from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models.functions import Coalesce, Left
 
 from portal.models import OrgUnit
 from registration.models import (
     DifficultyRecognition,
     EmploymentRegistration,
+    InsuranceImport,
     UnemploymentRegistration,
 )
 
@@ -125,3 +126,15 @@ def counts_by_unit(
             for length in lengths:
                 add(row["prefix"][:length], name, row["n"])
     return result
+
+
+def stuck_imports(before: datetime.datetime) -> dict[str, dict]:
+    """Insurance imports unfinished although queued or first started before
+    `before`, for /healthz (STUCK_WORK): their task was lost, or retries keep dying."""
+    stuck = (
+        InsuranceImport.objects.filter(status__in=InsuranceImport.UNFINISHED)
+        .annotate(started=Coalesce("started_at", "created_at"))
+        .filter(started__lt=before)
+        .aggregate(count=Count("pk"), since=Min("started"))
+    )
+    return {"insurance_imports": stuck} if stuck["count"] else {}

@@ -16,3 +16,7 @@ def flag_lost_contact() -> int:
 
 def import_inbox_files() -> int:
     return len(services.import_inbox_files())
+
+
+def resume_interrupted_imports() -> int:
+    return services.resume_interrupted_imports()

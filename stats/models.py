@@ -183,6 +183,7 @@ class Report(models.Model):
         help_text=_("Empty for the reports made on the first day of each month."),
     )
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     objects = ReportQuerySet.as_manager()

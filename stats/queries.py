@@ -3,14 +3,16 @@ standard supply–demand tables with their 11 columns (docs/statistics.md,
 "Standard report tables"), key figures with month-on-month and year-on-year
 changes, trends and drill-down. Nothing here touches the registries."""
 
+import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Q
+from django.db.models import Count, Min, Q
+from django.db.models.functions import Coalesce
 
 from portal.models import OrgUnit
 from stats.categories import CATEGORIES
-from stats.models import Fact, WarningRule
+from stats.models import Fact, Report, WarningRule
 from stats.periods import Period
 
 HUNDRED = Decimal(100)
@@ -304,3 +306,15 @@ def largest_gaps(unit: OrgUnit, period: Period, limit: int = 10) -> list[dict]:
         )
     rows.sort(key=lambda row: (-row["gap"], row["name"]))
     return rows[:limit]
+
+
+def stuck_reports(before: datetime.datetime) -> dict[str, dict]:
+    """Reports not built although requested or first started before `before`, for
+    /healthz (STUCK_WORK): their task was lost, or retries keep dying."""
+    stuck = (
+        Report.objects.filter(status__in=[Report.Status.QUEUED, Report.Status.RUNNING])
+        .annotate(started=Coalesce("started_at", "created_at"))
+        .filter(started__lt=before)
+        .aggregate(count=Count("pk"), since=Min("started"))
+    )
+    return {"reports": stuck} if stuck["count"] else {}

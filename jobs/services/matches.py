@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,15 +27,18 @@ def push_new_matches(
             for posting in matching.postings_for(resume, limit=20)
             if posting.score >= matching.GOOD_MATCH and posting.published_at >= since
         ][:per_person]
-        matches = _unnoticed(resume, matches, MatchNotice.Side.SEEKER)
-        if matches:
-            notify(
-                resume.person.user,
-                "matches_for_seeker",
-                {"postings": matches},
-                url=reverse("jobs:jobs_for_me"),
-            )
-            sent += 1
+        # The notices and the message commit together: a retry after the worker
+        # died sends what the killed run had not sent yet.
+        with transaction.atomic():
+            matches = _unnoticed(resume, matches, MatchNotice.Side.SEEKER)
+            if matches:
+                notify(
+                    resume.person.user,
+                    "matches_for_seeker",
+                    {"postings": matches},
+                    url=reverse("jobs:jobs_for_me"),
+                )
+                sent += 1
     new_postings = JobPosting.objects.published().filter(published_at__gte=since)
     for posting in new_postings.select_related("employer", "org_unit").iterator():
         candidates = [
@@ -42,15 +46,16 @@ def push_new_matches(
             for resume in matching.resumes_for(posting, limit=per_person)
             if resume.score >= matching.GOOD_MATCH
         ]
-        candidates = _unnoticed_resumes(posting, candidates)
-        if candidates:
-            notify_employer_staff(
-                posting.employer,
-                "matches_for_employer",
-                {"posting": posting, "count": len(candidates)},
-                url=reverse("jobs:posting_candidates", args=[posting.pk]),
-            )
-            sent += 1
+        with transaction.atomic():
+            candidates = _unnoticed_resumes(posting, candidates)
+            if candidates:
+                notify_employer_staff(
+                    posting.employer,
+                    "matches_for_employer",
+                    {"posting": posting, "count": len(candidates)},
+                    url=reverse("jobs:posting_candidates", args=[posting.pk]),
+                )
+                sent += 1
     return sent
 
 

@@ -23,6 +23,8 @@ class InsuranceImport(TimeStamped):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed: nothing changed")
 
+    UNFINISHED = (Status.QUEUED, Status.LOADING, Status.APPLYING)
+
     PROBLEMS = {
         "columns": _("Expected 5 columns separated by commas."),
         "start_date": _("The start date is not a date like 2026-03-01."),
@@ -63,6 +65,15 @@ class InsuranceImport(TimeStamped):
         help_text=_("The first refused rows: line number, reason and the line."),
     )
     failure = models.TextField(_("why it failed"), blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    runs = models.PositiveSmallIntegerField(
+        _("runs"),
+        default=0,
+        help_text=_(
+            "More than one when a worker died during the import and a retry took "
+            "it over."
+        ),
+    )
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:

@@ -14,6 +14,7 @@ from registration.services.employment import (
 from registration.services.imports import (
     import_inbox_files,
     queue_insurance_import,
+    resume_interrupted_imports,
     run_insurance_import,
 )
 from registration.services.recognitions import (
@@ -59,6 +60,7 @@ __all__ = [
     "register_hires",
     "register_self_employment",
     "resubmit_recognition",
+    "resume_interrupted_imports",
     "resubmit_unemployment",
     "return_recognition",
     "return_unemployment",

@@ -8,15 +8,19 @@ be read changes nothing, and importing the same file again changes nothing.
 Layout: docs/insurance-import.md.
 """
 
+import contextlib
 import io
 import itertools
 import logging
 import re
+import uuid
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
@@ -323,7 +327,12 @@ def import_inbox_files() -> list[InsuranceImport]:
     INSURANCE_INBOX, oldest first; a file moves to done/ once it is stored."""
     inbox = Path(settings.INSURANCE_INBOX)
     done = inbox / "done"
-    imports = []
+    # A run of this task whose worker died left its files in done/ and their
+    # imports unfinished; the retry finishes them first.
+    left = InsuranceImport.objects.filter(
+        requested_by=None, status__in=InsuranceImport.UNFINISHED
+    ).order_by("created_at")
+    imports = [run_insurance_import(insurance_import) for insurance_import in left]
     for path in sorted(inbox.glob("*.csv"), key=lambda p: p.stat().st_mtime):
         insurance_import = InsuranceImport()
         with open(path, "rb") as source:
@@ -335,16 +344,79 @@ def import_inbox_files() -> list[InsuranceImport]:
     return imports
 
 
+# Keyspace of the session-level advisory lock (keyspace, import id) a run holds
+# (fairs' transaction-level locks use 41 and 42).
+RUN_LOCK = 43
+STAGING_PREFIX = "registration_import_"
+
+
+def _staging_table(code: uuid.UUID) -> sql.Identifier:
+    return sql.Identifier(f"{STAGING_PREFIX}{code.hex}")
+
+
+def _drop_staging_table(code: uuid.UUID) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(_staging_table(code)))
+
+
+@contextlib.contextmanager
+def _run_lock(pk: int):
+    """True while this session holds the import's run lock, False when a live run
+    does. The lock belongs to the database session, not to a transaction, so it
+    outlives the chunk commits, and PostgreSQL drops it when the session ends: a
+    worker killed mid-import leaves it free for the retry, without any timeout
+    to guess."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [RUN_LOCK, pk])
+        held = cursor.fetchone()[0]
+    try:
+        yield held
+    finally:
+        if held:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [RUN_LOCK, pk])
+            except DatabaseError:
+                # The session is gone, and its lock with it.
+                pass
+
+
 def run_insurance_import(insurance_import: InsuranceImport) -> InsuranceImport:
-    """Load and apply one uploaded file (called by the task; runs once even when the
-    queue delivers the task twice)."""
-    claimed = InsuranceImport.objects.filter(
-        pk=insurance_import.pk, status=InsuranceImport.Status.QUEUED
-    ).update(status=InsuranceImport.Status.LOADING, updated_at=timezone.now())
-    if not claimed:
-        return insurance_import
-    insurance_import.refresh_from_db()
-    table = sql.Identifier(f"registration_import_{insurance_import.code.hex}")
+    """Load and apply one uploaded file (called by the task). It runs once even
+    when the queue delivers the task twice, and the retry of a run whose worker
+    was killed takes the import over: it drops the staging table the dead run left
+    and reads the file again. A dead run changed no registration, as the rows are
+    applied in one transaction."""
+    with _run_lock(insurance_import.pk) as held:
+        if not held:
+            return insurance_import
+        _drop_staging_table(insurance_import.code)
+        insurance_import.refresh_from_db()
+        if insurance_import.status not in InsuranceImport.UNFINISHED:
+            return insurance_import
+        if insurance_import.status != InsuranceImport.Status.QUEUED:
+            log.warning("insurance import %s: taking over", insurance_import.code)
+            audit(
+                None,
+                "registration.import.taken_over",
+                insurance_import,
+                {"status": insurance_import.status, "runs": insurance_import.runs},
+            )
+        now = timezone.now()
+        InsuranceImport.objects.filter(pk=insurance_import.pk).update(
+            status=InsuranceImport.Status.LOADING,
+            started_at=Coalesce("started_at", Value(now)),
+            runs=F("runs") + 1,
+            bytes_read=0,
+            updated_at=now,
+        )
+        insurance_import.refresh_from_db()
+        _load_and_apply(insurance_import)
+    return insurance_import
+
+
+def _load_and_apply(insurance_import: InsuranceImport) -> None:
+    table = _staging_table(insurance_import.code)
     try:
         _set_progress(insurance_import, file_size=insurance_import.file.size)
         load_file(insurance_import, table)
@@ -367,6 +439,31 @@ def run_insurance_import(insurance_import: InsuranceImport) -> InsuranceImport:
         )
         raise
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(table))
-    return insurance_import
+        _drop_staging_table(insurance_import.code)
+
+
+def resume_interrupted_imports() -> int:
+    """Every 15 minutes: take over the imports whose worker died, should their
+    task be gone too (imports a live run holds are left to it), and drop the
+    staging tables of finished or deleted imports. Returns how many it finished."""
+    finished = 0
+    interrupted = InsuranceImport.objects.filter(
+        status__in=[InsuranceImport.Status.LOADING, InsuranceImport.Status.APPLYING]
+    ).order_by("created_at")
+    for insurance_import in interrupted:
+        run_insurance_import(insurance_import)
+        finished += insurance_import.status not in InsuranceImport.UNFINISHED
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+            "AND tablename ~ %s",
+            [f"^{STAGING_PREFIX}[0-9a-f]{{32}}$"],
+        )
+        codes = [uuid.UUID(name.removeprefix(STAGING_PREFIX)) for (name,) in cursor]
+    # An unfinished import's table is its run's, or the next takeover drops it.
+    unfinished = InsuranceImport.objects.filter(
+        code__in=codes, status__in=InsuranceImport.UNFINISHED
+    ).values_list("code", flat=True)
+    for code in set(codes) - set(unfinished):
+        _drop_staging_table(code)
+    return finished

@@ -2,6 +2,8 @@
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
@@ -48,7 +50,13 @@ def build_report(report: Report) -> Report:
     def step(progress, **fields):
         Report.objects.filter(pk=report.pk).update(progress=progress, **fields)
 
-    step(5, status=Report.Status.RUNNING)
+    # A retry after a worker died builds it again; started_at keeps the first
+    # start, so /healthz sees a report that never gets built.
+    step(
+        5,
+        status=Report.Status.RUNNING,
+        started_at=Coalesce("started_at", Value(timezone.now())),
+    )
     period = report.period
     try:
         if not Fact.objects.for_period(period).exists():

@@ -4,6 +4,7 @@ away."""
 
 import datetime
 
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -82,12 +83,17 @@ def find_eligible_people(*, day: datetime.date | None = None) -> int:
             continue
         url = reverse("subsidies:application_new", args=[subsidy.code])
         for person in people.select_related("user")[:BATCH]:
-            _outreach, created = Outreach.objects.get_or_create(
-                person=person, subsidy_type=subsidy
-            )
-            if created:
-                notify(person.user, "subsidy_outreach", {"subsidy": subsidy}, url=url)
-                told += 1
+            # The mark and the message commit together: a retry after the worker
+            # died tells whoever the killed run had not told yet.
+            with transaction.atomic():
+                _outreach, created = Outreach.objects.get_or_create(
+                    person=person, subsidy_type=subsidy
+                )
+                if created:
+                    notify(
+                        person.user, "subsidy_outreach", {"subsidy": subsidy}, url=url
+                    )
+                    told += 1
     return told
 
 
@@ -135,12 +141,16 @@ def find_eligible_employers(*, day: datetime.date | None = None) -> int:
             continue
         url = reverse("subsidies:application_new", args=[subsidy.code])
         for employer in employers[:BATCH]:
-            _outreach, created = Outreach.objects.get_or_create(
-                employer=employer, subsidy_type=subsidy
-            )
-            if created:
-                notify_employer_staff(
-                    employer, "subsidy_outreach_employer", {"subsidy": subsidy}, url=url
+            with transaction.atomic():  # as for people: mark and message together
+                _outreach, created = Outreach.objects.get_or_create(
+                    employer=employer, subsidy_type=subsidy
                 )
-                told += 1
+                if created:
+                    notify_employer_staff(
+                        employer,
+                        "subsidy_outreach_employer",
+                        {"subsidy": subsidy},
+                        url=url,
+                    )
+                    told += 1
     return told

@@ -76,16 +76,18 @@ def compute_refunds(*, year: int | None = None) -> int:
                 months=12,
                 period_start=datetime.date(year, 1, 1),
             )
+            # The refund and its message commit together: a retry after the worker
+            # died tells the employers the killed run had not told yet.
             try:
                 with transaction.atomic():
                     submit_application(application, by=None)
+                    notify_employer_staff(
+                        record.employer,
+                        "subsidy_refund_computed",
+                        {"application": application, "record": record},
+                        url=application.get_absolute_url(),
+                    )
             except SubsidyError:
                 continue
-            notify_employer_staff(
-                record.employer,
-                "subsidy_refund_computed",
-                {"application": application, "record": record},
-                url=application.get_absolute_url(),
-            )
             made += 1
     return made

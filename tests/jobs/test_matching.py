@@ -137,3 +137,17 @@ def test_daily_push_sends_each_match_once(resume, postings, seeker, employer):
 def test_jobs_already_applied_for_are_not_recommended_again(seeker, resume, postings):
     services.apply_to_posting(postings["best"], person=seeker.person)
     assert postings["best"] not in matching.postings_for(resume)
+
+
+def test_matches_whose_message_died_with_the_worker_are_sent_by_the_retry(
+    resume, postings, seeker, monkeypatch
+):
+    def worker_killed(*args, **kwargs):
+        raise SystemExit
+
+    monkeypatch.setattr("jobs.services.matches.notify", worker_killed)
+    with pytest.raises(SystemExit):
+        services.push_new_matches()
+    monkeypatch.undo()
+    assert services.push_new_matches() >= 1
+    assert Notification.objects.filter(recipient=seeker).exists()

@@ -9,6 +9,7 @@ def test_healthz_reports_database_and_queue_ok(client, db):
     assert response.status_code == 200
     assert response.json()["database"] == "ok"
     assert response.json()["queue"] == "ok"
+    assert response.json()["stuck"] == {}
 
 
 def test_healthz_is_503_when_tasks_wait_too_long(client, db, settings):

@@ -2,6 +2,7 @@
 count made independently from the registries; a closed period rebuilds with the
 same figures; leaders only see their own area."""
 
+import datetime
 import io
 import subprocess
 from decimal import Decimal
@@ -158,6 +159,47 @@ def test_last_months_reports_are_made_for_the_city_and_each_district(
         "district",
     }
     assert leader.notifications.count() == 3  # a city leader hears of all three
+
+
+@pytest.mark.django_db
+def test_a_retry_of_last_months_reports_makes_only_those_the_killed_run_had_not(
+    foshan,
+):
+    last_month = Period.containing("month", timezone.localdate()).previous()
+    services.request_report(last_month, foshan["city"], by=None)
+    assert tasks.last_months_reports() == 2
+    assert Report.objects.count() == 3
+    assert tasks.last_months_reports() == 0
+
+
+def test_a_report_whose_worker_keeps_dying_is_reported_as_stuck(
+    client, foshan, market, settings, monkeypatch
+):
+    settings.STUCK_WORK_SECONDS = 900
+    started = timezone.now() - datetime.timedelta(minutes=20)
+    report = Report.objects.create(
+        period_kind="month",
+        period_start=timezone.localdate().replace(day=1),
+        org_unit=foshan["city"],
+        status=Report.Status.RUNNING,
+        started_at=started,
+    )
+
+    def killed(*args, **kwargs):
+        raise SystemExit  # the worker ends mid-build, no handler runs
+
+    monkeypatch.setattr("stats.reports.pdf", killed)
+    with pytest.raises(SystemExit):
+        services.build_report(report)  # the retry dies too
+    report.refresh_from_db()
+    assert report.status == "running" and report.started_at == started
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["stuck"]["reports"]["count"] == 1
+
+    monkeypatch.undo()
+    assert services.build_report(report).status == "done"
+    assert client.get("/healthz").json()["stuck"] == {}
 
 
 def test_only_the_area_may_download_and_only_city_leaders_close(

@@ -174,6 +174,24 @@ def test_refunds_are_computed_for_qualifying_employers_only(foshan, employer):
     assert refunds.compute_refunds() == 0  # once per insurance year
 
 
+def test_a_refund_whose_message_died_with_its_worker_is_made_again_by_the_retry(
+    employer, monkeypatch
+):
+    insurance_year(employer.employer)
+
+    def worker_killed(*args, **kwargs):
+        raise SystemExit
+
+    monkeypatch.setattr(
+        "subsidies.services.refunds.notify_employer_staff", worker_killed
+    )
+    with pytest.raises(SystemExit):
+        refunds.compute_refunds()
+    monkeypatch.undo()
+    assert refunds.compute_refunds() == 1
+    assert Notification.objects.filter(recipient=employer).exists()
+
+
 def test_a_refund_goes_through_the_chain_and_is_paid_to_the_employer(employer, staff):
     insurance_year(employer.employer)
     refunds.compute_refunds()

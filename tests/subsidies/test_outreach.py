@@ -1,6 +1,8 @@
 import datetime
 from decimal import Decimal
 
+import pytest
+
 from registration import services as registration
 from registration.models import EmploymentRegistration
 from subsidies import services
@@ -33,6 +35,21 @@ def test_eligible_people_are_told_once_with_the_application_a_click_away(
     assert message.url.endswith("/apply/")
     assert not other_seeker.notifications.filter(url__contains="/policies/").exists()
     assert find_eligible_people() == 0  # once
+
+
+def test_a_message_lost_with_its_worker_is_sent_by_the_retry(seeker, monkeypatch):
+    factories.make_graduate(seeker.person)
+    flexible(seeker)
+
+    def worker_killed(*args, **kwargs):
+        raise SystemExit
+
+    monkeypatch.setattr("subsidies.services.outreach.notify", worker_killed)
+    with pytest.raises(SystemExit):
+        find_eligible_people()
+    monkeypatch.undo()
+    assert find_eligible_people() >= 1
+    assert seeker.notifications.filter(url__contains="social-insurance-graduate")
 
 
 def test_people_who_applied_are_not_told(seeker):

@@ -40,6 +40,12 @@ SCHEDULES = [
         "cron": "30 2 * * *",
     },
     {
+        "name": "Finish insurance imports whose worker died; drop their staging tables",
+        "func": "registration.tasks.resume_interrupted_imports",
+        "schedule_type": Schedule.MINUTES,
+        "minutes": 15,
+    },
+    {
         "name": "Release fair booths not signed in by the end of check-in",
         "func": "fairs.tasks.release_no_shows",
         "schedule_type": Schedule.MINUTES,
