@@ -216,11 +216,16 @@ class DifficultyCategoryAdmin(admin.ModelAdmin):
         "min_age_women",
         "min_age_men",
         "min_unemployed_months",
+        "sensitive",
         "is_active",
         "position",
     ]
     list_editable = ["is_active", "position"]
     ordering = ["position"]
+
+    @admin.display(description=_("sensitive"), boolean=True)
+    def sensitive(self, obj):
+        return obj.counts_as_sensitive
 
     def save_model(self, request, obj, form, change):
         services.save_difficulty_category(

@@ -133,6 +133,55 @@ def test_public_notice_lists_masked_ids(client, seeker, caseworker):
     assert seeker.person.id_number not in response.text
 
 
+def on_notice(person, code, caseworker):
+    recognition = services.apply_for_recognition(
+        DifficultyRecognition(
+            person=person,
+            category=DifficultyCategory.objects.get(code=code),
+            statement="可提供证明材料",
+        ),
+        by=person.user,
+    )
+    return services.start_recognition_notice(recognition, by=caseworker)
+
+
+def test_public_notice_shows_masked_names_the_street_and_no_sensitive_category(
+    client, seeker, other_seeker, caseworker, foshan
+):
+    on_notice(seeker.person, "released-prisoner", caseworker)
+    on_notice(other_seeker.person, "landless-farmer", caseworker)
+    page = client.get(reverse("registration:recognition_notices")).text
+    assert "李*红" in page and seeker.person.name not in page
+    assert "刑满释放人员" not in page
+    assert "失地农民" in page  # not sensitive: named
+    # The street, not the community the seeker lives in.
+    assert foshan["chancheng_street"].full_name in page
+    assert foshan["chancheng_community"].name not in page
+
+
+def test_staff_decide_whether_a_category_is_sensitive(client, seeker, caseworker):
+    on_notice(seeker.person, "landless-farmer", caseworker)
+    category = DifficultyCategory.objects.get(code="landless-farmer")
+    category.is_sensitive = True
+    category.save()
+    page = client.get(reverse("registration:recognition_notices")).text
+    assert "失地农民" not in page
+    assert set(
+        DifficultyCategory.objects.sensitive().values_list("code", flat=True)
+    ) == {
+        "disabled",
+        "minimum-living",
+        "zero-employment-family",
+        "rural-zero-transfer",
+        "drug-rehabilitated",
+        "released-prisoner",
+        "mental-rehabilitated",
+        "caring-for-ill-relative",
+        "special-family-graduate",
+        "landless-farmer",
+    }
+
+
 def test_employer_files_hires_with_the_form(client, employer, foshan):
     person = factories.make_person(residence=foshan["chancheng_community"])
     client.force_login(employer)
