@@ -202,6 +202,27 @@ def test_employer_files_hires_with_the_form(client, employer, foshan):
     assert person.masked_id_number in listing.text
 
 
+def test_the_hire_form_says_when_the_hourly_registry_checks_are_used_up(
+    client, english, settings, employer, foshan
+):
+    settings.HIRE_LOOKUPS_PER_HOUR = 0
+    person = factories.make_person(residence=foshan["chancheng_community"])
+    client.force_login(employer)
+    data = {
+        "hire-TOTAL_FORMS": "1",
+        "hire-INITIAL_FORMS": "0",
+        "hire-MIN_NUM_FORMS": "1",
+        "hire-MAX_NUM_FORMS": "50",
+        "hire-0-name": person.name,
+        "hire-0-id_number": person.id_number,
+        "hire-0-start_date": datetime.date.today().isoformat(),
+    }
+    response = client.post(reverse("registration:hire_new"), data)
+    assert response.status_code == 200
+    assert "may check 0 people against the registry per hour" in response.text
+    assert not EmploymentRegistration.objects.exists()
+
+
 def xlsx(rows) -> io.BytesIO:
     workbook = Workbook()
     sheet = workbook.active
