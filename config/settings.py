@@ -275,6 +275,10 @@ MAP_CONFIG = {
 RESUME_SHARE_DAYS = env_int("RESUME_SHARE_DAYS", 14)
 # Days a job posting stays open unless the employer picks another date.
 JOB_VALID_DAYS = env_int("JOB_VALID_DAYS", 30)
+# Rows an employer's hire filings may check against the person registry per hour
+# (docs/registration-rules.md, "Employment registration"): two of the largest
+# spreadsheets (500 rows), so that a refused one can be corrected and sent again.
+HIRE_LOOKUPS_PER_HOUR = env_int("HIRE_LOOKUPS_PER_HOUR", 1000)
 # /healthz reports the queue as stalled when a task has waited longer than this.
 QUEUE_STALL_SECONDS = env_int("QUEUE_STALL_SECONDS", 300)
 # /healthz reports long work unfinished this long after it was queued or first

@@ -233,6 +233,7 @@ class DifficultyCategoryAdmin(admin.ModelAdmin):
         "min_age_women",
         "min_age_men",
         "min_unemployed_months",
+        "sensitive",
         "is_active",
         "position",
     ]
@@ -241,6 +242,10 @@ class DifficultyCategoryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # people hold these categories: deactivate one instead
+
+    @admin.display(description=_("sensitive"), boolean=True)
+    def sensitive(self, obj):
+        return obj.counts_as_sensitive
 
     def save_model(self, request, obj, form, change):
         services.save_difficulty_category(

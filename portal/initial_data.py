@@ -28,7 +28,8 @@ def add_missing(model: type[models.Model], rows: list[dict], key: str = "code"):
 
 
 # The conditions the registry can check are set; others are checked by caseworkers
-# from documents.
+# from documents. `is_sensitive` stays empty: DifficultyCategory.NOT_SENSITIVE_CODES
+# decides, for these rows and for those of cities seeded before the field existed.
 DIFFICULTY_CATEGORIES = [
     {
         "code": "older-workers",

@@ -226,10 +226,36 @@ def scope_filter(user, field: str) -> Q | None:
     return None
 
 
+class DifficultyCategoryQuerySet(models.QuerySet):
+    def sensitive(self):
+        """The categories no public page names (see DifficultyCategory.is_sensitive)."""
+        return self.filter(
+            Q(is_sensitive=True)
+            | (
+                Q(is_sensitive__isnull=True)
+                & ~Q(code__in=DifficultyCategory.NOT_SENSITIVE_CODES)
+            )
+        )
+
+
 class DifficultyCategory(models.Model):
     """Employment-difficulty categories (就业困难人员): each province sets its list
     (docs/registration-rules.md, "Employment difficulty"), so it is data a
     caseworker can change."""
+
+    # The categories of portal/initial_data.py that say nothing about health,
+    # disability, a criminal record or a family's poverty (PIPL art. 28;
+    # docs/registration-rules.md, "Sensitive categories"). Every other code, also
+    # one a city adds, counts as sensitive unless staff decide otherwise.
+    NOT_SENSITIVE_CODES = frozenset(
+        {
+            "older-workers",
+            "landless-farmer",
+            "long-term-unemployed",
+            "veteran",
+            "long-unemployed-leaver",
+        }
+    )
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100)
@@ -245,8 +271,22 @@ class DifficultyCategory(models.Model):
         blank=True,
         help_text=_("Checked when someone applies; empty for no such condition."),
     )
+    # Empty on the rows a city starts with, so that NOT_SENSITIVE_CODES decides
+    # for new and existing databases alike; staff set it to decide otherwise.
+    is_sensitive = models.BooleanField(
+        _("sensitive"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "A sensitive category is never named on public pages. Leave it unknown "
+            "for the portal's default: sensitive, except for age, long unemployment, "
+            "lost land, military service and school leavers."
+        ),
+    )
     is_active = models.BooleanField(_("in use"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = DifficultyCategoryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("employment-difficulty category")
@@ -255,6 +295,12 @@ class DifficultyCategory(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def counts_as_sensitive(self) -> bool:
+        if self.is_sensitive is not None:
+            return self.is_sensitive
+        return self.code not in self.NOT_SENSITIVE_CODES
 
 
 class PersonQuerySet(models.QuerySet):

@@ -37,6 +37,9 @@ class RegistrationConfig(AppConfig):
                 ),
                 "registration.employment.registered": _("Employment registered"),
                 "registration.employment.ended": _("Employment ended"),
+                "registration.hire.checked": _(
+                    "Checked against the registry for a hire filing"
+                ),
                 "registration.certificate.issued": _("Employment certificate issued"),
                 "registration.recognition.submitted": _(
                     "Employment-difficulty recognition applied for"

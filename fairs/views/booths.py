@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from fairs.errors import FairError
 from fairs.models import BoothBooking, BoothVisit
 from fairs.services import visits
+from jobs.models import people_known_to
 from portal.decorators import employer_required
 from portal.qr import qr_svg
 
@@ -72,10 +73,17 @@ def booking_visitors(request, code):
     )
     if booking.employer_id != request.user.employer_id:
         raise PermissionDenied
+    booth_visits = list(booking.visits.select_related("person__resume"))
+    known = set(
+        people_known_to(booking.employer_id)
+        .filter(pk__in=[visit.person_id for visit in booth_visits])
+        .values_list("pk", flat=True)
+    )
     context = {
         "booking": booking,
         "fair": booking.fair,
-        "visits": booking.visits.select_related("person__resume"),
+        "visits": booth_visits,
+        "known": known,
         "poster_qr": qr_svg(booking.get_booth_url()),
     }
     return render(request, "fairs/booking_visitors.html", context)

@@ -4,7 +4,11 @@ from jobs.models.applications import (
     FavouriteResume,
     MatchNotice,
 )
-from jobs.models.interviews import InterviewInvitation, InvitationEvent
+from jobs.models.interviews import (
+    InterviewInvitation,
+    InvitationEvent,
+    people_known_to,
+)
 from jobs.models.postings import (
     EDUCATION_ORDER,
     LONGITUDE_FACTOR,
@@ -35,4 +39,5 @@ __all__ = [
     "ResumeExperience",
     "ToSimpleTsvector",
     "default_valid_until",
+    "people_known_to",
 ]

@@ -115,6 +115,20 @@ class InterviewInvitation(TimeStamped):
         return self.status == self.Status.PROPOSED
 
 
+def people_known_to(employer_id: int | None):
+    """The people whose full name and phone an employer may see: those with a live
+    application to one of its postings and those who accepted one of its interview
+    invitations. Everyone else reaches the employer with a masked name."""
+    if employer_id is None:
+        return Person.objects.none()
+    applied = Application.objects.for_employer(employer_id).values("person_id")
+    accepted = InterviewInvitation.objects.filter(
+        posting__employer_id=employer_id,
+        status=InterviewInvitation.Status.ACCEPTED,
+    ).values("person_id")
+    return Person.objects.filter(Q(pk__in=applied) | Q(pk__in=accepted))
+
+
 class InvitationEvent(models.Model):
     """One step in an invitation's history, shown to both sides."""
 

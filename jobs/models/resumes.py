@@ -122,13 +122,16 @@ class Resume(TimeStamped):
     def contact_visible_to(self, employer_id: int | None) -> bool:
         """An employer sees phone and full name once the seeker has applied to it or
         accepted its interview invitation."""
-        if employer_id is None:
-            return False
-        applied = self.applications.active().filter(posting__employer_id=employer_id)
-        accepted = self.person.invitations.filter(
-            posting__employer_id=employer_id, status="accepted"
-        )
-        return applied.exists() or accepted.exists()
+        # The rule lives with the invitations, whose module imports this one.
+        from jobs.models.interviews import people_known_to
+
+        return people_known_to(employer_id).filter(pk=self.person_id).exists()
+
+    def name_for(self, employer_id: int | None) -> str:
+        """The seeker's name as this employer may see it."""
+        if self.contact_visible_to(employer_id):
+            return self.person.name
+        return self.display_name
 
     def can_be_read_by(self, user) -> bool:
         if user.is_authenticated and user.is_seeker:

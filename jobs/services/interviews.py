@@ -40,10 +40,15 @@ def _tell_seeker(invitation, template):
 
 
 def _tell_employer(invitation, template):
+    employer = invitation.posting.employer
     notify_employer_staff(
-        invitation.posting.employer,
+        employer,
         template,
-        {"invitation": invitation, "posting": invitation.posting},
+        {
+            "invitation": invitation,
+            "posting": invitation.posting,
+            "seeker_name": invitation.resume.name_for(employer.pk),
+        },
         url=invitation.get_absolute_url(),
     )
 

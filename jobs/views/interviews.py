@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from jobs import services
 from jobs.forms import InvitationForm, NoteForm, ProposeTimeForm, RescheduleForm
-from jobs.models import InterviewInvitation, Resume
+from jobs.models import InterviewInvitation, Resume, people_known_to
 from jobs.views.resumes import verified_employer_required
 
 
@@ -33,11 +33,7 @@ def invitation_create(request, code):
         else:
             messages.success(request, _("The invitation is sent."))
             return redirect(invitation)
-    name = (
-        resume.person.name
-        if resume.contact_visible_to(request.user.employer_id)
-        else resume.display_name
-    )
+    name = resume.name_for(request.user.employer_id)
     context = {"form": form, "resume": resume, "name": name}
     return render(request, "jobs/invitation_form.html", context)
 
@@ -53,12 +49,20 @@ def _invitations_for(user):
 @login_required
 def invitation_list(request):
     invitations = _invitations_for(request.user).select_related(
-        "posting__employer", "person"
+        "posting__employer", "person", "resume__person"
     )
     show = request.GET.get("show")
     if show != "all":
         invitations = invitations.filter(Q(status__in=["sent", "proposed", "accepted"]))
-    context = {"invitations": invitations.order_by("scheduled_at"), "show": show}
+    invitations = list(invitations.order_by("scheduled_at"))
+    known = set()
+    if request.user.is_employer_staff:
+        known = set(
+            people_known_to(request.user.employer_id)
+            .filter(pk__in=[invitation.person_id for invitation in invitations])
+            .values_list("pk", flat=True)
+        )
+    context = {"invitations": invitations, "show": show, "known": known}
     return render(request, "jobs/invitation_list.html", context)
 
 
@@ -77,10 +81,15 @@ def _get_invitation(request, code):
 @login_required
 def invitation_detail(request, code):
     invitation = _get_invitation(request, code)
+    is_employer = request.user.is_employer_staff
+    seeker_name = invitation.person.name
+    if is_employer:
+        seeker_name = invitation.resume.name_for(request.user.employer_id)
     context = {
         "invitation": invitation,
+        "seeker_name": seeker_name,
         "events": invitation.events.all(),
-        "is_employer": request.user.is_employer_staff,
+        "is_employer": is_employer,
         "propose_form": ProposeTimeForm(prefix="propose"),
         "reschedule_form": RescheduleForm(prefix="reschedule"),
         "decline_form": NoteForm(prefix="decline"),

@@ -154,6 +154,14 @@ class DifficultyRecognition(TimeStamped):
     def get_absolute_url(self):
         return reverse("registration:recognition_detail", args=[self.code])
 
+    @property
+    def street(self) -> OrgUnit:
+        """The street (街道/镇) of the application: the public notice names no
+        community, which would narrow it down to a few buildings."""
+        if self.org_unit.level == OrgUnit.Level.COMMUNITY:
+            return self.org_unit.parent
+        return self.org_unit
+
     def progress(self) -> list[tuple[str, bool]]:
         reached = {
             self.Status.SUBMITTED: 1,

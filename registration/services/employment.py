@@ -2,8 +2,10 @@
 for their hires, by people for their own self-employment, or at a counter."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -11,8 +13,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from stdnum.cn import ric
 
-from portal.audit import audit
-from portal.models import Employer, Person, User
+from portal.audit import audit, audit_many
+from portal.models import AuditEntry, Employer, Person, User
 from portal.services import default_retirement_track, save_person
 from portal.validators import age_on
 from registration.errors import RegistrationError
@@ -21,6 +23,8 @@ from registration.services.certificates import issue_certificate
 from registration.services.unemployment import close_unemployment_on_employment
 
 FILING_AHEAD_DAYS = 30
+# One audit entry per row of a filing checked against the person registry.
+REGISTRY_CHECK = "registration.hire.checked"
 
 
 @dataclass
@@ -84,10 +88,21 @@ def _start_date_problem(start: datetime.date) -> str | None:
     return None
 
 
-def _person_for_hire(hire: Hire, *, by: User) -> tuple[Person | None, list[str]]:
-    person = Person.objects.filter(id_number=hire.id_number).first()
-    if person is not None and person.name != hire.name:
-        return None, [_("The name does not match the ID number in the registry.")]
+def _person_for_hire(
+    hire: Hire, found: Person | None, *, by: User
+) -> tuple[Person | None, list[str]]:
+    """The person `found` in the registry under the row's ID number, or a new one
+    added; None and the problems when the row cannot be filed."""
+    if found is not None and found.name != hire.name:
+        # Worded to confirm no more than the employer, holding the ID card, must
+        # know: the two do not belong together.
+        return None, [
+            _(
+                "The name and ID number could not be confirmed together: check both "
+                "against the person's ID card."
+            )
+        ]
+    person = found
     if person is None:
         person = Person(
             name=hire.name,
@@ -109,7 +124,6 @@ def is_late(filed_on: datetime.date, event_day: datetime.date, days: int) -> boo
     return filed_on > event_day + datetime.timedelta(days=days)
 
 
-@transaction.atomic
 def register_hires(
     employer: Employer,
     hires: list[Hire],
@@ -122,11 +136,83 @@ def register_hires(
     People not yet in the registry are added. A hire filed more than the local
     number of days (30 by law) after it started is saved and flagged as late.
     Raises HiresRefused with the messages per row (numbered from 1).
+
+    Each row asks the person registry whether it knows the ID number, under that
+    name, and whether the person works elsewhere, also when the filing is then
+    refused. So employer staff may check at most HIRE_LOOKUPS_PER_HOUR rows an
+    hour, and every answer is audited (REGISTRY_CHECK), refused filings included.
     """
     if not employer.is_verified:
         raise RegistrationError(
             _("Your employer must be verified before it can file hires.")
         )
+    with transaction.atomic():
+        _check_lookups_left(employer, len(hires), by=by)
+        answers: list[tuple[Person | None, str]] = []
+        refused = None
+        try:
+            with transaction.atomic():
+                registrations = _file_hires(
+                    employer, hires, answers, by=by, source=source
+                )
+        except RegistrationError as error:
+            refused = error
+        # After the rollback of a refused filing, so that its answers stay on record.
+        _audit_answers(by, employer, answers, filed=refused is None)
+    if refused is not None:
+        raise refused
+    return registrations
+
+
+def _check_lookups_left(employer: Employer, rows: int, *, by: User) -> None:
+    """Refuse a filing that would take the employer's staff over their registry
+    checks for the hour. The employer's row is locked, so that two filings at
+    once count each other's checks. Counter staff filing for someone are not
+    limited."""
+    if not by.is_employer_staff:
+        return
+    Employer.objects.select_for_update().get(pk=employer.pk)
+    used = AuditEntry.objects.filter(
+        action=REGISTRY_CHECK,
+        actor__employer=employer,
+        created_at__gt=timezone.now() - datetime.timedelta(hours=1),
+    ).count()
+    limit = settings.HIRE_LOOKUPS_PER_HOUR
+    if used + rows > limit:
+        raise RegistrationError(
+            _(
+                "Your organisation may check %(limit)d people against the registry "
+                "per hour and has checked %(used)d in the last hour, so these "
+                "%(rows)d rows cannot be checked now. Please file them later, or at "
+                "a service counter."
+            )
+            % {"limit": limit, "used": used, "rows": rows}
+        )
+
+
+def _audit_answers(by: User, employer: Employer, answers, *, filed: bool) -> None:
+    """One entry per row: the person the registry found (none for an ID number it
+    did not know) and its answer."""
+    people_by_answer = defaultdict(list)
+    for person, answer in answers:
+        # A person added by a refused filing was rolled back with it.
+        known = person is not None and (filed or answer != "new")
+        people_by_answer[answer].append(person if known else None)
+    for answer, people in people_by_answer.items():
+        data = {"employer": employer.pk, "answer": answer, "filed": filed}
+        audit_many(by, REGISTRY_CHECK, people, data)
+
+
+def _file_hires(
+    employer: Employer,
+    hires: list[Hire],
+    answers: list[tuple[Person | None, str]],
+    *,
+    by: User,
+    source: str,
+) -> list[EmploymentRegistration]:
+    """Check every row, then save them all; `answers` gets the registry's answer
+    for each row checked."""
     rules = LocalRules.current()
     today = timezone.localdate()
     row_errors: dict[int, list[str]] = {}
@@ -137,12 +223,18 @@ def register_hires(
         if hire.id_number in seen:
             problems.append(_("This person appears twice in the filing."))
         seen.add(hire.id_number)
-        person, person_problems = _person_for_hire(hire, by=by)
+        found = Person.objects.filter(id_number=hire.id_number).first()
+        person, person_problems = _person_for_hire(hire, found, by=by)
         problems += person_problems
+        answer = "new" if found is None else "matched"
+        if found is not None and found.name != hire.name:
+            answer = "name_mismatch"
         if person is not None:
             clash = _overlap_message(person, hire.start_date, for_employer=employer)
             if clash:
                 problems.append(clash)
+                answer = "employed_elsewhere"
+        answers.append((found or person, answer))
         if problems:
             row_errors[row] = problems
         else:

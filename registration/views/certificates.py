@@ -84,7 +84,8 @@ def certificate_verify(request, code):
 
 def recognition_notices(request):
     """Public notice (公示) of employment-difficulty recognitions: masked names and
-    ID numbers, category, and until when objections can be raised."""
+    ID numbers, the street, the proposed decision (naming the category only when it
+    is not sensitive) and until when objections can be raised."""
     notices = (
         DifficultyRecognition.objects.on_notice(timezone.localdate())
         .select_related("person", "category", "org_unit__parent__parent__parent")

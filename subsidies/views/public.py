@@ -63,7 +63,7 @@ def subsidy_detail(request, code):
 
 
 def notice_list(request):
-    """公示: applications on public notice, with masked ID numbers."""
+    """公示: applications on public notice, with masked names and ID numbers."""
     applications = (
         Application.objects.filter(
             status=Application.Status.ON_NOTICE,

@@ -73,3 +73,20 @@ def test_anonymous_visitors_see_the_jobs_and_a_login_link(client, booking):
         client.post(reverse("fairs:booth_page", args=[booking.code]), {}).status_code
         == 403
     )
+
+
+def test_a_visitor_who_withdrew_every_application_is_listed_masked(
+    client, booking, seeker, employer
+):
+    from jobs import services as job_services
+
+    resume = factories.make_resume(seeker)
+    visits.register_interest(
+        booking, person=seeker.person, postings=list(booking.postings.all())
+    )
+    for application in Application.objects.filter(person=seeker.person):
+        job_services.withdraw_application(application, by=seeker)
+    client.force_login(employer)
+    visitors = client.get(reverse("fairs:booking_visitors", args=[booking.code]))
+    assert seeker.person.name not in visitors.text
+    assert resume.display_name in visitors.text

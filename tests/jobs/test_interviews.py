@@ -182,3 +182,58 @@ def test_reminders_go_once_to_both_sides_the_day_before(seeker, employer, invita
     reminders = Notification.objects.order_by("id")[before:]
     assert {n.recipient for n in reminders} == {seeker, employer}
     assert invitation.events.filter(action="reminded").count() == 1
+
+
+@pytest.fixture
+def invitation_from_search(seeker, employer, posting):
+    """Invited from the public resume search: the seeker has not applied."""
+    resume = factories.make_resume(seeker, is_public=True)
+    return services.invite_to_interview(
+        resume, posting=posting, by=employer, scheduled_at=in_days(3), place="三楼"
+    )
+
+
+def employer_pages(client, employer, invitation):
+    client.force_login(employer)
+    detail = client.get(invitation.get_absolute_url()).text
+    listing = client.get(reverse("jobs:invitation_list")).text
+    return detail + listing
+
+
+def test_the_employer_sees_a_masked_name_until_the_seeker_accepts(
+    client, seeker, employer, invitation_from_search
+):
+    invitation = invitation_from_search
+    pages = employer_pages(client, employer, invitation)
+    assert seeker.person.name not in pages
+    assert invitation.resume.display_name in pages
+    services.accept_invitation(invitation, by=seeker)
+    pages = employer_pages(client, employer, invitation)
+    assert seeker.person.name in pages
+    told = Notification.objects.get(
+        recipient=employer, url=invitation.get_absolute_url()
+    )
+    assert seeker.person.name in told.subject + told.body
+
+
+@pytest.mark.parametrize("answer", ["decline", "propose"])
+def test_an_invitation_not_accepted_tells_the_employer_no_name(
+    client, seeker, employer, invitation_from_search, answer
+):
+    client.force_login(seeker)
+    client.post(
+        reverse("jobs:invitation_respond", args=[invitation_from_search.code, answer]),
+        {"propose-proposed_at": in_days(5).strftime("%Y-%m-%dT%H:%M")},
+    )
+    told = Notification.objects.get(
+        recipient=employer, url=invitation_from_search.get_absolute_url()
+    )
+    assert invitation_from_search.resume.display_name in told.subject
+    assert seeker.person.name not in told.subject + told.body
+    assert seeker.person.name not in employer_pages(
+        client, employer, invitation_from_search
+    )
+
+
+def test_an_applicant_is_named_on_the_invitation(client, seeker, employer, invitation):
+    assert seeker.person.name in employer_pages(client, employer, invitation)

@@ -1,12 +1,16 @@
 """`make run` killed with SIGKILL must not leave the next run stuck."""
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import psutil
+import pytest
 from django.conf import settings
 
 
@@ -21,7 +25,17 @@ def _status(pgdata):
     return _embedded_db(pgdata, "status", stdout=subprocess.DEVNULL).wait()
 
 
-def test_a_killed_run_leaves_a_server_the_next_run_adopts_and_stops(tmp_path):
+@pytest.fixture
+def work_dir():
+    """A folder outside pytest's temporary root, which each new pytest session resets
+    to owner-only: the server runs as its own system user when we are root."""
+    path = Path(tempfile.mkdtemp(dir=settings.BASE_DIR / "var"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def test_a_killed_run_leaves_a_server_the_next_run_adopts_and_stops(work_dir):
+    tmp_path = work_dir
     pgdata = tmp_path / "pgdata"
     output = (tmp_path / "run.log").open("w")
     killed = _embedded_db(pgdata, "run", "--", "sleep", "60", stderr=output)

@@ -3,8 +3,9 @@ import datetime
 import pytest
 import time_machine
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from portal.models import Person
+from portal.models import AuditEntry, Person
 from registration import services
 from registration.models import EmploymentCertificate, EmploymentRegistration
 from tests import factories
@@ -153,3 +154,88 @@ def test_certificate_is_issued_once_per_person(seeker, caseworker):
     again = services.issue_certificate(seeker.person, by=caseworker, unit=unit)
     assert first == again
     assert EmploymentCertificate.objects.count() == 1
+
+
+def registry_checks():
+    return AuditEntry.objects.filter(action="registration.hire.checked")
+
+
+def test_every_registry_answer_is_audited_also_when_the_filing_is_refused(
+    foshan, employer
+):
+    known = factories.make_person(residence=foshan["chancheng_community"])
+    other = factories.make_person(residence=foshan["chancheng_community"])
+    newcomer = factories.id_number(birth="19950505")
+    today = datetime.date.today()
+    rows = [
+        hire(known, today),
+        services.Hire(name="赵六", id_number=newcomer, start_date=today),
+        hire(other, today, name="别人"),
+    ]
+    with pytest.raises(services.HiresRefused):
+        services.register_hires(employer.employer, rows, by=employer)
+    assert not Person.objects.filter(id_number=newcomer).exists()  # rolled back
+    answers = {
+        entry.data["answer"]: entry.object_id
+        for entry in registry_checks().filter(data__filed=False, actor=employer)
+    }
+    assert answers == {
+        "matched": str(known.pk),
+        "new": "",
+        "name_mismatch": str(other.pk),
+    }
+    services.register_hires(employer.employer, rows[:2], by=employer)
+    filed = registry_checks().filter(data__filed=True)
+    assert {entry.data["answer"] for entry in filed} == {"matched", "new"}
+    assert filed.get(data__answer="new").object_id == str(
+        Person.objects.get(id_number=newcomer).pk
+    )
+
+
+def test_a_wrong_name_is_refused_without_saying_what_the_registry_knows(
+    foshan, employer
+):
+    person = factories.make_person(residence=foshan["chancheng_community"])
+    with pytest.raises(services.HiresRefused) as refused:
+        services.register_hires(
+            employer.employer,
+            [hire(person, datetime.date.today(), name="陈晓")],
+            by=employer,
+        )
+    [message] = refused.value.row_errors[1]
+    assert person.name not in message
+    assert "registry" not in message and "人员库" not in message
+
+
+def test_employer_staff_check_a_limited_number_of_rows_an_hour(
+    settings, foshan, employer, other_employer, caseworker
+):
+    settings.HIRE_LOOKUPS_PER_HOUR = 2
+    people = [
+        factories.make_person(residence=foshan["chancheng_community"]) for _ in range(3)
+    ]
+    today = datetime.date.today()
+    with pytest.raises(services.HiresRefused):
+        services.register_hires(
+            employer.employer,
+            [hire(people[0], today), hire(people[1], today, name="别人")],
+            by=employer,
+        )
+    with pytest.raises(services.RegistrationError) as refused:
+        services.register_hires(
+            employer.employer, [hire(people[0], today)], by=employer
+        )
+    assert not isinstance(refused.value, services.HiresRefused)
+    assert registry_checks().count() == 2  # the refused filing asked nothing
+    # Counter staff and another employer are not held back by this employer's count.
+    services.register_hires(
+        employer.employer, [hire(people[1], today)], by=caseworker, source="counter"
+    )
+    services.register_hires(
+        other_employer.employer, [hire(people[2], today)], by=other_employer
+    )
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=61)):
+        services.register_hires(
+            employer.employer, [hire(people[0], today)], by=employer
+        )
+    assert registry_checks().count() == 5

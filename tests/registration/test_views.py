@@ -133,6 +133,55 @@ def test_public_notice_lists_masked_ids(client, seeker, caseworker):
     assert seeker.person.id_number not in response.text
 
 
+def on_notice(person, code, caseworker):
+    recognition = services.apply_for_recognition(
+        DifficultyRecognition(
+            person=person,
+            category=DifficultyCategory.objects.get(code=code),
+            statement="可提供证明材料",
+        ),
+        by=person.user,
+    )
+    return services.start_recognition_notice(recognition, by=caseworker)
+
+
+def test_public_notice_shows_masked_names_the_street_and_no_sensitive_category(
+    client, seeker, other_seeker, caseworker, foshan
+):
+    on_notice(seeker.person, "released-prisoner", caseworker)
+    on_notice(other_seeker.person, "landless-farmer", caseworker)
+    page = client.get(reverse("registration:recognition_notices")).text
+    assert "李*红" in page and seeker.person.name not in page
+    assert "刑满释放人员" not in page
+    assert "失地农民" in page  # not sensitive: named
+    # The street, not the community the seeker lives in.
+    assert foshan["chancheng_street"].full_name in page
+    assert foshan["chancheng_community"].name not in page
+
+
+def test_staff_decide_whether_a_category_is_sensitive(client, seeker, caseworker):
+    on_notice(seeker.person, "landless-farmer", caseworker)
+    category = DifficultyCategory.objects.get(code="landless-farmer")
+    category.is_sensitive = True
+    category.save()
+    page = client.get(reverse("registration:recognition_notices")).text
+    assert "失地农民" not in page
+    assert set(
+        DifficultyCategory.objects.sensitive().values_list("code", flat=True)
+    ) == {
+        "disabled",
+        "minimum-living",
+        "zero-employment-family",
+        "rural-zero-transfer",
+        "drug-rehabilitated",
+        "released-prisoner",
+        "mental-rehabilitated",
+        "caring-for-ill-relative",
+        "special-family-graduate",
+        "landless-farmer",
+    }
+
+
 def test_employer_files_hires_with_the_form(client, employer, foshan):
     person = factories.make_person(residence=foshan["chancheng_community"])
     client.force_login(employer)
@@ -151,6 +200,27 @@ def test_employer_files_hires_with_the_form(client, employer, foshan):
     listing = client.get(response.url)
     assert person.name in listing.text
     assert person.masked_id_number in listing.text
+
+
+def test_the_hire_form_says_when_the_hourly_registry_checks_are_used_up(
+    client, english, settings, employer, foshan
+):
+    settings.HIRE_LOOKUPS_PER_HOUR = 0
+    person = factories.make_person(residence=foshan["chancheng_community"])
+    client.force_login(employer)
+    data = {
+        "hire-TOTAL_FORMS": "1",
+        "hire-INITIAL_FORMS": "0",
+        "hire-MIN_NUM_FORMS": "1",
+        "hire-MAX_NUM_FORMS": "50",
+        "hire-0-name": person.name,
+        "hire-0-id_number": person.id_number,
+        "hire-0-start_date": datetime.date.today().isoformat(),
+    }
+    response = client.post(reverse("registration:hire_new"), data)
+    assert response.status_code == 200
+    assert "may check 0 people against the registry per hour" in response.text
+    assert not EmploymentRegistration.objects.exists()
 
 
 def xlsx(rows) -> io.BytesIO:
