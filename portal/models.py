@@ -631,6 +631,7 @@ class AuditEntry(models.Model):
         "portal.difficulty_category.changed": _("Difficulty category changed"),
         "portal.user.created": _("User account created"),
         "portal.user.changed": _("User account changed"),
+        "portal.login.unlocked": _("Paused login unlocked"),
     }
 
     objects = AuditEntryQuerySet.as_manager()

@@ -11,6 +11,7 @@ from portal.services.accounts import (
     register_seeker,
     save_account,
     set_user_language,
+    unlock_login,
 )
 from portal.services.employers import reject_employer, save_employer, verify_employer
 from portal.services.notifications import (
@@ -49,5 +50,6 @@ __all__ = [
     "save_person",
     "set_difficulty_category",
     "set_user_language",
+    "unlock_login",
     "verify_employer",
 ]

@@ -1,5 +1,7 @@
-"""Accounts: seekers and employers sign up; users choose their language."""
+"""Accounts: seekers and employers sign up; users choose their language;
+administrators unlock paused logins."""
 
+from axes.models import AccessAttempt
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -131,3 +133,20 @@ def save_account(user: User, *, by: User, changed_fields: list[str]) -> User:
     status; the password itself is never audited."""
     fields = [name for name in changed_fields if name != "password"]
     return save_with_audit(user, by=by, fields=fields, action="portal.user")
+
+
+@transaction.atomic
+def unlock_login(attempt: AccessAttempt, *, by: User) -> None:
+    """An administrator forgets the failed logins of one user name from one address
+    (django-axes' record, portal/throttling.py): it may log in again at once."""
+    audit(
+        by,
+        "portal.login.unlocked",
+        attempt,
+        {
+            "username": attempt.username,
+            "ip_address": attempt.ip_address,
+            "failures": attempt.failures_since_start,
+        },
+    )
+    attempt.delete()
