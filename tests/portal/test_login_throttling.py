@@ -201,10 +201,10 @@ def test_a_pause_lasts_the_configured_seconds(client, seeker, settings):
 
 
 @pytest.mark.parametrize("path", ["/accounts/login/", "/admin/login/"])
-def test_failures_are_counted_under_the_stored_user_name(client, seeker, path):
-    _fail(client, seeker.username.lower(), path=path)
+def test_failures_are_counted_under_the_stored_user_name(client, employer, path):
+    _fail(client, employer.username.lower(), path=path)  # a credit code: 91…MA…
     attempt = AccessAttempt.objects.get()
-    assert attempt.username == seeker.username
+    assert attempt.username == employer.username
 
 
 def test_behind_one_trusted_proxy_the_address_comes_from_x_forwarded_for(
