@@ -86,6 +86,10 @@ def english(client):
     return client
 
 
+# Personas: log them in with client.force_login. client.login() authenticates without
+# a request, which django-axes (login throttling) refuses with a ValueError.
+
+
 @pytest.fixture
 def foshan(db):
     return factories.make_org_tree()
