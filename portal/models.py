@@ -695,6 +695,7 @@ class AuditEntry(models.Model):
         "portal.user.changed": _("User account changed"),
         "portal.user.sms_opt_in": _("SMS notices switched on or off"),
         "portal.activation_code.issued": _("Activation code issued at the counter"),
+        "portal.login.unlocked": _("Paused login unlocked"),
     }
 
     objects = AuditEntryQuerySet.as_manager()

@@ -38,7 +38,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     restored after a flush). Runs reuse the database (--reuse-db in pyproject.toml;
     `make check` passes --create-db). Transactional tests end with a flush that
     empties every table, also these rows: at the end they are put back from the
-    snapshot taken here, and the database cache (login throttling counts), which no
+    snapshot taken here, and the database cache (django-q2's cluster stats), which no
     flush or rollback touches, is emptied.
     """
     from django.contrib.contenttypes.models import ContentType
@@ -84,6 +84,10 @@ def english(client):
     """The visitor chose English with the language switcher."""
     client.cookies["django_language"] = "en"
     return client
+
+
+# Personas: log them in with client.force_login. client.login() authenticates without
+# a request, which django-axes (login throttling) refuses with a ValueError.
 
 
 @pytest.fixture

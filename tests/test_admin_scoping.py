@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -45,6 +46,7 @@ CLOSED_TO_DISTRICTS = {
     "portal.User": "accounts of every area: administrators only",
     "portal.AuditEntry": "the audit trail of every area: administrators only",
     "portal.AccountClaim": "sign-up codes of every area: administrators only",
+    "axes.AccessAttempt": "failed logins of every area: administrators only",
     "portal.SmsMessage": "text messages to every area: administrators only",
     "registration.InsuranceImport": "the agency's files cover the city: city staff",
     "subsidies.DisbursementBatch": "made by city staff, paying every district",
@@ -269,6 +271,13 @@ def nanhai(foshan, outsider_caseworker, city_caseworker):
     rows["portal.AccountClaim"] = services.issue_activation_code(
         rows["portal.Person"], by=outsider_caseworker
     )[0]
+    rows["axes.AccessAttempt"] = AccessAttempt.objects.create(
+        username=rows["portal.Employer"].uscc,
+        ip_address="203.0.113.9",
+        user_agent="test",
+        path_info="/accounts/login/",
+        failures_since_start=1,
+    )
     rows["portal.SmsMessage"] = services.send_sms(
         rows["portal.Person"].phone, "notification", {"subject": "南海区通知"}
     )

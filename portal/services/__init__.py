@@ -11,6 +11,7 @@ from portal.services.accounts import (
     save_account,
     set_sms_opt_in,
     set_user_language,
+    unlock_login,
 )
 from portal.services.claims import (
     activate_with_code,
@@ -64,5 +65,6 @@ __all__ = [
     "set_difficulty_category",
     "set_sms_opt_in",
     "set_user_language",
+    "unlock_login",
     "verify_employer",
 ]

@@ -1,5 +1,7 @@
-"""Accounts: seekers and employers sign up; users choose their language."""
+"""Accounts: seekers and employers sign up; users choose their language;
+administrators unlock paused logins."""
 
+from axes.models import AccessAttempt
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -91,3 +93,20 @@ def set_sms_opt_in(user: User, opted_in: bool) -> User:
         user.save(update_fields=["sms_opt_in"])
         audit(user, "portal.user.sms_opt_in", user, {"sms_opt_in": opted_in})
     return user
+
+
+@transaction.atomic
+def unlock_login(attempt: AccessAttempt, *, by: User) -> None:
+    """An administrator forgets the failed logins of one user name from one address
+    (django-axes' record, portal/throttling.py): it may log in again at once."""
+    audit(
+        by,
+        "portal.login.unlocked",
+        attempt,
+        {
+            "username": attempt.username,
+            "ip_address": attempt.ip_address,
+            "failures": attempt.failures_since_start,
+        },
+    )
+    attempt.delete()
