@@ -6,9 +6,12 @@ production (DEBUG=false) refuses to start with a public or short secret key.
 
 import importlib.util
 import os
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +49,16 @@ def env_secret(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
+def tile_source(url: str) -> str:
+    """The host-source a tile URL template loads from: `{s}.tile.example.org`
+    becomes `*.tile.example.org`; a URL on the site itself needs none."""
+    parts = urlsplit(url)
+    if not parts.netloc:
+        return SELF
+    host = re.sub(r"\{[^}]*\}", "*", parts.netloc)
+    return f"{parts.scheme}://{host}"
+
+
 DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 # Keys that are public (this file, .env.example) and so sign nothing in production.
 PUBLIC_SECRET_KEYS = {DEV_SECRET_KEY, "change-me-to-a-long-random-string"}
@@ -78,6 +91,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_q",
+    "csp",
     "portal",
     "jobs",
     "registration",
@@ -91,6 +105,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -258,6 +273,23 @@ MAP_CONFIG = {
     "zoom": env_int("MAP_DEFAULT_ZOOM", 12),
 }
 
+
+# Content-Security-Policy (django-csp): only our own files run, no inline script,
+# style or handler anywhere in templates/ (tests/portal/test_csp.py looks), images
+# also from the map's tile server.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # data: for the empty favicon in base.html.
+        "img-src": [SELF, "data:", tile_source(MAP_CONFIG["tiles"])],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # Days a resume's QR code (handed to employers at a fair) keeps working.
 RESUME_SHARE_DAYS = env_int("RESUME_SHARE_DAYS", 14)

@@ -5,6 +5,8 @@ import sys
 
 from django.conf import settings
 
+from config.settings import tile_source
+
 # A key as `make run` makes one: long and random enough for production.
 LONG_KEY = ("k3Vq9-Zr7Tn2Wm5Xp8Ys4Lb6Hd1Gf0Jc" * 2)[:50]
 
@@ -102,3 +104,13 @@ def test_production_on_https_keeps_cookies_https_only_and_redirects():
     }
     found = _settings(env, "SESSION_COOKIE_SECURE", "SECURE_SSL_REDIRECT")
     assert found == {"SESSION_COOKIE_SECURE": True, "SECURE_SSL_REDIRECT": True}
+
+
+def test_the_policy_allows_images_from_the_tile_server_the_map_uses():
+    assert tile_source("https://tile.openstreetmap.org/{z}/{x}/{y}.png") == (
+        "https://tile.openstreetmap.org"
+    )
+    assert tile_source("https://{s}.tiles.example.cn/{z}/{x}/{y}.png") == (
+        "https://*.tiles.example.cn"
+    )
+    assert tile_source("/tiles/{z}/{x}/{y}.png") == "'self'"
