@@ -14,7 +14,7 @@ COPY pyproject.toml uv.lock ./
 RUN uv sync --frozen --no-dev --no-install-project
 COPY . .
 RUN for po in locale/*/LC_MESSAGES/*.po; do msgfmt --check -o "${po%.po}.mo" "$po"; done \
-    && DEBUG=false SECRET_KEY=build-only-collectstatic-key python manage.py collectstatic --noinput
+    && DEBUG=false SECRET_KEY=build-only-collectstatic-key-it-signs-nothing-0123456789 python manage.py collectstatic --noinput
 
 RUN useradd --system --uid 1000 portal && mkdir -p /data/media && chown portal /data/media
 USER portal

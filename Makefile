@@ -14,10 +14,25 @@ MO_FILES := $(PO_FILES:.po=.mo)
 DEPLOY_ENV := DEBUG=false SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-key-0123456789abcdef \
 	ALLOWED_HOSTS=jobs.example.cn SITE_URL=https://jobs.example.cn
 
-.PHONY: run test check install system-packages messages db-start db-stop clean
+# `make run` and `make dev` sign sessions, passes and resume links with a key made
+# once in var/secret-key, unless SECRET_KEY or SECRET_KEY_FILE is set.
+LOCAL_SECRET_KEY := var/secret-key
+SERVE_ENV := PORT=$(PORT) SITE_URL=$(SITE_URL) \
+	SECRET_KEY_FILE=$${SECRET_KEY_FILE:-$$([ -n "$$SECRET_KEY" ] || echo $(LOCAL_SECRET_KEY))}
 
-run: install
-	PORT=$(PORT) SITE_URL=$(SITE_URL) $(PY) -m portal.embedded_db run -- $(PY) manage.py serve_portal
+.PHONY: run dev test check install system-packages messages db-start db-stop clean
+
+# Served as in production: gunicorn, DEBUG off, collected static files.
+run: install $(LOCAL_SECRET_KEY)
+	$(SERVE_ENV) DEBUG=$${DEBUG:-false} $(PY) -m portal.embedded_db run -- $(PY) manage.py serve_portal
+
+# Django's development server: reloads on code changes, DEBUG on.
+dev: install $(LOCAL_SECRET_KEY)
+	$(SERVE_ENV) DEBUG=$${DEBUG:-true} $(PY) -m portal.embedded_db run -- $(PY) manage.py serve_portal --dev
+
+$(LOCAL_SECRET_KEY):
+	mkdir -p $(@D)
+	umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))' > $@
 
 test: install check
 

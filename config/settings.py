@@ -1,14 +1,17 @@
 """Settings for the portal: one file, every deploy-specific value from the environment.
 
 Each variable is listed with a comment in .env.example. Development defaults are safe;
-production (DEBUG=false) refuses to start with the development secret key.
+production (DEBUG=false) refuses to start with a public or short secret key.
 """
 
 import importlib.util
 import os
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -46,12 +49,31 @@ def env_secret(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
+def tile_source(url: str) -> str:
+    """The host-source a tile URL template loads from: `{s}.tile.example.org`
+    becomes `*.tile.example.org`; a URL on the site itself needs none."""
+    parts = urlsplit(url)
+    if not parts.netloc:
+        return SELF
+    host = re.sub(r"\{[^}]*\}", "*", parts.netloc)
+    return f"{parts.scheme}://{host}"
+
+
 DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+# Keys that are public (this file, .env.example) and so sign nothing in production.
+PUBLIC_SECRET_KEYS = {DEV_SECRET_KEY, "change-me-to-a-long-random-string"}
+SECRET_KEY_MIN_LENGTH = 50
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env_secret("SECRET_KEY") or DEV_SECRET_KEY
-if not DEBUG and SECRET_KEY == DEV_SECRET_KEY:
+if not DEBUG and SECRET_KEY in PUBLIC_SECRET_KEYS:
     raise ImproperlyConfigured(
-        "DEBUG is false but SECRET_KEY is the development key: set SECRET_KEY."
+        "DEBUG is false but SECRET_KEY is the development key or the example from "
+        ".env.example: set SECRET_KEY to a long random string."
+    )
+if not DEBUG and len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH:
+    raise ImproperlyConfigured(
+        f"DEBUG is false but SECRET_KEY has {len(SECRET_KEY)} characters: "
+        f"it needs at least {SECRET_KEY_MIN_LENGTH}."
     )
 
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -70,6 +92,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_q",
     "axes",
+    "csp",
     "portal",
     "jobs",
     "registration",
@@ -83,6 +106,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -121,7 +145,20 @@ if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"])}
 else:
     DATABASES = {"default": embedded_db.database_settings()}
-DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
+# A bounded pool per process when DB_POOL_MAX_SIZE is set: the web server's threads
+# share it (serve_portal sets it for gunicorn). Not for the django-q2 worker, which
+# forks its processes and must not share a pool's sockets between them.
+DB_POOL_MAX_SIZE = env_int("DB_POOL_MAX_SIZE", 0)
+if DB_POOL_MAX_SIZE:
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": min(env_int("DB_POOL_MIN_SIZE", 1), DB_POOL_MAX_SIZE),
+        "max_size": DB_POOL_MAX_SIZE,
+        # Seconds a request waits for a free connection before it fails.
+        "timeout": env_int("DB_POOL_TIMEOUT", 10),
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django refuses persistent + pooled.
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -295,6 +332,24 @@ MAP_CONFIG = {
     "zoom": env_int("MAP_DEFAULT_ZOOM", 12),
 }
 
+
+# Content-Security-Policy (django-csp): only our own files run, no inline script,
+# style or handler anywhere in templates/ (tests/portal/test_csp.py looks), images
+# also from the map's tile server.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # data: for the empty favicon in base.html.
+        "img-src": [SELF, "data:", tile_source(MAP_CONFIG["tiles"])],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
 # Days a resume's QR code (handed to employers at a fair) keeps working.
 RESUME_SHARE_DAYS = env_int("RESUME_SHARE_DAYS", 14)
 # Days a job posting stays open unless the employer picks another date.
@@ -333,7 +388,10 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if not DEBUG:
+# `make run` serves http://127.0.0.1 with DEBUG off: HTTPS-only cookies, redirects
+# and HSTS follow the scheme of the site's public address (check --deploy warns
+# when it is not https).
+if not DEBUG and SITE_URL.startswith("https://"):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -36,11 +36,7 @@ class JobFairForm(forms.ModelForm):
             "layout",
             "zone_labels",
         ]
-        widgets = {
-            "layout": forms.Textarea(
-                attrs={"rows": 8, "style": "font-family: monospace"}
-            )
-        }
+        widgets = {"layout": forms.Textarea(attrs={"rows": 8, "class": "fair-layout"})}
 
     def clean_layout(self):
         layout = self.cleaned_data["layout"]

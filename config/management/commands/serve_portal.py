@@ -10,13 +10,23 @@ from django.core.management.base import BaseCommand
 
 class Command(BaseCommand):
     help = (
-        "Development server for `make run`: migrate, set up the roles, the initial "
-        "catalogue and the schedules as a deploy does, load the demo data, then "
-        "serve the portal on PORT (default 8000) together with a django-q2 worker. "
-        "Ctrl-C (or SIGTERM) stops both."
+        "The portal for `make run`: migrate, set up the roles, the initial catalogue "
+        "and the schedules as a deploy does, load the demo data, collect the static "
+        "files, then serve on PORT (default 8000) as production does: gunicorn with "
+        "WEB_WORKERS processes (default 2) of WEB_THREADS threads (default 4), each "
+        "process with a database pool of one connection per thread, together with a "
+        "django-q2 worker. With --dev (`make dev`), Django's development server "
+        "instead, reloading on code changes. Ctrl-C (or SIGTERM) stops both."
     )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dev",
+            action="store_true",
+            help="Serve with Django's development server (autoreload).",
+        )
+
+    def handle(self, *args, dev=False, **options):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable", verbosity=0)
         call_command("setup_roles")
@@ -25,22 +35,43 @@ class Command(BaseCommand):
         call_command("seed_demo")
         port = os.environ.get("PORT", "8000")
         manage = [sys.executable, "manage.py"]
-        children = [
-            subprocess.Popen([*manage, "qcluster"]),
-            subprocess.Popen([*manage, "runserver", f"127.0.0.1:{port}", "--noreload"]),
-        ]
+        # Forked worker processes must not share a pool (config/settings.py).
+        worker_env = {**os.environ, "DB_POOL_MAX_SIZE": "0"}
+        if dev:
+            web, web_env = [*manage, "runserver", f"127.0.0.1:{port}"], os.environ
+        else:
+            call_command("collectstatic", interactive=False, verbosity=0)
+            threads = os.environ.get("WEB_THREADS", "4")
+            web = [
+                *(sys.executable, "-m", "gunicorn", "config.wsgi"),
+                *("--worker-class", "gthread", "--threads", threads),
+                *("--workers", os.environ.get("WEB_WORKERS", "2")),
+                *("--bind", f"127.0.0.1:{port}", "--access-logfile", "-"),
+                # No control socket: it sits at one path per user, and several
+                # copies of the portal may run side by side.
+                "--no-control-socket",
+            ]
+            pool = os.environ.get("DB_POOL_MAX_SIZE") or threads
+            web_env = {**os.environ, "DB_POOL_MAX_SIZE": pool}
+        worker = subprocess.Popen([*manage, "qcluster"], env=worker_env)
+        # In its own process group, so that stopping it also stops the processes it
+        # started (the autoreloader's server, which outlives its parent otherwise).
+        server = subprocess.Popen(web, env=web_env, process_group=0)
         self.stdout.write(self.style.SUCCESS(f"Portal: http://127.0.0.1:{port}/"))
         stopping = []
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_: stopping.append(True))
+        children = [worker, server]
         while not stopping and all(child.poll() is None for child in children):
             time.sleep(0.5)
-        for child in children:
-            if child.poll() is None:
-                child.terminate()
+        if worker.poll() is None:
+            worker.terminate()
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
         for child in children:
             try:
                 child.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 child.kill()
+                child.wait()
         self.stdout.write("Portal stopped.")
