@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -20,6 +22,17 @@ def year_choices():
 
 def this_year() -> int:
     return timezone.localdate().year
+
+
+FIRST_GRADUATION_YEAR = 2000
+
+
+def is_graduation_year(text: str) -> bool:
+    """Four ASCII digits from 2000 to next year: the cohorts the portal records
+    (imports and the flows page refuse or ignore any other year)."""
+    return bool(re.fullmatch(r"[0-9]{4}", text)) and (
+        FIRST_GRADUATION_YEAR <= int(text) <= this_year() + 1
+    )
 
 
 class GraduateReportForm(forms.ModelForm):
@@ -178,9 +191,7 @@ class GraduateImportForm(forms.Form):
             except ValidationError as error:
                 problems += error.messages
             year = year.removesuffix(".0")
-            if not (
-                year.isdigit() and 2000 <= int(year) <= timezone.localdate().year + 1
-            ):
+            if not is_graduation_year(year):
                 problems.append(str(_("The graduation year is not a year.")))
             if not (name and school and major):
                 problems.append(str(_("Name, school and major are required.")))

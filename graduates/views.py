@@ -6,7 +6,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from graduates import services
-from graduates.forms import GraduateReportForm, LeaverForm, ReceivingForm
+from graduates.forms import (
+    GraduateReportForm,
+    LeaverForm,
+    ReceivingForm,
+    is_graduation_year,
+)
 from graduates.models import Graduate, Leaver, ReceivingApplication
 from graduates.queries import DIMENSIONS, flows, leaver_rates
 from portal.decorators import (
@@ -126,11 +131,8 @@ def graduate_flows(request):
     """Where a cohort went, for caseworkers and leaders (their unit and below)."""
     unit = request.user.org_unit or OrgUnit.objects.filter(level="city").first()
     years = list(range(timezone.localdate().year, timezone.localdate().year - 5, -1))
-    year = (
-        int(request.GET.get("year", years[0]))
-        if request.GET.get("year", "").isdigit()
-        else years[0]
-    )
+    text = request.GET.get("year", "")
+    year = int(text) if is_graduation_year(text) else years[0]
     by = request.GET.get("by") if request.GET.get("by") in DIMENSIONS else "destination"
     context = {
         "unit": unit,

@@ -1,5 +1,9 @@
+import datetime
+
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from jobs.models import Application as JobApplication
@@ -92,6 +96,19 @@ class ApplicationForm(forms.ModelForm):
                 validators=[check_scanned_document],
                 help_text=_("PDF, JPG or PNG, at most 5 MB."),
             )
+
+    def clean_period_start(self):
+        """Months are claimed once paid for or about to be: a first month after
+        the end of next year is a typing error (and 9999-12-31 would run the
+        period past the last date there is)."""
+        start = self.cleaned_data["period_start"]
+        latest = datetime.date(timezone.localdate().year + 1, 12, 31)
+        if start and start > latest:
+            raise forms.ValidationError(
+                _("The first month covered can be %(date)s at the latest."),
+                params={"date": date_format(latest, "YEAR_MONTH_FORMAT")},
+            )
+        return start
 
     def clean(self):
         cleaned = super().clean()

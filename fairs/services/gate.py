@@ -24,6 +24,8 @@ from portal.audit import audit
 from portal.models import Person, User
 
 SHORT_CODE = re.compile(r"^[2-9A-HJ-NP-Z]{8}$")
+# PostgreSQL stores no NUL in text: a scan holding one keeps this sign instead.
+NUL_SIGN = "\N{SYMBOL FOR NULL}"
 FAIR_LOCK = 43
 
 
@@ -128,6 +130,7 @@ def scan(
 @transaction.atomic
 def _scan_once(fair, raw, *, by, nonce, direction) -> Scan:
     now = timezone.now()
+    raw = raw.replace("\x00", NUL_SIGN)
     target = _find(fair, raw)
     record = Scan(
         fair=fair, raw=raw[:200], nonce=nonce, direction=direction, scanned_by=by
@@ -159,6 +162,8 @@ def scan_message(record: Scan) -> str:
         detail = f"{record.booking.booth.number} · {record.booking.employer.name}"
     elif record.seeker_pass_id:
         detail = record.seeker_pass.person.masked_name
+    elif NUL_SIGN in record.raw:
+        detail = _("Not a valid code: it holds a NUL character.")
     if record.result == Scan.Result.NOT_OPEN:
         fair = record.fair
         detail += " · " + _("check-in opens on %(date)s at %(time)s") % {

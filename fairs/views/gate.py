@@ -23,6 +23,7 @@ from portal.decorators import (
     seeker_required,
     staff_required,
 )
+from portal.middleware import allow_nul_bytes
 from portal.qr import qr_svg
 
 gate_staff_required = role_required(
@@ -78,6 +79,7 @@ def _gate_fair(request, pk) -> JobFair:
     return get_object_or_404(_gate_fairs(request.user), pk=pk)
 
 
+@allow_nul_bytes("raw")  # a damaged code is recorded as an unknown one
 @gate_staff_required
 def gate_scanner(request, pk):
     """For phones and tablets at the gate. It looks codes up one at a time and

@@ -144,6 +144,21 @@ def test_steward_scanner_page_answers_json_and_lists_nobody(
     assert response.json()["result"] == "entered"
 
 
+def test_a_scanned_code_with_a_nul_byte_is_recorded_as_unknown(client, fair, steward):
+    client.force_login(steward)
+    with at(fair, 9):
+        response = client.post(
+            reverse("fairs:gate_scanner", args=[fair.pk]),
+            {"raw": "ZK7Q\x003MPA", "nonce": str(uuid.uuid4())},
+            HTTP_ACCEPT="application/json",
+        )
+    answer = response.json()
+    assert answer["ok"] is False and answer["result"] == "unknown"
+    assert "NUL" in answer["detail"]
+    scan = Scan.objects.get()
+    assert scan.result == "unknown" and scan.raw == "ZK7Q\N{SYMBOL FOR NULL}3MPA"
+
+
 def test_only_gate_staff_of_the_area_scan(client, fair, seeker, employer, foshan):
     from portal.models import User
 

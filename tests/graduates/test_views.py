@@ -1,7 +1,9 @@
 import io
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from graduates.models import Graduate, Leaver
 from tests import factories
@@ -92,6 +94,24 @@ def test_flows_page_is_for_staff_and_scoped(
     assert client.get(reverse("graduates:graduate_flows")).status_code == 403
 
 
+@pytest.mark.parametrize("year", ["0", "1999", "-1", "2" + "0" * 19, "²", "２０２６"])
+def test_flows_page_shows_this_year_for_a_year_it_does_not_record(
+    client, caseworker, year
+):
+    client.force_login(caseworker)
+    page = client.get(reverse("graduates:graduate_flows"), {"year": year})
+    assert page.status_code == 200
+    assert page.context["year"] == timezone.localdate().year
+
+
+def test_flows_page_shows_a_year_from_2000_to_next_year(client, caseworker):
+    client.force_login(caseworker)
+    next_year = timezone.localdate().year + 1
+    for year in (2000, next_year):
+        page = client.get(reverse("graduates:graduate_flows"), {"year": year})
+        assert page.context["year"] == year
+
+
 def test_admin_import_reports_bad_rows(client, city_caseworker):
     client.force_login(city_caseworker)
     text = (
@@ -106,6 +126,23 @@ def test_admin_import_reports_bad_rows(client, city_caseworker):
     assert response.status_code == 200
     assert Graduate.objects.count() == 1
     assert "3" in response.text and Leaver.objects.count() == 1
+
+
+def test_admin_import_reports_a_year_in_other_digits_as_a_bad_row(
+    client, city_caseworker
+):
+    client.force_login(city_caseworker)
+    text = (
+        "姓名,身份证号码,毕业年份,学校,专业,学历,生源地代码,毕业去向\n"
+        f"王小明,{factories.id_number(birth='20040506')},²,佛山大学,会计学,本科,440605,\n"
+    )
+    response = client.post(
+        reverse("admin:graduates_graduate_import"),
+        {"file": SimpleUploadedFile("list.csv", text.encode("gb18030"))},
+    )
+    assert response.status_code == 200
+    assert "毕业年份无效" in response.text
+    assert not Graduate.objects.exists()
 
 
 def test_caseworker_logs_a_contact_with_referrals(client, caseworker, seeker, employer):

@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from registration import services as registration
 from registration.models import EmploymentRegistration
@@ -218,6 +219,22 @@ def test_the_amount_and_refusals_are_shown_before_submitting(client, seeker):
     response = client.post(other, form)
     amount, refusals = response.context["preview"]
     assert refusals  # not recognised as having employment difficulty
+    assert not Application.objects.exists()
+
+
+def test_a_first_month_after_next_year_is_a_form_error(client, seeker):
+    factories.make_graduate(seeker.person)
+    flexible(seeker)
+    client.force_login(seeker)
+    url = reverse("subsidies:application_new", args=["social-insurance-graduate"])
+    form = {"months": 6, "monthly_base": "900", "preview": "1"}
+    latest = datetime.date(timezone.localdate().year + 1, 12, 31)
+    for late in ("9999-12-31", (latest + datetime.timedelta(days=1)).isoformat()):
+        response = client.post(url, {**form, "period_start": late})
+        assert response.status_code == 200
+        assert "period_start" in response.context["form"].errors
+    response = client.post(url, {**form, "period_start": latest.isoformat()})
+    assert response.context["preview"] is not None
     assert not Application.objects.exists()
 
 
