@@ -2,6 +2,7 @@
 bookings."""
 
 from django.contrib import admin, messages
+from django.db import transaction
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -89,8 +90,10 @@ class JobFairAdmin(ScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         try:
-            services.save_fair(obj, by=request.user)
-        except services.FairError as error:
+            services.save_fair(obj, by=request.user, changed_fields=form.changed_data)
+        except FairError as error:
+            # Nothing of this edit is kept; the caseworker reads why.
+            transaction.set_rollback(True)
             self.message_user(request, str(error), messages.ERROR)
 
     publish_selected = service_action(

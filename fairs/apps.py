@@ -12,7 +12,9 @@ class FairsConfig(AppConfig):
 
         AuditEntry.ACTION_LABELS.update(
             {
-                "fairs.fair.saved": _("Job fair saved"),
+                "fairs.fair.created": _("Job fair created"),
+                "fairs.fair.changed": _("Job fair changed"),
+                "fairs.fair.booths_drawn": _("Booths drawn from the layout"),
                 "fairs.fair.published": _("Job fair published"),
                 "fairs.fair.cancelled": _("Job fair cancelled"),
                 "fairs.booking.booked": _("Booth booked"),

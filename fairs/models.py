@@ -494,7 +494,7 @@ class PointsRules(models.Model):
 
     @classmethod
     def current(cls) -> "PointsRules":
-        """The one row (a migration creates it); its defaults if it is missing."""
+        """The one row (`setup_catalogue` adds it); its defaults if it is missing."""
         return cls.objects.filter(pk=1).first() or cls(pk=1)
 
 

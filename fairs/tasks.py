@@ -1,4 +1,4 @@
-"""Scheduled tasks of the fairs app (declared in portal's setup_schedules)."""
+"""Scheduled tasks of the fairs app (declared in config's setup_schedules)."""
 
 from fairs import services
 from fairs.models import BoothBooking

@@ -1,4 +1,4 @@
-"""Scheduled tasks of the jobs app (declared in portal's setup_schedules)."""
+"""Scheduled tasks of the jobs app (declared in config's setup_schedules)."""
 
 from jobs import services
 

@@ -1,5 +1,5 @@
 """Background and scheduled tasks of the registration app (schedules are declared
-in portal's setup_schedules)."""
+in config's setup_schedules)."""
 
 from registration import services
 from registration.models import InsuranceImport

@@ -579,7 +579,7 @@ class InsuranceYearAdmin(CityRulesAdmin):
     )
     def compute_refunds(self, request, queryset):
         made = sum(
-            refunds.compute_refunds(year=year)
+            refunds.compute_refunds(year=year, by=request.user)
             for year in queryset.values_list("year", flat=True).distinct()
         )
         self.message_user(

@@ -14,6 +14,7 @@ class SubsidiesConfig(AppConfig):
             {
                 "subsidies.catalogue.changed": _("Subsidy catalogue changed"),
                 "subsidies.catalogue.created": _("Subsidy catalogue entry added"),
+                "subsidies.refunds.computed": _("Job-stabilisation refunds computed"),
                 "subsidies.application.submitted": _("Subsidy application submitted"),
                 "subsidies.application.withdrawn": _("Subsidy application withdrawn"),
                 "subsidies.application.resubmitted": _(

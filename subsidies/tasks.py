@@ -1,4 +1,4 @@
-"""Scheduled tasks of the subsidies app (declared in portal's setup_schedules)."""
+"""Scheduled tasks of the subsidies app (declared in config's setup_schedules)."""
 
 from subsidies.services import outreach, refunds
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from fairs.errors import FairError
 from fairs.models import AISLE, Booth, JobFair
-from portal.audit import audit
+from portal.audit import audit, save_with_audit
 from portal.models import User
 
 
@@ -25,9 +25,18 @@ def layout_problems(layout: str) -> list[str]:
 
 
 @transaction.atomic
-def save_fair(fair: JobFair, *, by: User) -> JobFair:
-    """Create or edit a fair; its booths follow the layout while nobody has booked."""
-    fair.save()
+def save_fair(
+    fair: JobFair, *, by: User, changed_fields: list[str] | None = None
+) -> JobFair:
+    """Create or edit a fair (only `changed_fields` of an existing one, all fields
+    when not given); its booths follow the layout while nobody has booked."""
+    if changed_fields is None:
+        changed_fields = [
+            f.name
+            for f in JobFair._meta.concrete_fields
+            if f.editable and not f.primary_key
+        ]
+    save_with_audit(fair, by=by, fields=changed_fields, action="fairs.fair")
     has_bookings = fair.bookings.exists()
     numbers = {}
     cells = []
@@ -47,7 +56,7 @@ def save_fair(fair: JobFair, *, by: User) -> JobFair:
             Booth(fair=fair, number=number, zone=zone, row=row, column=column)
             for number, zone, row, column in cells
         )
-    audit(by, "fairs.fair.saved", fair, {"booths": len(cells)})
+        audit(by, "fairs.fair.booths_drawn", fair, {"booths": len(cells)})
     return fair
 
 

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from graduates.models import Graduate, Leaver
+from graduates.models import Graduate
+from graduates.services.leavers import register_leaver
 from graduates.services.reports import serving_unit
 from portal.audit import audit
 from portal.models import OrgUnit, Person, User, scope_filter
@@ -110,7 +111,7 @@ def import_graduates(rows: list[GraduateRow], *, by: User) -> dict:
         if graduate.destination == Graduate.Destination.SEEKING and not hasattr(
             graduate, "leaver"
         ):
-            Leaver.objects.create(graduate=graduate, job_wishes="", registered_by=by)
+            register_leaver(graduate, by=by, job_wishes="", service_needs=[])
             counts["leavers"] += 1
     audit(by, "graduates.graduate.imported", None, {**counts, "refused": len(refused)})
     return {**counts, "refused": refused}

@@ -54,7 +54,7 @@ class LocalRules(models.Model):
 
     @classmethod
     def current(cls) -> "LocalRules":
-        """The one row (a migration creates it); its defaults if it is missing."""
+        """The one row (`setup_catalogue` adds it); its defaults if it is missing."""
         return cls.objects.filter(pk=1).first() or cls(pk=1)
 
 

@@ -1,11 +1,10 @@
 """Every write in the registration app, with audit and notifications. Callers use
 `from registration import services` and `services.<name>`."""
 
-from registration.errors import RegistrationError
+from registration.errors import HiresRefused, RegistrationError
 from registration.services.certificates import issue_certificate
 from registration.services.employment import (
     Hire,
-    HiresRefused,
     end_employment,
     end_employments,
     register_hires,

@@ -3,7 +3,7 @@ for their hires, by people for their own self-employment, or at a counter."""
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -17,7 +17,7 @@ from portal.audit import audit, audit_many
 from portal.models import AuditEntry, Employer, Person, User
 from portal.services import default_retirement_track, save_person
 from portal.validators import age_on
-from registration.errors import RegistrationError
+from registration.errors import HiresRefused, RegistrationError
 from registration.models import OPEN_END, EmploymentRegistration, LocalRules
 from registration.services.certificates import issue_certificate
 from registration.services.unemployment import close_unemployment_on_employment
@@ -34,18 +34,6 @@ class Hire:
     start_date: datetime.date
     job_title: str = ""
     contract_term: str = ""
-
-
-@dataclass
-class HiresRefused(RegistrationError):
-    """Some rows of a filing were refused; nothing was saved. {row: [messages]}."""
-
-    row_errors: dict[int, list[str]] = field(default_factory=dict)
-
-    def __str__(self):
-        return _("Nothing was filed: %(count)d rows need correcting.") % {
-            "count": len(self.row_errors)
-        }
 
 
 def overlapping(person: Person, start: datetime.date, end: datetime.date | None):

@@ -30,6 +30,7 @@ from stdnum.cn import ric
 from portal.audit import audit
 from portal.models import User
 from portal.privacy import mask_id_number
+from registration.errors import InsuranceFileError
 from registration.models import InsuranceImport
 from registration.services.unemployment import close_unemployment_on_employments
 
@@ -44,10 +45,6 @@ INSURANCE_TYPES = ("110", "210", "310", "410", "510")
 CHUNK_LINES = 100_000
 KEPT_ERRORS = 1000
 ID_IN_LINE = re.compile(r"\b\d{17}[\dXx]\b")
-
-
-class InsuranceFileError(Exception):
-    """The file as a whole cannot be read; nothing is imported."""
 
 
 def _open_text(raw) -> io.TextIOWrapper:

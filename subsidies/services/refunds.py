@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.models import Employer
+from portal.audit import audit
+from portal.models import Employer, User
 from portal.services import notify_employer_staff
 from subsidies.errors import SubsidyError
 from subsidies.models import Application, InsuranceYear, PolicyVersion, SubsidyType
@@ -56,9 +57,11 @@ def refund_types() -> list[SubsidyType]:
     ]
 
 
-def compute_refunds(*, year: int | None = None) -> int:
+def compute_refunds(*, year: int | None = None, by: User | None = None) -> int:
     """Yearly, safe to run daily: one refund in the chain for every qualifying
-    insurance year without one (last year by default). Returns how many."""
+    insurance year without one (last year by default). Returns how many. `by` is
+    the caseworker who asked (recorded with the run; the refunds themselves are
+    filed by the system), or None for the nightly task."""
     year = year or timezone.localdate().year - 1
     made = 0
     for subsidy in refund_types():
@@ -90,4 +93,6 @@ def compute_refunds(*, year: int | None = None) -> int:
             except SubsidyError:
                 continue
             made += 1
+    if made or by is not None:
+        audit(by, "subsidies.refunds.computed", None, {"year": year, "made": made})
     return made
