@@ -337,7 +337,8 @@ class SeekerPass(TimeStamped):
 
 class Scan(models.Model):
     """Every scan at a gate, failures included, with the reason (pretix's check-in
-    model): the same client nonce sent twice is one scan; a supervisor can annul."""
+    model): the same client nonce sent twice by one steward at one fair is one
+    scan; a supervisor can annul."""
 
     class Direction(models.TextChoices):
         IN = "in", _("In")
@@ -379,7 +380,7 @@ class Scan(models.Model):
         related_name="scans",
     )
     raw = models.CharField(_("scanned text"), max_length=200)
-    nonce = models.UUIDField(_("client nonce"), unique=True, null=True, blank=True)
+    nonce = models.UUIDField(_("client nonce"), null=True, blank=True)
     direction = models.CharField(
         _("direction"), max_length=3, choices=Direction, default=Direction.IN
     )
@@ -406,6 +407,13 @@ class Scan(models.Model):
         verbose_name_plural = _("scans")
         ordering = ["-scanned_at"]
         permissions = [("annul_scan", _("Can annul a wrong scan"))]
+        constraints = [
+            # Nonce first: its index also serves the look-up by nonce alone.
+            models.UniqueConstraint(
+                fields=["nonce", "fair", "scanned_by"],
+                name="scan_nonce_per_fair_and_steward",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.scanned_at:%H:%M:%S} · {self.get_result_display()}"

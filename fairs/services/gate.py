@@ -117,14 +117,28 @@ def scan(
     direction: str = Scan.Direction.IN,
 ) -> Scan:
     """Check one scanned code at the gate and store the scan, whatever the result.
-    The same nonce sent again (a phone retrying) returns the first scan: the
-    unique nonce refuses the second row, and what the retry did is rolled back."""
+    The same nonce sent again by the same steward at the same fair (a phone
+    retrying) returns the first scan: the unique (nonce, fair, steward) refuses the
+    second row, and what the retry did is rolled back. A nonce already used at
+    another fair or by another steward is refused, not answered."""
+    if nonce is not None:
+        earlier = list(Scan.objects.filter(nonce=nonce))
+        for record in earlier:
+            if record.fair_id == fair.pk and record.scanned_by_id == by.pk:
+                return record
+        if earlier:
+            # An honest retry never does this: a new scan under a nonce someone
+            # else used is either a bug or a replay, so it is refused and recorded.
+            audit(by, "fairs.scan.nonce_reused", fair, {"nonce": str(nonce)})
+            raise FairError(
+                _("This scan id was already used elsewhere. Scan the code again.")
+            )
     try:
         return _scan_once(fair, raw, by=by, nonce=nonce, direction=direction)
     except IntegrityError:
         if nonce is None:
             raise
-        return Scan.objects.get(nonce=nonce)
+        return Scan.objects.get(nonce=nonce, fair=fair, scanned_by=by)
 
 
 @transaction.atomic

@@ -92,14 +92,28 @@ def gate_scanner(request, pk):
         except ValueError:
             nonce = None
         direction = "out" if request.POST.get("direction") == "out" else "in"
-        record = gate.scan(
-            fair,
-            request.POST.get("raw", ""),
-            by=request.user,
-            nonce=nonce,
-            direction=direction,
-        )
-        if request.headers.get("Accept") == "application/json":
+        try:
+            record = gate.scan(
+                fair,
+                request.POST.get("raw", ""),
+                by=request.user,
+                nonce=nonce,
+                direction=direction,
+            )
+        except FairError as error:
+            if request.headers.get("Accept") == "application/json":
+                return JsonResponse(
+                    {
+                        "ok": False,
+                        "wait": False,
+                        "result": "refused",
+                        "label": _("Scan refused"),
+                        "detail": str(error),
+                    },
+                    status=409,
+                )
+            messages.error(request, str(error))
+        if record and request.headers.get("Accept") == "application/json":
             return JsonResponse(
                 {
                     "ok": record.is_ok,

@@ -1,15 +1,19 @@
 import datetime
+import threading
+import time
 import uuid
 
 import pytest
 import time_machine
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from fairs import services
-from fairs.models import BoothBooking, PointsEntry, Scan
+from fairs.models import BoothBooking, PointsEntry, Scan, SeekerPass
 from fairs.services import gate
 from fairs.services.points import booking_block
+from portal.models import AuditEntry, User
 from tests import factories
 
 
@@ -83,6 +87,107 @@ def test_the_same_nonce_is_one_scan(fair, seeker, steward):
         first = gate.scan(fair, seeker_pass.pass_token, by=steward, nonce=nonce)
         second = gate.scan(fair, seeker_pass.pass_token, by=steward, nonce=nonce)
     assert first == second and first.result == "entered"
+    assert Scan.objects.count() == 1
+
+
+def test_a_nonce_used_at_another_fair_does_not_replay_that_fairs_answer(
+    fair, seeker, steward, foshan
+):
+    seeker_pass = gate.register_to_attend(fair, person=seeker.person)
+    other = factories.make_fair(foshan["chancheng"], name="另一场")
+    nonce = uuid.uuid4()
+    with at(fair, 9):
+        gate.scan(fair, seeker_pass.pass_token, by=steward, nonce=nonce)
+        with pytest.raises(services.FairError):
+            gate.scan(other, "not a code", by=steward, nonce=nonce)
+    assert Scan.objects.get().fair == fair
+    assert AuditEntry.objects.filter(action="fairs.scan.nonce_reused").exists()
+
+
+def test_a_nonce_used_by_another_steward_does_not_replay_that_stewards_answer(
+    client, fair, seeker, steward, foshan
+):
+    seeker_pass = gate.register_to_attend(fair, person=seeker.person)
+    colleague = User.objects.create_user(
+        username="gate3", password="x", role="steward", org_unit=foshan["chancheng"]
+    )
+    nonce = str(uuid.uuid4())
+    url = reverse("fairs:gate_scanner", args=[fair.pk])
+    with at(fair, 9):
+        client.force_login(steward)
+        first = client.post(
+            url, {"raw": seeker_pass.short_code, "nonce": nonce},
+            HTTP_ACCEPT="application/json",
+        )  # fmt: skip
+        client.force_login(colleague)
+        second = client.post(
+            url, {"raw": "not a code", "nonce": nonce}, HTTP_ACCEPT="application/json"
+        )
+        page = client.post(url, {"raw": "not a code", "nonce": nonce})
+    assert first.json()["detail"] == seeker.person.masked_name
+    assert second.status_code == 409 and second.json()["result"] == "refused"
+    assert seeker.person.masked_name not in second.json()["detail"]
+    assert "已在别处使用" in second.json()["detail"]
+    assert "已在别处使用" in page.text and "已入场" not in page.text
+    assert Scan.objects.get().scanned_by == steward
+
+
+def test_the_database_keeps_a_nonce_to_one_scan_per_fair_and_steward(
+    fair, steward, foshan
+):
+    nonce = uuid.uuid4()
+    with at(fair, 9):
+        first = gate.scan(fair, "not a code", by=steward, nonce=nonce)
+    other = factories.make_fair(foshan["chancheng"], name="另一场")
+    Scan.objects.create(
+        fair=other, raw="x", nonce=nonce, result="unknown", scanned_by=steward
+    )  # a row of another fair may hold the nonce
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Scan.objects.create(
+            fair=fair, raw="x", nonce=nonce, result="unknown", scanned_by=steward
+        )
+    assert gate.scan(fair, "not a code", by=steward, nonce=nonce) == first
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_double_submit_at_the_same_moment_is_one_scan():
+    foshan = factories.make_org_tree()
+    fair = factories.make_fair(foshan["chancheng"])
+    seeker = factories.make_seeker(residence=foshan["chancheng_community"])
+    seeker_pass = gate.register_to_attend(fair, person=seeker.person)
+    steward = User.objects.create_user(
+        username="gate1", password="x", role="steward", org_unit=foshan["chancheng"]
+    )
+    nonce = uuid.uuid4()
+    answers = []
+
+    def attempt():
+        try:
+            record = gate.scan(fair, seeker_pass.pass_token, by=steward, nonce=nonce)
+            answers.append((record.pk, record.result))
+        finally:
+            connection.close()
+
+    def waiting_for_a_lock():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+            return cursor.fetchone()[0]
+
+    threads = [threading.Thread(target=attempt) for _ in range(2)]
+    with at(fair, 9):
+        # Holding the pass lets both submits find no earlier scan and then wait
+        # for each other at the pass, so both reach the insert.
+        with transaction.atomic():
+            SeekerPass.objects.select_for_update().get(pk=seeker_pass.pk)
+            for thread in threads:
+                thread.start()
+            deadline = time.monotonic() + 10
+            while waiting_for_a_lock() < 2 and time.monotonic() < deadline:
+                time.sleep(0.05)
+        for thread in threads:
+            thread.join()
+    assert len(answers) == 2 and answers[0] == answers[1]
+    assert answers[0][1] == "entered"
     assert Scan.objects.count() == 1
 
 
