@@ -735,8 +735,27 @@ def _administrator(request) -> bool:
     return request.user.is_active and request.user.is_administrator
 
 
+class ReadOnlyForAdministrators(admin.ModelAdmin):
+    """Logs only IT administrators read; nobody edits them here."""
+
+    def has_module_permission(self, request):
+        return _administrator(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AccessAttempt)
-class LoginAttemptAdmin(admin.ModelAdmin):
+class LoginAttemptAdmin(ReadOnlyForAdministrators):
     """Failed logins that still count (django-axes, portal/throttling.py): one row
     per user name, address and browser. Administrators only: they see who is
     paused and can unlock them."""
@@ -792,42 +811,8 @@ class LoginAttemptAdmin(admin.ModelAdmin):
             return "–"
         return date_format(timezone.localtime(until), "DATETIME_FORMAT")
 
-    def has_module_permission(self, request):
-        return _administrator(request)
-
-    def has_view_permission(self, request, obj=None):
-        return _administrator(request)
-
     def has_unlock_permission(self, request):
         return _administrator(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyForAdministrators(admin.ModelAdmin):
-    """Logs only IT administrators read; nobody edits them here."""
-
-    def has_module_permission(self, request):
-        return _administrator(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(SmsMessage)
