@@ -329,12 +329,32 @@ class PersonAdminForm(forms.ModelForm):
             "hukou_place",
             "hukou_type",
             "education",
+            "occupation_type",
             "retirement_track",
             "difficulty_categories",
         ]
+        help_texts = {
+            "retirement_track": _(
+                "Left empty for a new person, it follows sex and occupation type."
+            )
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.fields["retirement_track"].required = False
 
     def clean_id_number(self):
         return validate_id_number(self.cleaned_data["id_number"])
+
+    def clean(self):
+        cleaned = super().clean()
+        number = cleaned.get("id_number")
+        if number and not cleaned.get("retirement_track"):
+            cleaned["retirement_track"] = services.default_retirement_track(
+                number, cleaned.get("occupation_type", "")
+            )
+        return cleaned
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"]

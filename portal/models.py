@@ -13,10 +13,16 @@ from django.db.models import F, Func, Q
 from django.db.models.functions import Cast, Substr
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from portal.privacy import mask_id_number, mask_name, mask_phone
-from portal.validators import age_on
+from portal.validators import (
+    MINIMUM_WORKING_AGE,
+    add_years,
+    age_on,
+    birth_date_from_id,
+)
 
 
 class TimeStamped(models.Model):
@@ -344,6 +350,13 @@ class Person(TimeStamped):
         FEMALE_55 = "female55", _("Women cadres (originally 55)")
         FEMALE_50 = "female50", _("Women workers (originally 50)")
 
+    class OccupationType(models.TextChoices):
+        """The kind of post a person holds, which sets a woman's original
+        retirement age (docs/registration-rules.md, "Retirement age")."""
+
+        CADRE = "cadre", _("Management or technical post (管理技术岗位)")
+        WORKER = "worker", _("Production or operating post (生产操作岗位)")
+
     # (original age, months of delay per step, cap in months) under the 2025 reform.
     RETIREMENT_RULES = {
         "male60": (60, 4, 36),
@@ -399,8 +412,25 @@ class Person(TimeStamped):
         related_name="residents",
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
+    occupation_type = models.CharField(
+        _("occupation type"),
+        max_length=10,
+        choices=OccupationType.choices,
+        blank=True,
+        help_text=_("Sets a woman's default retirement track."),
+    )
     retirement_track = models.CharField(
         _("retirement track"), max_length=10, choices=RetirementTrack.choices
+    )
+    # The rule of statutory_retirement_date() in SQL, so that counts and the
+    # insurance import compare dates set-based.
+    retirement_date = models.GeneratedField(
+        verbose_name=_("statutory retirement date"),
+        expression=Func(
+            F("id_number"), F("retirement_track"), function="portal_retirement_date"
+        ),
+        output_field=models.DateField(),
+        db_persist=True,
     )
     difficulty_categories = models.ManyToManyField(
         DifficultyCategory,
@@ -446,18 +476,40 @@ class Person(TimeStamped):
         return age_on(self.birth_date, day or timezone.localdate())
 
     def statutory_retirement_date(self) -> datetime.date:
-        """Retirement date under the 2025 gradual reform
-        (docs/registration-rules.md, "Retirement age")."""
+        """The day the person reaches the statutory retirement age under the 2025
+        gradual reform (docs/registration-rules.md, "Retirement age"); also for a
+        record not saved yet. The column retirement_date holds the same."""
+        birth = birth_date_from_id(self.id_number)
         base_age, step, cap = self.RETIREMENT_RULES[self.retirement_track]
-        year, month = self.birth_date.year + base_age, self.birth_date.month
+        year, month = birth.year + base_age, birth.month
         months_since_2025 = (year - 2025) * 12 + month
         delay = (
             0
             if months_since_2025 < 1
             else min(cap, math.ceil(months_since_2025 / step))
         )
-        year, month = year + (month - 1 + delay) // 12, (month - 1 + delay) % 12 + 1
-        return datetime.date(year, month, 1)
+        months = year * 12 + month - 1 + delay
+        first = datetime.date(months // 12, months % 12 + 1, 1)
+        following = datetime.date((months + 1) // 12, (months + 1) % 12 + 1, 1)
+        # A day the month lacks (the 31st, 29 February) is reached on the 1st of
+        # the month after, as a birthday is (add_years).
+        return min(first + datetime.timedelta(days=birth.day - 1), following)
+
+    def working_age_problem(self, day: datetime.date) -> str | None:
+        """Why the person cannot register on `day` ("Working age"): before the
+        16th birthday or from the statutory retirement date on; None when they can."""
+        sixteenth = add_years(birth_date_from_id(self.id_number), MINIMUM_WORKING_AGE)
+        if day < sixteenth:
+            return _("Registration is open from the 16th birthday (%(date)s).") % {
+                "date": date_format(sixteenth)
+            }
+        retirement = self.statutory_retirement_date()
+        if day >= retirement:
+            return _(
+                "Registration is open until the day before the statutory retirement "
+                "date (%(date)s)."
+            ) % {"date": date_format(retirement)}
+        return None
 
 
 class EmployerQuerySet(models.QuerySet):

@@ -13,12 +13,26 @@ Definitions (an org unit counts what was registered in it or below it):
 - new_employment (城镇新增就业): people with an employment starting in the month
   who had no other employment ending in the 30 days before (job changes are not
   new employment).
+
+None of them counts a registration made outside working age (before the 16th
+birthday or from the statutory retirement date on: docs/registration-rules.md,
+"Working age"), nor, at the end of the period, a person past that date.
 """
 
 import calendar
 import datetime
 
-from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Value,
+)
 from django.db.models.functions import Coalesce, Left
 
 from portal.models import OrgUnit
@@ -45,12 +59,30 @@ def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
     return datetime.date(year, month, 1), datetime.date(year, month, last_day)
 
 
+class _DateNumber(Func):
+    """A date as the number YYYYMMDD: two of them differ by 160000 or more when
+    16 full years lie between them (Person.working_age_problem())."""
+
+    template = "to_char(%(expressions)s, 'YYYYMMDD')::int"
+    output_field = IntegerField()
+
+
+def _working_age(queryset, day, *, still_on: datetime.date | None = None):
+    """The rows whose person was of working age on `day` (a field of the row), and
+    had not reached the retirement date by `still_on` either."""
+    queryset = queryset.alias(
+        age_number=_DateNumber(F(day)) - _DateNumber(F("person__birth_date"))
+    ).filter(age_number__gte=160000, person__retirement_date__gt=F(day))
+    if still_on is not None:
+        queryset = queryset.filter(person__retirement_date__gt=Value(still_on))
+    return queryset
+
+
 def _figures(first: datetime.date, last: datetime.date) -> dict:
     """{name: (queryset, people)}: one queryset per figure, each with org_unit;
     people is True when the figure counts distinct people, not rows."""
-    starts = EmploymentRegistration.objects.filter(
-        start_date__gte=first, start_date__lte=last
-    )
+    employment = _working_age(EmploymentRegistration.objects.all(), "start_date")
+    starts = employment.filter(start_date__gte=first, start_date__lte=last)
     earlier_job = EmploymentRegistration.objects.filter(
         person_id=OuterRef("person_id"),
         end_date__lt=OuterRef("start_date"),
@@ -59,15 +91,29 @@ def _figures(first: datetime.date, last: datetime.date) -> dict:
     recognised = DifficultyRecognition.objects.filter(
         person_id=OuterRef("person_id"), approved_on__lte=OuterRef("start_date")
     ).filter(Q(exited_on__isnull=True) | Q(exited_on__gt=OuterRef("start_date")))
-    unemployment = UnemploymentRegistration.objects.all()
+    unemployment = _working_age(UnemploymentRegistration.objects.all(), "registered_on")
     return {
         "new_unemployed": (
             unemployment.filter(registered_on__gte=first, registered_on__lte=last),
             False,
         ),
-        "unemployed_at_end": (unemployment.registered_on(last), False),
+        "unemployed_at_end": (
+            _working_age(
+                UnemploymentRegistration.objects.registered_on(last),
+                "registered_on",
+                still_on=last,
+            ),
+            False,
+        ),
         # Periods of one person never overlap, so rows in force are people.
-        "employed_at_end": (EmploymentRegistration.objects.current(last), False),
+        "employed_at_end": (
+            _working_age(
+                EmploymentRegistration.objects.current(last),
+                "start_date",
+                still_on=last,
+            ),
+            False,
+        ),
         "reemployed": (
             unemployment.filter(
                 cancelled_on__gte=first,

@@ -10,11 +10,15 @@ from portal.errors import PortalError
 from portal.models import Employer, OrgUnit, Person, User
 
 
-def default_retirement_track(id_number: str) -> str:
-    # Women default to the 55 track: a wrong 50 would refuse services a woman on the
-    # 55 track is entitled to; a caseworker corrects the track from documents.
+def default_retirement_track(id_number: str, occupation_type: str = "") -> str:
+    """The track a new record starts on: a woman's follows her occupation type
+    (workers 50, cadres 55). Without one she defaults to the 55 track: a wrong 50
+    would refuse services a woman on the 55 track is entitled to; a caseworker
+    corrects the track from documents."""
     if int(id_number[16]) % 2:
         return Person.RetirementTrack.MALE_60
+    if occupation_type == Person.OccupationType.WORKER:
+        return Person.RetirementTrack.FEMALE_50
     return Person.RetirementTrack.FEMALE_55
 
 

@@ -35,6 +35,10 @@ class InsuranceImport(TimeStamped):
         "id_number": _("The ID number is not valid."),
         "person": _("No person with this ID number in the registry."),
         "employer": _("No employer with this credit code in the registry."),
+        "working_age": _(
+            "The start date is before the person's 16th birthday or on or after "
+            "their statutory retirement date."
+        ),
         "overlap": _("The person has another employment registration for these dates."),
     }
 

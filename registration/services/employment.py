@@ -11,12 +11,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from stdnum.cn import ric
 
 from portal.audit import audit, audit_many
 from portal.models import AuditEntry, Employer, Person, User
 from portal.services import default_retirement_track, save_person
-from portal.validators import age_on
 from registration.errors import HiresRefused, RegistrationError
 from registration.models import OPEN_END, EmploymentRegistration, LocalRules
 from registration.services.certificates import issue_certificate
@@ -97,8 +95,9 @@ def _person_for_hire(
             id_number=hire.id_number,
             retirement_track=default_retirement_track(hire.id_number),
         )
-    if age_on(ric.get_birth_date(hire.id_number), hire.start_date) < 16:
-        return None, [_("Nobody under 16 may be hired.")]
+    age_problem = person.working_age_problem(hire.start_date)
+    if age_problem:
+        return None, [age_problem]
     if person.pk is None:
         try:
             with transaction.atomic():
@@ -288,8 +287,9 @@ def register_self_employment(
         ]
         if p
     ]
-    if person.age(registration.start_date) < 16:
-        problems.append(_("Registration is open from the 16th birthday."))
+    age_problem = person.working_age_problem(registration.start_date)
+    if age_problem:
+        problems.append(age_problem)
     if problems:
         raise RegistrationError(" ".join(problems))
     rules = LocalRules.current()

@@ -116,6 +116,11 @@ SELECT s.line_no, s.line, p.id AS person_id, e.id AS employer_id,
             WHEN s.kind <> ALL(%(types)s) THEN 'insurance_type'
             WHEN p.id IS NULL THEN 'person'
             WHEN e.id IS NULL THEN 'employer'
+            -- Person.working_age_problem(): 16 full years of age (the dates as
+            -- numbers YYYYMMDD) up to the day before the retirement date.
+            WHEN to_char(s.start_text::date, 'YYYYMMDD')::int
+                 - to_char(p.birth_date, 'YYYYMMDD')::int < 160000
+              OR s.start_text::date >= p.retirement_date THEN 'working_age'
        END AS problem
 FROM (
     SELECT line_no, line, array_length(f, 1) AS n,

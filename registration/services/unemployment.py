@@ -13,7 +13,6 @@ from psycopg import sql
 from portal.audit import audit, audit_many
 from portal.models import Person, User
 from portal.services import notify, notify_many
-from portal.validators import add_years
 from registration.errors import RegistrationError
 from registration.models import (
     CancellationReason,
@@ -44,21 +43,9 @@ def unemployment_refusals(
     application under review, which does not count as another open one."""
     day = day or timezone.localdate()
     reasons = []
-    sixteenth = add_years(person.birth_date, 16)
-    if day < sixteenth:
-        reasons.append(
-            _("Registration is open from the 16th birthday (%(date)s).")
-            % {"date": date_format(sixteenth)}
-        )
-    retirement = person.statutory_retirement_date()
-    if day >= retirement:
-        reasons.append(
-            _(
-                "You reached your statutory retirement date (%(date)s); "
-                "unemployment registration is for people of working age."
-            )
-            % {"date": date_format(retirement)}
-        )
+    age_problem = person.working_age_problem(day)
+    if age_problem:
+        reasons.append(age_problem)
     job = (
         EmploymentRegistration.objects.filter(person=person)
         .current(day)

@@ -47,13 +47,13 @@ def test_registration_opens_on_the_16th_birthday(foshan, birth, allowed):
 @pytest.mark.parametrize(
     "birth, track, retires",
     [
-        # Men born 1965-05 retire in 2025-07 (+2 months,
+        # Men born 1965-05-15 retire on 2025-07-15 (+2 months,
         # docs/registration-rules.md, "Retirement age").
-        ("19650515", Person.RetirementTrack.MALE_60, datetime.date(2025, 7, 1)),
-        # Women workers born 1975-03 retire in 2025-05 (+2 months).
-        ("19750310", Person.RetirementTrack.FEMALE_50, datetime.date(2025, 5, 1)),
-        # Women cadres born 1971-01: original 2026-01 → +4 months.
-        ("19710110", Person.RetirementTrack.FEMALE_55, datetime.date(2026, 5, 1)),
+        ("19650515", Person.RetirementTrack.MALE_60, datetime.date(2025, 7, 15)),
+        # Women workers born 1975-03-10 retire on 2025-05-10 (+2 months).
+        ("19750310", Person.RetirementTrack.FEMALE_50, datetime.date(2025, 5, 10)),
+        # Women cadres born 1971-01-10: original 2026-01 → +4 months.
+        ("19710110", Person.RetirementTrack.FEMALE_55, datetime.date(2026, 5, 10)),
     ],
 )
 def test_registration_closes_on_the_personal_retirement_date(
