@@ -59,7 +59,7 @@ def people(count: int):
             phone=f"139{index:08d}",
             residence=unit,
             address="bench",
-            retirement_track="male_60",
+            retirement_track="male60",
         )
         person.birth = birth
         if index % 100 == 99 and new:
