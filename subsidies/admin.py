@@ -422,6 +422,7 @@ class PaymentAdmin(admin.ModelAdmin):
         "period_start",
         "period_end",
         "status",
+        "paid_on",
         "batch",
     ]
     list_filter = ["status", "subsidy_type"]

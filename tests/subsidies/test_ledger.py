@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
 
 from portal.models import DifficultyCategory
 from registration import services as registration
@@ -200,6 +201,26 @@ def test_the_bank_date_is_the_month_a_payment_counts_in(in_both_groups, staff, f
     assert row["paid_amount"] == application.amount
 
 
+def test_the_back_office_asks_the_bank_date_today_by_default(
+    in_both_groups, staff, client
+):
+    application = factories.approve_subsidy(
+        insurance(in_both_groups, "social-insurance-graduate"), staff
+    )
+    batch, _held = payments.create_batch([application], by=staff["payer"])
+    payment = batch.payments.get()
+    client.force_login(staff["payer"])
+    url = reverse("admin:subsidies_payment_changelist")
+    selection = {"action": "mark_paid", "_selected_action": [payment.pk]}
+    page = client.post(url, selection)  # first the form asking for the date
+    assert page.context["form"]["paid_on"].value() == datetime.date.today()
+    payment.refresh_from_db()
+    assert payment.status == "pending"
+    client.post(url, {**selection, "paid_on": "2026-11-30"})
+    payment.refresh_from_db()
+    assert (payment.status, payment.paid_on) == ("paid", datetime.date(2026, 11, 30))
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_types_claimed_at_once_for_the_same_months_end_with_one_paid():
     foshan = factories.make_org_tree()
@@ -242,3 +263,42 @@ def test_two_types_claimed_at_once_for_the_same_months_end_with_one_paid():
     batch, _held = payments.create_batch([survivor], by=payer)
     payments.settle_payment(batch.payments.get(), paid=True, by=payer)
     assert Payment.objects.filter(status="paid").count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_approvals_at_once_for_the_same_months_of_one_item_end_with_one():
+    foshan = factories.make_org_tree()
+    seeker = factories.make_seeker(residence=foshan["chancheng_community"])
+    factories.make_graduate(seeker.person, year=2025)
+    flexible(seeker)
+    recognised(seeker, foshan["chancheng"])
+    first = insurance(seeker, "social-insurance-graduate")
+    twin = twin_of(first, "social-insurance-difficulty")
+    Application.objects.update(status="on_notice", notice_ends=JANUARY)
+    approvers = [
+        factories.make_staff("caseworker", org_unit=foshan["city"]) for _ in range(2)
+    ]
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def attempt(application, approver):
+        try:
+            barrier.wait()
+            chain.approve_application(application, by=approver)
+            outcomes.append("ok")
+        except services.SubsidyError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=attempt, args=pair)
+        for pair in zip([first, twin], approvers, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["ok", "refused"]
+    assert Application.objects.filter(status="approved").count() == 1
+    assert ClaimedPeriod.objects.count() == 1
