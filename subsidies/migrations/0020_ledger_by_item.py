@@ -21,6 +21,23 @@ def name_items(apps, schema_editor):
         subsidy.save(update_fields=["item"])
 
 
+def months_name_their_period(apps, schema_editor):
+    """The check constraint below cannot hold while an application claims months
+    without saying which: nobody can guess them, so say which to correct."""
+    Application = apps.get_model("subsidies", "Application")
+    codes = list(
+        Application.objects.filter(
+            months__isnull=False, period_start__isnull=True
+        ).values_list("code", flat=True)
+    )
+    if codes:
+        raise RuntimeError(
+            "These subsidy applications claim months without a first month; set "
+            "their period_start (or withdraw them) before migrating: "
+            + ", ".join(map(str, codes))
+        )
+
+
 def date_paid_payments(apps, schema_editor):
     """Payments settled before the bank's date was stored: the day the answer was
     recorded is the best date known."""
@@ -81,6 +98,7 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(name_items, migrations.RunPython.noop),
         migrations.RunPython(date_paid_payments, migrations.RunPython.noop),
+        migrations.RunPython(months_name_their_period, migrations.RunPython.noop),
         migrations.RunSQL(
             'CREATE TYPE subsidies_textrange AS RANGE (SUBTYPE = text, COLLATION = "C")',
             "DROP TYPE subsidies_textrange",
