@@ -20,7 +20,7 @@ from portal.admin import (
 from portal.models import OrgUnit, scope_filter
 from subsidies import services
 from subsidies.errors import SubsidyError
-from subsidies.forms import ObjectionFindingForm
+from subsidies.forms import BankPaidForm, ObjectionFindingForm
 from subsidies.models import (
     Application,
     Decision,
@@ -77,6 +77,7 @@ class SubsidyTypeAdmin(RelatedThroughService, CityRulesAdmin):
         "summary",
         "excludes",
         "same_item",
+        "item",
         "cap_group",
         "cap_months",
         "is_active",
@@ -421,6 +422,7 @@ class PaymentAdmin(admin.ModelAdmin):
         "period_start",
         "period_end",
         "status",
+        "paid_on",
         "batch",
     ]
     list_filter = ["status", "subsidy_type"]
@@ -436,6 +438,7 @@ class PaymentAdmin(admin.ModelAdmin):
         "period_start",
         "period_end",
         "status",
+        "paid_on",
         "failure_reason",
     ]
     readonly_fields = fields
@@ -469,6 +472,12 @@ class PaymentAdmin(admin.ModelAdmin):
         done=ngettext_lazy(
             "%(count)d payment settled.", "%(count)d payments settled.", "count"
         ),
+        ask={
+            "title": _("Paid by the bank"),
+            "intro": _("The bank paid these payments:"),
+            "form_class": BankPaidForm,
+            "help": _("The payment date in the bank's answer."),
+        },
     )
 
     mark_failed = service_action(

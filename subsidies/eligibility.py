@@ -13,6 +13,7 @@ from graduates.models import Graduate
 from jobs.models import Application as JobApplication
 from jobs.models import JobType
 from portal.models import Employer, Person
+from portal.validators import add_years
 from registration.models import (
     DifficultyRecognition,
     EmploymentRegistration,
@@ -178,3 +179,101 @@ def eligibility_checks(
             continue
         checks.append(Check(Eligibility(code).label, met, reason))
     return checks
+
+
+def _month_starts(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    months, month = [], first.replace(day=1)
+    while month <= last:
+        months.append(month)
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _month_end(month: datetime.date) -> datetime.date:
+    return (month + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(
+        days=1
+    )
+
+
+def _graduate_windows(person: Person, years: int) -> list[tuple]:
+    """From the month of leaving school (1 July of the year when the date is not
+    recorded: schools let graduates go in June and July) to `years` after it."""
+    windows = []
+    for graduate in Graduate.objects.filter(person=person):
+        left = graduate.graduation_date or datetime.date(graduate.graduation_year, 7, 1)
+        windows.append(
+            (left.replace(day=1), add_years(left, years) - datetime.timedelta(days=1))
+        )
+    return windows
+
+
+def _registration_windows(registrations) -> list[tuple]:
+    return [
+        (job.start_date, job.end_date or datetime.date.max) for job in registrations
+    ]
+
+
+def month_refusals(application) -> list[str]:
+    """The months an application claims that the records do not support, named,
+    each group with its reason (docs/subsidy-rules.md, "Months and records"): not
+    before the policy version took effect, after leaving school and within the
+    years the condition allows, inside the flexible work or employment the
+    registrations show. A month counts when the records cover any day of it."""
+    version, person = application.version, application.person
+    start, end = application.period()
+    if start is None or person is None:
+        return []
+    months = _month_starts(start, end)
+    checks = [
+        (
+            [(version.effective_from.replace(day=1), datetime.date.max)],
+            _("before the policy took effect on %(date)s")
+            % {"date": date_format(version.effective_from)},
+        )
+    ]
+    conditions = set(version.eligibility)
+    if Eligibility.GRADUATE_2_YEARS in conditions:
+        checks.append(
+            (
+                _graduate_windows(person, 2),
+                _("outside the two years after leaving school"),
+            )
+        )
+    if Eligibility.FLEXIBLY_EMPLOYED in conditions:
+        jobs = EmploymentRegistration.objects.filter(
+            person=person, kind__in=["flexible", "self_employed"]
+        )
+        checks.append(
+            (
+                _registration_windows(jobs),
+                _("no flexible employment or self-employment registered then"),
+            )
+        )
+    if Eligibility.EMPLOYED_BY_APPLICANT in conditions and application.employer_id:
+        jobs = EmploymentRegistration.objects.filter(
+            person=person, employer_id=application.employer_id
+        )
+        checks.append(
+            (
+                _registration_windows(jobs),
+                _("not employed by the applying employer then"),
+            )
+        )
+    refusals = []
+    for windows, reason in checks:
+        outside = [
+            month
+            for month in months
+            if not any(
+                first <= _month_end(month) and month <= last for first, last in windows
+            )
+        ]
+        if outside:
+            refusals.append(
+                _("Months %(months)s cannot be claimed: %(reason)s.")
+                % {
+                    "months": "、".join(f"{month:%Y-%m}" for month in outside),
+                    "reason": reason,
+                }
+            )
+    return refusals

@@ -221,3 +221,19 @@ class ObjectionFindingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What the check found."),
     )
+
+
+class BankPaidForm(forms.Form):
+    """The day the bank paid, as its answer says; paid figures count it then."""
+
+    paid_on = forms.DateField(
+        label=_("Paid by the bank on"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean_paid_on(self):
+        paid_on = self.cleaned_data["paid_on"]
+        if paid_on > timezone.localdate():
+            raise forms.ValidationError(_("The bank cannot have paid in the future."))
+        return paid_on

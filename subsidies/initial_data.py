@@ -20,9 +20,13 @@ from subsidies.models import PolicyVersion, SubsidyType
 START = datetime.date(2024, 1, 1)
 DOC_181 = "财社〔2023〕181号"
 
+# "item": what a type pays for; a month of one item is paid once per person
+# whichever type pays it. The names match what migration 0020 gives an existing
+# database: the cap group, else the first code of types paying the same item.
 SUBSIDY_TYPES = [
     {
         "code": "training",
+        "item": "skill-upgrade",
         "name": "职业培训补贴",
         "applicant": "person",
         "fund": "employment",
@@ -49,6 +53,7 @@ SUBSIDY_TYPES = [
     },
     {
         "code": "skill-upgrade",
+        "item": "skill-upgrade",
         "name": "技能提升补贴",
         "applicant": "person",
         "fund": "ui",
@@ -66,6 +71,7 @@ SUBSIDY_TYPES = [
     },
     {
         "code": "social-insurance-difficulty",
+        "item": "social-insurance",
         "name": "社会保险补贴（就业困难人员）",
         "applicant": "person",
         "fund": "employment",
@@ -84,6 +90,7 @@ SUBSIDY_TYPES = [
     },
     {
         "code": "social-insurance-graduate",
+        "item": "social-insurance",
         "name": "社会保险补贴（高校毕业生）",
         "applicant": "person",
         "fund": "employment",
@@ -103,6 +110,7 @@ SUBSIDY_TYPES = [
     },
     {
         "code": "public-welfare-post",
+        "item": "public-welfare-post",
         "name": "公益性岗位补贴",
         "applicant": "employer",
         "fund": "employment",
@@ -121,6 +129,7 @@ SUBSIDY_TYPES = [
     },
     {
         "code": "internship",
+        "item": "internship",
         "name": "就业见习补贴",
         "applicant": "employer",
         "fund": "employment",
@@ -143,6 +152,7 @@ SUBSIDY_TYPES = [
     },
     {
         "code": "job-search",
+        "item": "job-search",
         "name": "一次性求职创业补贴",
         "applicant": "person",
         "fund": "employment",
@@ -161,6 +171,7 @@ SUBSIDY_TYPES = [
     },
     {
         "code": "start-up",
+        "item": "start-up",
         "name": "一次性创业补贴",
         "applicant": "person",
         "fund": "employment",
@@ -181,6 +192,7 @@ SUBSIDY_TYPES = [
     # insurance years, no application.
     {
         "code": "job-stabilisation",
+        "item": "job-stabilisation",
         "name": "失业保险稳岗返还",
         "applicant": "employer",
         "fund": "ui",

@@ -30,8 +30,8 @@ def fund_use(unit: OrgUnit, first: datetime.date, last: datetime.date) -> list[d
         Payment.objects.filter(
             status=Payment.Status.PAID,
             application__org_unit__code__startswith=unit.descendant_prefix,
-            updated_at__date__gte=first,
-            updated_at__date__lte=last,
+            paid_on__gte=first,
+            paid_on__lte=last,
         )
         .values("subsidy_type__code", "subsidy_type__name")
         .annotate(amount=Sum("amount"), people=Count("person", distinct=True))

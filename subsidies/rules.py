@@ -36,12 +36,19 @@ def _same_item_same_period(application: Application, others: list) -> str | None
     subsidy = application.subsidy_type
     siblings = {subsidy.pk} | {t.pk for t in subsidy.same_item.all()}
     for other in others:
-        if other.subsidy_type_id not in siblings or not other.period_start:
+        same_item = other.subsidy_type_id in siblings or (
+            subsidy.item and other.subsidy_type.item == subsidy.item
+        )
+        if not same_item or not other.period_start:
             continue
         other_start, other_end = other.period()
         if other_start and other_start <= end and start <= other_end:
             if other.subsidy_type_id == subsidy.pk:
                 return _("These months are already claimed in another application.")
+            if other.subsidy_type.fund == subsidy.fund:
+                return _("%(other)s already pays for these months.") % {
+                    "other": other.subsidy_type.name
+                }
             return _("%(other)s already pays for these months from another fund.") % {
                 "other": other.subsidy_type.name
             }
@@ -69,6 +76,24 @@ def _shared_cap(application: Application, others: list) -> str | None:
         "Subsidies of this kind are paid for at most %(cap)d months in all; "
         "%(used)d are already counted."
     ) % {"cap": subsidy.cap_months, "used": used}
+
+
+def _type_months(application: Application, others: list) -> str | None:
+    """The version's longest period holds across applications of the type."""
+    limit = application.version.max_months
+    if not (limit and application.months):
+        return None
+    used = sum(
+        other.months or 0
+        for other in others
+        if other.subsidy_type_id == application.subsidy_type_id
+    )
+    if used + application.months <= limit:
+        return None
+    return _(
+        "%(name)s is paid for at most %(limit)d months per person; %(used)d are "
+        "already counted."
+    ) % {"name": application.subsidy_type.name, "limit": limit, "used": used}
 
 
 def _counts(application: Application, others: list) -> str | None:
@@ -116,7 +141,14 @@ def _certificate(application: Application, others: list) -> str | None:
     return None
 
 
-RULES = [_excluded_type, _same_item_same_period, _shared_cap, _counts, _certificate]
+RULES = [
+    _excluded_type,
+    _same_item_same_period,
+    _type_months,
+    _shared_cap,
+    _counts,
+    _certificate,
+]
 
 
 def double_claim_refusals(application: Application, others: QuerySet) -> list[str]:

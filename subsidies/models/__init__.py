@@ -16,13 +16,19 @@ from subsidies.models.catalogue import (
     SubsidyType,
     version_box,
 )
-from subsidies.models.disbursement import DisbursementBatch, Payment, paid_period_box
+from subsidies.models.disbursement import (
+    ClaimedPeriod,
+    DisbursementBatch,
+    Payment,
+    paid_period_box,
+)
 from subsidies.models.insurance import InsuranceYear
 
 __all__ = [
     "Application",
     "ApplicationDocument",
     "ApplicationQuerySet",
+    "ClaimedPeriod",
     "Decision",
     "DisbursementBatch",
     "DuplicateSuspect",

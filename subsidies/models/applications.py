@@ -206,6 +206,13 @@ class Application(TimeStamped):
             models.CheckConstraint(
                 condition=Q(amount__gte=0), name="subsidy_amount_not_negative"
             ),
+            # Months claimed always say which months (docs/subsidy-rules.md,
+            # "Double claims"): without them the ledger could not hold them.
+            models.CheckConstraint(
+                condition=Q(months__isnull=True, period_start__isnull=True)
+                | Q(months__gte=1, period_start__isnull=False),
+                name="subsidy_months_have_a_period",
+            ),
             models.CheckConstraint(
                 condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
                 name="subsidy_rating_one_to_five",

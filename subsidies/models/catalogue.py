@@ -48,6 +48,16 @@ class SubsidyType(TimeStamped):
             '(docs/subsidy-rules.md, "Double claims").'
         ),
     )
+    item = models.SlugField(
+        _("benefit item"),
+        max_length=40,
+        default="",
+        help_text=_(
+            "What the type pays for: a month of an item is paid once per person, "
+            "whichever type, fund or application claims it, e.g. every "
+            'social-insurance subsidy (docs/subsidy-rules.md, "Double claims").'
+        ),
+    )
     cap_group = models.SlugField(
         _("shared cap group"),
         max_length=40,
@@ -258,6 +268,19 @@ class PolicyVersion(TimeStamped):
     def levels(self) -> list[tuple[str, int]]:
         """Levels from the smallest amount up (jsonb does not keep key order)."""
         return sorted(self.level_amounts.items(), key=lambda item: item[1])
+
+    @property
+    def is_monthly(self) -> bool:
+        """Paid by the month: an application names its months."""
+        return self.amount_rule in (
+            self.AmountRule.CONTRIBUTION_SHARE,
+            self.AmountRule.MINIMUM_WAGE_SHARE,
+        )
+
+    @property
+    def is_one_off(self) -> bool:
+        """Paid once, for no months (a refund instead covers its insurance year)."""
+        return self.amount_rule in (self.AmountRule.FIXED, self.AmountRule.PER_LEVEL)
 
     def period_in_words(self) -> str:
         parts = []

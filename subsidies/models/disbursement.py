@@ -3,7 +3,7 @@ import uuid
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.db import models
-from django.db.models import F, Func, Q
+from django.db.models import F, Func, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +25,66 @@ def paid_period_box():
         Func(key, DayNumber(F("period_end")), function="point"),
         function="box",
     )
+
+
+def claimed_months_box():
+    """(person, first day)–(person, last day), as registration.period_box."""
+    return Func(
+        Func(F("person_id"), DayNumber(F("period_start")), function="point"),
+        Func(F("person_id"), DayNumber(F("period_end")), function="point"),
+        function="box",
+    )
+
+
+def item_range():
+    """The item as a one-value text range: ranges have a core gist operator class,
+    text equality has none without btree_gist (the type is created in migration
+    0020)."""
+    return Func(
+        F("item"),
+        F("item"),
+        Value("[]"),
+        function="subsidies_textrange",
+        output_field=models.TextField(),
+    )
+
+
+class ClaimedPeriod(models.Model):
+    """The ledger of months granted per person and benefit item: written when an
+    application is approved, it keeps a month of one item from being approved or
+    paid twice for a person, whichever type, fund or application claims it
+    (docs/subsidy-rules.md, "Double claims")."""
+
+    application = models.OneToOneField(
+        Application,
+        verbose_name=_("subsidy application"),
+        on_delete=models.PROTECT,
+        related_name="claimed_period",
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
+    )
+    item = models.SlugField(_("benefit item"), max_length=40)
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period until"))
+
+    class Meta:
+        verbose_name = _("claimed period")
+        verbose_name_plural = _("claimed periods")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")),
+                name="claimed_period_order",
+            ),
+            ExclusionConstraint(
+                name="claimed_months_once_per_person_and_item",
+                expressions=[(claimed_months_box(), "&&"), (item_range(), "&&")],
+                index_type="gist",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} · {self.item} · {self.period_start}–{self.period_end}"
 
 
 class DisbursementBatch(TimeStamped):
@@ -108,6 +168,12 @@ class Payment(TimeStamped):
         _("status"), max_length=10, choices=Status, default=Status.PENDING
     )
     failure_reason = models.CharField(_("why it failed"), max_length=200, blank=True)
+    paid_on = models.DateField(
+        _("paid by the bank on"),
+        null=True,
+        blank=True,
+        help_text=_("The bank's payment date: paid figures count it in this month."),
+    )
 
     class Meta:
         verbose_name = _("payment")
@@ -124,6 +190,11 @@ class Payment(TimeStamped):
                 expressions=[(paid_period_box(), "&&")],
                 index_type="gist",
                 condition=Q(status__in=["pending", "paid"]),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="paid", paid_on__isnull=False)
+                | (~Q(status="paid") & Q(paid_on__isnull=True)),
+                name="payment_paid_on_when_paid",
             ),
         ]
 

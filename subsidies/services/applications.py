@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from portal.audit import audit
 from portal.models import Employer, Person, User
-from subsidies.eligibility import eligibility_checks
+from subsidies.eligibility import eligibility_checks, month_refusals
 from subsidies.errors import SubsidyError
 from subsidies.models import Application, ApplicationDocument, PolicyVersion
 from subsidies.rules import double_claim_refusals
@@ -58,6 +58,18 @@ def compute_amount(
     return (monthly * months).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
+def _period_shape(application: Application) -> list[str]:
+    """A subsidy paid by the month names its months; a one-off one names none."""
+    if application.version.is_monthly:
+        if not application.period_start:
+            return [_("Say from which month you apply.")]
+    elif application.version.is_one_off and (
+        application.months or application.period_start
+    ):
+        return [_("This subsidy is paid once: it covers no months.")]
+    return []
+
+
 def submission_refusals(application: Application) -> list[str]:
     """Why the application cannot be submitted under its version: conditions not
     met (in words, each with its reason) and double-claim rules broken."""
@@ -67,6 +79,8 @@ def submission_refusals(application: Application) -> list[str]:
         for check in eligibility_checks(version, person, employer=application.employer)
         if not check.met
     ]
+    reasons += _period_shape(application)
+    reasons += month_refusals(application)
     if person is not None:
         live = Application.objects.live().filter(person=person)
         reasons += double_claim_refusals(application, live)

@@ -5,7 +5,7 @@ row. One person decides at most one step of an application and never their own."
 
 import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,7 +13,7 @@ from portal.audit import audit
 from portal.models import OrgUnit, User
 from portal.services import notify, notify_employer_staff
 from subsidies.errors import SubsidyError
-from subsidies.models import Application, Decision, Objection
+from subsidies.models import Application, ClaimedPeriod, Decision, Objection
 
 
 def working_days_after(day: datetime.date, days: int) -> datetime.date:
@@ -170,6 +170,32 @@ def refuse_application(application: Application, reason: str, *, by: User):
     return application
 
 
+def claim_months(application: Application) -> None:
+    """Enter the months an application is granted in the ledger of the person and
+    benefit item (docs/subsidy-rules.md, "Double claims"); refused when another
+    application, of any type or fund, was granted one of them."""
+    start, end = application.period()
+    if start is None or application.person_id is None:
+        return
+    if ClaimedPeriod.objects.filter(application=application).exists():
+        return
+    subsidy = application.subsidy_type
+    try:
+        with transaction.atomic():
+            ClaimedPeriod.objects.create(
+                application=application,
+                person_id=application.person_id,
+                item=subsidy.item or subsidy.code,
+                period_start=start,
+                period_end=end,
+            )
+    except IntegrityError as error:
+        raise SubsidyError(
+            _("%(name)s: some of these months are already granted for the same item.")
+            % {"name": application.applicant_name}
+        ) from error
+
+
 @transaction.atomic
 def approve_application(application: Application, *, by: User) -> Application:
     """After a public notice without upheld or open objections."""
@@ -187,6 +213,7 @@ def approve_application(application: Application, *, by: User) -> Application:
             % {"name": application.applicant_name}
         )
     check_decider(application, by, level="")
+    claim_months(application)
     _set(application, Application.Status.APPROVED)
     _record(application, Decision.Kind.APPROVED, by=by)
     tell_applicant(application)

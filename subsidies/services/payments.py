@@ -3,19 +3,22 @@ ledger row whose period can never be paid twice. Cross-type rules are checked
 again here, just before the money moves."""
 
 import csv
+import datetime
 import io
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit import audit
 from portal.exports import safe_row
 from portal.models import Person, User
+from subsidies.eligibility import month_refusals
 from subsidies.errors import SubsidyError
 from subsidies.models import Application, DisbursementBatch, Payment
 from subsidies.rules import double_claim_refusals
-from subsidies.services.chain import tell_applicant
+from subsidies.services.chain import claim_months, tell_applicant
 from subsidies.services.duplicates import is_held
 
 CENT = Decimal("0.01")
@@ -32,7 +35,7 @@ def payment_refusals(application: Application) -> list[str]:
         person=application.person,
         payments__status__in=[Payment.Status.PENDING, Payment.Status.PAID],
     ).distinct()
-    return double_claim_refusals(application, paying)
+    return month_refusals(application) + double_claim_refusals(application, paying)
 
 
 @transaction.atomic
@@ -69,6 +72,8 @@ def create_batch(applications, *, by: User) -> tuple[DisbursementBatch, dict]:
         start, end = application.period()
         try:
             with transaction.atomic():
+                # Approved before the ledger existed: claimed now, or held.
+                claim_months(application)
                 Payment.objects.create(
                     batch=batch,
                     application=application,
@@ -81,6 +86,9 @@ def create_batch(applications, *, by: User) -> tuple[DisbursementBatch, dict]:
                 )
         except IntegrityError:
             held[application] = _("This period or application is already paid.")
+            continue
+        except SubsidyError as error:
+            held[application] = str(error)
             continue
         total += application.amount
     if total == 0 and not batch.payments.exists():
@@ -119,9 +127,17 @@ def batch_csv(batch: DisbursementBatch) -> str:
 
 
 @transaction.atomic
-def settle_payment(payment: Payment, *, paid: bool, by: User, reason: str = ""):
-    """The bank's answer for one payment: paid, or failed and back in the queue
-    (the application stays approved for the next batch)."""
+def settle_payment(
+    payment: Payment,
+    *,
+    paid: bool,
+    by: User,
+    reason: str = "",
+    paid_on: datetime.date | None = None,
+):
+    """The bank's answer for one payment: paid on the bank's date (today unless
+    given), or failed and back in the queue (the application stays approved for
+    the next batch)."""
     payment = (
         Payment.objects.select_for_update()
         .select_related("application")
@@ -131,13 +147,19 @@ def settle_payment(payment: Payment, *, paid: bool, by: User, reason: str = ""):
         raise SubsidyError(_("This payment is already settled."))
     payment.status = Payment.Status.PAID if paid else Payment.Status.FAILED
     payment.failure_reason = "" if paid else reason
-    payment.save(update_fields=["status", "failure_reason", "updated_at"])
+    payment.paid_on = (paid_on or timezone.localdate()) if paid else None
+    payment.save(update_fields=["status", "failure_reason", "paid_on", "updated_at"])
     if paid:
         application = payment.application
         application.status = Application.Status.PAID
         application.save(update_fields=["status", "updated_at"])
         tell_applicant(application)
-    audit(by, "subsidies.payment.settled", payment, {"paid": paid, "reason": reason})
+    audit(
+        by,
+        "subsidies.payment.settled",
+        payment,
+        {"paid": paid, "reason": reason, "paid_on": str(payment.paid_on or "")},
+    )
     batch = DisbursementBatch.objects.select_for_update().get(pk=payment.batch_id)
     if not batch.payments.filter(status=Payment.Status.PENDING).exists():
         batch.status = DisbursementBatch.Status.SETTLED

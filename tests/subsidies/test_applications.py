@@ -23,7 +23,7 @@ def flexible(seeker):
     registration.register_self_employment(
         EmploymentRegistration(
             person=seeker.person, kind="flexible", source="self",
-            business_name="外卖骑手", start_date=datetime.date.today(),
+            business_name="外卖骑手", start_date=datetime.date(2025, 12, 1),
         ),
         by=seeker,
     )  # fmt: skip
@@ -55,10 +55,14 @@ def test_amounts_follow_the_rule_of_the_version(db, settings):
 
 
 def test_a_graduate_in_flexible_work_applies_and_is_pinned_to_the_version(seeker):
-    factories.make_graduate(seeker.person)
+    factories.make_graduate(seeker.person, year=2025)
     flexible(seeker)
     application = apply(
-        seeker, "social-insurance-graduate", months=6, monthly_base=Decimal("900")
+        seeker,
+        "social-insurance-graduate",
+        months=6,
+        monthly_base=Decimal("900"),
+        period_start=datetime.date(2026, 1, 1),
     )
     assert application.amount == Decimal("3600.18")
     assert application.version == subsidy("social-insurance-graduate").version_on()
@@ -170,10 +174,10 @@ def test_social_insurance_subsidies_share_a_36_month_cap(seeker, foshan):
     from portal.models import DifficultyCategory
     from registration.models import DifficultyRecognition
 
-    factories.make_graduate(seeker.person)
+    factories.make_graduate(seeker.person, year=2025)
     flexible(seeker)
     first = social_insurance(
-        seeker, "social-insurance-graduate", 24, datetime.date(2025, 1, 1)
+        seeker, "social-insurance-graduate", 18, datetime.date(2026, 1, 1)
     )
     Application.objects.filter(pk=first.pk).update(status="paid")
     DifficultyRecognition.objects.create(
@@ -187,10 +191,10 @@ def test_social_insurance_subsidies_share_a_36_month_cap(seeker, foshan):
     )
     with pytest.raises(services.SubsidyError, match="36"):
         social_insurance(
-            seeker, "social-insurance-difficulty", 13, datetime.date(2027, 1, 1)
+            seeker, "social-insurance-difficulty", 19, datetime.date(2027, 7, 1)
         )
     social_insurance(
-        seeker, "social-insurance-difficulty", 12, datetime.date(2027, 1, 1)
+        seeker, "social-insurance-difficulty", 18, datetime.date(2027, 7, 1)
     )
 
 
@@ -205,7 +209,7 @@ def test_an_open_application_is_shown_instead_of_a_second_form(client, seeker):
 
 
 def test_the_amount_and_refusals_are_shown_before_submitting(client, seeker):
-    factories.make_graduate(seeker.person)
+    factories.make_graduate(seeker.person, year=2025)
     flexible(seeker)
     client.force_login(seeker)
     url = reverse("subsidies:application_new", args=["social-insurance-graduate"])

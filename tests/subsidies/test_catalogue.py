@@ -86,7 +86,7 @@ def test_a_seeker_sees_which_conditions_their_records_meet(
     registration.register_self_employment(
         EmploymentRegistration(
             person=seeker.person, kind="flexible", source="self",
-            business_name="外卖骑手", start_date=datetime.date.today(),
+            business_name="外卖骑手", start_date=datetime.date(2025, 12, 1),
         ),
         by=seeker,
     )  # fmt: skip

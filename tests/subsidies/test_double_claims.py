@@ -124,7 +124,7 @@ def months_of(seeker, code, start, months=3):
 def test_the_same_item_from_two_funds_never_for_the_same_months(
     seeker, ui_insurance_subsidy
 ):
-    factories.make_graduate(seeker.person)
+    factories.make_graduate(seeker.person, year=2025)
     flexible(seeker)
     months_of(seeker, "social-insurance-graduate", datetime.date(2026, 1, 1))
     with pytest.raises(services.SubsidyError, match="another fund|其他资金|另一"):
@@ -152,7 +152,7 @@ def test_rules_are_checked_again_before_payment(unemployed_seeker, staff):
 
 
 def test_the_same_months_are_never_claimed_twice(seeker, staff):
-    factories.make_graduate(seeker.person)
+    factories.make_graduate(seeker.person, year=2025)
     flexible(seeker)
     first = months_of(seeker, "social-insurance-graduate", datetime.date(2026, 1, 1))
     paid(first, staff)

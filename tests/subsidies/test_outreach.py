@@ -15,7 +15,7 @@ def flexible(seeker):
     registration.register_self_employment(
         EmploymentRegistration(
             person=seeker.person, kind="flexible", source="self",
-            business_name="外卖骑手", start_date=datetime.date.today(),
+            business_name="外卖骑手", start_date=datetime.date(2025, 12, 1),
         ),
         by=seeker,
     )  # fmt: skip
@@ -53,7 +53,7 @@ def test_a_message_lost_with_its_worker_is_sent_by_the_retry(seeker, monkeypatch
 
 
 def test_people_who_applied_are_not_told(seeker):
-    factories.make_graduate(seeker.person)
+    factories.make_graduate(seeker.person, year=2025)
     flexible(seeker)
     services.submit_application(
         Application(

@@ -33,11 +33,11 @@ def insurance_application(seeker, start, months=6):
 
 @pytest.fixture
 def graduate_in_flexible_work(seeker):
-    factories.make_graduate(seeker.person)
+    factories.make_graduate(seeker.person, year=2025)
     registration.register_self_employment(
         EmploymentRegistration(
             person=seeker.person, kind="flexible", source="self",
-            business_name="外卖骑手", start_date=datetime.date.today(),
+            business_name="外卖骑手", start_date=datetime.date(2025, 12, 1),
         ),
         by=seeker,
     )  # fmt: skip
@@ -172,11 +172,11 @@ def test_look_alike_applications_are_held_for_review_not_rejected(
         phone=seeker.person.phone,
         id_number=factories.id_number(birth="19900101", sequence=777),
     )
-    factories.make_graduate(twin.person)
+    factories.make_graduate(twin.person, year=2025)
     registration.register_self_employment(
         EmploymentRegistration(
             person=twin.person, kind="flexible", source="self",
-            business_name="网约车司机", start_date=datetime.date.today(),
+            business_name="网约车司机", start_date=datetime.date(2025, 12, 1),
         ),
         by=twin,
     )  # fmt: skip

@@ -214,9 +214,9 @@ WITH batch AS (
   SELECT now(), now(), gen_random_uuid(), 'settled', 0, %(admin)s RETURNING id
 )
 INSERT INTO subsidies_payment (created_at, updated_at, batch_id, application_id,
-  person_id, subsidy_type_id, amount, status, failure_reason)
+  person_id, subsidy_type_id, amount, status, failure_reason, paid_on)
 SELECT a.created_at, a.created_at + interval '30 days', batch.id, a.id, a.person_id,
-  a.subsidy_type_id, a.amount, 'paid', ''
+  a.subsidy_type_id, a.amount, 'paid', '', (a.created_at + interval '30 days')::date
 FROM subsidies_application a, batch
 WHERE a.status = 'paid' AND a.person_id IN (SELECT id FROM gen_person)
 """
