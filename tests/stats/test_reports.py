@@ -252,5 +252,7 @@ def test_a_closed_months_report_keeps_its_comparisons_when_the_month_before_chan
     second = build()
     assert workbook(first) == workbook(second)  # every sheet, every cell
     assert pdf_text(first) == pdf_text(second)  # every word, the dates too
+    demand = next(row for row in sheet_rows(second, "主要指标") if row[0] == "需求人数")
+    assert demand[2] == 0  # 环比 against October as it was at closing: 9 → 9
     closed = ClosedPeriod.objects.get()
     assert f"{closed.closed_at:%Y}年" in pdf_text(second)
