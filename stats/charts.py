@@ -11,6 +11,9 @@ MUTED = "#6b7280"
 GRID = "#e5e7eb"
 ACCENT = "#b91c1c"
 BAR = "#2563eb"
+# Named in the SVG itself: WeasyPrint does not apply the page's CSS to it, and
+# fontconfig's plain sans-serif would give Chinese the Japanese glyph forms.
+FONT = "'Noto Sans CJK SC', 'PingFang SC', 'Microsoft YaHei', sans-serif"
 
 
 def _number(value) -> str:
@@ -45,7 +48,8 @@ def line_chart(points: list[tuple[str, object]], *, title: str, width=560, heigh
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'class="chart" role="img" aria-label="{escape(title)}">',
+        f'class="chart" role="img" aria-label="{escape(title)}" '
+        f'font-family="{FONT}">',
         f'<text x="0" y="16" font-size="13" fill="{INK}" font-weight="bold">'
         f"{escape(title)}</text>",
     ]
@@ -102,7 +106,8 @@ def bar_chart(rows: list[tuple[str, object]], *, title: str, width=560) -> SafeS
     plot_w = width - label_w - 70
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'class="chart" role="img" aria-label="{escape(title)}">',
+        f'class="chart" role="img" aria-label="{escape(title)}" '
+        f'font-family="{FONT}">',
         f'<text x="0" y="16" font-size="13" fill="{INK}" font-weight="bold">'
         f"{escape(title)}</text>",
     ]

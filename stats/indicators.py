@@ -40,6 +40,8 @@ def unit_figures(
     ):
         if leavers[name] is not None:
             figures[(f"leavers_{name}", "", "")] = leavers[name]
+    for name in FIGURES:  # no subsidy paid is 0, not missing
+        figures[("subsidy_" + name, "", "")] = 0
     for row in fund_use(unit, first, last):
         for name in FIGURES:
             figures[(f"subsidy_{name}", "subsidy_type", row["code"])] = row[name]

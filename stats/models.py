@@ -73,6 +73,14 @@ class ClosedPeriod(models.Model):
         related_name="+",
     )
     closed_at = models.DateTimeField(_("closed at"), auto_now_add=True)
+    comparisons_frozen = models.BooleanField(
+        _("comparisons frozen"),
+        default=False,
+        help_text=_(
+            "The figures of the periods it is compared with were kept as they were "
+            "when it was closed."
+        ),
+    )
 
     class Meta:
         verbose_name = _("closed period")
@@ -92,6 +100,33 @@ class ClosedPeriod(models.Model):
         return cls.objects.filter(
             period_kind=period.kind, period_start=period.start
         ).exists()
+
+
+class FrozenFact(models.Model):
+    """A figure of another period as it was when `closed` was closed: a closed
+    period's report compares only with these, so recomputing a period that is
+    still open (or filling one in later) cannot change it."""
+
+    closed = models.ForeignKey(
+        ClosedPeriod, on_delete=models.CASCADE, related_name="comparison_facts"
+    )
+    indicator = models.CharField(_("indicator"), max_length=40)
+    dimension = models.CharField(_("breakdown"), max_length=20, blank=True)
+    category = models.CharField(_("category"), max_length=100, blank=True)
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("org unit"), on_delete=models.CASCADE, related_name="+"
+    )
+    period_kind = models.CharField(_("period"), max_length=8, choices=PERIOD_KINDS)
+    period_start = models.DateField(_("first day"))
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("frozen comparison figure")
+        verbose_name_plural = _("frozen comparison figures")
+        indexes = [models.Index(fields=["closed", "org_unit", "period_start"])]
+
+    def __str__(self):
+        return f"{self.indicator} {self.category} {self.period_start} = {self.value}"
 
 
 class WarningRule(models.Model):

@@ -80,6 +80,14 @@ class Period:
         """The same period a year before (同比)."""
         return Period(self.kind, self.start.replace(year=self.start.year - 1))
 
+    def trend(self, count: int = 13) -> list["Period"]:
+        """The `count` periods ending with this one, oldest first (the trends;
+        13 covers the previous period and the same period a year before)."""
+        periods = [self]
+        while len(periods) < count:
+            periods.insert(0, periods[0].previous())
+        return periods
+
     def is_over(self, today: datetime.date) -> bool:
         return self.end < today
 

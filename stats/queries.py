@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 
 from portal.models import OrgUnit
 from stats.categories import CATEGORIES
-from stats.models import Fact, Report, WarningRule
+from stats.models import ClosedPeriod, Fact, FrozenFact, Report, WarningRule
 from stats.periods import Period
 
 HUNDRED = Decimal(100)
@@ -43,27 +43,46 @@ def change_percent(now, before) -> Decimal | None:
     return _q2((Decimal(now) - Decimal(before)) * HUNDRED / Decimal(before))
 
 
-def facts(units, periods, *, indicators=None, dimension=None) -> dict:
-    """{(unit id, period, indicator, dimension, category): value}."""
-    by_period = Q()
-    for period in periods:
-        by_period |= Q(period_kind=period.kind, period_start=period.start)
-    rows = Fact.objects.filter(by_period, org_unit__in=units)
-    if indicators is not None:
-        rows = rows.filter(indicator__in=indicators)
-    if dimension is not None:
-        rows = rows.filter(dimension=dimension)
+def facts(units, periods, *, indicators=None, dimension=None, as_of=None) -> dict:
+    """{(unit id, period, indicator, dimension, category): value}. Seen from the
+    period `as_of`: when it is closed, the other periods' figures are those kept
+    when it was closed (docs/statistics.md, "Closed periods")."""
+    sources = [(Fact.objects.all(), periods)]
+    if as_of is not None:
+        closed = ClosedPeriod.objects.filter(
+            period_kind=as_of.kind, period_start=as_of.start, comparisons_frozen=True
+        ).first()
+        if closed is not None:
+            sources = [
+                (Fact.objects.all(), [p for p in periods if p == as_of]),
+                (
+                    FrozenFact.objects.filter(closed=closed),
+                    [p for p in periods if p != as_of],
+                ),
+            ]
     lookup = {(p.kind, p.start): p for p in periods}
-    return {
-        (
-            row.org_unit_id,
-            lookup[(row.period_kind, row.period_start)],
-            row.indicator,
-            row.dimension,
-            row.category,
-        ): row.value
-        for row in rows
-    }
+    values = {}
+    for rows, wanted in sources:
+        if not wanted:
+            continue
+        by_period = Q()
+        for period in wanted:
+            by_period |= Q(period_kind=period.kind, period_start=period.start)
+        rows = rows.filter(by_period, org_unit__in=units)
+        if indicators is not None:
+            rows = rows.filter(indicator__in=indicators)
+        if dimension is not None:
+            rows = rows.filter(dimension=dimension)
+        for row in rows:
+            key = (
+                row.org_unit_id,
+                lookup[(row.period_kind, row.period_start)],
+                row.indicator,
+                row.dimension,
+                row.category,
+            )
+            values[key] = row.value
+    return values
 
 
 @dataclass
@@ -85,12 +104,13 @@ class TableRow:
 
 
 def supply_demand_table(unit: OrgUnit, period: Period, dimension: str) -> list:
-    """The total row, then one row per category in the standard order: demand and
+    """The total row, then every category in the standard order: demand and
     seekers with their shares and the share changes against the previous period
     and the same period last year (percentage points), and the ratio with its
-    changes. Shares of the total row are 100 (printed "/")."""
+    changes. Shares of the total row are 100 (printed "/"). A side without the
+    breakdown (seekers by sector) is None, printed "—"."""
     periods = [period, period.previous(), period.year_before()]
-    values = facts([unit], periods, indicators=["demand", "seekers"])
+    values = facts([unit], periods, indicators=["demand", "seekers"], as_of=period)
 
     def get(p, indicator, category="", dim=dimension):
         return values.get((unit.pk, p, indicator, dim if category else "", category))
@@ -136,8 +156,6 @@ def supply_demand_table(unit: OrgUnit, period: Period, dimension: str) -> list:
     ]
     for key, label in CATEGORIES[dimension]:
         demand, seekers = get(now, "demand", key), get(now, "seekers", key)
-        if demand is None and seekers is None:
-            continue
         rows.append(
             TableRow(
                 key=key,
@@ -187,7 +205,9 @@ def key_figures(unit: OrgUnit, period: Period) -> dict[str, dict]:
     """{indicator: {"value", "mom", "yoy"}}; the ratio is derived from demand and
     seekers. Rates change in points, counts in per cent."""
     periods = [period, period.previous(), period.year_before()]
-    values = facts([unit], periods, indicators=KEY_INDICATORS, dimension="")
+    values = facts(
+        [unit], periods, indicators=KEY_INDICATORS, dimension="", as_of=period
+    )
 
     def get(p, indicator):
         return values.get((unit.pk, p, indicator, "", ""))
@@ -210,13 +230,17 @@ def key_figures(unit: OrgUnit, period: Period) -> dict[str, dict]:
     return figures
 
 
-def trend(unit: OrgUnit, period: Period, indicator: str, count: int = 12) -> list:
+def trend(unit: OrgUnit, period: Period, indicator: str, count: int = 13) -> list:
     """[(period, value)] for the `count` periods ending with `period`."""
-    periods = [period]
-    while len(periods) < count:
-        periods.insert(0, periods[0].previous())
+    periods = period.trend(count)
     if indicator == "ratio":
-        values = facts([unit], periods, indicators=["demand", "seekers"], dimension="")
+        values = facts(
+            [unit],
+            periods,
+            indicators=["demand", "seekers"],
+            dimension="",
+            as_of=period,
+        )
         return [
             (
                 p,
@@ -227,7 +251,7 @@ def trend(unit: OrgUnit, period: Period, indicator: str, count: int = 12) -> lis
             )
             for p in periods
         ]
-    values = facts([unit], periods, indicators=[indicator], dimension="")
+    values = facts([unit], periods, indicators=[indicator], dimension="", as_of=period)
     return [(p, values.get((unit.pk, p, indicator, "", ""))) for p in periods]
 
 
@@ -246,10 +270,14 @@ def children(unit: OrgUnit, period: Period) -> list[dict]:
 
 def breakdown(unit: OrgUnit, period: Period, indicator: str, dimension: str) -> list:
     """[(label, value)] of one side of a breakdown, largest first (hot industries,
-    where seekers come from)."""
+    where seekers come from); a ranking leaves out the categories with none."""
     values = facts([unit], [period], indicators=[indicator], dimension=dimension)
     labels = dict(CATEGORIES.get(dimension, []))
-    rows = [(str(labels.get(key[4], key[4])), value) for key, value in values.items()]
+    rows = [
+        (str(labels.get(key[4], key[4])), value)
+        for key, value in values.items()
+        if value
+    ]
     return sorted(rows, key=lambda row: row[1], reverse=True)
 
 

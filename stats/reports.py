@@ -64,6 +64,7 @@ def subsidy_rows(unit: OrgUnit, period: Period) -> list[dict]:
         [period, last_year],
         indicators=SUBSIDY_FIGURES,
         dimension="subsidy_type",
+        as_of=period,
     )
     codes = sorted({key[4] for key in values})
     names = dict(SubsidyType.objects.filter(code__in=codes).values_list("code", "name"))
@@ -85,10 +86,14 @@ def report_context(unit: OrgUnit, period: Period) -> dict:
     """Everything the report shows; the dashboard shows the same and more."""
     figures = queries.key_figures(unit, period)
     trend = [(p.label(), v) for p, v in queries.trend(unit, period, "ratio")]
+    closed = ClosedPeriod.objects.filter(
+        period_kind=period.kind, period_start=period.start
+    ).first()
     return {
         "unit": unit,
         "period": period,
-        "is_final": ClosedPeriod.is_closed(period),
+        "is_final": closed is not None,
+        "closed_at": closed.closed_at if closed else None,
         "generated_at": timezone.localtime(),
         "summary": sentences(unit, period),
         "figures": figures,
@@ -200,6 +205,20 @@ def xlsx(context: dict) -> bytes:
                     ],
                 )
             )
+    sheet = book.create_sheet(_("Shortage occupations")[:31])
+    sheet.append(
+        xlsx_row(
+            sheet,
+            [_("Occupation"), _("Vacancies"), _("Job seekers"), _("Gap"), _("Ratio")],
+        )
+    )
+    for row in context["gaps"]:
+        sheet.append(
+            xlsx_row(
+                sheet,
+                [row["name"], row["demand"], row["seekers"], row["gap"], row["ratio"]],
+            )
+        )
     if context["subsidies"]:
         sheet = book.create_sheet(_("Subsidies")[:31])
         sheet.append(

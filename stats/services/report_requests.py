@@ -13,9 +13,9 @@ from portal.models import OrgUnit, User
 from portal.services import notify
 from stats import reports
 from stats.errors import StatsError
-from stats.models import Fact, Report
+from stats.models import Report
 from stats.periods import Period
-from stats.services.facts import refresh_facts
+from stats.services.facts import fill_missing_facts
 
 
 def can_report_on(user: User, unit: OrgUnit) -> bool:
@@ -44,7 +44,7 @@ def request_report(period: Period, unit: OrgUnit, *, by: User | None) -> Report:
 
 
 def build_report(report: Report) -> Report:
-    """Compute the figures if the period has none yet, then the PDF and the
+    """Compute the figures of the periods that have none yet, then the PDF and the
     spreadsheet; progress is saved as it goes so the page can show it."""
 
     def step(progress, **fields):
@@ -59,8 +59,8 @@ def build_report(report: Report) -> Report:
     )
     period = report.period
     try:
-        if not Fact.objects.for_period(period).exists():
-            refresh_facts(period)
+        # The period and the 12 before it, for the comparisons and the trend.
+        fill_missing_facts(period.trend())
         step(30)
         with translation.override(
             report.requested_by.language if report.requested_by else "zh-hans"

@@ -103,7 +103,8 @@ def test_every_city_figure_equals_a_recount_in_python(foshan, employer, other_em
             org_unit=foshan["city"], indicator__in=["demand", "seekers"]
         )
     }
-    assert stored == dict(expected)
+    # Empty categories are stored as 0 (tests/stats/test_zeros.py).
+    assert {key: value for key, value in stored.items() if value} == dict(expected)
 
 
 def test_the_hourly_refresh_leaves_finished_periods_alone(foshan, settings):

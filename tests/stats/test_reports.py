@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from jobs.models import JobPosting
 from portal.models import OrgUnit
 from stats import reports, services, tasks
-from stats.models import ClosedPeriod, Report
+from stats.models import ClosedPeriod, Fact, Report
 from stats.periods import Period
 from tests import factories
 
@@ -222,3 +222,37 @@ def test_only_the_area_may_download_and_only_city_leaders_close(
     assert client.get(download).status_code == 200
     client.post(close, {"period": period.slug})
     assert ClosedPeriod.is_closed(period)
+
+
+def test_a_closed_months_report_keeps_its_comparisons_when_the_month_before_changes(
+    foshan, market, leader, employer
+):
+    november = Period.containing("month", timezone.localdate()).previous()
+    october = november.previous()
+    JobPosting.objects.update(published_at=timezone.now() - datetime.timedelta(40))
+    services.close_period(november, by=leader)
+
+    def build():
+        return services.build_report(
+            Report.objects.create(period_kind="month", period_start=november.start,
+                                  org_unit=foshan["city"], requested_by=leader)
+        )  # fmt: skip
+
+    first = build()
+    factories.make_posting(employer.employer, headcount=40)
+    JobPosting.objects.update(published_at=timezone.now() - datetime.timedelta(70))
+    before = Fact.objects.for_period(october).get(
+        org_unit=foshan["city"], indicator="demand", dimension=""
+    )
+    services.refresh_facts(october)  # October is still open
+    after = Fact.objects.for_period(october).get(
+        org_unit=foshan["city"], indicator="demand", dimension=""
+    )
+    assert after.value != before.value
+    second = build()
+    assert workbook(first) == workbook(second)  # every sheet, every cell
+    assert pdf_text(first) == pdf_text(second)  # every word, the dates too
+    demand = next(row for row in sheet_rows(second, "主要指标") if row[0] == "需求人数")
+    assert demand[2] == 0  # 环比 against October as it was at closing: 9 → 9
+    closed = ClosedPeriod.objects.get()
+    assert f"{closed.closed_at:%Y}年" in pdf_text(second)
