@@ -357,7 +357,7 @@ RESUME_SHARE_DAYS = env_int("RESUME_SHARE_DAYS", 14)
 # Days a job posting stays open unless the employer picks another date.
 JOB_VALID_DAYS = env_int("JOB_VALID_DAYS", 30)
 # Rows an employer's hire filings may check against the person registry per hour
-# (docs/registration-rules.md, "Employment registration"): two of the largest
+# (docs/registration.md, "Employment registration"): two of the largest
 # spreadsheets (500 rows), so that a refused one can be corrected and sent again.
 HIRE_LOOKUPS_PER_HOUR = env_int("HIRE_LOOKUPS_PER_HOUR", 1000)
 # /healthz reports the queue as stalled when a task has waited longer than this.
@@ -372,7 +372,7 @@ MINIMUM_WAGE = env_int("MINIMUM_WAGE", 2300)
 # Days after a statistics period ends during which the hourly task still
 # recomputes it (late filings); then its figures stay until a leader closes it.
 STATS_LATE_DAYS = env_int("STATS_LATE_DAYS", 15)
-# Job-stabilisation refunds (docs/subsidy-rules.md, "Job-stabilisation refunds"):
+# Job-stabilisation refunds (docs/subsidies.md, "Job-stabilisation refunds"):
 # the highest layoff rate in per cent (the national surveyed-unemployment target),
 # and for employers with at most this many insured people a higher one.
 JOB_STABILISATION = {

@@ -27,7 +27,7 @@ class GraduateQuerySet(models.QuerySet):
 class Graduate(TimeStamped):
     """One person's graduation in one year: from an education department's list
     or from the graduate's own report to the city (毕业生报到登记, a voluntary
-    service since the 报到证 was abolished in 2023, docs/registration-rules.md,
+    service since the 报到证 was abolished in 2023, docs/registration.md,
     "Graduates")."""
 
     class Degree(models.TextChoices):
@@ -37,7 +37,7 @@ class Graduate(TimeStamped):
         DOCTORATE = "doctorate", _("Doctorate")
 
     class Destination(models.TextChoices):
-        """The national 毕业去向 categories (docs/registration-rules.md,
+        """The national 毕业去向 categories (docs/registration.md,
         "Graduates"), grouped by prefix."""
 
         AGREEMENT = "agreement", _("Employment agreement")
@@ -310,7 +310,7 @@ class LeaverQuerySet(models.QuerySet):
 
 class Service(models.TextChoices):
     """The follow-up services for unemployed graduates
-    (docs/registration-rules.md, "Graduates")."""
+    (docs/registration.md, "Graduates")."""
 
     POLICY = "policy", _("Policy briefing")
     GUIDANCE = "guidance", _("Career guidance")

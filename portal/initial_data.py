@@ -1,5 +1,5 @@
 """What a new city starts with in the core: the employment-difficulty categories
-(the Guangdong model, docs/registration-rules.md, "Employment difficulty"), and
+(the Guangdong model, docs/registration.md, "Employment difficulty"), and
 `add_missing`, the one rule every app's initial data follows.
 
 Run by `manage.py setup_catalogue` on every deploy. Staff edit these rows in the

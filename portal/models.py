@@ -246,12 +246,12 @@ class DifficultyCategoryQuerySet(models.QuerySet):
 
 class DifficultyCategory(models.Model):
     """Employment-difficulty categories (就业困难人员): each province sets its list
-    (docs/registration-rules.md, "Employment difficulty"), so it is data a
+    (docs/registration.md, "Employment difficulty"), so it is data a
     caseworker can change."""
 
     # The categories of portal/initial_data.py that say nothing about health,
     # disability, a criminal record or a family's poverty (PIPL art. 28;
-    # docs/registration-rules.md, "Sensitive categories"). Every other code, also
+    # docs/registration.md, "Sensitive categories"). Every other code, also
     # one a city adds, counts as sensitive unless staff decide otherwise.
     NOT_SENSITIVE_CODES = frozenset(
         {
@@ -342,7 +342,7 @@ class Person(TimeStamped):
         DOCTORATE = "doctorate", _("Doctorate")
 
     class RetirementTrack(models.TextChoices):
-        """Which statutory retirement age applies (docs/registration-rules.md,
+        """Which statutory retirement age applies (docs/registration.md,
         "Retirement age"): sex alone cannot tell whether a woman is on the 50 or
         the 55 track."""
 
@@ -352,7 +352,7 @@ class Person(TimeStamped):
 
     class OccupationType(models.TextChoices):
         """The kind of post a person holds, which sets a woman's original
-        retirement age (docs/registration-rules.md, "Retirement age")."""
+        retirement age (docs/registration.md, "Retirement age")."""
 
         CADRE = "cadre", _("Management or technical post (管理技术岗位)")
         WORKER = "worker", _("Production or operating post (生产操作岗位)")
@@ -477,7 +477,7 @@ class Person(TimeStamped):
 
     def statutory_retirement_date(self) -> datetime.date:
         """The day the person reaches the statutory retirement age under the 2025
-        gradual reform (docs/registration-rules.md, "Retirement age"); also for a
+        gradual reform (docs/registration.md, "Retirement age"); also for a
         record not saved yet. The column retirement_date holds the same."""
         birth = birth_date_from_id(self.id_number)
         base_age, step, cap = self.RETIREMENT_RULES[self.retirement_track]

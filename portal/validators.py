@@ -82,7 +82,7 @@ def age_on(birth_date: datetime.date, day: datetime.date) -> int:
 
 def validate_working_age(number: str) -> None:
     """Sign-up and registration need a person of at least 16
-    (docs/registration-rules.md, "Working age")."""
+    (docs/registration.md, "Working age")."""
     if age_on(birth_date_from_id(number), timezone.localdate()) < MINIMUM_WORKING_AGE:
         raise ValidationError(
             _("Registration is open to people aged %(age)d and over."),

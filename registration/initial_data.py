@@ -1,5 +1,5 @@
 """What a new city starts with in registration: the national cancellation reasons
-(the first ten, docs/registration-rules.md, "Cancellation") plus the common local
+(the first ten, docs/registration.md, "Cancellation") plus the common local
 ones, and the local rules row.
 Run by `manage.py setup_catalogue`; adds missing rows only (see portal.initial_data)."""
 

@@ -15,7 +15,7 @@ Definitions (an org unit counts what was registered in it or below it):
   new employment).
 
 None of them counts a registration made outside working age (before the 16th
-birthday or from the statutory retirement date on: docs/registration-rules.md,
+birthday or from the statutory retirement date on: docs/registration.md,
 "Working age"), nor, at the end of the period, a person past that date.
 """
 

@@ -215,7 +215,7 @@ def _registration_windows(registrations) -> list[tuple]:
 
 def month_refusals(application) -> list[str]:
     """The months an application claims that the records do not support, named,
-    each group with its reason (docs/subsidy-rules.md, "Months and records"): not
+    each group with its reason (docs/subsidies.md, "Months and records"): not
     before the policy version took effect, after leaving school and within the
     years the condition allows, inside the flexible work or employment the
     registrations show. A month counts when the records cover any day of it."""

@@ -1,5 +1,5 @@
 """What a new city starts with in subsidies: the common subsidy types
-(docs/subsidy-rules.md, "Catalogue") with one policy version each. Amounts are the
+(docs/subsidies.md, "Catalogue") with one policy version each. Amounts are the
 examples that document gives and are marked as examples until the city confirms
 its own.
 
@@ -188,7 +188,7 @@ SUBSIDY_TYPES = [
             "steps": ["street", "district", "city"],
         },
     },
-    # docs/subsidy-rules.md, "Job-stabilisation refunds" (免申即享): computed from
+    # docs/subsidies.md, "Job-stabilisation refunds" (免申即享): computed from
     # insurance years, no application.
     {
         "code": "job-stabilisation",
@@ -212,7 +212,7 @@ SUBSIDY_TYPES = [
 ]
 
 # Pairs that pay for the same item from two funds: once per certificate or period,
-# not never both (docs/subsidy-rules.md, "Double claims"). Pairs that can never be
+# not never both (docs/subsidies.md, "Double claims"). Pairs that can never be
 # combined go in EXCLUDES.
 SAME_ITEM = [("training", "skill-upgrade")]
 EXCLUDES: list[tuple[str, str]] = []

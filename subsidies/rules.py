@@ -1,4 +1,4 @@
-"""The rules against double claims across applications (docs/subsidy-rules.md,
+"""The rules against double claims across applications (docs/subsidies.md,
 "Double claims"), checked when an application is submitted and again just before
 it is paid. The person's applications that count — live ones at submission, those
 with a payment at disbursement — are read once; each rule then looks at that
@@ -58,7 +58,7 @@ def _same_item_same_period(application: Application, others: list) -> str | None
 def _shared_cap(application: Application, others: list) -> str | None:
     """Types of one cap group share a cap on months per person (the 3-year
     social-insurance rule); people within five years of their retirement date
-    are exempt (docs/subsidy-rules.md, "Double claims")."""
+    are exempt (docs/subsidies.md, "Double claims")."""
     subsidy = application.subsidy_type
     if not (subsidy.cap_group and subsidy.cap_months and application.months):
         return None

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 THIS_FILE = Path(__file__).resolve().relative_to(ROOT).as_posix()
 
 # The private folder and the names of its files. A name counts only on its own:
-# docs/subsidy-rules.md is one of ours. This file spells the names out, so it is
+# a name inside a longer one is not theirs. This file spells the names out, so it is
 # the one file not searched.
 PRIVATE_REFERENCE = re.compile(
     r"\.\./shared|shared/reference"

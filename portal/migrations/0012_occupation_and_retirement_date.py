@@ -3,7 +3,7 @@
 from django.db import migrations, models
 
 
-# Person.statutory_retirement_date() in SQL (docs/registration-rules.md, "Retirement
+# Person.statutory_retirement_date() in SQL (docs/registration.md, "Retirement
 # age"): the day the person reaches the age, the 1st of the month after when the
 # month lacks the birthday's day; NULL for an unknown track.
 RETIREMENT_DATE_FUNCTION = """

@@ -19,7 +19,7 @@ class EmploymentCertificateQuerySet(models.QuerySet):
 
 
 class EmploymentCertificate(models.Model):
-    """就业创业证: free, real-name, one per person (docs/registration-rules.md,
+    """就业创业证: free, real-name, one per person (docs/registration.md,
     "Employment certificate"). The number is text because provinces number their
     cards differently; the ID number is the natural key. What it records is read
     from the registrations themselves."""

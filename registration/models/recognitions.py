@@ -33,7 +33,7 @@ class DifficultyRecognitionQuerySet(models.QuerySet):
 
 
 class DifficultyRecognition(TimeStamped):
-    """就业困难人员认定 (docs/registration-rules.md, "Employment difficulty"):
+    """就业困难人员认定 (docs/registration.md, "Employment difficulty"):
     apply → street or community review → public notice → district approval; later
     an exit with its reason."""
 

@@ -60,7 +60,7 @@ class LocalRules(models.Model):
 
 class CancellationReason(models.Model):
     """Why an unemployment registration was cancelled (注销): the ten national
-    triggers (docs/registration-rules.md, "Cancellation") plus local ones a
+    triggers (docs/registration.md, "Cancellation") plus local ones a
     caseworker can add."""
 
     # Codes the services use; caseworkers may rename these but not remove them.

@@ -33,7 +33,7 @@ class UnemploymentRegistrationQuerySet(models.QuerySet):
 
 class UnemploymentRegistration(TimeStamped):
     """失业登记: applied for online or at a counter, reviewed at the community or
-    street, cancelled with a reason code (docs/registration-rules.md,
+    street, cancelled with a reason code (docs/registration.md,
     "Unemployment registration", "Cancellation")."""
 
     class Status(models.TextChoices):

@@ -12,7 +12,7 @@ HUKOU_DIGIT = {"urban": "1", "rural": "2"}
 
 def certificate_number(unit: OrgUnit, person: Person, serial: int, year: int) -> str:
     """The 16-digit layout several provinces use: county code, hukou type, check
-    digit, year, serial (docs/registration-rules.md, "Employment certificate").
+    digit, year, serial (docs/registration.md, "Employment certificate").
     Stored as text; other layouts fit too."""
     county = unit.code[:6]
     body = f"{county}{HUKOU_DIGIT.get(person.hukou_type, '9')}{year % 100:02d}"

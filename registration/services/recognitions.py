@@ -1,4 +1,4 @@
-"""Employment-difficulty recognition (就业困难人员认定, docs/registration-rules.md,
+"""Employment-difficulty recognition (就业困难人员认定, docs/registration.md,
 "Employment difficulty"): apply → street or community review → public notice →
 district decision → exit."""
 

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
             name="cap_group",
             field=models.SlugField(
                 blank=True,
-                help_text='Types in one group share a cap on the months paid, e.g. every social-insurance subsidy (docs/subsidy-rules.md, "Double claims").',
+                help_text='Types in one group share a cap on the months paid, e.g. every social-insurance subsidy (docs/subsidies.md, "Double claims").',
                 max_length=40,
                 verbose_name="shared cap group",
             ),

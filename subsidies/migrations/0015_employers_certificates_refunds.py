@@ -162,7 +162,7 @@ class Migration(migrations.Migration):
             name="same_item",
             field=models.ManyToManyField(
                 blank=True,
-                help_text='Types that pay for the same thing from another fund: a person gets only one of them for the same period or certificate (docs/subsidy-rules.md, "Double claims").',
+                help_text='Types that pay for the same thing from another fund: a person gets only one of them for the same period or certificate (docs/subsidies.md, "Double claims").',
                 to="subsidies.subsidytype",
                 verbose_name="pays for the same item as",
             ),

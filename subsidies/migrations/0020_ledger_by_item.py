@@ -91,7 +91,7 @@ class Migration(migrations.Migration):
             name="item",
             field=models.SlugField(
                 default="",
-                help_text='What the type pays for: a month of an item is paid once per person, whichever type, fund or application claims it, e.g. every social-insurance subsidy (docs/subsidy-rules.md, "Double claims").',
+                help_text='What the type pays for: a month of an item is paid once per person, whichever type, fund or application claims it, e.g. every social-insurance subsidy (docs/subsidies.md, "Double claims").',
                 max_length=40,
                 verbose_name="benefit item",
             ),

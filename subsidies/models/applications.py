@@ -193,7 +193,7 @@ class Application(TimeStamped):
             ),
             # Certificate subsidies (training, skill upgrading: different funds)
             # pay once per person, occupation and level
-            # (docs/subsidy-rules.md, "Double claims").
+            # (docs/subsidies.md, "Double claims").
             models.UniqueConstraint(
                 fields=["person", "occupation", "level"],
                 condition=Q(status__in=LIVE) & ~Q(occupation=""),
@@ -206,7 +206,7 @@ class Application(TimeStamped):
             models.CheckConstraint(
                 condition=Q(amount__gte=0), name="subsidy_amount_not_negative"
             ),
-            # Months claimed always say which months (docs/subsidy-rules.md,
+            # Months claimed always say which months (docs/subsidies.md,
             # "Double claims"): without them the ledger could not hold them.
             models.CheckConstraint(
                 condition=Q(months__isnull=True, period_start__isnull=True)

@@ -14,7 +14,7 @@ from registration.models.employment import OPEN_END, DayNumber
 
 
 class SubsidyType(TimeStamped):
-    """One subsidy of the catalogue (docs/subsidy-rules.md, "Catalogue"); what it
+    """One subsidy of the catalogue (docs/subsidies.md, "Catalogue"); what it
     pays and to whom is in its policy versions, so a change of policy never
     rewrites old applications."""
 
@@ -45,7 +45,7 @@ class SubsidyType(TimeStamped):
         help_text=_(
             "Types that pay for the same thing from another fund: a person gets "
             "only one of them for the same period or certificate "
-            '(docs/subsidy-rules.md, "Double claims").'
+            '(docs/subsidies.md, "Double claims").'
         ),
     )
     item = models.SlugField(
@@ -55,7 +55,7 @@ class SubsidyType(TimeStamped):
         help_text=_(
             "What the type pays for: a month of an item is paid once per person, "
             "whichever type, fund or application claims it, e.g. every "
-            'social-insurance subsidy (docs/subsidy-rules.md, "Double claims").'
+            'social-insurance subsidy (docs/subsidies.md, "Double claims").'
         ),
     )
     cap_group = models.SlugField(
@@ -64,7 +64,7 @@ class SubsidyType(TimeStamped):
         blank=True,
         help_text=_(
             "Types in one group share a cap on the months paid, e.g. every "
-            'social-insurance subsidy (docs/subsidy-rules.md, "Double claims").'
+            'social-insurance subsidy (docs/subsidies.md, "Double claims").'
         ),
     )
     cap_months = models.PositiveSmallIntegerField(
@@ -88,7 +88,7 @@ class SubsidyType(TimeStamped):
         return self.versions.in_force(day).first()
 
 
-# National occupational skill levels from the lowest (docs/subsidy-rules.md,
+# National occupational skill levels from the lowest (docs/subsidies.md,
 # "Skill levels"): once a higher level is paid in an occupation, a lower one is not.
 SKILL_LEVELS = ["五级", "四级", "三级", "二级", "一级"]
 

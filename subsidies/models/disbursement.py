@@ -53,7 +53,7 @@ class ClaimedPeriod(models.Model):
     """The ledger of months granted per person and benefit item: written when an
     application is approved, it keeps a month of one item from being approved or
     paid twice for a person, whichever type, fund or application claims it
-    (docs/subsidy-rules.md, "Double claims")."""
+    (docs/subsidies.md, "Double claims")."""
 
     application = models.OneToOneField(
         Application,

@@ -8,7 +8,7 @@ from portal.models import Employer, TimeStamped
 class InsuranceYear(TimeStamped):
     """An employer's unemployment insurance over one year, as the social-insurance
     agency reports it: what job-stabilisation refunds are computed from
-    (docs/subsidy-rules.md, "Job-stabilisation refunds")."""
+    (docs/subsidies.md, "Job-stabilisation refunds")."""
 
     employer = models.ForeignKey(
         Employer,
@@ -49,7 +49,7 @@ class InsuranceYear(TimeStamped):
 
     def layoff_rate(self) -> float:
         """(insured at the start − at the end) / at the start, in per cent
-        (docs/subsidy-rules.md, "Job-stabilisation refunds", formula A); 0 when
+        (docs/subsidies.md, "Job-stabilisation refunds", formula A); 0 when
         the staff grew."""
         if not self.insured_at_start:
             return 0.0

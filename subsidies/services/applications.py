@@ -26,7 +26,7 @@ def compute_amount(
     contributions: Decimal | None = None,
 ) -> Decimal:
     """The amount an application asks for under a version's rule
-    (docs/subsidy-rules.md, "Catalogue"); raises SubsidyError for what the rule
+    (docs/subsidies.md, "Catalogue"); raises SubsidyError for what the rule
     needs and is missing or too much."""
     rule = version.amount_rule
     if rule == PolicyVersion.AmountRule.FIXED:

@@ -1,4 +1,4 @@
-"""The approval chain of a subsidy application (docs/subsidy-rules.md,
+"""The approval chain of a subsidy application (docs/subsidies.md,
 "Approval chain"): accept → the version's reviews, each at its org level → public
 notice with objections → approval. Every decision is an append-only Decision
 row. One person decides at most one step of an application and never their own."""
@@ -172,7 +172,7 @@ def refuse_application(application: Application, reason: str, *, by: User):
 
 def claim_months(application: Application) -> None:
     """Enter the months an application is granted in the ledger of the person and
-    benefit item (docs/subsidy-rules.md, "Double claims"); refused when another
+    benefit item (docs/subsidies.md, "Double claims"); refused when another
     application, of any type or fund, was granted one of them."""
     start, end = application.period()
     if start is None or application.person_id is None:

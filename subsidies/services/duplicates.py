@@ -1,4 +1,4 @@
-"""The soft layer against double claims (docs/subsidy-rules.md, "Look-alike
+"""The soft layer against double claims (docs/subsidies.md, "Look-alike
 applications"): applications for the same subsidy by people with near-identical
 data become review tasks."""
 

@@ -26,7 +26,7 @@ CSV_COLUMNS = ["序号", "收款人", "证件号码", "补贴项目", "金额", 
 
 
 def payment_refusals(application: Application) -> list[str]:
-    """Rules across types, checked again before paying (docs/subsidy-rules.md,
+    """Rules across types, checked again before paying (docs/subsidies.md,
     "Double claims"), against the person's applications with a pending or made
     payment."""
     if application.person_id is None:

@@ -1,4 +1,4 @@
-"""稳岗返还 without an application (免申即享, docs/subsidy-rules.md,
+"""稳岗返还 without an application (免申即享, docs/subsidies.md,
 "Job-stabilisation refunds"): from the employers' unemployment-insurance years the
 system finds those that qualify, computes the refund and puts it straight into
 the approval chain."""

@@ -1,7 +1,7 @@
 """Every page of the URL conf that answers a visitor who is not logged in, opened
 with demo-like data present: none shows a person's full ID number, the full name of
 someone on a public notice or paid a subsidy, or a sensitive difficulty category
-(docs/registration-rules.md, "Sensitive categories")."""
+(docs/registration.md, "Sensitive categories")."""
 
 import datetime
 import json

@@ -18,7 +18,7 @@ def test_sex_and_birth_date_come_from_the_id_number(foshan):
 
 
 def test_retirement_date_follows_the_2025_reform(foshan):
-    # docs/registration-rules.md, "Retirement age": a man born 1965-05-15 retires
+    # docs/registration.md, "Retirement age": a man born 1965-05-15 retires
     # 2025-07-15; a woman worker born 1975-03-10 (50 track) retires 2025-05-10.
     man = factories.make_person(
         residence=foshan["chancheng_community"],

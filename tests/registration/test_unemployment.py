@@ -48,7 +48,7 @@ def test_registration_opens_on_the_16th_birthday(foshan, birth, allowed):
     "birth, track, retires",
     [
         # Men born 1965-05-15 retire on 2025-07-15 (+2 months,
-        # docs/registration-rules.md, "Retirement age").
+        # docs/registration.md, "Retirement age").
         ("19650515", Person.RetirementTrack.MALE_60, datetime.date(2025, 7, 15)),
         # Women workers born 1975-03-10 retire on 2025-05-10 (+2 months).
         ("19750310", Person.RetirementTrack.FEMALE_50, datetime.date(2025, 5, 10)),

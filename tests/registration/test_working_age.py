@@ -1,6 +1,6 @@
 """Employment and unemployment registration only between the 16th birthday and the
 day before the statutory retirement date, on every path, and never counted outside
-it (docs/registration-rules.md, "Working age")."""
+it (docs/registration.md, "Working age")."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""The cross-type rules of docs/subsidy-rules.md, "Double claims", each with a
+"""The cross-type rules of docs/subsidies.md, "Double claims", each with a
 passing and a failing case."""
 
 import datetime

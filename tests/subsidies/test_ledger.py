@@ -1,6 +1,6 @@
 """No month paid twice: the ledger of months per person and benefit item, the
 months checked against the records, the limits across applications and the
-bank's payment date (docs/subsidy-rules.md, "Double claims" and "Months and
+bank's payment date (docs/subsidies.md, "Double claims" and "Months and
 records")."""
 
 import datetime
