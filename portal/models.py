@@ -312,6 +312,10 @@ class DifficultyCategory(models.Model):
 class PersonQuerySet(models.QuerySet):
     def for_user(self, user):
         scope = scope_filter(user, "residence")
+        if scope is not None and user.org_unit_id and user.org_unit.level == "city":
+            # People known only from an employer's filing or an import have no
+            # residence yet: the city serves them until one is recorded.
+            scope |= Q(residence__isnull=True)
         if scope is not None:
             return self.filter(scope)
         if user.is_authenticated and user.is_seeker:

@@ -101,3 +101,16 @@ def test_no_code_for_a_person_who_already_has_an_account(client, seeker, casewor
     page = client.post(url, follow=True)
     assert "<code>" not in page.text
     assert not AuditEntry.objects.filter(action="portal.activation_code.issued")
+
+
+def test_city_staff_reach_people_without_a_residence_and_districts_do_not(
+    client, foshan, caseworker, city_caseworker
+):
+    """Records from an employer's filing have no residence: the city issues codes."""
+    person = factories.make_person(residence=None, id_number=factories.id_number())
+    code = _issue(client, city_caseworker, person)
+    assert len(code) == 8
+    staff = Client()
+    staff.force_login(caseworker)
+    url = reverse("admin:portal_person_activation_code", args=[person.pk])
+    assert staff.post(url).status_code == 404
