@@ -90,7 +90,7 @@ def test_public_welfare_posts_are_for_the_employers_own_staff(employer, foshan):
 
     person = factories.make_person(
         residence=foshan["chancheng_community"], id_number=factories.id_number(
-            birth="19700301")
+            birth="19700301", sequence=11)  # a man: a woman born 1970 has retired
     )  # fmt: skip
     DifficultyRecognition.objects.create(
         person=person, category=DifficultyCategory.objects.get(code="disabled"),
