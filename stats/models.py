@@ -129,6 +129,57 @@ class FrozenFact(models.Model):
         return f"{self.indicator} {self.category} {self.period_start} = {self.value}"
 
 
+class EmployedPopulation(models.Model):
+    """城镇从业人员: the employed population of a unit in a year, as the statistics
+    bureau publishes it, entered by city staff with its source. The official
+    registered unemployment rate divides by it (docs/statistics.md, "Registered
+    unemployment rate"); without it the rate is not shown."""
+
+    org_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("org unit"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    employed = models.PositiveIntegerField(
+        _("urban employed persons"),
+        help_text=_(
+            "城镇从业人员 at the year's end, as the statistics bureau reports."
+        ),
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=200,
+        help_text=_("Where the figure is published, e.g. the bulletin's title."),
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    entered_at = models.DateTimeField(_("entered at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("employed population")
+        verbose_name_plural = _("employed population")
+        ordering = ["org_unit", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org_unit", "year"], name="one_employed_figure_per_unit_year"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(employed__gt=0), name="employed_population_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.org_unit} {self.year}: {self.employed}"
+
+
 class WarningRule(models.Model):
     """预警: a figure of a district or the city that moves more than this in a
     month is flagged on the dashboard. City staff set the thresholds."""

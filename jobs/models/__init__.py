@@ -4,6 +4,7 @@ from jobs.models.applications import (
     FavouriteResume,
     MatchNotice,
 )
+from jobs.models.history import PostingInterval, ResumeInterval
 from jobs.models.interviews import (
     InterviewInvitation,
     InvitationEvent,
@@ -25,6 +26,8 @@ __all__ = [
     "EDUCATION_ORDER",
     "LONGITUDE_FACTOR",
     "MatchNotice",
+    "PostingInterval",
+    "ResumeInterval",
     "Application",
     "CjkBigrams",
     "FavouritePosting",
