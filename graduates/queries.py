@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Substr
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from graduates.models import LOCAL_PREFIX, CohortTarget, Graduate, Leaver
@@ -31,6 +32,17 @@ DIMENSIONS = {
 def cohort(year: int, unit: OrgUnit):
     return Graduate.objects.filter(
         graduation_year=year, org_unit__code__startswith=unit.descendant_prefix
+    )
+
+
+def reported(year: int, unit: OrgUnit, on: datetime.date):
+    """Graduates of `year` served in `unit` who had reported to the city by the end
+    of `on` (a list from an education department is no report). A corrected report
+    counts from its latest submission."""
+    return (
+        cohort(year, unit)
+        .exclude(report_status=Graduate.Report.NONE)
+        .filter(reported_at__date__lte=on)
     )
 
 
@@ -90,26 +102,32 @@ def flows(year: int, unit: OrgUnit, by: str) -> list[dict]:
     ]
 
 
-def leaver_rates(year: int, unit: OrgUnit) -> dict:
+def leaver_rates(year: int, unit: OrgUnit, on: datetime.date | None = None) -> dict:
     """Contact and employment rates of the registered unemployed graduates of one
-    cohort: contacted = at least one logged contact; employed = marked as found
-    work, or an employment registration starting in the graduation year or later."""
+    cohort, as they stood at the end of `on` (today by default): registered =
+    registered by then; contacted = at least one contact made by then; employed =
+    marked as found work by then, or an employment registration starting between
+    the start of the graduation year and then."""
+    on = on or timezone.localdate()
     started_work = EmploymentRegistration.objects.filter(
         person_id=OuterRef("graduate__person_id"),
         start_date__gte=datetime.date(year, 1, 1),
+        start_date__lte=on,
     )
     leavers = Leaver.objects.filter(
         graduate__graduation_year=year,
         graduate__org_unit__code__startswith=unit.descendant_prefix,
+        created_at__date__lte=on,
     )
     figures = leavers.aggregate(
         registered=Count("pk", distinct=True),
-        contacted=Count("pk", filter=Q(contacts__isnull=False), distinct=True),
+        contacted=Count("pk", filter=Q(contacts__contacted_on__lte=on), distinct=True),
+    )
+    found_work = Q(status=Leaver.Status.EMPLOYED) & (
+        Q(status_changed_on__lte=on) | Q(status_changed_on__isnull=True)
     )
     figures["employed"] = (
-        leavers.filter(Q(status=Leaver.Status.EMPLOYED) | Exists(started_work))
-        .distinct()
-        .count()
+        leavers.filter(found_work | Exists(started_work)).distinct().count()
     )
     target = CohortTarget.objects.filter(graduation_year=year).first() or CohortTarget(
         graduation_year=year

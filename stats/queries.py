@@ -9,6 +9,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Min, Q
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from portal.models import OrgUnit
 from stats.categories import CATEGORIES
@@ -184,6 +186,23 @@ def supply_demand_table(unit: OrgUnit, period: Period, dimension: str) -> list:
     return rows
 
 
+# The figures for which the city is the sum of its districts and a district the
+# sum of its streets, in every breakdown: each counts rows (not distinct people)
+# that belong to exactly one street (docs/statistics.md, "Additivity"). Reports
+# say so only under these.
+ADDITIVE_INDICATORS = frozenset(
+    {
+        "demand",
+        "seekers",
+        "new_unemployed",
+        "unemployed_at_end",
+        "employed_at_end",
+        "subsidy_applications",
+        "subsidy_approved",
+        "subsidy_paid_amount",
+    }
+)
+
 KEY_INDICATORS = [
     "demand",
     "seekers",
@@ -221,6 +240,9 @@ def key_figures(unit: OrgUnit, period: Period) -> dict[str, dict]:
             "mom": measure(now, get(periods[1], indicator)),
             "yoy": measure(now, get(periods[2], indicator)),
         }
+    figures["unemployment_rate"]["note"] = rate_note(
+        rate_base(unit, period), figures["unemployment_rate"]["value"]
+    )
     ratios = [ratio(get(p, "demand"), get(p, "seekers")) for p in periods]
     figures["ratio"] = {
         "value": ratios[0],
@@ -228,6 +250,59 @@ def key_figures(unit: OrgUnit, period: Period) -> dict[str, dict]:
         "yoy": difference(ratios[0], ratios[2]),
     }
     return figures
+
+
+def rate_base(unit: OrgUnit, period: Period) -> dict | None:
+    """The denominator the stored registered unemployment rate used: {"year",
+    "employed", "source"}, None when no rate is stored (no urban employed
+    population entered for the unit)."""
+    values = facts([unit], [period], indicators=["employed_population"])
+    base = {"year": None, "employed": None, "source": ""}
+    for (_unit, _period, _indicator, dimension, category), value in values.items():
+        if dimension == "":
+            base["employed"] = value
+        elif dimension == "year":
+            base["year"] = int(category)
+        elif dimension == "source":
+            base["source"] = category
+    return base if base["employed"] is not None else None
+
+
+def rate_note(base: dict | None, rate) -> str:
+    """What the registered unemployment rate divides by, printed wherever the rate
+    is; or why there is no rate."""
+    if base is not None:
+        return _(
+            "Registered unemployment rate: the denominator is the urban employed "
+            "persons of %(year)s, %(employed)s (source: %(source)s)."
+        ) % {
+            "year": base["year"],
+            "employed": f"{int(base['employed']):,}",
+            "source": base["source"],
+        }
+    if rate is None:
+        return _(
+            "No urban employed population entered: the registered unemployment "
+            "rate is not computed."
+        )
+    return ""  # kept from a period closed before the denominator was entered
+
+
+def sums_note(unit: OrgUnit, labels) -> str:
+    """ "Vacancies, job seekers: the city is the sum of its districts." for the
+    figures shown that are additive (ADDITIVE_INDICATORS); "" for none."""
+    if not labels:
+        return ""
+    figures = pgettext("list separator", ", ").join(str(label) for label in labels)
+    if unit.level == OrgUnit.Level.CITY:
+        return _("%(figures)s: the city is the sum of its districts.") % {
+            "figures": figures
+        }
+    if unit.level == OrgUnit.Level.DISTRICT:
+        return _("%(figures)s: the district is the sum of its streets.") % {
+            "figures": figures
+        }
+    return ""
 
 
 def trend(unit: OrgUnit, period: Period, indicator: str, count: int = 13) -> list:

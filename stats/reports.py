@@ -52,6 +52,14 @@ KEY_ROWS = [
     ("subsidy_paid_amount", gettext_lazy("Subsidies paid (yuan)"), False),
 ]
 
+# The figures of the "By area" table, as its columns are labelled.
+AREA_FIGURES = [
+    ("demand", gettext_lazy("Vacancies")),
+    ("seekers", gettext_lazy("Job seekers")),
+    ("new_employment", gettext_lazy("New urban employment")),
+    ("unemployed_at_end", gettext_lazy("Registered unemployed")),
+]
+
 SUBSIDY_FIGURES = ["subsidy_applications", "subsidy_people_paid", "subsidy_paid_amount"]
 
 
@@ -82,6 +90,14 @@ def subsidy_rows(unit: OrgUnit, period: Period) -> list[dict]:
     return rows
 
 
+def sums(unit: OrgUnit, figures) -> str:
+    """The sentence saying which of these (name, label) figures add up."""
+    return queries.sums_note(
+        unit,
+        [label for name, label in figures if name in queries.ADDITIVE_INDICATORS],
+    )
+
+
 def report_context(unit: OrgUnit, period: Period) -> dict:
     """Everything the report shows; the dashboard shows the same and more."""
     figures = queries.key_figures(unit, period)
@@ -100,6 +116,12 @@ def report_context(unit: OrgUnit, period: Period) -> dict:
         "key_rows": [
             (label, figures[name], is_rate) for name, label, is_rate in KEY_ROWS
         ],
+        "rate_note": figures["unemployment_rate"]["note"],
+        "key_sums": sums(unit, [(name, label) for name, label, _r in KEY_ROWS]),
+        "area_sums": sums(unit, AREA_FIGURES),
+        "table_sums": sums(
+            unit, [("demand", _("Vacancies")), ("seekers", _("Job seekers"))]
+        ),
         "ratio_chart": charts.line_chart(trend, title=_("Vacancies per job seeker")),
         "industry_chart": charts.bar_chart(
             queries.breakdown(unit, period, "demand", "industry")[:10],
@@ -153,6 +175,9 @@ def xlsx(context: dict) -> bytes:
         sheet.append(
             xlsx_row(sheet, [label, figure["value"], figure["mom"], figure["yoy"]])
         )
+    for note in (context["rate_note"], context["key_sums"]):
+        if note:
+            sheet.append(xlsx_row(sheet, [note]))
     for label, rows in context["tables"]:
         sheet = book.create_sheet(str(label)[:31])
         sheet.append(xlsx_row(sheet, TABLE_HEADER))
@@ -205,6 +230,8 @@ def xlsx(context: dict) -> bytes:
                     ],
                 )
             )
+        if context["area_sums"]:
+            sheet.append(xlsx_row(sheet, [context["area_sums"]]))
     sheet = book.create_sheet(_("Shortage occupations")[:31])
     sheet.append(
         xlsx_row(

@@ -242,6 +242,8 @@ def task_queue_rows():
 def nanhai(foshan, outsider_caseworker, city_caseworker):
     """A row of each scoped or closed model that belongs to 南海区, by model label."""
     from portal import services
+    from stats import services as stats_services
+    from stats.models import EmployedPopulation
 
     employer_user = factories.make_employer_user(
         org_unit=foshan["nanhai_street"], name="佛山市南海区桂城五金厂"
@@ -259,6 +261,16 @@ def nanhai(foshan, outsider_caseworker, city_caseworker):
         **graduate_rows(foshan, employer_user),
         **subsidy_rows(foshan, outsider_caseworker, city_caseworker),
         **task_queue_rows(),
+        "stats.EmployedPopulation": stats_services.save_employed_population(
+            EmployedPopulation(
+                org_unit=foshan["nanhai"],
+                year=2025,
+                employed=812_000,
+                source="南海区2025年国民经济和社会发展统计公报",
+            ),
+            by=city_caseworker,
+            changed_fields=[],
+        ),
     }
     rows["portal.Recusal"] = services.declare_relative(
         by=outsider_caseworker,

@@ -91,6 +91,9 @@ ROLES = {
         "stats.add_warningrule",
         "stats.change_warningrule",
         "stats.view_closedperiod",
+        "stats.view_employedpopulation",
+        "stats.add_employedpopulation",
+        "stats.change_employedpopulation",
     ],
     "leader": [
         "portal.view_person",

@@ -1,0 +1,128 @@
+"""The city is the sum of its districts for exactly the figures that say so
+(ADDITIVE_INDICATORS), in every breakdown; the reports print that sentence only
+under those figures (docs/statistics.md, "Additivity")."""
+
+import re
+from collections import defaultdict
+
+import pytest
+from django.utils import timezone, translation
+
+from portal.models import OrgUnit
+from stats import queries, reports, services
+from stats.models import Fact, Report
+from stats.periods import Period
+from subsidies.models import Application, SubsidyType
+from tests import factories
+from tests.stats.test_reports import pdf_text, sheet_rows
+
+SUMS = "之和"
+
+
+def start_up(unit, name):
+    """A graduate living in `unit` applies for the start-up subsidy."""
+    from subsidies import services as subsidies
+
+    seeker = factories.make_seeker(residence=unit, name=name)
+    factories.make_graduate(seeker.person)
+    return subsidies.submit_application(
+        Application(
+            subsidy_type=SubsidyType.objects.get(code="start-up"), person=seeker.person
+        ),
+        by=seeker,
+    )
+
+
+@pytest.fixture
+def city(foshan, market, employer, caseworker, outsider_caseworker, city_caseworker):
+    """Postings, seekers, registrations and subsidy applications in both districts,
+    and a graduate the city serves itself (no residence, from outside the city)."""
+    factories.make_unemployment(market[0].person, by=caseworker)
+    factories.make_unemployment(market[2].person, by=outsider_caseworker)
+    for unit in (foshan["chancheng_community"], foshan["nanhai_community"]):
+        hired = factories.make_person(residence=unit)
+        factories.file_hire(employer, hired, timezone.localdate())
+    start_up(foshan["chancheng_community"], "甲禅城")
+    start_up(foshan["nanhai_street"], "乙南海")
+    outsider = factories.make_person(
+        residence=None, id_number=factories.id_number(area="110101")
+    )
+    factories.make_graduate(outsider, by=city_caseworker)
+    period = Period.containing("month", timezone.localdate())
+    services.refresh_facts(period)
+    return period
+
+
+def by_unit(period, unit) -> dict:
+    return {
+        (fact.indicator, fact.dimension, fact.category): fact.value
+        for fact in Fact.objects.for_period(period).filter(org_unit=unit)
+    }
+
+
+def test_for_every_additive_figure_the_city_is_the_sum_of_its_districts(foshan, city):
+    districts = OrgUnit.objects.filter(parent=foshan["city"])
+    assert districts.count() == 2
+    summed = defaultdict(int)
+    for district in districts:
+        for key, value in by_unit(city, district).items():
+            summed[key] += value
+    whole = by_unit(city, foshan["city"])
+    keys = {
+        key
+        for key in whole.keys() | summed.keys()
+        if key[0] in queries.ADDITIVE_INDICATORS
+    }
+    assert {key for key in keys if key[1] == "" and whole.get(key)} >= {
+        ("demand", "", ""),
+        ("seekers", "", ""),
+        ("new_unemployed", "", ""),
+        ("unemployed_at_end", "", ""),
+        ("employed_at_end", "", ""),
+        ("subsidy_applications", "", ""),
+    }  # the data reaches every kind of row
+    assert {key: whole.get(key, 0) for key in keys} == {
+        key: summed.get(key, 0) for key in keys
+    }
+
+
+def test_graduates_are_not_additive_since_the_city_serves_some_itself(foshan, city):
+    districts = OrgUnit.objects.filter(parent=foshan["city"])
+    parts = sum(by_unit(city, d)[("graduates_reported", "", "")] for d in districts)
+    assert by_unit(city, foshan["city"])[("graduates_reported", "", "")] == parts + 1
+    assert "graduates_reported" not in queries.ADDITIVE_INDICATORS
+
+
+def labels(additive: bool) -> set[str]:
+    """The Chinese labels the report gives the figures it may call sums."""
+    figures = [*((name, label) for name, label, _rate in reports.KEY_ROWS)]
+    figures += reports.AREA_FIGURES
+    with translation.override("zh-hans"):
+        return {
+            str(label)
+            for name, label in figures
+            if (name in queries.ADDITIVE_INDICATORS) == additive
+        }
+
+
+def test_the_report_says_the_city_is_a_sum_only_of_additive_figures(
+    foshan, city, leader
+):
+    report = services.build_report(
+        Report.objects.create(period_kind=city.kind, period_start=city.start,
+                              org_unit=foshan["city"], requested_by=leader)
+    )  # fmt: skip
+    text = pdf_text(report)
+    claims = [line.strip() for line in text.splitlines() if SUMS in line]
+    # No other sentence says so, wrapped over two lines or not.
+    assert re.sub(r"\s+", "", text).count(SUMS) == len(claims) == 3
+    sheets = sheet_rows(report, "主要指标") + sheet_rows(report, "分地区")
+    claims += [str(row[0]) for row in sheets if SUMS in str(row[0])]
+    assert len(claims) == 5  # key figures, by area, the tables; and in the sheets
+    named = set()
+    for claim in claims:
+        figures, _colon, rest = claim.partition("：")
+        assert rest == "全市数为各区数之和。"
+        named |= set(figures.split("、"))
+    assert named <= labels(additive=True) and "需求人数" in named
+    assert not named & labels(additive=False)
