@@ -155,7 +155,7 @@ def test_city_staff_enter_the_figure_in_the_back_office_and_it_is_audited(
     ] == ["812000", "815000"]
 
 
-def test_the_back_office_refuses_a_year_to_come_and_an_empty_source(
+def test_the_back_office_refuses_a_year_to_come_with_the_reason(
     client, foshan, city_caseworker
 ):
     client.force_login(city_caseworker)
