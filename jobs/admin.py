@@ -6,8 +6,39 @@ from django.utils.translation import ngettext_lazy
 
 from jobs import services
 from jobs.errors import JobError
-from jobs.models import JobPosting
+from jobs.models import JobPosting, PostingInterval
 from portal.admin import ScopedAdmin, service_action
+
+
+class PostingIntervalInline(admin.TabularInline):
+    """The days the posting was public, as the statistics count them; written by
+    the services only."""
+
+    model = PostingInterval
+    extra = 0
+    fields = [
+        "starts_on",
+        "ends_on",
+        "is_current",
+        "org_unit",
+        "headcount",
+        "occupation_group",
+        "industry",
+        "ownership",
+        "education",
+        "salary_min",
+    ]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("jobs.view_jobposting")
 
 
 @admin.register(JobPosting)
@@ -26,6 +57,7 @@ class JobPostingAdmin(ScopedAdmin):
     list_select_related = ["employer", "org_unit"]
     ordering = ["-submitted_at"]
     actions = ["approve_selected", "reject_selected"]
+    inlines = [PostingIntervalInline]
     fields = [
         "employer",
         "title",

@@ -3,12 +3,18 @@ employers seek through the portal) and seekers (people looking for work through
 it), counted as valid in the period — not only new ones — for every org unit and
 every breakdown of the standard tables, in one scan per side.
 
-- Demand: the headcount of postings published on or before the last day and open
-  on or after the first (a closed posting until it was closed).
-- Seekers: people whose resume was created on or before the last day and kept up
-  to date — valid until the end of the month after next after its last change
-  (Japan's 有効求職 rule, docs/statistics.md, "Supply and demand") — or who were
-  registered as unemployed at some time in the period; each person once.
+Both sides read the intervals the jobs services write when a posting opens or
+stops and when a resume is saved (jobs/models/history.py), never the postings' or
+resumes' rows as they are today, so a past period's figures do not move when a
+posting or resume changes afterwards.
+
+- Demand: the headcount of every posting open on some day of the period, from its
+  latest interval in the period, with the attributes it had then.
+- Seekers: people whose resume counted on some day of the period — until the end
+  of the month after next after its last change (Japan's 有効求職 rule,
+  docs/statistics.md, "Supply and demand") — from its latest interval in the
+  period, or who were registered as unemployed at some time in the period; each
+  person once.
 """
 
 from django.conf import settings
@@ -16,7 +22,7 @@ from django.db import connection
 from django.db.models import Model
 
 from graduates.models import Graduate
-from jobs.models import JobPosting, Resume
+from jobs.models import PostingInterval, ResumeInterval
 from portal.models import Employer, OrgUnit, Person
 from registration.models import EmploymentRegistration, UnemploymentRegistration
 from stats.periods import Period
@@ -85,8 +91,6 @@ def query_params(period: Period) -> dict:
         "last": period.end,
         "year": period.end.year,
         "tz": settings.TIME_ZONE,
-        "posting_opened": JobPosting.OPENED_STATUSES,
-        "posting_closed": JobPosting.Status.CLOSED,
         "lost_job": UnemploymentRegistration.Cause.LOST_JOB,
         "subsidy_granted": Application.GRANTED_STATUSES,
         # From the highest (一级) down: a level's position is its number.
@@ -111,33 +115,35 @@ def _education_band(column: str, otherwise: str) -> str:
     return f"CASE {bands} ELSE '{otherwise}' END"
 
 
+def _latest(interval: Table, owner: str) -> str:
+    """Each owner's latest interval that overlaps the period, under the alias of
+    the interval table, so `interval.<field>` reads it."""
+    return f"""(
+    SELECT DISTINCT ON ({owner}) {interval.alias}.* FROM {interval}
+    WHERE {interval.starts_on} <= %(last)s AND {interval.ends_on} >= %(first)s
+    ORDER BY {owner}, {interval.starts_on} DESC, {interval.id} DESC
+) AS {interval.alias}"""
+
+
 def demand_sql() -> str:
-    p, e = Table(JobPosting, "p"), Table(Employer, "e")
-    u = Table(OrgUnit, "u")
-    industry = f"coalesce(nullif({p.industry}, ''), nullif({e.industry}, ''))"
+    i, u = Table(PostingInterval, "i"), Table(OrgUnit, "u")
     return f"""
-SELECT {u.code}, {p.headcount} AS measure,
-    CASE WHEN {industry} IS NULL THEN 'unknown'
-         WHEN {industry} = ANY(%(primary_industries)s) THEN '1'
-         WHEN {industry} = ANY(%(secondary_industries)s) THEN '2' ELSE '3' END
+SELECT {u.code}, {i.headcount} AS measure,
+    CASE WHEN {i.industry} = '' THEN 'unknown'
+         WHEN {i.industry} = ANY(%(primary_industries)s) THEN '1'
+         WHEN {i.industry} = ANY(%(secondary_industries)s) THEN '2' ELSE '3' END
       AS sector,
-    coalesce({industry}, 'unknown') AS industry,
-    coalesce(nullif({e.ownership}, ''), 'unknown') AS ownership,
-    {p.occupation_group} AS occupation,
+    coalesce(nullif({i.industry}, ''), 'unknown') AS industry,
+    coalesce(nullif({i.ownership}, ''), 'unknown') AS ownership,
+    {i.occupation_group} AS occupation,
     NULL::text AS seeker_category,
     'any' AS sex, 'any' AS age,
-    {_education_band(p.education, "any")} AS education,
+    {_education_band(i.education, "any")} AS education,
     'any' AS skill,
-    {_salary_band(p.salary_min)} AS salary,
-    left(trim({p.occupation_name}), 100) AS occupation_name
-FROM {p}
-JOIN {e} ON {e.id} = {p.employer_id}
-JOIN {u} ON {u.id} = {p.org_unit_id}
-WHERE {p.status} = ANY(%(posting_opened)s)
-  AND ({p.published_at} AT TIME ZONE %(tz)s)::date <= %(last)s
-  AND {p.valid_until} >= %(first)s
-  AND NOT ({p.status} = %(posting_closed)s
-           AND ({p.updated_at} AT TIME ZONE %(tz)s)::date < %(first)s)
+    {_salary_band(i.salary_min)} AS salary,
+    left(trim({i.occupation_name}), 100) AS occupation_name
+FROM {_latest(i, i.posting_id)}
+JOIN {u} ON {u.id} = {i.org_unit_id}
 """
 
 
@@ -151,22 +157,25 @@ def _registered_in_period(ur: Table) -> str:
 
 
 def _seeking() -> str:
-    """The people seeking work in the period, each once, with their residence
-    (u) and resume (r, if any)."""
-    r, ur = Table(Resume, "r"), Table(UnemploymentRegistration, "ur")
+    """The people seeking work in the period, each once, with their latest resume
+    interval in the period (ri, empty for the registered unemployed without one)
+    and the unit they lived in: the interval's, else their residence (u)."""
+    ri, ur = Table(ResumeInterval, "ri"), Table(UnemploymentRegistration, "ur")
     pe, u = Table(Person, "pe"), Table(OrgUnit, "u")
     return f"""(
-    SELECT {r.person_id} AS person_id FROM {r}
-    WHERE ({r.created_at} AT TIME ZONE %(tz)s)::date <= %(last)s
-      AND (date_trunc('month', {r.updated_at} AT TIME ZONE %(tz)s)
-           + interval '3 months' - interval '1 day')::date >= %(first)s
-    UNION
-    SELECT {ur.person_id} FROM {ur}
-    WHERE {_registered_in_period(ur)}
-) AS seeking
-JOIN {pe} ON {pe.id} = seeking.person_id
-JOIN {u} ON {u.id} = {pe.residence_id}
-LEFT JOIN {r} ON {r.person_id} = {pe.id}
+    SELECT DISTINCT ON ({ri.person_id}) * FROM (
+        SELECT {ri.person_id}, {ri.org_unit_id}, {ri.occupation_group},
+            {ri.occupations}, {ri.expected_salary_min}, {ri.starts_on}, {ri.id}
+        FROM {_latest(ri, ri.resume_id)}
+        UNION ALL
+        SELECT {ur.person_id}, NULL, NULL, NULL, NULL, NULL, NULL FROM {ur}
+        WHERE {_registered_in_period(ur)}
+    ) AS {ri.alias}
+    ORDER BY {ri.person_id}, {ri.starts_on} DESC NULLS LAST, {ri.id} DESC
+) AS {ri.alias}
+JOIN {pe} ON {pe.id} = {ri.person_id}
+JOIN {u} ON {u.id} = CASE WHEN {ri.id} IS NULL THEN {pe.residence_id}
+                          ELSE {ri.org_unit_id} END
 """
 
 
@@ -201,33 +210,33 @@ def _skill(pe: Table) -> str:
 
 
 def seeker_sql() -> str:
-    pe, r = Table(Person, "pe"), Table(Resume, "r")
+    pe, ri = Table(Person, "pe"), Table(ResumeInterval, "ri")
     u = Table(OrgUnit, "u")
     age = _age(pe)
     return f"""
 SELECT {u.code}, 1 AS measure,
     NULL::text AS sector, NULL::text AS industry, NULL::text AS ownership,
-    coalesce({r.intended_occupation_groups}[1], 'none') AS occupation,
+    coalesce(nullif({ri.occupation_group}, ''), 'none') AS occupation,
     {_seeker_category(pe)} AS seeker_category,
     {pe.sex} AS sex,
     CASE WHEN {age} < 25 THEN '16-24' WHEN {age} < 35 THEN '25-34'
          WHEN {age} < 45 THEN '35-44' ELSE '45+' END AS age,
     {_education_band(pe.education, "unknown")} AS education,
     {_skill(pe)} AS skill,
-    {_salary_band(r.expected_salary_min)} AS salary
+    {_salary_band(ri.expected_salary_min)} AS salary
 FROM {_seeking()}"""
 
 
 def seeker_names_sql() -> str:
     """Seekers by the occupations they name (several per person), for the
     largest gaps."""
-    pe, r = Table(Person, "pe"), Table(Resume, "r")
+    pe, ri = Table(Person, "pe"), Table(ResumeInterval, "ri")
     u = Table(OrgUnit, "u")
     return f"""
 SELECT DISTINCT {u.code}, {pe.id}, 1 AS measure, left(wanted, 100) AS occupation_name
 FROM {_seeking()}
 CROSS JOIN LATERAL regexp_split_to_table(
-    {r.intended_occupations}, '[[:space:],，、;；/]+') AS wanted
+    {ri.occupations}, '[[:space:],，、;；/]+') AS wanted
 WHERE wanted <> ''
 """
 

@@ -13,6 +13,7 @@ from jobs.models import (
     JobPosting,
     Resume,
 )
+from jobs.services import history
 from portal.audit import audit
 from portal.models import Employer, Person, User
 from portal.services import notify, notify_employer_staff
@@ -20,9 +21,13 @@ from portal.services import notify, notify_employer_staff
 
 @transaction.atomic
 def save_resume(resume: Resume, *, by: User, formsets=()) -> Resume:
-    """Save a seeker's resume with its work and education entries."""
+    """Save a seeker's resume with its work and education entries; it counts as
+    a seeker's until the end of the month after next (services/history.py)."""
     created = resume.pk is None
+    if not created:
+        Resume.objects.select_for_update().get(pk=resume.pk)  # one running interval
     resume.save()
+    history.save_resume_interval(resume)
     for formset in formsets:
         formset.instance = resume
         formset.save()

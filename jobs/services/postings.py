@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from jobs.errors import JobError
 from jobs.models import JobPosting
+from jobs.services import history
 from portal.audit import audit
 from portal.models import User
 from portal.services import notify_employer_staff
@@ -36,9 +37,11 @@ def save_posting(posting: JobPosting, *, by: User) -> JobPosting:
     employer = posting.employer
     if not employer.is_verified:
         raise JobError(_("Your employer must be verified before it can post jobs."))
-    if posting.pk is not None and not _locked(posting).can_be_edited():
-        raise JobError(_("A closed posting cannot be edited; post a new one."))
     created = posting.pk is None
+    if not created:
+        if not _locked(posting).can_be_edited():
+            raise JobError(_("A closed posting cannot be edited; post a new one."))
+        history.stop_posting(posting)
     posting.industry = employer.industry
     if not posting.has_location and employer.latitude is not None:
         posting.latitude = float(employer.latitude)
@@ -61,6 +64,7 @@ def approve_posting(posting: JobPosting, *, by: User) -> JobPosting:
     posting.reviewed_by = by
     posting.published_at = posting.published_at or timezone.now()
     _set_status(posting, JobPosting.Status.PUBLISHED, "reviewed_by", "published_at")
+    history.open_posting(posting)
     audit(by, "jobs.posting.approved", posting)
     notify_employer_staff(
         posting.employer,
@@ -84,6 +88,7 @@ def reject_posting(posting: JobPosting, *, by: User, reason: str) -> JobPosting:
     posting.reviewed_by = by
     posting.rejection_reason = reason
     _set_status(posting, JobPosting.Status.REJECTED, "reviewed_by", "rejection_reason")
+    history.stop_posting(posting)  # none runs: it stopped when sent to review
     audit(by, "jobs.posting.rejected", posting, data={"reason": reason})
     notify_employer_staff(
         posting.employer,
@@ -100,6 +105,7 @@ def pause_posting(posting: JobPosting, *, by: User) -> JobPosting:
     if not posting.can_be_paused():
         raise JobError(_("Only a published posting can be paused."))
     _set_status(posting, JobPosting.Status.PAUSED)
+    history.stop_posting(posting)
     audit(by, "jobs.posting.paused", posting)
     return posting
 
@@ -112,6 +118,7 @@ def resume_posting(posting: JobPosting, *, by: User) -> JobPosting:
     if posting.valid_until < timezone.localdate():
         raise JobError(_("This posting's date has passed; renew it instead."))
     _set_status(posting, JobPosting.Status.PUBLISHED)
+    history.open_posting(posting)
     audit(by, "jobs.posting.resumed", posting)
     return posting
 
@@ -122,6 +129,7 @@ def close_posting(posting: JobPosting, *, by: User) -> JobPosting:
     if not posting.can_be_closed():
         raise JobError(_("This posting is already closed."))
     _set_status(posting, JobPosting.Status.CLOSED)
+    history.stop_posting(posting)
     audit(by, "jobs.posting.closed", posting)
     return posting
 
@@ -144,6 +152,8 @@ def renew_posting(posting: JobPosting, *, by: User) -> JobPosting:
     if status == JobPosting.Status.EXPIRED:
         status = JobPosting.Status.PUBLISHED
     _set_status(posting, status, "valid_until")
+    if status == JobPosting.Status.PUBLISHED:
+        history.open_posting(posting)  # a paused one opens when resumed
     audit(by, "jobs.posting.renewed", posting, data={"until": str(posting.valid_until)})
     return posting
 
@@ -159,6 +169,7 @@ def expire_postings() -> int:
             posting = _locked(posting)
             if posting.status in open_statuses and posting.valid_until < today:
                 _set_status(posting, JobPosting.Status.EXPIRED)
+                history.stop_posting(posting)
                 audit(None, "jobs.posting.expired", posting)
                 expired += 1
     return expired

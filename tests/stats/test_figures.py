@@ -1,7 +1,6 @@
 """Every stored figure equals an independent recomputation from the registries;
 the city is the sum of its districts; a closed period never changes."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
@@ -72,11 +71,11 @@ def test_the_table_has_shares_ratio_and_changes(foshan, market):
 
 def test_a_closed_period_never_changes(foshan, market, leader, employer):
     last_month = Period.containing("month", timezone.localdate()).previous()
-    JobPosting.objects.update(published_at=timezone.now() - datetime.timedelta(days=60))
+    factories.backdate_postings(60)
     services.close_period(last_month, by=leader)
     before = value(foshan["city"], last_month, "demand")
     factories.make_posting(employer.employer, headcount=50)
-    JobPosting.objects.update(published_at=timezone.now() - datetime.timedelta(days=60))
+    factories.backdate_postings(60)
     assert services.refresh_facts(last_month) == 0
     assert value(foshan["city"], last_month, "demand") == before
     assert ClosedPeriod.is_closed(last_month)

@@ -101,17 +101,16 @@ def test_a_closed_periods_report_rebuilds_with_the_same_figures(
     leader,
     employer,
 ):
-    import datetime
 
     last_month = Period.containing("month", timezone.localdate()).previous()
-    JobPosting.objects.update(published_at=timezone.now() - datetime.timedelta(40))
+    factories.backdate_postings(40)
     services.close_period(last_month, by=leader)
     first = services.build_report(
         Report.objects.create(period_kind="month", period_start=last_month.start,
                               org_unit=foshan["city"], requested_by=leader)
     )  # fmt: skip
     factories.make_posting(employer.employer, headcount=40)
-    JobPosting.objects.update(published_at=timezone.now() - datetime.timedelta(40))
+    factories.backdate_postings(40)
     second = services.build_report(
         Report.objects.create(period_kind="month", period_start=last_month.start,
                               org_unit=foshan["city"], requested_by=leader)
@@ -229,7 +228,7 @@ def test_a_closed_months_report_keeps_its_comparisons_when_the_month_before_chan
 ):
     november = Period.containing("month", timezone.localdate()).previous()
     october = november.previous()
-    JobPosting.objects.update(published_at=timezone.now() - datetime.timedelta(40))
+    factories.backdate_postings(40)
     services.close_period(november, by=leader)
 
     def build():
@@ -240,7 +239,7 @@ def test_a_closed_months_report_keeps_its_comparisons_when_the_month_before_chan
 
     first = build()
     factories.make_posting(employer.employer, headcount=40)
-    JobPosting.objects.update(published_at=timezone.now() - datetime.timedelta(70))
+    factories.backdate_postings(70)
     before = Fact.objects.for_period(october).get(
         org_unit=foshan["city"], indicator="demand", dimension=""
     )

@@ -13,7 +13,7 @@ from django.db.models import Choices
 from django.utils import timezone
 
 import stats
-from jobs.models import JobPosting
+from jobs.models import JobPosting, PostingInterval, ResumeInterval
 from registration.models import UnemploymentRegistration
 from stats import supply_demand
 from stats.periods import Period
@@ -85,11 +85,17 @@ def test_the_statistics_write_no_table_name_or_status_of_another_app():
 
 
 def test_the_check_finds_table_names_and_coded_values_written_out():
-    assert {JobPosting, UnemploymentRegistration, Application} <= set(_read_models())
-    source = """SQL = "FROM jobs_jobposting p WHERE p.status IN ('published', 'x')"
+    read = set(_read_models())
+    assert {
+        PostingInterval,
+        ResumeInterval,
+        UnemploymentRegistration,
+        Application,
+    } <= read
+    source = """SQL = "FROM jobs_postinginterval i WHERE status IN ('registered', 'x')"
 LEVEL = f"CASE {a.level} WHEN '一级' THEN '1' END"
 """
-    assert written_out(source) == ["jobs_jobposting", "published", "一级"]
+    assert written_out(source) == ["jobs_postinginterval", "registered", "一级"]
 
 
 def test_the_built_sql_quotes_no_coded_value():
@@ -98,31 +104,32 @@ def test_the_built_sql_quotes_no_coded_value():
 
 
 def test_tables_and_columns_are_named_by_the_models(monkeypatch):
-    monkeypatch.setattr(JobPosting._meta, "db_table", "jobs_vacancy")
-    monkeypatch.setattr(JobPosting._meta.get_field("status"), "column", "state")
+    monkeypatch.setattr(PostingInterval._meta, "db_table", "jobs_openspan")
+    monkeypatch.setattr(
+        PostingInterval._meta.get_field("headcount"), "column", "places"
+    )
     sql = supply_demand.demand_sql()
-    assert '"jobs_vacancy" p' in sql
-    assert 'p."state" = ANY(%(posting_opened)s)' in sql
-    assert "jobs_jobposting" not in sql and 'p."status"' not in sql
+    assert '"jobs_openspan" i' in sql
+    assert 'i."places" AS measure' in sql
+    assert "jobs_postinginterval" not in sql and 'i."headcount"' not in sql
 
 
 def test_the_coded_values_come_from_the_models_choices():
     params = supply_demand.query_params(Period("month", datetime.date(2026, 11, 1)))
-    assert JobPosting.Status.PUBLISHED in params["posting_opened"]
-    assert params["posting_opened"] == JobPosting.OPENED_STATUSES
     assert params["subsidy_granted"] == Application.GRANTED_STATUSES
-    coded = [params["posting_closed"], params["lost_job"], *params["posting_opened"],
-             *params["subsidy_granted"], *params["secondary_industries"],
-             *params["education_senior"]]  # fmt: skip
+    coded = [params["lost_job"], *params["subsidy_granted"],
+             *params["secondary_industries"], *params["education_senior"]]  # fmt: skip
     # Members of the models' choices, not strings that merely equal them.
     assert all(isinstance(value, Choices) for value in coded)
 
 
-def test_demand_counts_the_statuses_the_jobs_app_names(foshan, market, monkeypatch):
+def test_demand_is_read_from_the_intervals_not_from_the_postings(foshan, market):
     period = Period.containing("month", timezone.localdate())
     city = foshan["city"].descendant_prefix
     assert supply_demand.supply_and_demand(period)["demand"][(city, "", "")] == 9
-    monkeypatch.setattr(JobPosting, "OPENED_STATUSES", [JobPosting.Status.CLOSED])
+    JobPosting.objects.update(headcount=99, status=JobPosting.Status.PENDING)
+    assert supply_demand.supply_and_demand(period)["demand"][(city, "", "")] == 9
+    PostingInterval.objects.all().delete()
     assert (city, "", "") not in supply_demand.supply_and_demand(period)["demand"]
 
 
