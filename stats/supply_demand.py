@@ -158,8 +158,11 @@ def _registered_in_period(ur: Table) -> str:
 
 def _seeking() -> str:
     """The people seeking work in the period, each once, with their latest resume
-    interval in the period (ri, empty for the registered unemployed without one)
-    and the unit they lived in: the interval's, else their residence (u)."""
+    interval in the period (ri; for the registered unemployed without one, their
+    latest registration, with an id below every interval's and no resume
+    attributes) and the unit they lived in then (u): the interval's, else the
+    one they registered in — both fixed when written, so a move today leaves past
+    months alone."""
     ri, ur = Table(ResumeInterval, "ri"), Table(UnemploymentRegistration, "ur")
     pe, u = Table(Person, "pe"), Table(OrgUnit, "u")
     return f"""(
@@ -168,14 +171,14 @@ def _seeking() -> str:
             {ri.occupations}, {ri.expected_salary_min}, {ri.starts_on}, {ri.id}
         FROM {_latest(ri, ri.resume_id)}
         UNION ALL
-        SELECT {ur.person_id}, NULL, NULL, NULL, NULL, NULL, NULL FROM {ur}
+        SELECT {ur.person_id}, {ur.org_unit_id}, NULL, NULL, NULL, NULL,
+            {ur.id} - 9223372036854775807 FROM {ur}
         WHERE {_registered_in_period(ur)}
     ) AS {ri.alias}
     ORDER BY {ri.person_id}, {ri.starts_on} DESC NULLS LAST, {ri.id} DESC
 ) AS {ri.alias}
 JOIN {pe} ON {pe.id} = {ri.person_id}
-JOIN {u} ON {u.id} = CASE WHEN {ri.id} IS NULL THEN {pe.residence_id}
-                          ELSE {ri.org_unit_id} END
+JOIN {u} ON {u.id} = {ri.org_unit_id}
 """
 
 

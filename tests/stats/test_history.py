@@ -114,6 +114,9 @@ def test_octobers_figures_stay_when_postings_and_resumes_change_afterwards(
         person.residence = foshan["nanhai_community"]
         portal.save_person(person, by=city_caseworker, changed_fields=["residence"])
         jobs.save_resume(Resume.objects.get(person=person), by=seekers[0])
+        unemployed = seekers[2].person  # registered, no resume
+        unemployed.residence = foshan["chancheng_community"]
+        portal.save_person(unemployed, by=city_caseworker, changed_fields=["residence"])
         posting = fresh(edited)
         posting.headcount = 1
         jobs.save_posting(posting, by=employer)
