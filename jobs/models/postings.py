@@ -163,10 +163,6 @@ class JobPosting(TimeStamped):
         CLOSED = "closed", _("Closed")
         EXPIRED = "expired", _("Expired")
 
-    # A posting in these has been open to seekers (published, perhaps paused,
-    # closed or expired since): the statistics count its vacancies.
-    OPENED_STATUSES = [Status.PUBLISHED, Status.PAUSED, Status.CLOSED, Status.EXPIRED]
-
     employer = models.ForeignKey(
         Employer,
         verbose_name=_("employer"),
