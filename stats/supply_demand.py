@@ -186,11 +186,13 @@ def _seeker_category(pe: Table) -> str:
     graduating = f"""EXISTS (SELECT 1 FROM {g} WHERE {g.person_id} = {pe.id}
         AND {g.graduation_year} = %(year)s)"""
     # The hukou place names the city; when it was not recorded, the ID number's
-    # first four digits (where it was issued) stand for it.
-    local = f"""EXISTS (SELECT 1 FROM {c} WHERE {c.level} = %(city_level)s
-        AND CASE WHEN trim({pe.hukou_place}) = ''
-            THEN left({pe.id_number}, 4) = left({c.code}, 4)
-            ELSE strpos({pe.hukou_place}, rtrim({c.name}, '市')) > 0 END)"""
+    # first four digits (where it was issued) stand for it. The cities are read
+    # once per query (uncorrelated subqueries), not once per seeker.
+    cities = f"FROM {c} WHERE {c.level} = %(city_level)s"
+    local = f"""CASE WHEN trim({pe.hukou_place}) = ''
+        THEN left({pe.id_number}, 4) = ANY(ARRAY(SELECT left({c.code}, 4) {cities}))
+        ELSE EXISTS (SELECT 1 FROM unnest(ARRAY(SELECT rtrim({c.name}, '市') {cities}))
+                     AS city(name) WHERE strpos({pe.hukou_place}, city.name) > 0) END"""
     new_entrant = f"CASE WHEN {graduating} THEN 'graduate' ELSE 'youth' END"
     return f"""CASE coalesce({cause}, '')
       WHEN %(new_entrant)s THEN {new_entrant}
