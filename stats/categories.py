@@ -19,13 +19,19 @@ CATEGORIES = {
     "industry": [*Employer.Industry.choices, UNKNOWN],
     "ownership": [*Employer.Ownership.choices, UNKNOWN],
     "occupation": [*OccupationGroup.choices, ("none", _("No occupation stated"))],
+    # Each seeker in exactly one, so that they add up to the total
+    # (docs/statistics.md, "Seeker categories"); printed as SEEKER_TABLE.
     "seeker_category": [
         ("graduate", _("Graduates of this year")),
         ("youth", _("Other young people new to the labour market")),
         ("lost_job", _("Unemployed after losing a job")),
-        ("other_unemployed", _("Other registered unemployed")),
+        ("other_unemployed", _("Other unemployed")),
         ("employed", _("In work")),
-        ("other", _("Others")),
+        ("laid_off", _("Laid-off workers")),
+        ("retired", _("Retired people")),
+        ("student", _("Students")),
+        ("rural", _("Rural residents of the city")),
+        ("non_local", _("People from elsewhere")),
     ],
     "sex": [("M", _("Men")), ("F", _("Women")), ANY],
     "age": [
@@ -87,4 +93,40 @@ DIMENSION_LABELS = {
     "education": _("By education"),
     "skill": _("By skill level"),
     "salary": _("By monthly salary offered or expected"),
+}
+
+# The seeker-category table as the Ministry's supply-and-demand report prints it
+# (求职人员类别): (row, label, stored categories it adds up, the row an "of which"
+# row is part of). The "of which" row's share is of that row, and it is not
+# added into the total.
+SEEKER_TABLE = [
+    (
+        "new_entrant",
+        _("Young people new to the labour market, unemployed"),
+        ("youth", "graduate"),
+        None,
+    ),
+    ("graduate", _("of which: graduates of this year"), ("graduate",), "new_entrant"),
+    ("lost_job", _("Unemployed after losing a job"), ("lost_job",), None),
+    ("other_unemployed", _("Other unemployed"), ("other_unemployed",), None),
+    ("employed", _("In work"), ("employed",), None),
+    ("laid_off", _("Laid-off workers"), ("laid_off",), None),
+    ("retired", _("Retired people"), ("retired",), None),
+    ("student", _("Students"), ("student",), None),
+    ("rural", _("Rural residents of the city"), ("rural",), None),
+    ("non_local", _("People from elsewhere"), ("non_local",), None),
+]
+
+# Notes printed under a standard table.
+TABLE_NOTES = {
+    "seeker_category": [
+        _(
+            "The share of “of which: graduates of this year” is of the young people "
+            "new to the labour market; that row is not added into the total."
+        ),
+        _(
+            "This system has no register of laid-off workers to count from; the "
+            "row is reported as 0."
+        ),
+    ],
 }

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from portal.models import OrgUnit
-from stats.categories import CATEGORIES
+from stats.categories import CATEGORIES, SEEKER_TABLE
 from stats.models import ClosedPeriod, Fact, FrozenFact, Report, WarningRule
 from stats.periods import Period
 
@@ -203,6 +203,86 @@ ADDITIVE_INDICATORS = frozenset(
     }
 )
 
+def seeker_category_table(unit: OrgUnit, period: Period) -> list:
+    """The seeker-category table as the Ministry's report prints it
+    (SEEKER_TABLE): the total row, then every row with 0 where nobody falls in
+    it; a row may add up stored categories, and the "of which" row's share is of
+    the row it belongs to. Vacancies have no such breakdown: only the total row
+    has them and the ratio."""
+    periods = [period, period.previous(), period.year_before()]
+    values = facts(
+        [unit], periods, indicators=["demand", "seekers"], dimension="", as_of=period
+    )
+    values |= facts(
+        [unit],
+        periods,
+        indicators=["seekers"],
+        dimension="seeker_category",
+        as_of=period,
+    )
+    counted = {key: parts for key, _label, parts, _of in SEEKER_TABLE}
+    parent = {key: of for key, _label, _parts, of in SEEKER_TABLE}
+
+    def count(p, key=""):
+        if not key:
+            return values.get((unit.pk, p, "seekers", "", ""))
+        parts = [
+            values.get((unit.pk, p, "seekers", "seeker_category", category))
+            for category in counted[key]
+        ]
+        if all(part is None for part in parts):
+            return None
+        return sum(part or 0 for part in parts)
+
+    def share(p, key):
+        part, whole = count(p, key), count(p, parent[key] or "")
+        if not whole or part is None:
+            return None
+        return _q2(Decimal(part) * HUNDRED / Decimal(whole))
+
+    def overall(p):
+        return ratio(values.get((unit.pk, p, "demand", "", "")), count(p))
+
+    now, before, last_year = periods
+    rows = [
+        TableRow(
+            key="",
+            label="",
+            demand=values.get((unit.pk, now, "demand", "", "")),
+            demand_share=None,
+            demand_share_mom=None,
+            demand_share_yoy=None,
+            seekers=count(now),
+            seekers_share=None,
+            seekers_share_mom=None,
+            seekers_share_yoy=None,
+            ratio=overall(now),
+            ratio_mom=difference(overall(now), overall(before)),
+            ratio_yoy=difference(overall(now), overall(last_year)),
+            is_total=True,
+        )
+    ]
+    for key, label, _parts, _of in SEEKER_TABLE:
+        rows.append(
+            TableRow(
+                key=key,
+                label=str(label),
+                demand=None,
+                demand_share=None,
+                demand_share_mom=None,
+                demand_share_yoy=None,
+                seekers=count(now, key),
+                seekers_share=share(now, key),
+                seekers_share_mom=difference(share(now, key), share(before, key)),
+                seekers_share_yoy=difference(share(now, key), share(last_year, key)),
+                ratio=None,
+                ratio_mom=None,
+                ratio_yoy=None,
+            )
+        )
+    return rows
+
+
 KEY_INDICATORS = [
     "demand",
     "seekers",
@@ -343,6 +423,41 @@ def children(unit: OrgUnit, period: Period) -> list[dict]:
     return rows
 
 
+def children_changes(unit: OrgUnit, period: Period) -> list[dict]:
+    """The units one level down with their vacancies, seekers and ratio and the
+    changes against the previous period (the figures the period's report
+    compares with: docs/statistics.md, "Closed periods")."""
+    below = list(OrgUnit.objects.current(period.end).filter(parent=unit))
+    previous = period.previous()
+    values = facts(
+        below,
+        [period, previous],
+        indicators=["demand", "seekers"],
+        dimension="",
+        as_of=period,
+    )
+    rows = []
+    for child in below:
+        now = {
+            n: values.get((child.pk, period, n, "", "")) for n in ("demand", "seekers")
+        }
+        then = {n: values.get((child.pk, previous, n, "", "")) for n in now}
+        now_ratio = ratio(now["demand"], now["seekers"])
+        rows.append(
+            {
+                "unit": child,
+                **now,
+                "ratio": now_ratio,
+                "ratio_mom": difference(
+                    now_ratio, ratio(then["demand"], then["seekers"])
+                ),
+                "demand_mom": change_percent(now["demand"], then["demand"]),
+                "seekers_mom": change_percent(now["seekers"], then["seekers"]),
+            }
+        )
+    return rows
+
+
 def breakdown(unit: OrgUnit, period: Period, indicator: str, dimension: str) -> list:
     """[(label, value)] of one side of a breakdown, largest first (hot industries,
     where seekers come from); a ranking leaves out the categories with none."""
@@ -369,6 +484,7 @@ def warnings(unit: OrgUnit, period: Period) -> list[dict]:
         [period, previous],
         indicators=[rule.indicator for rule in rules],
         dimension="",
+        as_of=period,
     )
     found = []
     for rule in rules:

@@ -13,7 +13,7 @@ from portal.exports import xlsx_row
 from portal.models import OrgUnit
 from portal.pdf import render_pdf
 from stats import charts, queries
-from stats.categories import DIMENSION_LABELS, REPORT_DIMENSIONS
+from stats.categories import DIMENSION_LABELS, REPORT_DIMENSIONS, TABLE_NOTES
 from stats.models import ClosedPeriod
 from stats.periods import Period
 from stats.summary import sentences
@@ -97,6 +97,13 @@ def sums(unit: OrgUnit, figures) -> str:
         [label for name, label in figures if name in queries.ADDITIVE_INDICATORS],
     )
 
+def standard_table(unit: OrgUnit, period: Period, dimension: str) -> list:
+    """One standard table's rows; seeker categories as the Ministry's table
+    prints them, with its "of which" row."""
+    if dimension == "seeker_category":
+        return queries.seeker_category_table(unit, period)
+    return queries.supply_demand_table(unit, period, dimension)
+
 
 def report_context(unit: OrgUnit, period: Period) -> dict:
     """Everything the report shows; the dashboard shows the same and more."""
@@ -112,6 +119,7 @@ def report_context(unit: OrgUnit, period: Period) -> dict:
         "closed_at": closed.closed_at if closed else None,
         "generated_at": timezone.localtime(),
         "summary": sentences(unit, period),
+        "warnings": queries.warnings(unit, period),
         "figures": figures,
         "key_rows": [
             (label, figures[name], is_rate) for name, label, is_rate in KEY_ROWS
@@ -134,7 +142,8 @@ def report_context(unit: OrgUnit, period: Period) -> dict:
         "tables": [
             (
                 DIMENSION_LABELS[dimension],
-                queries.supply_demand_table(unit, period, dimension),
+                standard_table(unit, period, dimension),
+                TABLE_NOTES.get(dimension, []),
             )
             for dimension in REPORT_DIMENSIONS
         ],
@@ -178,7 +187,7 @@ def xlsx(context: dict) -> bytes:
     for note in (context["rate_note"], context["key_sums"]):
         if note:
             sheet.append(xlsx_row(sheet, [note]))
-    for label, rows in context["tables"]:
+    for label, rows, notes in context["tables"]:
         sheet = book.create_sheet(str(label)[:31])
         sheet.append(xlsx_row(sheet, TABLE_HEADER))
         for row in rows:
@@ -201,6 +210,8 @@ def xlsx(context: dict) -> bytes:
                     ],
                 )
             )
+        for note in notes:
+            sheet.append(xlsx_row(sheet, [str(note)]))
     if context["children"]:
         sheet = book.create_sheet(_("By area")[:31])
         sheet.append(

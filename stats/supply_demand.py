@@ -92,6 +92,9 @@ def query_params(period: Period) -> dict:
         "year": period.end.year,
         "tz": settings.TIME_ZONE,
         "lost_job": UnemploymentRegistration.Cause.LOST_JOB,
+        "new_entrant": UnemploymentRegistration.Cause.LEFT_SCHOOL,
+        "rural": Person.HukouType.RURAL,
+        "city_level": OrgUnit.Level.CITY,
         "subsidy_granted": Application.GRANTED_STATUSES,
         # From the highest (一级) down: a level's position is its number.
         "skill_levels": SKILL_LEVELS[::-1],
@@ -183,22 +186,42 @@ JOIN {u} ON {u.id} = {ri.org_unit_id}
 
 
 def _seeker_category(pe: Table) -> str:
+    """求职人员类别, one per person, in this order of precedence
+    (docs/statistics.md, "Seeker categories"): the cause of their latest
+    unemployment registration in the period; in work; retired; student; then by
+    hukou: from elsewhere, rural residents of the city, other unemployed."""
     g, er = Table(Graduate, "g"), Table(EmploymentRegistration, "er")
-    ur = Table(UnemploymentRegistration, "ur")
-    registered = f"{ur.person_id} = {pe.id} AND {_registered_in_period(ur)}"
-    return f"""CASE
-      WHEN EXISTS (SELECT 1 FROM {g} WHERE {g.person_id} = {pe.id}
-                   AND {g.graduation_year} = %(year)s) THEN 'graduate'
-      WHEN EXISTS (SELECT 1 FROM {ur}
-                   WHERE {registered} AND {ur.cause} = %(lost_job)s)
-        THEN 'lost_job'
-      WHEN EXISTS (SELECT 1 FROM {ur} WHERE {registered}) THEN 'other_unemployed'
-      WHEN EXISTS (SELECT 1 FROM {er}
-                   WHERE {er.person_id} = {pe.id} AND {er.start_date} <= %(last)s
-                   AND ({er.end_date} IS NULL OR {er.end_date} >= %(last)s))
-        THEN 'employed'
-      WHEN {_age(pe)} < 25 THEN 'youth'
-      ELSE 'other' END"""
+    ur, c = Table(UnemploymentRegistration, "ur"), Table(OrgUnit, "c")
+    cause = f"""(SELECT {ur.cause} FROM {ur}
+        WHERE {ur.person_id} = {pe.id} AND {_registered_in_period(ur)}
+        ORDER BY {ur.registered_on} DESC, {ur.id} DESC LIMIT 1)"""
+    graduating = f"""EXISTS (SELECT 1 FROM {g} WHERE {g.person_id} = {pe.id}
+        AND {g.graduation_year} = %(year)s)"""
+    # The hukou place names the city; when it was not recorded, the ID number's
+    # first four digits (where it was issued) stand for it. The cities are read
+    # once per query (uncorrelated subqueries), not once per seeker.
+    cities = f"FROM {c} WHERE {c.level} = %(city_level)s"
+    local = f"""CASE WHEN trim({pe.hukou_place}) = ''
+        THEN left({pe.id_number}, 4) = ANY(ARRAY(SELECT left({c.code}, 4) {cities}))
+        ELSE EXISTS (SELECT 1 FROM unnest(ARRAY(SELECT rtrim({c.name}, '市') {cities}))
+                     AS city(name) WHERE strpos({pe.hukou_place}, city.name) > 0) END"""
+    new_entrant = f"CASE WHEN {graduating} THEN 'graduate' ELSE 'youth' END"
+    return f"""CASE coalesce({cause}, '')
+      WHEN %(new_entrant)s THEN {new_entrant}
+      WHEN %(lost_job)s THEN 'lost_job'
+      WHEN '' THEN CASE
+        WHEN EXISTS (SELECT 1 FROM {er}
+                     WHERE {er.person_id} = {pe.id} AND {er.start_date} <= %(last)s
+                     AND ({er.end_date} IS NULL OR {er.end_date} >= %(last)s))
+          THEN 'employed'
+        WHEN {pe.retirement_date} <= %(last)s THEN 'retired'
+        WHEN EXISTS (SELECT 1 FROM {g} WHERE {g.person_id} = {pe.id}
+                     AND {g.graduation_year} > %(year)s) THEN 'student'
+        WHEN NOT {local} THEN 'non_local'
+        WHEN {pe.hukou_type} = %(rural)s THEN 'rural'
+        WHEN {graduating} THEN 'graduate'
+        ELSE 'other_unemployed' END
+      ELSE 'other_unemployed' END"""
 
 
 def _skill(pe: Table) -> str:

@@ -86,9 +86,10 @@ def test_every_city_figure_equals_a_recount_in_python(foshan, employer, other_em
         person = resume.person
         groups = resume.intended_occupation_groups
         keys = {"": "", "occupation": groups[0] if groups else "none",
-                # None registered, employed or graduating: by age only.
-                "seeker_category": "youth" if person.age(period.end) < 25
-                else "other",
+                # None registered, employed or studying, all local urban:
+                # retired or other unemployed (docs/statistics.md).
+                "seeker_category": "retired"
+                if person.retirement_date <= period.end else "other_unemployed",
                 "sex": person.sex, "age": age_band(person, period.end),
                 "education": EDUCATION.get(person.education, "unknown"),
                 "skill": "none",
