@@ -206,6 +206,11 @@ def job_edit(request, pk):
 
 
 def _job_form(request, posting, initial=None):
+    employer = request.user.employer
+    if not employer.is_verified:
+        # Said before anything is typed: saving would be refused.
+        context = {"posting": posting, "employer": employer}
+        return render(request, "jobs/job_form.html", context)
     form = JobPostingForm(request.POST or None, instance=posting, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -218,7 +223,7 @@ def _job_form(request, posting, initial=None):
                 _("Saved. A caseworker reviews the posting before it goes live."),
             )
             return redirect("jobs:employer_job_list")
-    context = {"form": form, "posting": posting}
+    context = {"form": form, "posting": posting, "employer": employer}
     return render(request, "jobs/job_form.html", context)
 
 

@@ -156,6 +156,19 @@ def test_unverified_employer_sees_the_reason_and_cannot_post(client, foshan):
     assert not JobPosting.objects.exists()
 
 
+def test_unverified_employer_is_told_before_filling_in_the_job_form(
+    client, english, foshan
+):
+    user = factories.make_employer_user(
+        org_unit=foshan["chancheng_street"], verified=False
+    )
+    client.force_login(user)
+    page = client.get(reverse("jobs:job_create")).text
+    assert "Your employer is awaiting verification." in page
+    assert reverse("workspace") in page
+    assert 'name="title"' not in page and "Submit for review" not in page
+
+
 def test_employer_cannot_touch_another_employers_posting(
     client, posting, other_employer
 ):
