@@ -17,6 +17,7 @@ from graduates.errors import GraduateError
 from graduates.forms import ContactForm, GraduateImportForm, ReceivingForm
 from graduates.models import CohortTarget, Graduate, Leaver, ReceivingApplication
 from graduates.queries import referral_suggestions
+from portal import services as portal_services
 from portal.admin import (
     CityRulesAdmin,
     MaskedIdSearchMixin,
@@ -395,12 +396,19 @@ class LeaverAdmin(MaskedIdSearchMixin, ScopedAdmin):
             )
             self.message_user(request, _("Contact logged."), messages.SUCCESS)
             return redirect("admin:graduates_leaver_changelist")
+        # The number to call, full for staff who may see phones (each view audited).
+        person = leaver.graduate.person
+        full_phone = person.phone and request.user.has_perm("portal.view_full_identity")
+        if full_phone:
+            portal_services.reveal_identity(person, by=request.user)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("Log a contact with %(name)s")
             % {"name": leaver.graduate.person.name},
             "leaver": leaver,
+            "phone": person.phone if full_phone else person.masked_phone,
+            "full_phone": full_phone,
             "contacts": leaver.contacts.all(),
             "form": form,
         }

@@ -9,7 +9,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.widgets import AdminFileWidget, AutocompleteSelect
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -495,7 +495,37 @@ class PersonAdmin(RelatedThroughService, MaskedIdSearchMixin, ScopedAdmin):
         )
 
 
+class CheckedLicenceInput(AdminFileWidget):
+    """Links the current licence to its permission-checked download
+    (`employer_licence`): uploads are never served under MEDIA_URL."""
+
+    download_url = ""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if self.download_url and self.is_initial(value):
+            context["widget"]["value"] = _LinkedFile(str(value), self.download_url)
+        return context
+
+
+class _LinkedFile(str):
+    """A file name whose `url` is the given address (for the widget's template)."""
+
+    def __new__(cls, name: str, url: str):
+        linked = super().__new__(cls, name)
+        linked.url = url
+        return linked
+
+
 class EmployerAdminForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("licence")  # absent when shown read only
+        if self.instance.pk and field and isinstance(field.widget, CheckedLicenceInput):
+            field.widget.download_url = reverse(
+                "employer_licence", args=[self.instance.pk]
+            )
+
     class Meta:
         model = Employer
         fields = [
@@ -514,6 +544,7 @@ class EmployerAdminForm(forms.ModelForm):
             "contact_email",
             "licence",
         ]
+        widgets = {"licence": CheckedLicenceInput}
 
     def clean_uscc(self):
         return validate_uscc(self.cleaned_data["uscc"])
@@ -583,6 +614,19 @@ class EmployerAdmin(ScopedAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            # Read only, the file field would link under MEDIA_URL, which serves
+            # nothing; licence_link opens the file.
+            fieldsets = [
+                (
+                    name,
+                    {
+                        **options,
+                        "fields": [f for f in options["fields"] if f != "licence"],
+                    },
+                )
+                for name, options in fieldsets
+            ]
         if request.user.has_perm("portal.view_full_identity"):
             return fieldsets
         # Without the permission the contact's mobile number stays masked.

@@ -1,12 +1,13 @@
 import datetime
 
 from django import forms
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms import rows_from_upload
-from portal.models import DifficultyCategory
+from portal.models import DifficultyCategory, Person
 from portal.validators import validate_id_number
 from registration import services
 from registration.models import (
@@ -148,6 +149,36 @@ class RecognitionForm(forms.ModelForm):
         self.fields["category"].empty_label = _("Please choose")
 
 
+# Signed by the jobs app's application page (jobs/views/applications.py) for the
+# employer that marked the application hired; read here.
+HIRE_PREFILL_SALT = "registration.hire.prefill"
+HIRE_PREFILL_DAYS = 7
+
+
+def hire_prefill(token: str, *, employer_id: int | None) -> dict | None:
+    """The row a hired application fills in: the person (whose ID number the
+    employer sees masked) and the job, when the token is this employer's."""
+    try:
+        data = signing.loads(
+            token, salt=HIRE_PREFILL_SALT, max_age=HIRE_PREFILL_DAYS * 86400
+        )
+    except signing.BadSignature:  # also raised when expired
+        return None
+    if not isinstance(data, dict) or data.get("employer") != employer_id:
+        return None
+    person = Person.objects.filter(pk=data.get("person")).first()
+    if person is None:
+        return None
+    return {
+        "person_ref": token,
+        "person": person,
+        "name": person.name,
+        "id_number": person.masked_id_number,
+        "start_date": timezone.localdate(),
+        "job_title": str(data.get("job", ""))[:100],
+    }
+
+
 class HireForm(forms.Form):
     name = forms.CharField(label=_("real name"), max_length=50)
     id_number = forms.CharField(label=_("ID number"), max_length=18)
@@ -158,12 +189,25 @@ class HireForm(forms.Form):
         choices=[("", "—"), *EmploymentRegistration.ContractTerm.choices],
         required=False,
     )
+    # A row filled in from a hired application: the ID number stays masked on
+    # the page and is taken from the registry.
+    person_ref = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, employer_id: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.employer_id = employer_id
 
     def clean_id_number(self):
-        return validate_id_number(self.cleaned_data["id_number"])
+        typed = self.cleaned_data["id_number"].strip()
+        token = self.data.get(self.add_prefix("person_ref"), "")
+        prefill = hire_prefill(token, employer_id=self.employer_id) if token else None
+        if prefill and typed == prefill["id_number"]:
+            return prefill["person"].id_number
+        return validate_id_number(typed)
 
     def hire(self) -> Hire:
-        return Hire(**self.cleaned_data)
+        fields = {k: v for k, v in self.cleaned_data.items() if k != "person_ref"}
+        return Hire(**fields)
 
 
 HireFormSet = forms.formset_factory(

@@ -5,7 +5,9 @@ from fairs.errors import FairError
 from fairs.services.bookings import (
     book_booth,
     cancel_booking,
+    cancel_refusal,
     confirm_booking,
+    employer_refusal,
     lock_keys,
     new_short_code,
 )
@@ -33,7 +35,9 @@ __all__ = [
     "book_booth",
     "booking_block",
     "cancel_booking",
+    "cancel_refusal",
     "confirm_booking",
+    "employer_refusal",
     "layout_problems",
     "lock_keys",
     "new_short_code",

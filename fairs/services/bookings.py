@@ -39,6 +39,32 @@ def lock_keys(*keys: tuple[int, int]) -> None:
         )
 
 
+def employer_refusal(fair: JobFair, employer: Employer) -> str:
+    """Why this employer cannot book at this fair whatever the booth, or "": the
+    fair's page says it before offering a booth."""
+    if fair.verified_only and not employer.is_verified:
+        return _("Only verified employers can book a booth at this fair.")
+    blocked_until = booking_block(employer)
+    if blocked_until is not None:
+        return _(
+            "After repeated no-shows, your employer may book again from %(date)s."
+        ) % {"date": date_format(blocked_until)}
+    return ""
+
+
+def cancel_refusal(booking: BoothBooking, *, by: User) -> str:
+    """Why `by` cannot cancel this booking now, or "": the confirm page says it
+    instead of offering the button."""
+    if not booking.is_active:
+        return _("This booking is no longer active.")
+    if by.is_employer_staff and booking.fair.date <= timezone.localdate():
+        return _(
+            "A booking can be cancelled online until the day before the fair. "
+            "On the day of the fair, please call the organiser."
+        )
+    return ""
+
+
 def _check_booking(fair: JobFair, booth: Booth, employer: Employer, postings) -> None:
     if not fair.is_booking_open():
         raise FairError(_("Booking for this fair is not open."))
@@ -46,14 +72,9 @@ def _check_booking(fair: JobFair, booth: Booth, employer: Employer, postings) ->
     # below is the one that counts.
     if BoothBooking.objects.active().filter(booth=booth).exists():
         raise FairError(_taken_message(booth))
-    if fair.verified_only and not employer.is_verified:
-        raise FairError(_("Only verified employers can book a booth at this fair."))
-    blocked_until = booking_block(employer)
-    if blocked_until is not None:
-        raise FairError(
-            _("After repeated no-shows, your employer may book again from %(date)s.")
-            % {"date": date_format(blocked_until)}
-        )
+    refusal = employer_refusal(fair, employer)
+    if refusal:
+        raise FairError(refusal)
     if booth.fair_id != fair.pk:
         raise FairError(_("This booth belongs to another fair."))
     if len(postings) > fair.max_postings:
@@ -141,11 +162,10 @@ def cancel_booking(
         .select_related("fair", "booth", "employer")
         .get(pk=booking.pk)
     )
-    if not booking.is_active:
-        raise FairError(_("This booking is no longer active."))
+    refusal = cancel_refusal(booking, by=by)
+    if refusal:
+        raise FairError(refusal)
     now = timezone.now()
-    if by.is_employer_staff and booking.fair.date <= timezone.localdate():
-        raise FairError(_("On the day of the fair, please call the organiser."))
     booking.status = BoothBooking.Status.CANCELLED
     booking.cancelled_at = now
     booking.cancelled_by = by

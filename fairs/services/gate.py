@@ -53,7 +53,8 @@ def register_to_attend(fair: JobFair, *, person: Person) -> SeekerPass:
 
 def _find(fair: JobFair, raw: str):
     """The booking or pass a scanned text names, locked for the scan: a signed QR
-    token, or the 8-character entry code typed in. None when it names nothing."""
+    token, or the 8-character entry code typed in (this fair's first, then any
+    other fair's). None when it names nothing."""
     raw = raw.strip()
     bookings = BoothBooking.objects.select_related("booth", "employer")
     passes = SeekerPass.objects.select_related("person")
@@ -71,6 +72,9 @@ def _find(fair: JobFair, raw: str):
             or passes.select_for_update(of=("self",))
             .filter(fair=fair, short_code=code)
             .first()
+            # Another fair's code: the same answer as its QR code gives.
+            or bookings.filter(short_code=code).exclude(fair=fair).first()
+            or passes.filter(short_code=code).exclude(fair=fair).first()
         )
     return None
 

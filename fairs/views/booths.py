@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from fairs.errors import FairError
 from fairs.models import BoothBooking, BoothVisit
 from fairs.services import visits
-from jobs.models import people_known_to
+from jobs.models import Application, Resume, people_known_to
 from portal.decorators import employer_required
 from portal.qr import qr_svg
 
@@ -36,6 +36,9 @@ def booth_page(request, code):
         status=BoothBooking.Status.ACTIVE,
     )
     is_seeker = request.user.is_authenticated and request.user.is_seeker
+    has_resume = (
+        is_seeker and Resume.objects.filter(person=request.user.person).exists()
+    )
     data = request.POST if request.method == "POST" else None
     form = InterestForm(data, booking=booking)
     if data is not None:
@@ -62,6 +65,7 @@ def booth_page(request, code):
         "fair": booking.fair,
         "form": form,
         "is_seeker": is_seeker,
+        "has_resume": has_resume,
     }
     return render(request, "fairs/booth_page.html", context)
 
@@ -74,11 +78,31 @@ def booking_visitors(request, code):
     if booking.employer_id != request.user.employer_id:
         raise PermissionDenied
     booth_visits = list(booking.visits.select_related("person__resume"))
+    people = [visit.person_id for visit in booth_visits]
     known = set(
         people_known_to(booking.employer_id)
-        .filter(pk__in=[visit.person_id for visit in booth_visits])
+        .filter(pk__in=people)
         .values_list("pk", flat=True)
     )
+    # Each visitor's live application to a job of this booth, where the employer
+    # reads the resume and moves the application on.
+    applications = {
+        application.person_id: application
+        for application in Application.objects.for_employer(booking.employer_id)
+        .filter(posting__in=booking.postings.all(), person_id__in=people)
+        .select_related("posting")
+        .order_by("created_at")  # the newest wins
+    }
+    # The rule of Resume.can_be_read_by, for the whole list at once.
+    verified = request.user.employer.is_verified
+    for visit in booth_visits:
+        resume = getattr(visit.person, "resume", None)
+        visit.readable_resume = (
+            resume
+            if verified and resume and (resume.is_public or visit.person_id in known)
+            else None
+        )
+        visit.application = applications.get(visit.person_id)
     context = {
         "booking": booking,
         "fair": booking.fair,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from fairs import queries, services
 from fairs.forms import BookingForm
 from fairs.models import Booth, BoothBooking, JobFair, booked_count, booth_count
-from portal.decorators import employer_required, verified_employer_required
+from portal.decorators import employer_required
 from portal.pdf import render_pdf
 from portal.qr import qr_svg
 
@@ -76,6 +76,10 @@ def fair_detail(request, pk):
     person = (
         getattr(request.user, "person", None) if request.user.is_authenticated else None
     )
+    can_book = fair.is_booking_open() and mine is None
+    employer = request.user.employer if employer_id else None
+    # An employer who cannot book is told why before any booth is offered.
+    refusal = services.employer_refusal(fair, employer) if can_book and employer else ""
     context = {
         "fair": fair,
         "today": timezone.localdate(),
@@ -87,17 +91,24 @@ def fair_detail(request, pk):
         "zones": fair.zones(),
         "mine": mine,
         "exhibitors": exhibitors,
-        "can_book": fair.is_booking_open() and mine is None,
+        "can_book": can_book,
+        "booking_refusal": refusal,
+        "employer_can_book": can_book and employer is not None and not refusal,
+        "needs_verification": bool(refusal) and not employer.is_verified,
         "matches": queries.matching_exhibitors(fair, person) if person else [],
     }
     return render(request, "fairs/fair_detail.html", context)
 
 
-@verified_employer_required
+@employer_required
 def booking_new(request, pk, booth_pk):
     fair = get_object_or_404(JobFair.objects.published(), pk=pk)
     booth = get_object_or_404(Booth, pk=booth_pk, fair=fair)
     employer = request.user.employer
+    refusal = services.employer_refusal(fair, employer)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(fair)
     data = request.POST if request.method == "POST" else None
     form = BookingForm(data, employer=employer, fair=fair)
     if request.method == "GET":
@@ -149,7 +160,11 @@ def _pass_context(booking: BoothBooking) -> dict:
 @employer_required
 def booking_detail(request, code):
     booking = _own_booking(request, code)
-    return render(request, "fairs/booking_detail.html", _pass_context(booking))
+    context = {
+        **_pass_context(booking),
+        "cancel_refusal": services.cancel_refusal(booking, by=request.user),
+    }
+    return render(request, "fairs/booking_detail.html", context)
 
 
 @employer_required
@@ -167,9 +182,11 @@ def booking_pdf(request, code):
 
 @employer_required
 def booking_cancel(request, code):
-    """A confirm page first: cancelling frees the booth for someone else."""
+    """A confirm page first: cancelling frees the booth for someone else. When
+    the booking can no longer be cancelled online, the page says why instead."""
     booking = _own_booking(request, code)
-    if request.method == "POST":
+    refusal = services.cancel_refusal(booking, by=request.user)
+    if request.method == "POST" and not refusal:
         try:
             services.cancel_booking(booking, by=request.user)
         except services.FairError as error:
@@ -179,7 +196,8 @@ def booking_cancel(request, code):
                 request, _("The booking is cancelled and the pass revoked.")
             )
         return redirect(booking)
-    return render(request, "fairs/booking_cancel.html", {"booking": booking})
+    context = {"booking": booking, "refusal": refusal}
+    return render(request, "fairs/booking_cancel.html", context)
 
 
 @employer_required

@@ -1,8 +1,12 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
+from django.core import signing
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from jobs import services
 from jobs.forms import ApplicationForm
@@ -21,7 +25,8 @@ def job_apply(request, pk):
     except services.JobError as error:
         messages.error(request, str(error))
         if not hasattr(request.user.person, "resume"):
-            return redirect("jobs:resume_edit")
+            back = urlencode({"next": reverse("jobs:job_detail", args=[pk])})
+            return redirect(reverse("jobs:resume_edit") + "?" + back)
     else:
         messages.success(
             request, _("Applied. You can follow the status under My applications.")
@@ -38,10 +43,18 @@ def application_list(request):
     return render(request, "jobs/application_list.html", {"page": page})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @seeker_required
 def application_withdraw(request, code):
-    application = get_object_or_404(Application, code=code, person=request.user.person)
+    """A confirm page first, then the POST withdraws."""
+    application = get_object_or_404(
+        Application.objects.select_related("posting__employer"),
+        code=code,
+        person=request.user.person,
+    )
+    if request.method == "GET":
+        context = {"application": application}
+        return render(request, "jobs/application_withdraw_confirm.html", context)
     try:
         services.withdraw_application(application, by=request.user)
     except services.JobError as error:
@@ -98,11 +111,41 @@ def _employer_application(request, code):
     )
 
 
+# Read by registration's hire form (registration/forms.py, HIRE_PREFILL_SALT).
+HIRE_PREFILL_SALT = "registration.hire.prefill"
+# Invitations make sense until the employer has decided.
+INVITABLE = {
+    Application.Status.RECEIVED,
+    Application.Status.VIEWED,
+    Application.Status.INTERVIEW,
+}
+
+
+def _hire_url(application: Application) -> str:
+    """The employer's hire filing, its first row filled in from the application;
+    the ID number travels signed, never in the address."""
+    token = signing.dumps(
+        {
+            "person": application.person_id,
+            "employer": application.posting.employer_id,
+            "job": application.posting.title,
+        },
+        salt=HIRE_PREFILL_SALT,
+    )
+    return reverse("registration:hire_new") + "?" + urlencode({"application": token})
+
+
 @employer_required
 def application_detail(request, code):
     application = _employer_application(request, code)
     application = services.mark_application_viewed(application, by=request.user)
-    context = {"application": application, "resume": application.resume}
+    hired = application.status == Application.Status.HIRED
+    context = {
+        "application": application,
+        "resume": application.resume,
+        "can_invite": application.status in INVITABLE,
+        "hire_url": _hire_url(application) if hired else "",
+    }
     return render(request, "jobs/application_detail.html", context)
 
 
@@ -111,11 +154,18 @@ def application_detail(request, code):
 def application_move(request, code):
     application = _employer_application(request, code)
     try:
-        services.move_application(
+        application = services.move_application(
             application, to=request.POST.get("to", ""), by=request.user
         )
     except services.JobError as error:
         messages.error(request, str(error))
     else:
+        if application.status == Application.Status.HIRED:
+            # Next comes the employment registration (录用备案).
+            messages.success(
+                request,
+                _("Marked as hired. Now file the hire: the form is filled in."),
+            )
+            return redirect(_hire_url(application))
         messages.success(request, _("The application status is updated."))
     return redirect("jobs:application_detail", code=code)

@@ -20,6 +20,7 @@ from jobs.forms import JobMapForm, JobPostingForm, JobSearchForm
 from jobs.models import FavouritePosting, JobPosting, Resume, default_valid_until
 from jobs.models.postings import salary_label
 from portal.decorators import employer_required
+from portal.models import OrgUnit
 
 PAGE_SIZE = 20
 search_cache = caches["search"]
@@ -64,6 +65,33 @@ class PostingsInOrder:
 def job_list(request):
     form = JobSearchForm(request.GET)
     params = form.valid_data()
+    notices = []
+    if form.has_error("q", "max_length"):
+        # Never dropped in silence (which would list every job): searched shortened.
+        params["q"] = _shortened(request.GET["q"], form.fields["q"].max_length)
+        notices.append(
+            _(
+                "Keywords can be at most %(limit)d characters long; "
+                "the search used “%(q)s”."
+            )
+            % {"limit": form.fields["q"].max_length, "q": params["q"]}
+        )
+    district, term = _district_in_keywords(params)
+    if district is not None:
+        params["district"] = district
+        params["q"] = " ".join(t for t in params["q"].split() if t != term)
+        if not params["q"]:
+            del params["q"]
+        notices.append(
+            _("“%(term)s” is read as the district %(district)s.")
+            % {"term": term, "district": district.name}
+        )
+    if notices:
+        # The form shows what was searched.
+        form.data = form.data.copy()
+        form.data["q"] = params.get("q", "")
+        if district is not None:
+            form.data["district"] = district.code
     count, ids = _search_page(params, request.GET.get("page"))
     page = CappedPaginator(range(count), PAGE_SIZE).get_page(request.GET.get("page"))
     # Re-check the cached ids against published(): nothing withdrawn is shown.
@@ -76,8 +104,44 @@ def job_list(request):
     # The cards' cache key: exactly the postings shown and the point distances are
     # measured from. On a hit the postings are never loaded.
     cards_key = ids, params.get("lat"), params.get("lng")
-    context = {"form": form, "page": page, "params": params, "cards_key": cards_key}
+    context = {
+        "form": form,
+        "page": page,
+        "params": params,
+        "cards_key": cards_key,
+        "notices": notices,
+    }
     return render(request, "jobs/job_list.html", context)
+
+
+def _shortened(text: str, limit: int) -> str:
+    """The whole words of `text` that fit in `limit` characters (at least the
+    start of the first one)."""
+    words = []
+    for word in text.split():
+        if len(" ".join([*words, word])) > limit:
+            break
+        words.append(word)
+    return " ".join(words) or text.strip()[:limit]
+
+
+def _district_in_keywords(params: dict) -> tuple[OrgUnit | None, str]:
+    """A district named among the keywords (禅城区, or 禅城 without its 区), when no
+    district is chosen: it filters by district instead of looking for the word
+    in the postings' text, where workplaces are not written out."""
+    if "q" not in params or "district" in params:
+        return None, ""
+    districts = OrgUnit.objects.current().filter(level=OrgUnit.Level.DISTRICT)
+    names = {}
+    for district in districts:
+        names[district.name] = district
+        short = district.name[:-1] if district.name[-1:] in "区县市" else ""
+        if len(short) >= 2:
+            names.setdefault(short, district)
+    for term in params["q"].split():
+        if term in names:
+            return names[term], term
+    return None, ""
 
 
 def _search_page(params: dict, page_number) -> tuple[int, list[int]]:
@@ -206,6 +270,11 @@ def job_edit(request, pk):
 
 
 def _job_form(request, posting, initial=None):
+    employer = request.user.employer
+    if not employer.is_verified:
+        # Said before anything is typed: saving would be refused.
+        context = {"posting": posting, "employer": employer}
+        return render(request, "jobs/job_form.html", context)
     form = JobPostingForm(request.POST or None, instance=posting, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -218,7 +287,7 @@ def _job_form(request, posting, initial=None):
                 _("Saved. A caseworker reviews the posting before it goes live."),
             )
             return redirect("jobs:employer_job_list")
-    context = {"form": form, "posting": posting}
+    context = {"form": form, "posting": posting, "employer": employer}
     return render(request, "jobs/job_form.html", context)
 
 

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,9 +22,21 @@ from portal.pdf import render_pdf
 from portal.qr import qr_svg
 
 
+def _next_page(request) -> str:
+    """Where a seeker sent to fill in the resume came from (a posting, a booth),
+    if it is on this site."""
+    target = request.POST.get("next") or request.GET.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
 @seeker_required
 def resume_edit(request):
     person = request.user.person
+    next_page = _next_page(request)
     resume = Resume.objects.filter(person=person).first() or Resume(person=person)
     data = request.POST or None
     form = ResumeForm(data, instance=resume)
@@ -37,9 +50,20 @@ def resume_edit(request):
         and all(f.is_valid() for f in formsets)
     ):
         services.save_resume(form.instance, by=request.user, formsets=formsets)
+        if next_page:
+            messages.success(
+                request, _("Your resume is saved. You can send it from here now.")
+            )
+            return redirect(next_page)
         messages.success(request, _("Your resume is saved."))
         return redirect("jobs:resume_detail", code=form.instance.code)
-    context = {"form": form, "formsets": formsets, "person": person, "resume": resume}
+    context = {
+        "form": form,
+        "formsets": formsets,
+        "person": person,
+        "resume": resume,
+        "next": next_page,
+    }
     return render(request, "jobs/resume_form.html", context)
 
 

@@ -52,7 +52,21 @@ def unemployment_refusals(
         .select_related("employer")
         .first()
     )
-    if job is not None:
+    if job is not None and job.end_date is not None:
+        # Its end is filed: the last day of work still counts as employed
+        # (docs/registration.md, "Unemployment registration").
+        reasons.append(
+            _(
+                "Your employment (%(where)s) ends on %(date)s, as filed. You can "
+                "register as unemployed from %(next)s."
+            )
+            % {
+                "where": job.where,
+                "date": date_format(job.end_date),
+                "next": date_format(job.end_date + datetime.timedelta(days=1)),
+            }
+        )
+    elif job is not None:
         reasons.append(
             _(
                 "You are registered as employed (%(where)s, since %(date)s). "

@@ -8,7 +8,12 @@ from django.utils.translation import ngettext
 
 from portal.decorators import verified_employer_required
 from registration import services
-from registration.forms import HireFormSet, HireUploadForm, SeparationForm
+from registration.forms import (
+    HireFormSet,
+    HireUploadForm,
+    SeparationForm,
+    hire_prefill,
+)
 from registration.models import EmploymentRegistration, LocalRules
 
 
@@ -46,7 +51,15 @@ def employee_list(request):
 
 @verified_employer_required
 def hire_new(request):
-    formset = HireFormSet(request.POST or None, prefix="hire")
+    employer_id = request.user.employer_id
+    # ?application=…: the first row filled in from an application marked hired.
+    prefill = hire_prefill(request.GET.get("application", ""), employer_id=employer_id)
+    formset = HireFormSet(
+        request.POST or None,
+        prefix="hire",
+        initial=[prefill] if prefill and request.method != "POST" else None,
+        form_kwargs={"employer_id": employer_id},
+    )
     row_errors = {}
     if request.method == "POST" and formset.is_valid():
         hires = [form.hire() for form in formset if form.has_changed()]
@@ -66,6 +79,7 @@ def hire_new(request):
         "formset": formset,
         "row_errors": row_errors,
         "rules": LocalRules.current(),
+        "prefill": prefill,
     }
     return render(request, "registration/hire_form.html", context)
 

@@ -1,8 +1,11 @@
 """A person's own registrations: unemployment, self-employment, difficulty
 recognition, and the overview of them all."""
 
+import datetime
+
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -58,6 +61,8 @@ def unemployment_apply(request):
     refusals = services.unemployment_refusals(person)
     last_job = EmploymentRegistration.objects.filter(person=person).first()
     initial = {"last_employer": last_job.where if last_job else ""}
+    if last_job and last_job.end_date and last_job.end_date < timezone.localdate():
+        initial["unemployed_since"] = last_job.end_date + datetime.timedelta(days=1)
     form = UnemploymentForm(request.POST or None, initial=initial)
     if request.method == "POST" and not refusals and form.is_valid():
         form.instance.person = person

@@ -55,11 +55,21 @@
 
   var button = document.getElementById("camera-button");
   var video = document.getElementById("camera");
-  if (!("BarcodeDetector" in window) || !navigator.mediaDevices) {
+  function cameraMissing() {
     document.getElementById("camera-missing").hidden = false;
+  }
+  if (!("BarcodeDetector" in window) || !navigator.mediaDevices) {
+    cameraMissing();
     return;
   }
-  button.hidden = false;
+  // Some browsers have the detector but read no QR codes with it.
+  var formats = window.BarcodeDetector.getSupportedFormats
+    ? window.BarcodeDetector.getSupportedFormats()
+    : Promise.resolve(["qr_code"]);
+  formats.then(function (supported) {
+    if (supported.indexOf("qr_code") < 0) cameraMissing();
+    else button.hidden = false;
+  }, cameraMissing);
   button.addEventListener("click", function () {
     var detector = new window.BarcodeDetector({ formats: ["qr_code"] });
     var last = "";
@@ -82,8 +92,6 @@
           });
         }, 300);
       })
-      .catch(function () {
-        document.getElementById("camera-missing").hidden = false;
-      });
+      .catch(cameraMissing);
   });
 })();

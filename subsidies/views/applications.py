@@ -69,6 +69,11 @@ def application_new(request, code):
             else:
                 messages.success(request, _("The application is submitted."))
                 return redirect(application)
+    if request.headers.get("X-Preview") == "1":
+        # The page's script asks for the amount alone, without the scans: the
+        # files stay attached in the browser (static/js/subsidy_preview.js).
+        context = {"form": form, "preview": preview, "kept": True}
+        return render(request, "subsidies/_preview.html", context)
     person = user.person if applicant == "person" else None
     context = {
         "subsidy": subsidy,

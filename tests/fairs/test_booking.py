@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from fairs import services
@@ -287,3 +288,44 @@ def test_the_bookings_export_shows_a_hostile_employer_name_as_text(
     assert cells["联系人"].value == "'@SUM(A1:A9)"
     assert cells["展位号"].value == "A01"
     assert cells["预订时间"].is_date
+
+
+def test_an_unverified_employer_is_told_why_before_any_booth_is_offered(
+    client, english, fair, foshan, employer
+):
+    unverified = factories.make_employer_user(
+        org_unit=foshan["chancheng_street"], verified=False
+    )
+    book = reverse("fairs:booking_new", args=[fair.pk, booth(fair).pk])
+    client.force_login(unverified)
+    page = client.get(fair.get_absolute_url()).text
+    assert "Your employer is awaiting verification." in page
+    assert reverse("workspace") in page
+    assert "Click a free booth to book it." not in page and book not in page
+    response = client.get(book)  # typed in: back to the fair's page, not a 403
+    assert response.status_code == 302 and response.url == fair.get_absolute_url()
+    client.force_login(employer)
+    page = client.get(fair.get_absolute_url()).text
+    assert book in page and "awaiting verification" not in page
+
+
+def test_on_the_day_of_the_fair_the_cancel_page_gives_the_refusal_not_the_button(
+    client, english, fair, employer
+):
+    booking = services.book_booth(
+        fair, booth(fair), employer=employer.employer, postings=[], by=employer
+    )
+    cancel = reverse("fairs:booking_cancel", args=[booking.code])
+    client.force_login(employer)
+    with time_machine.travel(
+        timezone.make_aware(datetime.datetime.combine(fair.date, datetime.time(7)))
+    ):
+        detail = client.get(booking.get_absolute_url()).text
+        page = client.get(cancel).text
+        client.post(cancel)
+    assert cancel not in detail and "please call the organiser" in detail
+    assert "please call the organiser" in page
+    assert "Yes, cancel the booking" not in page and "counts against" not in page
+    booking.refresh_from_db()
+    assert booking.is_active
+    assert "Yes, cancel the booking" in client.get(cancel).text  # the day before

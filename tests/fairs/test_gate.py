@@ -1,10 +1,12 @@
 import datetime
+import re
 import threading
 import time
 import uuid
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -247,6 +249,43 @@ def test_steward_scanner_page_answers_json_and_lists_nobody(
             HTTP_ACCEPT="application/json",
         )
     assert response.json()["result"] == "entered"
+
+
+def test_another_fairs_pass_gets_the_same_answer_typed_as_scanned(
+    client, fair, seeker, steward, booking, foshan
+):
+    seeker_pass = gate.register_to_attend(fair, person=seeker.person)
+    other = factories.make_fair(foshan["chancheng"], name="另一场")
+    client.force_login(steward)
+    url = reverse("fairs:gate_scanner", args=[other.pk])
+    answers = []
+    with at(other, 9):
+        for raw in (
+            seeker_pass.pass_token,
+            seeker_pass.short_code,
+            booking.pass_token,
+            booking.short_code.lower(),
+        ):
+            response = client.post(
+                url,
+                {"raw": raw, "nonce": str(uuid.uuid4())},
+                HTTP_ACCEPT="application/json",
+            )
+            answers.append(response.json()["result"])
+    assert answers == ["wrong_fair"] * 4
+    assert SeekerPass.objects.get(pk=seeker_pass.pk).entered_at is None
+
+
+def test_the_camera_button_stays_hidden_until_the_browser_can_read_qr_codes(
+    client, fair, steward
+):
+    client.force_login(steward)
+    page = client.get(reverse("fairs:gate_scanner", args=[fair.pk])).text
+    assert re.search(r'<button [^>]*id="camera-button"[^>]* hidden>', page)
+    # The site's `button { display: inline-block }` beat the attribute's own
+    # display: none, so the button showed and did nothing.
+    css = (settings.BASE_DIR / "static" / "css" / "site.css").read_text()
+    assert re.search(r"\[hidden\]\s*\{\s*display:\s*none\s*!important", css)
 
 
 def test_a_scanned_code_with_a_nul_byte_is_recorded_as_unknown(client, fair, steward):

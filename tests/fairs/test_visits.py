@@ -4,7 +4,7 @@ from django.urls import reverse
 from fairs import queries, services
 from fairs.models import BoothVisit
 from fairs.services import visits
-from jobs.models import Application
+from jobs.models import Application, Resume
 from tests import factories
 
 
@@ -90,3 +90,57 @@ def test_a_visitor_who_withdrew_every_application_is_listed_masked(
     visitors = client.get(reverse("fairs:booking_visitors", args=[booking.code]))
     assert seeker.person.name not in visitors.text
     assert resume.display_name in visitors.text
+
+
+def test_a_seeker_without_a_resume_is_sent_to_the_resume_form_and_back_to_the_booth(
+    client, booking, seeker
+):
+    url = reverse("fairs:booth_page", args=[booking.code])
+    client.force_login(seeker)
+    page = client.get(url).text
+    resume_form = f"{reverse('jobs:resume_edit')}?next={url}"
+    assert resume_form in page and 'name="postings"' not in page
+    saved = client.post(
+        resume_form,
+        {
+            "intended_occupations": "仓管",
+            "experience_years": "0",
+            "work-TOTAL_FORMS": "0",
+            "work-INITIAL_FORMS": "0",
+            "school-TOTAL_FORMS": "0",
+            "school-INITIAL_FORMS": "0",
+            "next": url,
+        },
+    )
+    assert saved.url == url
+    assert 'name="postings"' in client.get(url).text
+
+
+def test_the_visitor_list_links_the_resumes_the_employer_may_read(
+    client, booking, seeker, other_seeker, employer
+):
+    from jobs import services as job_services
+
+    applied = factories.make_resume(seeker)
+    withdrew_public = factories.make_resume(other_seeker, is_public=True)
+    for person in (seeker.person, other_seeker.person):
+        visits.register_interest(
+            booking, person=person, postings=list(booking.postings.all())
+        )
+    application = Application.objects.get(person=seeker.person)
+    for gone in Application.objects.filter(person=other_seeker.person):
+        job_services.withdraw_application(gone, by=other_seeker)
+    client.force_login(employer)
+    page = client.get(reverse("fairs:booking_visitors", args=[booking.code])).text
+    assert f'<a href="{applied.get_absolute_url()}">{seeker.person.name}</a>' in page
+    assert reverse("jobs:application_detail", args=[application.code]) in page
+    assert (
+        f'<a href="{withdrew_public.get_absolute_url()}">'
+        f"{withdrew_public.display_name}</a>" in page
+    )
+    # A private resume of someone who withdrew: no link the employer cannot open.
+    Resume.objects.filter(pk=withdrew_public.pk).update(is_public=False)
+    page = client.get(reverse("fairs:booking_visitors", args=[booking.code])).text
+    assert withdrew_public.display_name in page
+    assert withdrew_public.get_absolute_url() not in page
+    assert client.get(withdrew_public.get_absolute_url()).status_code == 403

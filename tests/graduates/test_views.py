@@ -168,6 +168,38 @@ def test_caseworker_logs_a_contact_with_referrals(client, caseworker, seeker, em
     assert leaver.contacts.get().referred_postings.get() == posting
 
 
+def test_the_contact_form_shows_the_number_to_call_to_staff_who_may_see_it(
+    client, caseworker, seeker
+):
+    from django.contrib.auth.models import Permission
+
+    from graduates import services
+    from portal.models import AuditEntry
+
+    leaver = services.register_leaver(
+        factories.make_graduate(seeker.person), by=seeker, job_wishes="x",
+        service_needs=[],
+    )  # fmt: skip
+    phone = seeker.person.phone
+    url = reverse("admin:graduates_leaver_contact", args=[leaver.pk])
+    client.force_login(caseworker)
+    assert f'href="tel:{phone}"' in client.get(url).text
+    assert AuditEntry.objects.filter(
+        action="portal.person.identity_viewed", actor=caseworker
+    ).exists()
+    # Follow-up rights without the right to see phones: the number stays masked.
+    limited = factories.make_staff("caseworker", org_unit=caseworker.org_unit)
+    limited.groups.clear()
+    limited.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=["view_leaver", "follow_up_leaver", "view_contact"]
+        )
+    )
+    client.force_login(limited)
+    page = client.get(url).text
+    assert phone not in page and seeker.person.masked_phone in page
+
+
 def test_outsider_caseworker_cannot_log_contacts(client, outsider_caseworker, seeker):
     from graduates import services
 

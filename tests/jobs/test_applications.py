@@ -82,11 +82,37 @@ def test_seeker_applies_once_and_the_employer_is_told(
     ).exists()
 
 
-def test_applying_needs_a_resume(client, seeker, posting):
+RESUME_DATA = {
+    "intended_occupations": "会计",
+    "experience_years": "0",
+    "work-TOTAL_FORMS": "0",
+    "work-INITIAL_FORMS": "0",
+    "school-TOTAL_FORMS": "0",
+    "school-INITIAL_FORMS": "0",
+}
+
+
+def test_applying_needs_a_resume_and_the_resume_form_leads_back_to_the_job(
+    client, seeker, posting
+):
     client.force_login(seeker)
+    job = reverse("jobs:job_detail", args=[posting.pk])
+    assert f"{reverse('jobs:resume_edit')}?next={job}" in client.get(job).text
     response = client.post(reverse("jobs:job_apply", args=[posting.pk]))
-    assert response.url == reverse("jobs:resume_edit")
+    back = f"%2Fjobs%2F{posting.pk}%2F"
+    assert response.url == f"{reverse('jobs:resume_edit')}?next={back}"
     assert not Application.objects.exists()
+    form = client.get(response.url)
+    assert f'name="next" value="{job}"' in form.text
+    saved = client.post(response.url, {**RESUME_DATA, "next": job})
+    assert saved.url == job
+
+
+def test_the_resume_form_goes_back_only_to_this_site(client, seeker):
+    client.force_login(seeker)
+    url = reverse("jobs:resume_edit") + "?next=https://evil.example/"
+    response = client.post(url, {**RESUME_DATA, "next": "https://evil.example/"})
+    assert response.url == Resume.objects.get().get_absolute_url()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -145,6 +171,77 @@ def test_employer_pipeline_and_contact_details(
     client.post(move, {"to": "not_suitable"})  # no way back from hired
     application.refresh_from_db()
     assert application.status == Application.Status.HIRED
+
+
+def test_marking_a_hire_leads_to_the_hire_filing_filled_in_from_the_application(
+    client, seeker, resume, posting, employer
+):
+    from registration.models import EmploymentRegistration
+
+    application = services.apply_to_posting(posting, person=seeker.person)
+    detail = reverse("jobs:application_detail", args=[application.code])
+    invite = reverse("jobs:invitation_create", args=[resume.code])
+    move = reverse("jobs:application_move", args=[application.code])
+    client.force_login(employer)
+    assert invite in client.get(detail).text
+    client.post(move, {"to": "interview"})
+    hired = client.post(move, {"to": "hired"})
+    assert hired.url.startswith(reverse("registration:hire_new") + "?application=")
+    assert seeker.person.id_number not in hired.url
+    page = client.get(detail).text
+    assert invite not in page
+    assert f'href="{reverse("registration:hire_new")}?application=' in page
+    form = client.get(hired.url)
+    first = form.context["formset"].forms[0]
+    assert first["name"].value() == seeker.person.name
+    assert first["job_title"].value() == posting.title
+    assert seeker.person.id_number not in form.text  # masked on the page
+    assert seeker.person.masked_id_number in form.text
+    data = {
+        "hire-TOTAL_FORMS": "1",
+        "hire-INITIAL_FORMS": "0",
+        "hire-MIN_NUM_FORMS": "1",
+        "hire-MAX_NUM_FORMS": "50",
+        **{
+            f"hire-0-{name}": first[name].value()
+            for name in ("name", "id_number", "job_title", "person_ref")
+        },
+        "hire-0-start_date": first["start_date"].value().isoformat(),
+        "hire-0-contract_term": "",
+    }
+    assert client.post(hired.url, data).url == reverse("registration:employee_list")
+    filed = EmploymentRegistration.objects.get()
+    assert (filed.person, filed.employer) == (seeker.person, employer.employer)
+
+
+def test_a_hire_filing_link_fills_in_nothing_for_another_employer(
+    client, seeker, resume, posting, employer, other_employer
+):
+    application = services.apply_to_posting(posting, person=seeker.person)
+    client.force_login(employer)
+    move = reverse("jobs:application_move", args=[application.code])
+    client.post(move, {"to": "interview"})
+    link = client.post(move, {"to": "hired"}).url
+    client.force_login(other_employer)
+    form = client.get(link)
+    assert seeker.person.name not in form.text
+    assert seeker.person.masked_id_number not in form.text
+
+
+def test_withdrawing_an_application_is_confirmed_first(client, seeker, resume, posting):
+    application = services.apply_to_posting(posting, person=seeker.person)
+    url = reverse("jobs:application_withdraw", args=[application.code])
+    client.force_login(seeker)
+    listing = client.get(reverse("jobs:application_list")).text
+    assert f'<a href="{url}">' in listing and f'action="{url}"' not in listing
+    confirm = client.get(url)
+    assert confirm.status_code == 200 and posting.title in confirm.text
+    assert '<form method="post">' in confirm.text
+    application.refresh_from_db()
+    assert application.status == Application.Status.RECEIVED
+    client.post(url)
+    application.refresh_from_db()
+    assert application.status == Application.Status.WITHDRAWN
 
 
 def test_seeker_sees_the_status_in_their_applications(client, seeker, resume, posting):

@@ -63,6 +63,27 @@ def test_search_by_keyword_and_filters_keeps_a_shareable_url(client, foshan, pos
     assert "没有" in other.text  # the empty state explains
 
 
+def test_a_district_named_in_the_keywords_filters_by_district(
+    client, english, foshan, employer, other_employer
+):
+    here = factories.make_posting(employer.employer, title="财务会计")  # 禅城区
+    factories.make_posting(other_employer.employer, title="出纳会计")  # 南海区
+    for q in ("会计 禅城", "禅城区 会计"):
+        response = client.get(reverse("jobs:job_list"), {"q": q})
+        assert list(response.context["page"].object_list) == [here]
+        assert f"is read as the district {foshan['chancheng'].name}" in response.text
+
+
+def test_keywords_over_the_limit_are_searched_shortened_and_the_page_says_so(
+    client, english, employer
+):
+    accountant = factories.make_posting(employer.employer, title="财务会计")
+    factories.make_posting(employer.employer, title="叉车司机")
+    response = client.get(reverse("jobs:job_list"), {"q": "会计 " + "很长的描述" * 20})
+    assert list(response.context["page"].object_list) == [accountant]
+    assert "at most 60 characters long; the search used “会计”" in response.text
+
+
 @pytest.mark.parametrize(
     "params",
     [
@@ -154,6 +175,19 @@ def test_unverified_employer_sees_the_reason_and_cannot_post(client, foshan):
     response = client.post(reverse("jobs:job_create"), _form_data(foshan))
     assert response.status_code == 200
     assert not JobPosting.objects.exists()
+
+
+def test_unverified_employer_is_told_before_filling_in_the_job_form(
+    client, english, foshan
+):
+    user = factories.make_employer_user(
+        org_unit=foshan["chancheng_street"], verified=False
+    )
+    client.force_login(user)
+    page = client.get(reverse("jobs:job_create")).text
+    assert "Your employer is awaiting verification." in page
+    assert reverse("workspace") in page
+    assert 'name="title"' not in page and "Submit for review" not in page
 
 
 def test_employer_cannot_touch_another_employers_posting(

@@ -105,3 +105,18 @@ def test_employer_without_a_licence_cannot_be_verified(caseworker, pending):
 def test_chinese_speaking_employer_gets_a_chinese_notification(caseworker, pending):
     services.verify_employer(pending, by=caseworker)
     assert Notification.objects.get().subject == f"{pending.name}已认证"
+
+
+def test_the_back_office_links_the_licence_to_its_checked_download(
+    client, caseworker, leader, pending, settings
+):
+    page_url = reverse("admin:portal_employer_change", args=[pending.pk])
+    download = reverse("employer_licence", args=[pending.pk])
+    for user in (caseworker, leader):  # one who may change it, one who may look
+        client.force_login(user)
+        page = client.get(page_url).text
+        assert settings.MEDIA_URL not in page  # where nothing is served
+        assert f'href="{download}"' in page
+        response = client.get(download)
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content).startswith(b"%PDF")

@@ -2,7 +2,10 @@ import datetime
 import io
 
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from openpyxl import Workbook
 
 from portal.models import DifficultyCategory
@@ -51,6 +54,36 @@ def test_ineligible_seeker_sees_the_reasons(client, seeker, employer):
     response = client.get(reverse("registration:unemployment_apply"))
     assert employer.employer.name in response.text
     assert '<form method="post" class="form"' not in response.text
+
+
+def test_after_a_separation_dated_today_the_page_says_from_which_day_to_register(
+    client, english, seeker, employer
+):
+    job = factories.file_hire(employer, seeker.person, datetime.date(2026, 1, 5))
+    today = timezone.localdate()
+    client.force_login(employer)
+    client.post(
+        reverse("registration:separation_file"),
+        {"registrations": [job.pk], "end_date": today, "end_reason": "resigned"},
+    )
+    client.force_login(seeker)
+    home = client.get(reverse("registration:registration_home")).text
+    assert "The employment must end first" not in home
+    tomorrow = today + datetime.timedelta(days=1)
+    with translation.override("en"):
+        assert f"register as unemployed from {date_format(tomorrow)}" in home
+    with time_machine.travel(tomorrow):
+        home = client.get(reverse("registration:registration_home")).text
+        assert reverse("registration:unemployment_apply") in home
+        form = client.get(reverse("registration:unemployment_apply"))
+    assert form.context["form"]["unemployed_since"].value() == tomorrow
+
+
+def test_the_unemployment_page_calls_its_date_the_submission_date(client, seeker):
+    registration = factories.make_unemployment(seeker.person, by=seeker, register=False)
+    client.force_login(seeker)
+    page = client.get(registration.get_absolute_url()).text
+    assert "提交日期" in page and "已投递" not in page
 
 
 def test_seeker_cannot_open_another_persons_registration(

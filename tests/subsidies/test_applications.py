@@ -226,6 +226,27 @@ def test_the_amount_and_refusals_are_shown_before_submitting(client, seeker):
     assert not Application.objects.exists()
 
 
+def test_working_out_the_amount_leaves_the_attached_scans_on_the_page(
+    client, english, seeker
+):
+    factories.make_graduate(seeker.person, year=2025)
+    flexible(seeker)
+    client.force_login(seeker)
+    url = reverse("subsidies:application_new", args=["social-insurance-graduate"])
+    page = client.get(url).text
+    # The page's script asks for the amount alone; a full post empties the
+    # browser's file inputs.
+    assert "js/subsidy_preview.js" in page and 'id="amount-preview"' in page
+    form = {"months": 6, "period_start": "2026-01-01", "monthly_base": "900",
+            "preview": "1"}  # fmt: skip
+    answer = client.post(url, form, HTTP_X_PREVIEW="1")
+    assert "3600.18" in answer.text and "<form" not in answer.text
+    assert "The scans you attached are still attached" in answer.text
+    assert not Application.objects.exists()
+    errors = client.post(url, {"preview": "1"}, HTTP_X_PREVIEW="1")
+    assert "Correct the form first" in errors.text
+
+
 def test_a_first_month_after_next_year_is_a_form_error(client, seeker):
     factories.make_graduate(seeker.person)
     flexible(seeker)
