@@ -51,8 +51,8 @@ def test_a_batch_totals_to_the_cent_and_pays_once(graduate_in_flexible_work, sta
     )
     batch, held = payments.create_batch([application], by=staff["payer"])
     assert held == {}
-    rows = payments.batch_csv(batch).splitlines()
-    assert rows[0].lstrip("\ufeff").startswith("序号,收款人,证件号码")
+    rows = payments.batch_csv(batch).decode("gb18030").splitlines()
+    assert rows[0].startswith("序号,付款流水号,收款人户名,收款账号")
     assert seeker.person.id_number in rows[1]
     assert (
         batch.total == application.amount == Decimal("3600.58")
@@ -76,14 +76,12 @@ def test_the_bank_file_shows_a_hostile_payee_name_as_text_and_the_amount_as_a_nu
         insurance_application(seeker, datetime.date(2026, 1, 1)), staff
     )
     batch, _held = payments.create_batch([application], by=staff["payer"])
-    text = payments.batch_csv(batch)
-    assert text.startswith("\ufeff序号,收款人,证件号码,补贴项目,金额,申请编号\r\n")
-    [header, row] = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    [header, row] = csv.reader(io.StringIO(payments.batch_csv(batch).decode("gb18030")))
     assert row[0] == "1"
-    assert row[1] == "'" + hostile
-    assert row[2] == seeker.person.id_number
-    assert row[4] == "3600.58" and Decimal(row[4]) == batch.total
-    assert row[5] == str(application.code)
+    assert row[2] == "'" + hostile
+    assert row[7] == seeker.person.id_number
+    assert row[8] == "3600.58" and Decimal(row[8]) == batch.total
+    assert row[10] == str(application.code)
 
 
 def test_a_failed_payment_returns_to_the_queue(graduate_in_flexible_work, staff):
@@ -138,9 +136,16 @@ def test_only_city_staff_pay(client, staff, graduate_in_flexible_work):
     client.post(url, selection)
     assert not Payment.objects.exists()
     client.force_login(staff["payer"])
-    response = client.post(url, selection)
-    assert response["Content-Type"] == "text/csv"
-    assert Payment.objects.count() == 1
+    response = client.post(url, selection, follow=True)
+    payment = Payment.objects.get()
+    assert response.redirect_chain[-1][0] == reverse(
+        "admin:subsidies_disbursementbatch_change", args=[payment.batch.pk]
+    )
+    # The count and the total, on the batch's page, where the file is.
+    assert any(
+        "1" in str(m) and "3600.58" in str(m) for m in response.context["messages"]
+    )
+    assert payment.reference in response.text
 
 
 def test_fund_use_per_type_and_unit(graduate_in_flexible_work, staff, foshan):
