@@ -52,8 +52,8 @@ def change_payee_account(
     instance after the bank could not pay into the first (closed, frozen). Not
     while a payment is with the bank: its answer comes first."""
     application = (
-        Application.objects.select_for_update()
-        .select_related("person", "employer")
+        Application.objects.select_for_update(of=("self",))
+        .select_related("person", "employer", "payee_account")
         .get(pk=application.pk)
     )
     if not application.is_open:
