@@ -570,7 +570,7 @@ class DisbursementBatchAdmin(admin.ModelAdmin):
             try:
                 counts = payments.settle_from_bank_file(
                     batch,
-                    form.lines,
+                    form.result,
                     by=request.user,
                     file_name=form.cleaned_data["file"].name[:200],
                 )

@@ -48,7 +48,6 @@ MAX_RESULT_BYTES = 5 * 1024 * 1024
 # A compressed .xlsx may unpack to much more than it weighs: refuse a bomb unread.
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_RESULT_LINES = 20000
-MAX_PROBLEMS = 50
 FORMULA_STARTS = ("=", "+", "-", "@")
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d")
 AMOUNT = re.compile(r"^[0-9]+(\.[0-9]{1,2})?$")
@@ -98,11 +97,20 @@ class ResultLine:
     paid_on: datetime.date | None
 
 
-def read_result_file(upload) -> list[ResultLine]:
-    """The lines of a result file (.csv in UTF-8 or GB 18030, or .xlsx), checked
-    for their shape; raises ValidationError with every problem, each naming its
-    line, when any line is wrong. Whether the lines fit the batch is the
-    service's check."""
+@dataclass(frozen=True)
+class ResultFile:
+    """The lines of a result file that read well, and the problem of each line
+    that did not, as (line, problem)."""
+
+    lines: list[ResultLine]
+    problems: list[tuple[int, str]]
+
+
+def read_result_file(upload) -> ResultFile:
+    """A result file (.csv in UTF-8 or GB 18030, or .xlsx) read line by line,
+    each line checked for its shape; raises ValidationError for a file that
+    cannot be read at all. Whether the lines fit the batch is the service's
+    check."""
     if upload.size > MAX_RESULT_BYTES:
         raise ValidationError(_("The file is larger than 5 MB."))
     name = upload.name.lower()
@@ -138,31 +146,17 @@ def read_result_file(upload) -> list[ResultLine]:
         try:
             result = _result_line(line, values)
         except ValidationError as error:
-            problems += error.error_list
+            problems += [(line, message) for message in error.messages]
             continue
         if result.reference in seen:
+            message = _("Line %(line)d repeats the 付款流水号 of line %(first)d.")
             problems.append(
-                ValidationError(
-                    _("Line %(line)d repeats the 付款流水号 of line %(first)d."),
-                    params={"line": line, "first": seen[result.reference]},
-                )
+                (line, message % {"line": line, "first": seen[result.reference]})
             )
             continue
         seen[result.reference] = line
         lines.append(result)
-    if problems:
-        raise ValidationError(_limited(problems))
-    return lines
-
-
-def _limited(problems: list) -> list:
-    if len(problems) <= MAX_PROBLEMS:
-        return problems
-    more = len(problems) - MAX_PROBLEMS
-    return [
-        *problems[:MAX_PROBLEMS],
-        ValidationError(_("… and %(count)d more problems."), params={"count": more}),
-    ]
+    return ResultFile(lines=lines, problems=problems)
 
 
 def _csv_rows(data: bytes) -> list[tuple[int, list]]:

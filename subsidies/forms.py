@@ -355,7 +355,8 @@ class BankPaidForm(forms.Form):
 
 class BankResultForm(forms.Form):
     """The bank's result file for a batch (回盘文件), read and checked line by
-    line; `lines` holds what each line says."""
+    line: `result` holds the lines that read well and the problems of the
+    others."""
 
     file = forms.FileField(
         label=_("The bank's result file (.csv or .xlsx)"),
@@ -367,5 +368,5 @@ class BankResultForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        self.lines = bank_files.read_result_file(upload)
+        self.result = bank_files.read_result_file(upload)
         return upload

@@ -107,8 +107,8 @@ def create_batch(applications, *, by: User) -> tuple[DisbursementBatch, dict]:
 
 
 def batch_csv(batch: DisbursementBatch) -> bytes:
-    """The batch file for the bank (docs/subsidy-disbursement.md, "The bank
-    file"), without recording a download: for benchmarks and tests."""
+    """The batch file for the bank, without recording a download: for
+    benchmarks and tests (docs/subsidy-disbursement.md, "The bank file")."""
     return bank_files.batch_file(batch)
 
 
@@ -168,20 +168,12 @@ def settle_payment(
     return payment
 
 
-@transaction.atomic
-def settle_from_bank_file(
-    batch: DisbursementBatch,
-    lines: list[bank_files.ResultLine],
-    *,
-    by: User,
-    file_name: str = "",
-) -> dict:
-    """The bank's result file for a batch (回盘), all or nothing: every line must
-    name a payment of this batch still waiting for the bank, with its amount;
-    then each is settled as settle_payment does. The batch stays locked
-    throughout, so the same file imported twice at once settles once. Returns
-    the counts paid and failed."""
-    batch = DisbursementBatch.objects.select_for_update().get(pk=batch.pk)
+def bank_result_problems(
+    batch: DisbursementBatch, lines: list[bank_files.ResultLine]
+) -> list[tuple[int, str]]:
+    """Why lines of a result file do not fit the batch, as (line, problem): a
+    reference that is no payment of the batch, another amount, a payment the
+    bank has answered for already, a payment date before the batch."""
     wanted = [Payment.pk_from_reference(line.reference) for line in lines]
     payments = {
         payment.reference: payment
@@ -193,33 +185,53 @@ def settle_from_bank_file(
         payment = payments.get(line.reference)
         params = {"line": line.line, "reference": line.reference}
         if payment is None:
-            problems.append(
-                _("Line %(line)d: %(reference)s is no payment of this batch.") % params
-            )
+            message = _("Line %(line)d: %(reference)s is no payment of this batch.")
         elif payment.amount != line.amount:
-            problems.append(
-                _("Line %(line)d: %(reference)s pays %(amount)s yuan, not %(given)s.")
-                % {**params, "amount": payment.amount, "given": line.amount}
+            message = _(
+                "Line %(line)d: %(reference)s pays %(amount)s yuan, not %(given)s."
             )
+            params |= {"amount": payment.amount, "given": line.amount}
         elif payment.status != Payment.Status.PENDING:
-            problems.append(
-                _("Line %(line)d: %(reference)s is already settled (%(status)s).")
-                % {**params, "status": payment.get_status_display()}
-            )
+            message = _("Line %(line)d: %(reference)s is already settled (%(status)s).")
+            params["status"] = payment.get_status_display()
         elif line.paid and line.paid_on < made_on:
-            problems.append(
-                _(
-                    "Line %(line)d: the bank cannot have paid on %(date)s, before "
-                    "the batch was made."
-                )
-                % {**params, "date": line.paid_on.isoformat()}
+            message = _(
+                "Line %(line)d: the bank cannot have paid on %(date)s, before the "
+                "batch was made."
             )
+            params["date"] = line.paid_on.isoformat()
+        else:
+            continue
+        problems.append((line.line, message % params))
+    return problems
+
+
+@transaction.atomic
+def settle_from_bank_file(
+    batch: DisbursementBatch,
+    result: bank_files.ResultFile,
+    *,
+    by: User,
+    file_name: str = "",
+) -> dict:
+    """The bank's result file for a batch (回盘), all or nothing: when any line
+    is malformed or does not fit the batch (bank_result_problems), nothing is
+    recorded and SubsidyError lists every problem by line; else each payment is
+    settled as settle_payment does (a failed one's application goes back to the
+    queue). The batch stays locked throughout, so the same file imported twice
+    at once settles once. Returns the counts paid and failed."""
+    batch = DisbursementBatch.objects.select_for_update().get(pk=batch.pk)
+    problems = sorted(result.problems + bank_result_problems(batch, result.lines))
     if problems:
         raise SubsidyError(
-            _("Nothing was recorded: the file does not fit this batch."),
-            problems=problems,
+            _("Nothing was recorded: correct these lines and import the file again."),
+            problems=[problem for _line, problem in problems],
         )
-    for line in lines:
+    payments = {
+        payment.reference: payment
+        for payment in batch.payments.filter(status=Payment.Status.PENDING)
+    }
+    for line in result.lines:
         settle_payment(
             payments[line.reference],
             paid=line.paid,
@@ -228,8 +240,8 @@ def settle_from_bank_file(
             paid_on=line.paid_on,
         )
     counts = {
-        "paid": sum(line.paid for line in lines),
-        "failed": sum(not line.paid for line in lines),
+        "paid": sum(line.paid for line in result.lines),
+        "failed": sum(not line.paid for line in result.lines),
     }
     audit(by, "subsidies.batch.result_imported", batch, {"file": file_name, **counts})
     return counts
