@@ -232,15 +232,15 @@ def _result_line(line: int, values: dict) -> ResultLine:
     def problem(message, **params):
         problems.append(ValidationError(message, params={"line": line, **params}))
 
-    texts = {}
+    texts, unread = {}, set()
     for column, value in values.items():
         text = _text(value)
         if "\0" in text:
             problem(_("Line %(line)d: %(column)s holds a NUL byte."), column=column)
-            text = ""
+            unread.add(column)
         elif isinstance(value, Formula) or _is_formula(text):
             problem(_("Line %(line)d: %(column)s holds a formula."), column=column)
-            text = ""
+            unread.add(column)
         elif set(text) <= {"-"}:  # banks write "-" or "--" for nothing
             text = ""
         texts[column] = text
@@ -248,21 +248,23 @@ def _result_line(line: int, values: dict) -> ResultLine:
     if not reference:
         problem(_("Line %(line)d has no 付款流水号."))
     amount = _amount(values["金额"], texts["金额"])
-    if amount is None and texts["金额"]:
+    if amount is None and texts["金额"] and "金额" not in unread:
         problem(
             _("Line %(line)d: the amount %(value)s is not an amount in yuan."),
             value=texts["金额"],
         )
-    elif amount is None:
+    elif amount is None and not texts["金额"]:
         problem(_("Line %(line)d has no amount."))
     paid = RESULT_STATES.get(texts["状态"])
-    if paid is None:
+    if paid is None and "状态" not in unread:
         problem(
             _("Line %(line)d: the status must be 成功 or 失败, not “%(value)s”."),
             value=texts["状态"],
         )
     paid_on = _date(values["交易日期"], texts["交易日期"])
-    if paid_on is None and texts["交易日期"]:
+    if "交易日期" in unread:
+        paid_on = None
+    elif paid_on is None and texts["交易日期"]:
         problem(
             _("Line %(line)d: the date %(value)s is not a date (2026-01-31)."),
             value=texts["交易日期"],
@@ -275,7 +277,7 @@ def _result_line(line: int, values: dict) -> ResultLine:
             value=paid_on.isoformat(),
         )
     reason = texts["失败原因"]
-    if paid is False and not reason:
+    if paid is False and not reason and "失败原因" not in unread:
         problem(_("Line %(line)d: a failed payment needs the bank's reason."))
     if len(reason) > Payment._meta.get_field("failure_reason").max_length:
         problem(_("Line %(line)d: the reason is longer than 200 characters."))
