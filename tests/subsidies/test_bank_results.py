@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from portal.models import AuditEntry
 from subsidies import bank_files, services
-from subsidies.models import Application, Payment, SubsidyType
+from subsidies.models import Application, DisbursementBatch, Payment, SubsidyType
 from subsidies.services import payments
 from tests import factories
 
@@ -106,7 +106,9 @@ def test_a_result_file_records_the_bank_date_and_the_reason_of_a_failure(
     client, batch, staff
 ):
     paid, failed, waiting = batch.payments.order_by("pk")
-    bank_day = timezone.localdate()
+    made = timezone.now() - datetime.timedelta(days=3)
+    DisbursementBatch.objects.filter(pk=batch.pk).update(created_at=made)
+    bank_day = timezone.localdate() - datetime.timedelta(days=2)
     upload = csv_file(
         [
             line(paid, day=bank_day.strftime("%Y%m%d")),
