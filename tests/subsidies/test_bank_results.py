@@ -239,7 +239,7 @@ def test_a_formula_cell_in_an_xlsx_result_is_refused(batch, staff):
     paid = batch.payments.order_by("pk").first()
     upload = xlsx_file([[paid.reference, "", "=1000", "成功", "", "2026-01-01"]])
     [problem] = bank_files.read_result_file(upload).problems
-    assert problem[0] == 2 and "金额" in problem[1]
+    assert problem[0] == 2 and "金额" in problem[1] and "公式" in problem[1]
 
 
 def test_a_utf8_result_file_with_a_byte_order_mark_is_read(batch, staff):
