@@ -57,6 +57,13 @@ def test_an_employer_applies_for_its_trainee(client, employer, graduate, setting
     assert application.person == graduate
     assert application.org_unit == employer.employer.org_unit
     assert application.amount == Decimal("9660.00")  # 70 % of 2300, 6 months
+    account = application.payee_account  # the employer's basic account
+    assert (account.employer, account.person, account.kind, account.number) == (
+        employer.employer,
+        None,
+        "basic",
+        "44050166880100001234",
+    )
     listing = client.get(reverse("subsidies:application_list"))
     assert graduate.name in listing.text
 
