@@ -314,3 +314,20 @@ def test_the_batch_page_lists_each_payment_with_its_state_and_the_totals(
     )
     assert page.context["totals"][1]["count"] == 1
     assert str(paid_on.day) in page.text
+
+
+def test_a_payment_is_found_by_its_reference_in_the_back_office(
+    client, graduate_in_flexible_work, staff
+):
+    application = factories.approve_subsidy(
+        insurance_application(graduate_in_flexible_work, datetime.date(2026, 1, 1)),
+        staff,
+    )
+    batch, _held = payments.create_batch([application], by=staff["payer"])
+    payment = batch.payments.get()
+    client.force_login(staff["payer"])
+    url = reverse("admin:subsidies_payment_changelist")
+    found = client.get(url, {"q": payment.reference.lower()})
+    assert list(found.context["cl"].result_list) == [payment]
+    other = "BT" + str(payment.pk + 1).zfill(10)
+    assert list(client.get(url, {"q": other}).context["cl"].result_list) == []
