@@ -1,5 +1,5 @@
 """The bank's result file (回盘文件) settles a batch all or nothing
-(docs/subsidy-disbursement.md, "The bank's result file")."""
+(docs/subsidy-disbursement.md, "The bank's result file (回盘文件)")."""
 
 import csv
 import datetime
