@@ -71,6 +71,14 @@ def people(count: int):
     return list(Person.objects.filter(address="bench").order_by("pk")[:count])
 
 
+def card(person) -> str:
+    """A bank card number with a valid check digit, one per person."""
+    from stdnum import luhn
+
+    body = f"622202{person.pk:012d}"
+    return body + luhn.calc_check_digit(body)
+
+
 def prepare(count: int):
     import django
     from django.core.management import call_command
@@ -119,7 +127,7 @@ def main() -> None:
 
     from portal.models import User
     from subsidies import services
-    from subsidies.models import Application, DuplicateSuspect
+    from subsidies.models import Application, DuplicateSuspect, PayeeAccount
     from subsidies.services import chain, payments
     from subsidies.services.duplicates import is_held, resolve_suspect
 
@@ -135,7 +143,9 @@ def main() -> None:
         "submitted (rules and look-alike search)",
         persons,
         lambda person: services.submit_application(
-            Application(subsidy_type=subsidy, person=person), by=admin
+            Application(subsidy_type=subsidy, person=person),
+            by=admin,
+            account=PayeeAccount(kind="bank_card", bank="icbc", number=card(person)),
         ),
     )
     suspects = DuplicateSuspect.objects.filter(application__subsidy_type=subsidy)

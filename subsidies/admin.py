@@ -3,11 +3,16 @@
 from functools import partial
 
 from django.contrib import admin, messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models.expressions import RawSQL
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy, pgettext_lazy
+from django.utils.translation import ngettext, ngettext_lazy, pgettext_lazy
 
 from portal.admin import (
     CityRulesAdmin,
@@ -17,10 +22,10 @@ from portal.admin import (
     is_city_staff,
     service_action,
 )
-from portal.models import OrgUnit, scope_filter
+from portal.models import AuditEntry, OrgUnit, scope_filter
 from subsidies import services
 from subsidies.errors import SubsidyError
-from subsidies.forms import BankPaidForm, ObjectionFindingForm
+from subsidies.forms import BankPaidForm, BankResultForm, ObjectionFindingForm
 from subsidies.models import (
     Application,
     Decision,
@@ -28,11 +33,54 @@ from subsidies.models import (
     DuplicateSuspect,
     InsuranceYear,
     Objection,
+    PayeeAccount,
     Payment,
     PolicyVersion,
     SubsidyType,
 )
 from subsidies.services import chain, duplicates, payments, refunds
+
+MAX_MESSAGES = 50
+
+
+def may_pay(user) -> bool:
+    """Who makes batches, downloads the bank file and sees whole account numbers:
+    city staff who decide applications and may see full ID numbers."""
+    return (
+        is_city_staff(user)
+        and user.has_perm("subsidies.decide_application")
+        and user.has_perm("portal.view_full_identity")
+    )
+
+
+def shown_account(account, *, full: bool) -> str:
+    """An account as a page shows it: the last four digits, the whole number
+    only to those who pay."""
+    if account is None:
+        return "—"
+    if full:
+        return f"{account.get_bank_display()} {account.number}"
+    return str(account)
+
+
+class AccountColumns:
+    """Admins that show an account: "account_masked" in their fields and list
+    becomes "account_full" for those who pay (as EmployerAdmin masks phones)."""
+
+    def _unmasked(self, request, names):
+        if not may_pay(request.user):
+            return names
+        return ["account_full" if n == "account_masked" else n for n in names]
+
+    def get_list_display(self, request):
+        return self._unmasked(request, super().get_list_display(request))
+
+    def get_fields(self, request, obj=None):
+        return self._unmasked(request, super().get_fields(request, obj))
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return self._unmasked(request, readonly)
 
 
 class PolicyVersionInline(admin.StackedInline):
@@ -160,7 +208,7 @@ class DecisionInline(admin.TabularInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(MaskedIdSearchMixin, ScopedAdmin):
+class ApplicationAdmin(AccountColumns, MaskedIdSearchMixin, ScopedAdmin):
     """Applications of the caseworker's area; the actions move them along the
     version's steps (separation of duties is checked by subsidies/services/chain.py)."""
 
@@ -208,6 +256,7 @@ class ApplicationAdmin(MaskedIdSearchMixin, ScopedAdmin):
         "period_start",
         "monthly_base",
         "statement",
+        "account_masked",
         "status",
         "org_unit",
         "submitted_by",
@@ -234,6 +283,17 @@ class ApplicationAdmin(MaskedIdSearchMixin, ScopedAdmin):
 
     def has_decide_permission(self, request):
         return request.user.has_perm("subsidies.decide_application")
+
+    @admin.display(description=_("account to pay into"))
+    def account_masked(self, obj):
+        return shown_account(self._account(obj), full=False)
+
+    @admin.display(description=_("account to pay into"))
+    def account_full(self, obj):
+        return shown_account(self._account(obj), full=True)
+
+    def _account(self, obj):
+        return obj.payee_account or PayeeAccount.objects.on_file(obj)
 
     @admin.display(description=_("waiting for"))
     def current_level_label(self, obj):
@@ -280,15 +340,15 @@ class ApplicationAdmin(MaskedIdSearchMixin, ScopedAdmin):
     )
 
     def has_pay_permission(self, request):
-        return is_city_staff(request.user) and request.user.has_perm(
-            "subsidies.decide_application"
-        )
+        return may_pay(request.user)
 
     @admin.action(
         description=_("Pay the selected approved applications (bank file)"),
         permissions=["pay"],
     )
     def pay_selected(self, request, queryset):
+        """A batch of those that may be paid; its page lists the payments and
+        gives the bank file."""
         try:
             batch, held = payments.create_batch(list(queryset), by=request.user)
         except SubsidyError as error:
@@ -296,11 +356,20 @@ class ApplicationAdmin(MaskedIdSearchMixin, ScopedAdmin):
             return None
         for application, reason in held.items():
             self.message_user(request, f"{application}: {reason}", messages.WARNING)
-        response = HttpResponse(payments.batch_csv(batch), content_type="text/csv")
-        response["Content-Disposition"] = (
-            f'attachment; filename="disbursement-{batch.code}.csv"'
+        count = batch.payments.count()
+        self.message_user(
+            request,
+            ngettext(
+                "Batch made: %(count)d payment, %(total)s yuan in all. Download "
+                "the bank file on this page.",
+                "Batch made: %(count)d payments, %(total)s yuan in all. Download "
+                "the bank file on this page.",
+                count,
+            )
+            % {"count": count, "total": batch.total},
+            messages.SUCCESS,
         )
-        return response
+        return redirect("admin:subsidies_disbursementbatch_change", batch.pk)
 
     return_selected = service_action(
         chain.return_application,
@@ -391,10 +460,15 @@ class ObjectionAdmin(ApplicationTaskAdmin):
 
 @admin.register(DisbursementBatch)
 class DisbursementBatchAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "total", "status", "created_by"]
+    """A batch's page lists its payments and their states, gives the bank file
+    (each download audited) and takes the bank's result file."""
+
+    list_display = ["created_at", "total", "payment_count", "status", "created_by"]
     list_filter = ["status"]
+    list_select_related = ["created_by"]
     fields = ["total", "status", "created_by", "created_at"]
     readonly_fields = fields
+    change_form_template = "admin/subsidies/disbursementbatch/change_form.html"
 
     def has_module_permission(self, request):
         return is_city_staff(request.user) and super().has_module_permission(request)
@@ -412,11 +486,127 @@ class DisbursementBatchAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # the ledger and its decisions stay
 
+    def has_settle_permission(self, request):
+        return may_pay(request.user)
+
+    @admin.display(description=_("payments"))
+    def payment_count(self, obj):
+        return obj.payments.count()
+
+    def get_urls(self):
+        def view(function):
+            return self.admin_site.admin_view(function)
+
+        return [
+            path(
+                "<int:pk>/bank-file/",
+                view(self.bank_file_view),
+                name="subsidies_disbursementbatch_bank_file",
+            ),
+            path(
+                "<int:pk>/bank-result/",
+                view(self.bank_result_view),
+                name="subsidies_disbursementbatch_bank_result",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        batch = self.get_object(request, object_id)
+        if batch is None or not self.has_view_permission(request, batch):
+            return super().change_view(request, object_id, form_url, extra_context)
+        batch_payments = batch.payments.select_related(
+            "person", "employer", "subsidy_type", "application", "account"
+        ).order_by("pk")
+        downloads = AuditEntry.objects.filter(
+            action="subsidies.batch.file_downloaded",
+            content_type=ContentType.objects.get_for_model(DisbursementBatch),
+            object_id=str(batch.pk),
+        ).select_related("actor")
+        full = may_pay(request.user)
+        context = {
+            **(extra_context or {}),
+            "payments": [
+                (payment, shown_account(payment.account, full=full))
+                for payment in batch_payments
+            ],
+            "totals": batch.totals_by_status(),
+            "downloads": downloads.order_by("-created_at"),
+            "may_download": full,
+            "may_import": self.has_settle_permission(request)
+            and batch.payments.filter(status=Payment.Status.PENDING).exists(),
+            "result_form": BankResultForm(),
+        }
+        return super().change_view(request, object_id, form_url, context)
+
+    def _batch(self, request, pk) -> DisbursementBatch:
+        batch = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not (self.has_view_permission(request, batch) and may_pay(request.user)):
+            raise PermissionDenied
+        return batch
+
+    def bank_file_view(self, request, pk):
+        batch = self._batch(request, pk)
+        if request.method != "POST":  # every download is recorded
+            return HttpResponseNotAllowed(["POST"])
+        try:
+            name, content = payments.download_bank_file(batch, by=request.user)
+        except SubsidyError as error:
+            self.message_user(request, str(error), messages.WARNING)
+            return redirect("admin:subsidies_disbursementbatch_change", batch.pk)
+        response = HttpResponse(content, content_type="text/csv; charset=gb18030")
+        response["Content-Disposition"] = content_disposition_header(True, name)
+        return response
+
+    def bank_result_view(self, request, pk):
+        batch = self._batch(request, pk)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        form = BankResultForm(request.POST, request.FILES)
+        if not form.is_valid():
+            problems = [error for errors in form.errors.values() for error in errors]
+            self._report(request, _("Nothing was recorded."), problems)
+        else:
+            try:
+                counts = payments.settle_from_bank_file(
+                    batch,
+                    form.result,
+                    by=request.user,
+                    file_name=form.cleaned_data["file"].name[:200],
+                )
+            except SubsidyError as error:
+                self._report(request, str(error), error.problems)
+            else:
+                self.message_user(
+                    request,
+                    _(
+                        "The bank's result is recorded: %(paid)d paid, %(failed)d "
+                        "failed (back in the queue for the next batch)."
+                    )
+                    % counts,
+                    messages.SUCCESS,
+                )
+        return redirect("admin:subsidies_disbursementbatch_change", batch.pk)
+
+    def _report(self, request, summary, problems):
+        self.message_user(request, summary, messages.ERROR)
+        for problem in problems[:MAX_MESSAGES]:
+            self.message_user(request, problem, messages.ERROR)
+        if len(problems) > MAX_MESSAGES:
+            more = len(problems) - MAX_MESSAGES
+            self.message_user(
+                request,
+                _("… and %(count)d more problems.") % {"count": more},
+                messages.ERROR,
+            )
+
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(AccountColumns, admin.ModelAdmin):
     list_display = [
+        "reference",
         "payee_name",
+        "account_masked",
         "subsidy_type",
         "amount",
         "period_start",
@@ -426,13 +616,17 @@ class PaymentAdmin(admin.ModelAdmin):
         "batch",
     ]
     list_filter = ["status", "subsidy_type"]
-    list_select_related = ["person", "employer", "subsidy_type", "batch"]
+    list_select_related = ["person", "employer", "subsidy_type", "batch", "account"]
+    search_fields = ["person__name", "employer__name"]
+    search_help_text = _("The payee's name, or the payment's reference (付款流水号).")
     actions = ["mark_paid", "mark_failed"]
     fields = [
+        "reference",
         "batch",
         "application",
         "employer",
         "person",
+        "account_masked",
         "subsidy_type",
         "amount",
         "period_start",
@@ -442,6 +636,24 @@ class PaymentAdmin(admin.ModelAdmin):
         "failure_reason",
     ]
     readonly_fields = fields
+
+    def get_search_results(self, request, queryset, search_term):
+        pk = Payment.pk_from_reference(search_term.strip().upper())
+        if pk is not None:
+            return queryset.filter(pk=pk), False
+        return super().get_search_results(request, queryset, search_term)
+
+    @admin.display(description=_("reference (付款流水号)"))
+    def reference(self, obj):
+        return obj.reference
+
+    @admin.display(description=_("paid into"))
+    def account_masked(self, obj):
+        return shown_account(obj.account, full=False)
+
+    @admin.display(description=_("paid into"))
+    def account_full(self, obj):
+        return shown_account(obj.account, full=True)
 
     def has_module_permission(self, request):
         return is_city_staff(request.user) and super().has_module_permission(request)

@@ -14,7 +14,7 @@ from jobs.models import JobPosting
 from portal.models import Employer, User
 from registration.models import UnemploymentRegistration
 from subsidies import services
-from subsidies.models import Application, InsuranceYear, SubsidyType
+from subsidies.models import Application, InsuranceYear, PayeeAccount, SubsidyType
 from subsidies.services import chain, payments, refunds
 
 OCCUPATIONS = ["电工", "叉车司机", "中式烹调师", "焊工", "育婴员", "电子商务师"]
@@ -72,6 +72,13 @@ def seed_applications(employers: list[Employer]) -> None:
             notice_ends=timezone.localdate() - datetime.timedelta(days=1)
         )
         paid = chain.approve_application(paid, by=admin)
+        services.change_payee_account(
+            paid,
+            PayeeAccount(
+                kind="ss_card", bank="foshan_rcb", number="6214832026000000018"
+            ),
+            by=paid.person.user,
+        )
         batch, _held = payments.create_batch([paid], by=admin)
         payments.settle_payment(batch.payments.get(), paid=True, by=admin)
         chain.accept_application(made[2], by=_caseworker_for(made[2], "district"))

@@ -11,10 +11,112 @@ from portal.forms import check_scanned_document
 from portal.models import Employer, Person
 from portal.validators import validate_id_number
 from registration.models import EmploymentRegistration
-from subsidies.models import Application, PolicyVersion
+from subsidies import bank_files
+from subsidies.models import (
+    Application,
+    Bank,
+    PayeeAccount,
+    PolicyVersion,
+    clean_account_number,
+)
+
+ON_FILE = "on_file"
 
 
-class ApplicationForm(forms.ModelForm):
+class AccountFields:
+    """Where the subsidy is paid: the account on file, or another one typed here
+    (a person's bank card or social-security card, an employer's basic deposit
+    account). `account` is then the one to use, unsaved when new."""
+
+    def add_account_fields(self, *, employer: bool, on_file: PayeeAccount | None):
+        choices = []
+        if on_file is not None:
+            choices.append(
+                (ON_FILE, _("The account on file: %(account)s") % {"account": on_file})
+            )
+        if employer:
+            choices.append((PayeeAccount.Kind.BASIC_ACCOUNT, _("Our basic account")))
+        else:
+            choices += [
+                (PayeeAccount.Kind.SOCIAL_SECURITY_CARD, _("My social-security card")),
+                (PayeeAccount.Kind.BANK_CARD, _("A bank card in my name")),
+            ]
+        self.on_file = on_file
+        self.fields["account_choice"] = forms.ChoiceField(
+            label=_("Pay the subsidy into"),
+            choices=choices,
+            initial=choices[0][0],
+            widget=forms.RadioSelect,
+        )
+        self.fields["bank"] = forms.ChoiceField(
+            label=_("bank"),
+            choices=[("", _("Please choose")), *Bank.choices],
+            required=False,
+            help_text=_("For another account: the bank that holds it."),
+        )
+        self.fields["account_number"] = forms.CharField(
+            label=(
+                _("basic deposit account number")
+                if employer
+                else _("card number (the financial account)")
+            ),
+            max_length=40,
+            required=False,
+            widget=forms.TextInput(
+                attrs={"inputmode": "numeric", "autocomplete": "off"}
+            ),
+            help_text=(
+                _("As on the account licence: 8 to 32 digits.")
+                if employer
+                else _(
+                    "The 16 to 19 digits on the card; spaces are fine. The account "
+                    "must be in your own name."
+                )
+            ),
+        )
+
+    def clean_account(self, cleaned: dict) -> None:
+        choice = cleaned.get("account_choice")
+        self.account = None
+        if not choice:
+            return
+        if choice == ON_FILE:
+            self.account = self.on_file
+            return
+        if not cleaned.get("bank"):
+            self.add_error("bank", _("Choose the bank."))
+        number = cleaned.get("account_number", "")
+        if not number:
+            self.add_error("account_number", _("Give the account number."))
+            return
+        try:
+            number = clean_account_number(
+                number, card=choice in PayeeAccount.CARD_KINDS
+            )
+        except forms.ValidationError as error:
+            self.add_error("account_number", error)
+            return
+        cleaned["account_number"] = number
+        if cleaned.get("bank"):
+            self.account = PayeeAccount(
+                kind=choice, bank=cleaned["bank"], number=number
+            )
+
+
+class PayeeAccountForm(AccountFields, forms.Form):
+    """Another account for an application not yet paid."""
+
+    def __init__(self, *args, employer: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_account_fields(employer=employer, on_file=None)
+
+    def clean(self):
+        cleaned = super().clean()
+        self.clean_account(cleaned)
+        return cleaned
+
+
+class ApplicationForm(AccountFields, forms.ModelForm):
     """What the amount rule of the version needs, a note, and up to three scans;
     an employer also names the person the subsidy is for (a trainee, the holder of
     a public-welfare post), who must be in the person registry."""
@@ -38,10 +140,17 @@ class ApplicationForm(forms.ModelForm):
         }
 
     def __init__(
-        self, *args, version: PolicyVersion, employer: Employer | None = None, **kwargs
+        self,
+        *args,
+        version: PolicyVersion,
+        employer: Employer | None = None,
+        account_on_file: PayeeAccount | None = None,
+        preview: bool = False,
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.employer = employer
+        self.preview = preview
         rule = version.amount_rule
         if employer is not None:
             self.fields["person_name"] = forms.CharField(
@@ -96,6 +205,9 @@ class ApplicationForm(forms.ModelForm):
                 validators=[check_scanned_document],
                 help_text=_("PDF, JPG or PNG, at most 5 MB."),
             )
+        self.add_account_fields(employer=employer is not None, on_file=account_on_file)
+        # Working out the amount needs no account yet.
+        self.fields["account_choice"].required = not preview
 
     def clean_period_start(self):
         """Months are claimed once paid for or about to be: a first month after
@@ -142,6 +254,8 @@ class ApplicationForm(forms.ModelForm):
                     )
                 )
             self.instance.person = person
+        if not self.preview:
+            self.clean_account(cleaned)
         return cleaned
 
     def uploads(self) -> list:
@@ -237,3 +351,22 @@ class BankPaidForm(forms.Form):
         if paid_on > timezone.localdate():
             raise forms.ValidationError(_("The bank cannot have paid in the future."))
         return paid_on
+
+
+class BankResultForm(forms.Form):
+    """The bank's result file for a batch (回盘文件), read and checked line by
+    line: `result` holds the lines that read well and the problems of the
+    others."""
+
+    file = forms.FileField(
+        label=_("The bank's result file (.csv or .xlsx)"),
+        help_text=_(
+            "With the columns 付款流水号, 金额, 状态 (成功 or 失败), 失败原因 and "
+            "交易日期; nothing is recorded unless every line fits the batch."
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        self.result = bank_files.read_result_file(upload)
+        return upload

@@ -23,6 +23,11 @@ urlpatterns = [
         name="application_resubmit",
     ),
     path(
+        "applications/<uuid:code>/account/",
+        views.application_account,
+        name="application_account",
+    ),
+    path(
         "applications/<uuid:code>/rate/",
         views.application_rate,
         name="application_rate",

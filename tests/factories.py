@@ -7,6 +7,7 @@ import time_machine
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from stdnum import luhn
 from stdnum.cn import ric, uscc
 
 from portal import services
@@ -287,10 +288,37 @@ def make_fair(org_unit, *, layout="AA.BB\nAA.BB", publish=True, **overrides):
     return fair
 
 
+def card_number(seed=None) -> str:
+    """A 19-digit bank card number with a valid check digit (Luhn)."""
+    body = f"622202{seed or next(_sequence):012d}"
+    return body + luhn.calc_check_digit(body)
+
+
+def account_fields(kind="ss_card", bank="icbc", number=None) -> dict:
+    """The account part of an application form."""
+    number = number or card_number()
+    return {"account_choice": kind, "bank": bank, "account_number": number}
+
+
+def give_account(application):
+    """The payee's account on file, as the form asks for one: a person's
+    social-security card, an employer's basic account."""
+    from subsidies.models import PayeeAccount
+    from subsidies.services import save_payee_account
+
+    if application.payee_account_id or PayeeAccount.objects.on_file(application):
+        return
+    kind = "basic" if application.employer_id else "ss_card"
+    account = PayeeAccount(kind=kind, bank="icbc", number=card_number())
+    save_payee_account(application, account, by=None)
+
+
 def approve_subsidy(application, staff):
-    """Through the subsidy chain: the version's steps, the notice, approval."""
+    """Through the subsidy chain: the version's steps, the notice, approval; the
+    payee has an account on file, as applying through the form gives."""
     from subsidies.services import chain
 
+    give_account(application)
     chain.accept_application(application, by=staff[application.current_level])
     while application.current_level:
         chain.pass_step(application, by=staff[application.current_level])

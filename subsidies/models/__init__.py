@@ -1,3 +1,11 @@
+from subsidies.models.accounts import (
+    BANK_NAMES,
+    Bank,
+    PayeeAccount,
+    PayeeAccountQuerySet,
+    clean_account_number,
+    mask_account,
+)
 from subsidies.models.applications import (
     Application,
     ApplicationDocument,
@@ -25,6 +33,12 @@ from subsidies.models.disbursement import (
 from subsidies.models.insurance import InsuranceYear
 
 __all__ = [
+    "BANK_NAMES",
+    "Bank",
+    "PayeeAccount",
+    "PayeeAccountQuerySet",
+    "clean_account_number",
+    "mask_account",
     "Application",
     "ApplicationDocument",
     "ApplicationQuerySet",

@@ -138,6 +138,15 @@ class Application(TimeStamped):
         help_text=_("For subsidies paid by the month."),
     )
     statement = models.TextField(_("note to the caseworker"), blank=True)
+    payee_account = models.ForeignKey(
+        "subsidies.PayeeAccount",
+        verbose_name=_("account to pay into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: the payee's account on file when the batch is made."),
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("submitted by"),

@@ -1,15 +1,17 @@
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.db import models
-from django.db.models import F, Func, Q, Value
+from django.db.models import Count, F, Func, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Employer, Person, TimeStamped
 from registration.models.employment import DayNumber
+from subsidies.models.accounts import PayeeAccount
 from subsidies.models.applications import Application
 from subsidies.models.catalogue import SubsidyType
 
@@ -87,6 +89,9 @@ class ClaimedPeriod(models.Model):
         return f"{self.person} · {self.item} · {self.period_start}–{self.period_end}"
 
 
+REFERENCE_PREFIX = "BT"
+
+
 class DisbursementBatch(TimeStamped):
     """Approved applications paid together: a CSV for the bank or the social-
     security card system; results come back row by row."""
@@ -115,6 +120,30 @@ class DisbursementBatch(TimeStamped):
     def __str__(self):
         created = timezone.localtime(self.created_at)
         return f"{created:%Y-%m-%d %H:%M} · {self.total}"
+
+    @property
+    def file_name(self) -> str:
+        """The bank file's name: the day the batch was made and its code's start."""
+        created = timezone.localtime(self.created_at)
+        return f"subsidy-batch-{created:%Y%m%d}-{str(self.code)[:8]}.csv"
+
+    def totals_by_status(self) -> list[dict]:
+        """Count and amount of the payments in each state, every state listed."""
+        found = {
+            row["status"]: row
+            for row in self.payments.values("status").annotate(
+                count=Count("pk"), amount=Sum("amount")
+            )
+        }
+        return [
+            {
+                "status": status,
+                "label": label,
+                "count": found.get(status, {}).get("count", 0),
+                "amount": found.get(status, {}).get("amount") or Decimal("0.00"),
+            }
+            for status, label in Payment.Status.choices
+        ]
 
 
 class Payment(TimeStamped):
@@ -160,6 +189,15 @@ class Payment(TimeStamped):
         verbose_name=_("subsidy type"),
         on_delete=models.PROTECT,
         related_name="+",
+    )
+    account = models.ForeignKey(
+        PayeeAccount,
+        verbose_name=_("paid into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty for payments made before accounts were recorded."),
     )
     amount = models.DecimalField(_("amount (yuan)"), max_digits=10, decimal_places=2)
     period_start = models.DateField(_("period from"), null=True, blank=True)
@@ -209,3 +247,19 @@ class Payment(TimeStamped):
     def payee_number(self) -> str:
         """The ID number of a person, the credit code of an employer."""
         return self.employer.uscc if self.employer_id else self.person.id_number
+
+    @property
+    def reference(self) -> str:
+        """付款流水号: the payment's own reference, which the bank echoes back in
+        its result file. Letters first, so that a spreadsheet keeps it as text."""
+        return f"{REFERENCE_PREFIX}{self.pk:010d}"
+
+    @staticmethod
+    def pk_from_reference(reference: str) -> int | None:
+        """The id a reference names, None for text that is no reference."""
+        if not reference.startswith(REFERENCE_PREFIX):
+            return None
+        digits = reference.removeprefix(REFERENCE_PREFIX)
+        if len(digits) == 10 and digits.isascii() and digits.isdigit():
+            return int(digits)
+        return None

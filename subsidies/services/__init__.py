@@ -2,6 +2,7 @@
 `from subsidies import services` and `services.<name>`."""
 
 from subsidies.errors import SubsidyError
+from subsidies.services.accounts import change_payee_account, save_payee_account
 from subsidies.services.applications import (
     compute_amount,
     preview_application,
@@ -34,7 +35,9 @@ from subsidies.services.outreach import (
 from subsidies.services.payments import (
     batch_csv,
     create_batch,
+    download_bank_file,
     payment_refusals,
+    settle_from_bank_file,
     settle_payment,
 )
 from subsidies.services.refunds import (
@@ -49,10 +52,12 @@ __all__ = [
     "accept_application",
     "approve_application",
     "batch_csv",
+    "change_payee_account",
     "check_decider",
     "compute_amount",
     "compute_refunds",
     "create_batch",
+    "download_bank_file",
     "eligible_employers",
     "eligible_people",
     "find_eligible_employers",
@@ -72,6 +77,8 @@ __all__ = [
     "resubmit_application",
     "return_application",
     "save_catalogue_entry",
+    "save_payee_account",
+    "settle_from_bank_file",
     "settle_payment",
     "size_class",
     "submission_refusals",

@@ -12,8 +12,14 @@ from portal.audit import audit
 from portal.models import Employer, Person, User
 from subsidies.eligibility import eligibility_checks, month_refusals
 from subsidies.errors import SubsidyError
-from subsidies.models import Application, ApplicationDocument, PolicyVersion
+from subsidies.models import (
+    Application,
+    ApplicationDocument,
+    PayeeAccount,
+    PolicyVersion,
+)
 from subsidies.rules import double_claim_refusals
+from subsidies.services.accounts import save_payee_account
 from subsidies.services.duplicates import flag_duplicates
 
 
@@ -113,14 +119,19 @@ DUPLICATE_MESSAGES = {
 
 @transaction.atomic
 def submit_application(
-    application: Application, *, by: User | None, documents: list = ()
+    application: Application,
+    *,
+    by: User | None,
+    documents: list = (),
+    account: PayeeAccount | None = None,
 ) -> Application:
     """Submit an application under the version in force today: conditions,
     exclusions and counts are checked, the amount computed. A person applies for
     themselves; an employer for a person it employs or hosts, or for itself.
     Two submissions at the same moment end with one (a lock on the person or
     employer, and partial unique indexes). `by` is None when the system files
-    it from insurance data (免申即享)."""
+    it from insurance data (免申即享). The account to pay into is the one given,
+    else the payee's account on file when the batch is made."""
     if application.person_id is not None:
         Person.objects.select_for_update().get(pk=application.person_id)
     else:
@@ -152,6 +163,8 @@ def submit_application(
             else None
         ),
     )
+    if account is not None:
+        application.payee_account = save_payee_account(application, account, by=by)
     try:
         with transaction.atomic():
             application.save()

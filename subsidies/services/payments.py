@@ -2,27 +2,21 @@
 ledger row whose period can never be paid twice. Cross-type rules are checked
 again here, just before the money moves."""
 
-import csv
 import datetime
-import io
-from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit import audit
-from portal.exports import safe_row
 from portal.models import Person, User
+from subsidies import bank_files
 from subsidies.eligibility import month_refusals
 from subsidies.errors import SubsidyError
-from subsidies.models import Application, DisbursementBatch, Payment
+from subsidies.models import Application, DisbursementBatch, PayeeAccount, Payment
 from subsidies.rules import double_claim_refusals
 from subsidies.services.chain import claim_months, tell_applicant
 from subsidies.services.duplicates import is_held
-
-CENT = Decimal("0.01")
-CSV_COLUMNS = ["序号", "收款人", "证件号码", "补贴项目", "金额", "申请编号"]
 
 
 def payment_refusals(application: Application) -> list[str]:
@@ -53,7 +47,9 @@ def create_batch(applications, *, by: User) -> tuple[DisbursementBatch, dict]:
             pk__in=[a.pk for a in applications], status=Application.Status.APPROVED
         )
         .select_for_update(of=("self",))
-        .select_related("person", "employer", "subsidy_type", "version")
+        .select_related(
+            "person", "employer", "subsidy_type", "version", "payee_account"
+        )
         .prefetch_related("subsidy_type__excludes", "subsidy_type__same_item")
         .order_by("pk")
     )
@@ -66,6 +62,14 @@ def create_batch(applications, *, by: User) -> tuple[DisbursementBatch, dict]:
         reasons = payment_refusals(application)
         if is_held(application):
             reasons.append(_("A suspected duplicate waits for review."))
+        account = application.payee_account or PayeeAccount.objects.on_file(application)
+        if account is None:
+            reasons.append(
+                _(
+                    "No account to pay into: the applicant gives one on the "
+                    "application's page."
+                )
+            )
         if reasons:
             held[application] = " ".join(reasons)
             continue
@@ -80,6 +84,7 @@ def create_batch(applications, *, by: User) -> tuple[DisbursementBatch, dict]:
                     person=application.person,
                     employer=application.employer,
                     subsidy_type=application.subsidy_type,
+                    account=account,
                     amount=application.amount,
                     period_start=start,
                     period_end=end,
@@ -101,29 +106,25 @@ def create_batch(applications, *, by: User) -> tuple[DisbursementBatch, dict]:
     return batch, held
 
 
-def batch_csv(batch: DisbursementBatch) -> str:
-    """The file for the bank or the social-security card system (UTF-8 with BOM)."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(safe_row(CSV_COLUMNS))
-    payments = batch.payments.select_related(
-        "person", "employer", "subsidy_type", "application"
+def batch_csv(batch: DisbursementBatch) -> bytes:
+    """The batch file for the bank, without recording a download: for
+    benchmarks and tests (docs/subsidy-disbursement.md, "The bank file")."""
+    return bank_files.batch_file(batch)
+
+
+def download_bank_file(batch: DisbursementBatch, *, by: User) -> tuple[str, bytes]:
+    """The batch file's name and content for a caseworker to send to the bank;
+    every download is in the audit trail (who and when)."""
+    if not by.has_perm("portal.view_full_identity"):
+        raise SubsidyError(_("Only staff allowed to see full ID numbers pay."))
+    content = bank_files.batch_file(batch)
+    audit(
+        by,
+        "subsidies.batch.file_downloaded",
+        batch,
+        {"file": batch.file_name, "bytes": len(content)},
     )
-    for number, payment in enumerate(payments, start=1):
-        writer.writerow(
-            safe_row(
-                [
-                    number,
-                    payment.payee_name,
-                    payment.payee_number,
-                    payment.subsidy_type.name,
-                    payment.amount.quantize(CENT),
-                    payment.application.code,
-                ]
-            )
-        )
-    return out.getvalue()
+    return batch.file_name, content
 
 
 @transaction.atomic
@@ -165,3 +166,82 @@ def settle_payment(
         batch.status = DisbursementBatch.Status.SETTLED
         batch.save(update_fields=["status", "updated_at"])
     return payment
+
+
+def bank_result_problems(
+    batch: DisbursementBatch, lines: list[bank_files.ResultLine]
+) -> list[tuple[int, str]]:
+    """Why lines of a result file do not fit the batch, as (line, problem): a
+    reference that is no payment of the batch, another amount, a payment the
+    bank has answered for already, a payment date before the batch."""
+    wanted = [Payment.pk_from_reference(line.reference) for line in lines]
+    payments = {
+        payment.reference: payment
+        for payment in batch.payments.filter(pk__in=[pk for pk in wanted if pk])
+    }
+    made_on = timezone.localdate(batch.created_at)
+    problems = []
+    for line in lines:
+        payment = payments.get(line.reference)
+        params = {"line": line.line, "reference": line.reference}
+        if payment is None:
+            message = _("Line %(line)d: %(reference)s is no payment of this batch.")
+        elif payment.amount != line.amount:
+            message = _(
+                "Line %(line)d: %(reference)s pays %(amount)s yuan, not %(given)s."
+            )
+            params |= {"amount": payment.amount, "given": line.amount}
+        elif payment.status != Payment.Status.PENDING:
+            message = _("Line %(line)d: %(reference)s is already settled (%(status)s).")
+            params["status"] = payment.get_status_display()
+        elif line.paid and line.paid_on < made_on:
+            message = _(
+                "Line %(line)d: the bank cannot have paid on %(date)s, before the "
+                "batch was made."
+            )
+            params["date"] = line.paid_on.isoformat()
+        else:
+            continue
+        problems.append((line.line, message % params))
+    return problems
+
+
+@transaction.atomic
+def settle_from_bank_file(
+    batch: DisbursementBatch,
+    result: bank_files.ResultFile,
+    *,
+    by: User,
+    file_name: str = "",
+) -> dict:
+    """The bank's result file for a batch (回盘), all or nothing: when any line
+    is malformed or does not fit the batch (bank_result_problems), nothing is
+    recorded and SubsidyError lists every problem by line; else each payment is
+    settled as settle_payment does (a failed one's application goes back to the
+    queue). The batch stays locked throughout, so the same file imported twice
+    at once settles once. Returns the counts paid and failed."""
+    batch = DisbursementBatch.objects.select_for_update().get(pk=batch.pk)
+    problems = sorted(result.problems + bank_result_problems(batch, result.lines))
+    if problems:
+        raise SubsidyError(
+            _("Nothing was recorded: correct these lines and import the file again."),
+            problems=[problem for _line, problem in problems],
+        )
+    payments = {
+        payment.reference: payment
+        for payment in batch.payments.filter(status=Payment.Status.PENDING)
+    }
+    for line in result.lines:
+        settle_payment(
+            payments[line.reference],
+            paid=line.paid,
+            by=by,
+            reason=line.reason,
+            paid_on=line.paid_on,
+        )
+    counts = {
+        "paid": sum(line.paid for line in result.lines),
+        "failed": sum(not line.paid for line in result.lines),
+    }
+    audit(by, "subsidies.batch.result_imported", batch, {"file": file_name, **counts})
+    return counts

@@ -1,4 +1,5 @@
 from subsidies.views.applications import (
+    application_account,
     application_detail,
     application_list,
     application_new,
@@ -16,6 +17,7 @@ from subsidies.views.public import (
 )
 
 __all__ = [
+    "application_account",
     "application_detail",
     "application_list",
     "application_new",

@@ -10,10 +10,17 @@ from django.views.decorators.http import require_POST
 from portal.decorators import applicant_required
 from subsidies import services
 from subsidies.eligibility import eligibility_checks
-from subsidies.forms import ApplicationForm, RatingForm, ResubmitForm
+from subsidies.forms import (
+    ApplicationForm,
+    PayeeAccountForm,
+    RatingForm,
+    ResubmitForm,
+)
 from subsidies.models import (
     Application,
     ApplicationDocument,
+    PayeeAccount,
+    Payment,
     PolicyVersion,
     SubsidyType,
 )
@@ -43,11 +50,17 @@ def application_new(request, code):
             )
             return redirect(existing)
     data = request.POST if request.method == "POST" else None
+    payee = Application(
+        person=user.person if applicant == "person" else None,
+        employer=user.employer if applicant == "employer" else None,
+    )
     form = ApplicationForm(
         data,
         request.FILES or None,
         version=version,
         employer=user.employer if applicant == "employer" else None,
+        account_on_file=PayeeAccount.objects.on_file(payee),
+        preview=data is not None and "preview" in data,
     )
     preview = None
     if data is not None and form.is_valid():
@@ -62,7 +75,10 @@ def application_new(request, code):
         else:
             try:
                 application = services.submit_application(
-                    application, by=user, documents=form.uploads()
+                    application,
+                    by=user,
+                    documents=form.uploads(),
+                    account=form.account,
                 )
             except services.SubsidyError as error:
                 messages.error(request, str(error))
@@ -104,16 +120,55 @@ def _own_application(request, code) -> Application:
     )
 
 
+def _detail_context(application: Application, **forms) -> dict:
+    """The page of one application; the account shown is the one paid into, else
+    the one given with it, else the payee's on file."""
+    latest = application.payments.select_related("account").order_by("-pk").first()
+    with_bank = latest is not None and latest.status == Payment.Status.PENDING
+    if latest is not None and latest.status != Payment.Status.FAILED:
+        account = latest.account
+    else:
+        account = application.payee_account or PayeeAccount.objects.on_file(application)
+    changeable = application.is_open and not with_bank
+    return {
+        "application": application,
+        "documents": application.documents.all(),
+        "account": account,
+        "last_payment": latest,
+        "rating_form": RatingForm() if application.can_be_rated else None,
+        "resubmit_form": ResubmitForm(initial={"statement": application.statement}),
+        "account_form": (
+            PayeeAccountForm(employer=application.employer_id is not None)
+            if changeable
+            else None
+        ),
+        **forms,
+    }
+
+
 @applicant_required
 def application_detail(request, code):
     application = _own_application(request, code)
-    context = {
-        "application": application,
-        "documents": application.documents.all(),
-        "rating_form": RatingForm() if application.can_be_rated else None,
-        "resubmit_form": ResubmitForm(initial={"statement": application.statement}),
-    }
-    return render(request, "subsidies/application_detail.html", context)
+    return render(
+        request, "subsidies/application_detail.html", _detail_context(application)
+    )
+
+
+@require_POST
+@applicant_required
+def application_account(request, code):
+    application = _own_application(request, code)
+    form = PayeeAccountForm(request.POST, employer=application.employer_id is not None)
+    if not form.is_valid():
+        context = _detail_context(application, account_form=form)
+        return render(request, "subsidies/application_detail.html", context)
+    try:
+        services.change_payee_account(application, form.account, by=request.user)
+    except services.SubsidyError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The subsidy will be paid into this account."))
+    return redirect(application)
 
 
 @require_POST
@@ -122,11 +177,7 @@ def application_resubmit(request, code):
     application = _own_application(request, code)
     form = ResubmitForm(request.POST, request.FILES)
     if not form.is_valid():
-        context = {
-            "application": application,
-            "documents": application.documents.all(),
-            "resubmit_form": form,
-        }
+        context = _detail_context(application, resubmit_form=form)
         return render(request, "subsidies/application_detail.html", context)
     try:
         services.resubmit_application(

@@ -133,7 +133,9 @@ def test_applying_online_with_a_scan_kept_private(
     client.force_login(seeker)
     url = reverse("subsidies:application_new", args=["job-search"])
     scan = SimpleUploadedFile("证明.pdf", b"%PDF-1.4 scan", "application/pdf")
-    response = client.post(url, {"statement": "低保家庭", "document1": scan})
+    response = client.post(
+        url, {"statement": "低保家庭", "document1": scan, **factories.account_fields()}
+    )
     application = Application.objects.get()
     assert response.url == application.get_absolute_url()
     document = application.documents.get()

@@ -40,6 +40,7 @@ def internship_form(person, **overrides):
         "person_id_number": person.id_number,
         "months": 6,
         "period_start": "2026-09-01",
+        **factories.account_fields(kind="basic", number="44050166880100001234"),
         **overrides,
     }
 
@@ -56,6 +57,13 @@ def test_an_employer_applies_for_its_trainee(client, employer, graduate, setting
     assert application.person == graduate
     assert application.org_unit == employer.employer.org_unit
     assert application.amount == Decimal("9660.00")  # 70 % of 2300, 6 months
+    account = application.payee_account  # the employer's basic account
+    assert (account.employer, account.person, account.kind, account.number) == (
+        employer.employer,
+        None,
+        "basic",
+        "44050166880100001234",
+    )
     listing = client.get(reverse("subsidies:application_list"))
     assert graduate.name in listing.text
 
@@ -198,8 +206,9 @@ def test_a_refund_goes_through_the_chain_and_is_paid_to_the_employer(employer, s
     refund = factories.approve_subsidy(Application.objects.get(), staff)
     batch, held = payments.create_batch([refund], by=staff["payer"])
     assert held == {}
-    [header, row] = payments.batch_csv(batch).splitlines()
+    [header, row] = payments.batch_csv(batch).decode("gb18030").splitlines()
     assert employer.employer.uscc in row and employer.employer.name in row
+    assert "单位基本存款账户" in row and "统一社会信用代码" in row
     payments.settle_payment(batch.payments.get(), paid=True, by=staff["payer"])
     refund.refresh_from_db()
     assert refund.status == "paid"

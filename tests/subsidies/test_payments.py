@@ -3,6 +3,7 @@ import datetime
 import io
 import uuid
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -16,6 +17,8 @@ from subsidies import services
 from subsidies.models import Application, Payment, SubsidyType
 from subsidies.services import payments
 from tests import factories
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 def insurance_application(seeker, start, months=6):
@@ -51,8 +54,8 @@ def test_a_batch_totals_to_the_cent_and_pays_once(graduate_in_flexible_work, sta
     )
     batch, held = payments.create_batch([application], by=staff["payer"])
     assert held == {}
-    rows = payments.batch_csv(batch).splitlines()
-    assert rows[0].lstrip("\ufeff").startswith("序号,收款人,证件号码")
+    rows = payments.batch_csv(batch).decode("gb18030").splitlines()
+    assert rows[0].startswith("序号,付款流水号,收款人户名,收款账号")
     assert seeker.person.id_number in rows[1]
     assert (
         batch.total == application.amount == Decimal("3600.58")
@@ -76,14 +79,12 @@ def test_the_bank_file_shows_a_hostile_payee_name_as_text_and_the_amount_as_a_nu
         insurance_application(seeker, datetime.date(2026, 1, 1)), staff
     )
     batch, _held = payments.create_batch([application], by=staff["payer"])
-    text = payments.batch_csv(batch)
-    assert text.startswith("\ufeff序号,收款人,证件号码,补贴项目,金额,申请编号\r\n")
-    [header, row] = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    [header, row] = csv.reader(io.StringIO(payments.batch_csv(batch).decode("gb18030")))
     assert row[0] == "1"
-    assert row[1] == "'" + hostile
-    assert row[2] == seeker.person.id_number
-    assert row[4] == "3600.58" and Decimal(row[4]) == batch.total
-    assert row[5] == str(application.code)
+    assert row[2] == "'" + hostile
+    assert row[7] == seeker.person.id_number
+    assert row[8] == "3600.58" and Decimal(row[8]) == batch.total
+    assert row[10] == str(application.code)
 
 
 def test_a_failed_payment_returns_to_the_queue(graduate_in_flexible_work, staff):
@@ -138,9 +139,16 @@ def test_only_city_staff_pay(client, staff, graduate_in_flexible_work):
     client.post(url, selection)
     assert not Payment.objects.exists()
     client.force_login(staff["payer"])
-    response = client.post(url, selection)
-    assert response["Content-Type"] == "text/csv"
-    assert Payment.objects.count() == 1
+    response = client.post(url, selection, follow=True)
+    payment = Payment.objects.get()
+    assert response.redirect_chain[-1][0] == reverse(
+        "admin:subsidies_disbursementbatch_change", args=[payment.batch.pk]
+    )
+    # The count and the total, on the batch's page, where the file is.
+    assert any(
+        "1" in str(m) and "3600.58" in str(m) for m in response.context["messages"]
+    )
+    assert payment.reference in response.text
 
 
 def test_fund_use_per_type_and_unit(graduate_in_flexible_work, staff, foshan):
@@ -210,3 +218,116 @@ def test_the_ledger_is_never_deleted_in_the_back_office(
         url = reverse(f"admin:subsidies_{name}_delete", args=[pk])
         assert client.post(url, {"post": "yes"}).status_code == 403
     assert Payment.objects.count() == 1
+
+
+def test_the_bank_file_follows_the_documented_layout(graduate_in_flexible_work, staff):
+    seeker = graduate_in_flexible_work
+    Person.objects.filter(pk=seeker.person.pk).update(name="𠮷田")  # beyond GBK
+    application = factories.approve_subsidy(
+        insurance_application(seeker, datetime.date(2026, 1, 1)), staff
+    )
+    batch, _held = payments.create_batch([application], by=staff["payer"])
+    payment = batch.payments.get()
+    data = payments.batch_csv(batch)
+    assert not data.startswith(b"\xef\xbb\xbf")  # no UTF-8 byte-order mark
+    rows = list(csv.reader(io.StringIO(data.decode("gb18030"))))
+    documented = (DOCS / "subsidy-disbursement.md").read_text()
+    assert "`" + ",".join(rows[0]) + "`" in documented
+    assert len(rows) == 2  # one line per payment, no totals line
+    assert dict(zip(rows[0], rows[1], strict=True)) == {
+        "序号": "1",
+        "付款流水号": payment.reference,
+        "收款人户名": "𠮷田",
+        "收款账号": payment.account.number,
+        "账户类型": "社会保障卡",
+        "开户行": "中国工商银行",
+        "证件类型": "居民身份证",
+        "证件号码": seeker.person.id_number,
+        "金额": "3600.58",
+        "补贴项目": application.subsidy_type.name,
+        "申请编号": str(application.code),
+    }
+    assert payment.reference.startswith("BT")
+    assert Payment.pk_from_reference(payment.reference) == payment.pk
+
+
+def test_the_bank_file_downloads_again_the_same_and_each_download_is_recorded(
+    client, graduate_in_flexible_work, staff
+):
+    from portal.models import AuditEntry
+
+    application = factories.approve_subsidy(
+        insurance_application(graduate_in_flexible_work, datetime.date(2026, 1, 1)),
+        staff,
+    )
+    batch, _held = payments.create_batch([application], by=staff["payer"])
+    url = reverse("admin:subsidies_disbursementbatch_bank_file", args=[batch.pk])
+    client.force_login(staff["payer"])
+    assert client.get(url).status_code == 405  # a download is a recorded act
+    first, second = client.post(url), client.post(url)
+    assert first.content == second.content == payments.batch_csv(batch)
+    assert batch.file_name in first["Content-Disposition"]
+    assert first["Content-Type"] == "text/csv; charset=gb18030"
+    downloads = AuditEntry.objects.filter(action="subsidies.batch.file_downloaded")
+    assert [entry.actor for entry in downloads] == [staff["payer"]] * 2
+    page = client.get(
+        reverse("admin:subsidies_disbursementbatch_change", args=[batch.pk])
+    )
+    assert page.text.count(staff["payer"].username) >= 2
+    client.force_login(staff["city"])
+    staff["city"].groups.clear()  # city staff without the permission to pay
+    assert client.post(url).status_code == 403
+    assert downloads.count() == 2
+
+
+def test_the_batch_page_lists_each_payment_with_its_state_and_the_totals(
+    client, graduate_in_flexible_work, staff, foshan
+):
+    seeker = graduate_in_flexible_work
+    application = factories.approve_subsidy(
+        insurance_application(seeker, datetime.date(2026, 1, 1)), staff
+    )
+    batch, _held = payments.create_batch([application], by=staff["payer"])
+    change = reverse("admin:subsidies_disbursementbatch_change", args=[batch.pk])
+    client.force_login(staff["payer"])
+    page = client.get(change)
+    payment = batch.payments.get()
+    assert payment.reference in page.text
+    totals = {row["status"]: row for row in page.context["totals"]}
+    assert (totals["pending"]["count"], totals["pending"]["amount"]) == (
+        1,
+        Decimal("3600.58"),
+    )
+    assert totals["paid"]["count"] == totals["failed"]["count"] == 0
+    payments.settle_payment(payment, paid=False, by=staff["payer"], reason="户名不符")
+    page = client.get(change)
+    assert "户名不符" in page.text
+    assert page.context["totals"][2]["amount"] == Decimal("3600.58")
+    assert not page.context["may_import"]  # nothing waits for the bank
+    again, _held = payments.create_batch([application], by=staff["payer"])
+    paid_on = timezone.localdate() - datetime.timedelta(days=1)
+    payments.settle_payment(
+        again.payments.get(), paid=True, by=staff["payer"], paid_on=paid_on
+    )
+    page = client.get(
+        reverse("admin:subsidies_disbursementbatch_change", args=[again.pk])
+    )
+    assert page.context["totals"][1]["count"] == 1
+    assert str(paid_on.day) in page.text
+
+
+def test_a_payment_is_found_by_its_reference_in_the_back_office(
+    client, graduate_in_flexible_work, staff
+):
+    application = factories.approve_subsidy(
+        insurance_application(graduate_in_flexible_work, datetime.date(2026, 1, 1)),
+        staff,
+    )
+    batch, _held = payments.create_batch([application], by=staff["payer"])
+    payment = batch.payments.get()
+    client.force_login(staff["payer"])
+    url = reverse("admin:subsidies_payment_changelist")
+    found = client.get(url, {"q": payment.reference.lower()})
+    assert list(found.context["cl"].result_list) == [payment]
+    other = "BT" + str(payment.pk + 1).zfill(10)
+    assert list(client.get(url, {"q": other}).context["cl"].result_list) == []
