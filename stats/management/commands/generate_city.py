@@ -75,7 +75,8 @@ DEMAND_SEASON = [80, 125, 145, 115, 100, 90, 90, 90, 100, 90, 90, 80]
 SEEKER_SEASON = [70, 130, 140, 100, 90, 120, 150, 110, 90, 80, 80, 70]
 
 # {table}(k, day) for k in 0..9999: the days of the last `days` days, each with as
-# many k as its month's weight gives it; rows pick their day by k.
+# many k as its month's weight gives it. Row n picks its day by
+# k = (n % 10000) * 7919 % 10000, which spreads consecutive rows over all the days.
 SEASON = """
 CREATE TEMP TABLE {table} AS
 WITH days AS (
@@ -95,16 +96,17 @@ CREATE UNIQUE INDEX ON {table} (k);
 
 PEOPLE = """
 WITH counts AS (SELECT d, count(*) AS c FROM gen_community GROUP BY d),
--- Per district, person q is born on day q * 7 mod 17000 after 1961-01-01 (every
--- day once in 17000 people, births spread at any scale) with sequence number
--- (q / 17000 + that day) mod 1000, unique for the day, odd for every other day: as
+-- Per district, person q is born on day (q mod 17000) * 10507 mod 17000 after
+-- 1961-01-01 (every day once in 17000 people; 10507 / 17000 is near the golden
+-- ratio, so even a few people are born over all the years) with sequence number
+-- (q / 17000 + that day) mod 1000, unique for the day and odd for every other q: as
 -- many men as women. Materialised: the inlined check digit reads the body 17 times.
 numbers AS MATERIALIZED (
   SELECT i, d, q, area
     || to_char(date '1961-01-01' + day, 'YYYYMMDD')
     || lpad(((q / 17000 + day) %% 1000)::text, 3, '0') AS body
   FROM (SELECT i, i %% {districts} AS d, i / {districts} AS q,
-          (i / {districts}) * 7 %% 17000 AS day
+          (i / {districts}) %% 17000 * 10507 %% 17000 AS day
         FROM generate_series(0, %(count)s - 1) AS i) AS x
   JOIN gen_district g USING (d)
 )
@@ -150,11 +152,12 @@ ON CONFLICT (uscc) DO NOTHING
 """
 
 NUMBERED = """
--- People of working age first, every district in every stretch of n (people were
--- inserted district by district): the ranges of n below register and seek work.
+-- People of working age first: the ranges of n below register and seek work. Then
+-- shuffled (Knuth's multiplicative hash of the id), so that no district, birth year
+-- or sex goes with n %% 5, n %% 10 … which the steps below derive attributes from.
 CREATE TEMP TABLE gen_person AS
-  SELECT (row_number() OVER (ORDER BY retirement_date <= %(today)s, id %% 1009, id)
-          - 1)::int AS n,
+  SELECT (row_number() OVER (ORDER BY retirement_date <= %(today)s,
+                                      id * 2654435761 %% 4294967296) - 1)::int AS n,
          id, residence_id, birth_date, retirement_date
   FROM portal_person WHERE address = %(mark)s;
 CREATE UNIQUE INDEX ON gen_person (n);
@@ -200,7 +203,8 @@ FROM (SELECT n, id, residence_id, registered,
       FROM (SELECT g.n, g.id, g.residence_id, s.day AS registered,
               -- 20 to 412 days, about 150 on average, a few long-term unemployed
               20 + ((g.n * 31) %% 100) * ((g.n * 31) %% 100) / 25 AS stay
-            FROM gen_person g JOIN gen_unemployed_day s ON s.k = (g.n * 7919) %% 10000
+            FROM gen_person g
+            JOIN gen_unemployed_day s ON s.k = (g.n %% 10000) * 7919 %% 10000
             WHERE g.n >= %(first)s AND g.n < %(last)s) AS g) AS p
 """
 
@@ -241,7 +245,7 @@ FROM (SELECT i, day, published, grp, occupation, salary,
                      '农艺工','项目经理','快递员'])[1 + i %% 10] AS occupation,
               CASE WHEN i %% 7 = 0 THEN NULL ELSE 3000 + (i %% 8) * 700 END AS salary
             FROM generate_series(0, %(count)s - 1) AS i
-            JOIN gen_demand_day s ON s.k = (i * 7919) %% 10000) AS x) AS x
+            JOIN gen_demand_day s ON s.k = (i %% 10000) * 7919 %% 10000) AS x) AS x
 JOIN gen_employer e ON e.n = x.i %% (SELECT count(*) FROM gen_employer)
 """
 
@@ -286,7 +290,7 @@ FROM (SELECT g.n, g.id,
         -- a quarter update their resume monthly, one to five times so far
         CASE WHEN g.n %% 4 = 1 THEN least(1 + (g.n / 4) %% 5, (%(today)s - s.day) / 30)
              ELSE 0 END AS updates
-      FROM gen_person g JOIN gen_resume_day s ON s.k = (g.n * 7919) %% 10000
+      FROM gen_person g JOIN gen_resume_day s ON s.k = (g.n %% 10000) * 7919 %% 10000
       WHERE g.n >= %(first)s AND g.n < %(last)s) AS p
 ON CONFLICT (person_id) DO NOTHING
 """
@@ -464,11 +468,17 @@ class Command(BaseCommand):
         seconds = time.perf_counter() - started
         self.stdout.write(f"  {name:<28} {max(rows, 0):>10,} rows in {seconds:6.1f} s")
 
-    @transaction.atomic
     def handle(self, *args, scale, **options):
         if Person.objects.filter(address=MARK).exists():
             self.stdout.write("Generated data already present; nothing to do.")
             return
+        started = time.perf_counter()
+        with transaction.atomic():
+            today = self.generate(scale)
+        self.stdout.write(f"Done in {time.perf_counter() - started:.0f} s.")
+        self.summary(today)
+
+    def generate(self, scale) -> datetime.date:
         districts = OrgUnit.objects.filter(level="district").count()
         if not districts:
             raise CommandError("Run seed_demo first: the org units are needed.")
@@ -495,8 +505,14 @@ class Command(BaseCommand):
             "tz": settings.TIME_ZONE,
             "valid_days": settings.JOB_VALID_DAYS,
         }
-        started = time.perf_counter()
         with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('is_superuser') = 'on'")
+            if cursor.fetchone()[0]:
+                # Every reference written points at a row this command wrote or
+                # read, so the foreign-key checks (a trigger per row, deferred to
+                # the commit: most of the time after the last step) are skipped, as
+                # pg_restore --disable-triggers does. Only a superuser may.
+                cursor.execute("SET LOCAL session_replication_role = replica")
             cursor.execute(FUNCTIONS)
             cursor.execute(UNITS)
             for table, weights, days in [
@@ -559,9 +575,9 @@ class Command(BaseCommand):
             },
         )
         with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = DEFAULT")
             cursor.execute("ANALYZE")
-        self.stdout.write(f"Done in {time.perf_counter() - started:.0f} s.")
-        self.summary(today)
+        return today
 
     def summary(self, today):
         self.stdout.write(
