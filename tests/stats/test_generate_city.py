@@ -6,6 +6,7 @@ import datetime
 import io
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, F, Max, Min, Q
@@ -134,3 +135,17 @@ def test_the_command_ends_with_the_last_twelve_months(city):
     lines = city.splitlines()
     months = [f"{period.start:%Y-%m}" for period in _months()]
     assert [line.split()[0] for line in lines[-12:]] == months
+
+
+def test_every_reference_written_points_at_a_row(city):
+    """The command skips the foreign-key checks, so they are made here."""
+    dangling = []
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if not field.many_to_one or not model._base_manager.exists():
+                continue
+            targets = field.related_model._base_manager.values("pk")
+            rows = model._base_manager.exclude(**{f"{field.attname}__isnull": True})
+            if rows.exclude(**{f"{field.attname}__in": targets}).exists():
+                dangling.append(f"{model._meta.label}.{field.name}")
+    assert dangling == []
