@@ -14,7 +14,8 @@ The proportions are those of a public employment office: postings and resumes
 peak after the Spring Festival, seekers and unemployment registrations also at
 graduation; unemployment registrations last about five months, so the registered
 unemployment rate stays near 2.5 % and the ratio of vacancies to job seekers
-between 1 and 2. The command ends with a summary of the last 12 months.
+between 1 and 2; employments started over twenty years, so about 14,000 a month
+are new. The command ends with a summary of the last 12 months.
 
 Runs once per database (generated rows are marked); needs the org units and the
 catalogue of seed_demo. ID numbers and credit codes carry correct check digits.
