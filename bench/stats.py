@@ -4,8 +4,12 @@
 
 Uses the database `portal_city` (created, seeded and filled by
 `manage.py generate_city` once: 5 million people and the rest at scale 1). Prints:
+- the time to generate the data set (the first time), with generate_city's summary
+  of the last 12 months;
 - the time to compute every figure of last month for the city, its districts and
-  streets (the monthly report's figures; aim ≤ 10 s), and of last quarter;
+  streets (the monthly report's figures; aim ≤ 10 s), and of last quarter, and the
+  city's headline figures of last month as stored: vacancies, job seekers, their
+  ratio (aim 0.9–2) and the registered unemployment rate (aim 1.5–5 %);
 - the time to build the city's monthly PDF from the stored figures (aim ≤ 5 s) and
   its spreadsheet;
 - the dashboard's server time over `requests` requests (p50, p95; aim p95 < 300 ms);
@@ -51,7 +55,9 @@ def main() -> None:
 
     if not OrgUnit.objects.exists():
         call_command("seed_demo", stdout=open(os.devnull, "w"))
+    started = time.perf_counter()
     call_command("generate_city", scale=args.scale)
+    print(f"generate_city: {time.perf_counter() - started:.0f} s")
     today = timezone.localdate()
     month = Period.containing(MONTH, today).previous()
     quarter = Period.containing(QUARTER, today).previous()
@@ -63,6 +69,18 @@ def main() -> None:
               f"{seconds:.1f} s")  # fmt: skip
     city = OrgUnit.objects.get(level="city")
     districts = OrgUnit.objects.filter(level="district")
+    headline = dict(
+        Fact.objects.for_period(month)
+        .filter(org_unit=city, dimension="")
+        .filter(indicator__in=["demand", "seekers", "unemployment_rate"])
+        .values_list("indicator", "value")
+    )
+    demand, seekers = headline.get("demand", 0), headline.get("seekers", 0)
+    ratio = f"{demand / seekers:.2f}" if seekers else "—"
+    rate = headline.get("unemployment_rate")
+    print(f"  city, {month.slug}: vacancies {demand:,.0f}, job seekers {seekers:,.0f}, "
+          f"ratio {ratio}; registered unemployment rate "
+          f"{f'{rate} %' if rate is not None else 'not stored'}")  # fmt: skip
     for indicator in ("demand", "seekers"):
         values = Fact.objects.for_period(month).filter(
             indicator=indicator, dimension=""
