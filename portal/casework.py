@@ -17,10 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Min, Q, QuerySet, Value
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, F, Q, QuerySet, Value
 from django.db.models.expressions import BaseExpression
 from django.db.models.fields import DateField
 from django.http import Http404, HttpResponseNotAllowed
@@ -28,10 +28,14 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
+from portal import services
+from portal.errors import PortalError
+from portal.forms import ReasonForm
 from portal.models import AuditEntry, Employer, Person
 from portal.privacy import mask_phone
+from portal.validators import validate_uscc
 
 IMAGE_ENDINGS = (".jpg", ".jpeg", ".png")
 # Permission to read full ID numbers and phones (roles in setup_roles).
@@ -270,6 +274,12 @@ def licence_documents(employer: Employer) -> list[Document]:
     ]
 
 
+def iso_date(value) -> str:
+    """A date as narrow as a list column can show it (2026-12-07)."""
+    value = _local_date(value)
+    return value.isoformat() if value else "—"
+
+
 class CaseworkMixin:
     """Gives a ModelAdmin the case panel on its change page, a decision URL
     per case and its queues for the to-do home. Put it before ScopedAdmin.
@@ -281,6 +291,11 @@ class CaseworkMixin:
     case_decisions: list[Decision] = []
     case_queues: list[Queue] = []
     case_error: type[Exception] = Exception
+
+    @admin.display(description=gettext_lazy("area"), ordering="org_unit__code")
+    def case_area(self, obj):
+        """The case's org unit, under a label short enough for a list column."""
+        return obj.org_unit.name
 
     # What the panel shows, filled in by each admin.
 
@@ -444,25 +459,26 @@ class CaseworkMixin:
             self, f"has_{queue.permission}_permission"
         )(request)
         if summary.read_only:
-            # The area's most urgent case, for the order of the list only.
-            summary.first_due = area.aggregate(first=Min("case_due"))["first"]
-            return summary
-        mine = self.queue_cases(request, queue)
-        totals = mine.order_by().aggregate(total=Count("pk"), overdue=overdue)
-        summary.mine, summary.mine_overdue = totals["total"], totals["overdue"]
-        first = mine.first()
+            # The area's most urgent case: shown, not linked.
+            first = self.queue_cases(request, queue, mine=False).first()
+        else:
+            mine = self.queue_cases(request, queue)
+            totals = mine.order_by().aggregate(total=Count("pk"), overdue=overdue)
+            summary.mine, summary.mine_overdue = totals["total"], totals["overdue"]
+            first = mine.first()
+            if first is not None:
+                summary.first_url = reverse(
+                    f"admin:{self._url_name('change')}", args=[first.pk]
+                )
         if first is not None:
-            summary.first_url = reverse(
-                f"admin:{self._url_name('change')}", args=[first.pk]
-            )
             summary.first_due = first.case_due
             summary.first_since = _local_date(getattr(first, queue.since))
         return summary
 
 
 def todo(site, request) -> list[QueueSummary]:
-    """Every queue the user may see, overdue first, then the nearest due date,
-    then the fullest."""
+    """Every queue the user may see: overdue first, then by the nearest due
+    date, then by the longest wait, then the fullest."""
     summaries = [
         model_admin.queue_summary(request, queue)
         for model_admin in site._registry.values()
@@ -472,8 +488,9 @@ def todo(site, request) -> list[QueueSummary]:
     ]
 
     def urgency(summary):
-        due = summary.first_due or datetime.date.max
-        return (-summary.overdue, due, -summary.count)
+        last = datetime.date.max
+        since = summary.first_since or last
+        return (-summary.overdue, summary.first_due or last, since, -summary.count)
 
     return sorted(summaries, key=urgency)
 
@@ -493,3 +510,78 @@ def install_todo(site) -> None:
 
     site.index_template = "admin/casework/index.html"
     site.index = todo_index
+
+
+def _unverified(employer, user) -> bool:
+    return employer.verification_status == Employer.Verification.PENDING
+
+
+def _verifiable(employer, user) -> bool:
+    return _unverified(employer, user) and bool(employer.licence)
+
+
+class EmployerCasework(CaseworkMixin):
+    """Employer verification as a case: the licence beside the record, the
+    checks verify_employer makes, verify or reject with a reason."""
+
+    case_error = PortalError
+    case_queues = [
+        Queue(
+            name="verify",
+            label=gettext_lazy("Employers to verify"),
+            pending=lambda queryset: queryset.filter(
+                verification_status=Employer.Verification.PENDING
+            ),
+            permission="verify",
+        )
+    ]
+    case_decisions = [
+        Decision(
+            name="verify",
+            label=gettext_lazy("Verify the employer"),
+            service=services.verify_employer,
+            permission="verify",
+            done=gettext_lazy("%(case)s: verified."),
+            allowed=_verifiable,
+        ),
+        Decision(
+            name="reject",
+            label=gettext_lazy("Reject with a reason"),
+            service=services.reject_employer,
+            permission="verify",
+            done=gettext_lazy("%(case)s: rejected."),
+            form_class=ReasonForm,
+            allowed=_unverified,
+            danger=True,
+        ),
+    ]
+
+    def case_record(self, request, obj):
+        return employer_record(obj, request.user)
+
+    def case_checks(self, request, obj):
+        try:
+            validate_uscc(obj.uscc)
+        except ValidationError as error:
+            code = Check(_("Credit code"), False, " ".join(error.messages))
+        else:
+            code = Check(_("Credit code"), True, obj.uscc)
+        licence = Check(_("Business licence on file"), bool(obj.licence))
+        return [code, licence]
+
+    def case_documents(self, request, obj):
+        return licence_documents(obj)
+
+    def case_next_step(self, request, obj):
+        if obj.verification_status != Employer.Verification.PENDING:
+            return NextStep(
+                _("None: %(status)s.")
+                % {"status": obj.get_verification_status_display()}
+            )
+        refusal = (
+            ""
+            if self.has_verify_permission(request)
+            else _("You may not verify employers.")
+        )
+        text = _("Verify against the licence, or reject with a reason.")
+        return NextStep(text, refusal)

@@ -217,11 +217,11 @@ class ApplicationAdmin(casework.CaseworkMixin, MaskedIdSearchMixin, ScopedAdmin)
     list_display = [
         "applicant",
         "subsidy_type",
-        "amount",
         "status",
         "current_level_label",
         "due",
-        "org_unit",
+        "case_area",
+        "amount",
     ]
     list_filter = [AtMyLevelFilter, "status", "subsidy_type"]
     search_fields = [
@@ -303,7 +303,7 @@ class ApplicationAdmin(casework.CaseworkMixin, MaskedIdSearchMixin, ScopedAdmin)
     case_queues = [
         casework.Queue(
             name="review",
-            label=_("Subsidy applications to accept or review at your level"),
+            label=_("Subsidy applications to accept or review"),
             pending=lambda queryset: queryset.filter(
                 status__in=["submitted", "in_review"]
             ),

@@ -154,9 +154,7 @@ def test_a_decision_goes_through_the_service_with_its_audit_entry_to_the_next_ca
     assert answer.url == reverse("admin:index")
 
 
-def test_the_same_decision_posted_twice_is_taken_once(
-    client, caseworker, at_district
-):
+def test_the_same_decision_posted_twice_is_taken_once(client, caseworker, at_district):
     client.force_login(caseworker)
     page_state = seen(client, at_district)
     for _twice in range(2):
