@@ -71,8 +71,8 @@ class PersonColumnsMixin(MaskedIdSearchMixin):
 
 
 # An application is registered within 10 working days: the employment
-# certificate that registration issues is due by then (docs/registration.md,
-# "Employment certificate"); two weeks, weekends included.
+# certificate that registration issues is due by then; two weeks, weekends
+# included (docs/registration.md, "Unemployment registration").
 REVIEW_DAYS = 14
 REVIEW_DUE = ExpressionWrapper(
     TruncDate("created_at") + REVIEW_DAYS, output_field=DateField()

@@ -107,9 +107,7 @@ def test_an_employer_is_verified_beside_its_licence(client, foshan, caseworker):
     change = reverse("admin:portal_employer_change", args=[employer.pk])
     page = client.get(change)
     licence = reverse("employer_licence", args=[employer.pk])
-    assert [document.url for document in page.context["case"]["documents"]] == [
-        licence
-    ]
+    assert [document.url for document in page.context["case"]["documents"]] == [licence]
     assert client.get(licence).status_code == 200
     assert [check.passed for check in page.context["case"]["checks"]] == [True, True]
     decide = reverse("admin:portal_employer_decide", args=[employer.pk, "verify"])
