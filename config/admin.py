@@ -6,6 +6,7 @@ every other admin is registered by now."""
 from django.contrib import admin
 
 from portal.admin import CheckedInputMixin
+from portal.casework import install_todo
 
 for model, model_admin in list(admin.site._registry.items()):
     admin_class = type(model_admin)
@@ -15,3 +16,7 @@ for model, model_admin in list(admin.site._registry.items()):
             model,
             type(admin_class.__name__, (CheckedInputMixin, admin_class), {}),
         )
+
+# The admin index is the caseworkers' to-do home (portal/casework.py): the queues
+# each case admin declares, counted for the user.
+install_todo(admin.site)

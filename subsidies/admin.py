@@ -6,14 +6,19 @@ from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import F
 from django.db.models.expressions import RawSQL
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext, ngettext, ngettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, ngettext_lazy, pgettext_lazy
 
+from portal import casework
 from portal.admin import (
     CityRulesAdmin,
     MaskedIdSearchMixin,
@@ -22,8 +27,10 @@ from portal.admin import (
     is_city_staff,
     service_action,
 )
+from portal.forms import ReasonForm
 from portal.models import AuditEntry, OrgUnit, scope_filter
 from subsidies import services
+from subsidies.eligibility import eligibility_checks
 from subsidies.errors import SubsidyError
 from subsidies.forms import BankPaidForm, BankResultForm, ObjectionFindingForm
 from subsidies.models import (
@@ -153,6 +160,26 @@ class SubsidyTypeAdmin(RelatedThroughService, CityRulesAdmin):
                 )
 
 
+def waiting_at_level(queryset, user):
+    """Applications to accept or review whose current step is at the user's org
+    level (administrators decide at every level)."""
+    queryset = queryset.filter(status__in=["submitted", "in_review"])
+    if user.is_administrator:
+        return queryset
+    level = user.org_unit.level if user.org_unit_id else ""
+    current = RawSQL(
+        "SELECT v.steps[subsidies_application.step + 1] "
+        "FROM subsidies_policyversion v "
+        "WHERE v.id = subsidies_application.version_id",
+        [],
+    )
+    return queryset.annotate(level_now=current).filter(level_now=level)
+
+
+def notice_over(queryset):
+    return queryset.filter(status="on_notice", notice_ends__lt=timezone.localdate())
+
+
 class AtMyLevelFilter(admin.SimpleListFilter):
     """Applications waiting for a decision at the caseworker's own org level."""
 
@@ -166,18 +193,7 @@ class AtMyLevelFilter(admin.SimpleListFilter):
         if self.value() == "notice":
             return queryset.filter(status="on_notice")
         if self.value() == "me":
-            level = request.user.org_unit.level if request.user.org_unit_id else ""
-            current = RawSQL(
-                "SELECT v.steps[subsidies_application.step + 1] "
-                "FROM subsidies_policyversion v "
-                "WHERE v.id = subsidies_application.version_id",
-                [],
-            )
-            return (
-                queryset.filter(status__in=["submitted", "in_review"])
-                .annotate(level_now=current)
-                .filter(level_now=level)
-            )
+            return waiting_at_level(queryset, request.user)
         return queryset
 
 
@@ -207,21 +223,54 @@ class DecisionInline(admin.TabularInline):
         return False
 
 
+def decider_refusal(application, user, *, level) -> str:
+    """Why the user may not decide the application's step (chain.check_decider:
+    scope, level, own or a relative's application, separation of duties)."""
+    try:
+        chain.check_decider(application, user, level=level)
+    except SubsidyError as refusal:
+        return str(refusal)
+    return ""
+
+
+def at_step(*statuses):
+    """A decision open while the application is in one of `statuses` and the
+    user may decide its current step."""
+
+    def allowed(application, user):
+        return application.status in statuses and not decider_refusal(
+            application, user, level=application.current_level
+        )
+
+    return allowed
+
+
+def approvable(application, user):
+    return (
+        application.status == Application.Status.ON_NOTICE
+        and application.notice_ends < timezone.localdate()
+        and not application.objections.filter(upheld__isnull=True).exists()
+        and not decider_refusal(application, user, level="")
+    )
+
+
 @admin.register(Application)
-class ApplicationAdmin(AccountColumns, MaskedIdSearchMixin, ScopedAdmin):
+class ApplicationAdmin(
+    AccountColumns, casework.CaseworkMixin, MaskedIdSearchMixin, ScopedAdmin
+):
     """Applications of the caseworker's area; the actions move them along the
     version's steps (separation of duties is checked by subsidies/services/chain.py)."""
 
     masked_id_field = "person__id_number"
+    # What a caseworker decides by, narrow enough for 1280 px without scrolling.
     list_display = [
         "applicant",
-        "person",
         "subsidy_type",
-        "amount",
         "status",
         "current_level_label",
-        "step_due",
-        "overdue",
+        "due",
+        "case_area",
+        "amount",
     ]
     list_filter = [AtMyLevelFilter, "status", "subsidy_type"]
     search_fields = [
@@ -230,7 +279,7 @@ class ApplicationAdmin(AccountColumns, MaskedIdSearchMixin, ScopedAdmin):
         "employer__name",
         "=employer__uscc",
     ]
-    list_select_related = ["person", "employer", "subsidy_type", "version"]
+    list_select_related = ["person", "employer", "subsidy_type", "version", "org_unit"]
     ordering = ["step_due", "-created_at"]
     view_on_site = False
     inlines = [DecisionInline]
@@ -299,9 +348,181 @@ class ApplicationAdmin(AccountColumns, MaskedIdSearchMixin, ScopedAdmin):
     def current_level_label(self, obj):
         return dict(OrgUnit.Level.choices).get(obj.current_level, "")
 
-    @admin.display(description=_("overdue"), boolean=True)
-    def overdue(self, obj):
-        return obj.is_overdue
+    @admin.display(description=_("due by"), ordering="step_due")
+    def due(self, obj):
+        if obj.step_due is None:
+            return "—"
+        if obj.is_overdue:
+            return format_html(
+                '<span class="casework-late">{} {}</span>',
+                obj.step_due.isoformat(),
+                _("overdue"),
+            )
+        return obj.step_due.isoformat()
+
+    case_error = SubsidyError
+    case_queues = [
+        casework.Queue(
+            name="review",
+            label=_("Subsidy applications to accept or review"),
+            pending=lambda queryset: queryset.filter(
+                status__in=["submitted", "in_review"]
+            ),
+            at_level=waiting_at_level,
+            permission="decide",
+            due=F("step_due"),
+        ),
+        casework.Queue(
+            name="notice",
+            label=_("Subsidy applications whose public notice is over"),
+            pending=notice_over,
+            permission="decide",
+            since="notice_ends",
+        ),
+    ]
+    case_decisions = [
+        casework.Decision(
+            name="accept",
+            label=_("Accept for review"),
+            service=chain.accept_application,
+            permission="decide",
+            done=_("%(case)s: accepted for review."),
+            allowed=at_step(Application.Status.SUBMITTED),
+        ),
+        casework.Decision(
+            name="pass",
+            label=_("Pass this review step"),
+            service=chain.pass_step,
+            permission="decide",
+            done=_("%(case)s: review step passed."),
+            allowed=at_step(Application.Status.IN_REVIEW),
+        ),
+        casework.Decision(
+            name="approve",
+            label=_("Approve after the public notice"),
+            service=chain.approve_application,
+            permission="decide",
+            done=_("%(case)s: approved."),
+            allowed=approvable,
+        ),
+        casework.Decision(
+            name="return",
+            label=_("Return with what to fix"),
+            service=chain.return_application,
+            permission="decide",
+            done=_("%(case)s: returned to the applicant."),
+            form_class=ReasonForm,
+            allowed=at_step(Application.Status.SUBMITTED, Application.Status.IN_REVIEW),
+        ),
+        casework.Decision(
+            name="refuse",
+            label=_("Refuse with a reason"),
+            service=chain.refuse_application,
+            permission="decide",
+            done=_("%(case)s: refused."),
+            form_class=ReasonForm,
+            allowed=at_step(Application.Status.IN_REVIEW, Application.Status.ON_NOTICE),
+            danger=True,
+        ),
+    ]
+
+    def case_record(self, request, obj):
+        record = []
+        if obj.employer_id is not None:
+            record += casework.employer_record(obj.employer, request.user)
+        if obj.person_id is not None:
+            record += casework.person_record(obj.person, request.user)
+        return record
+
+    def case_checks(self, request, obj):
+        """The conditions met, then every rule the application breaks today
+        (checked again: records change while it waits), look-alikes, open
+        objections and, once approved, the checks before paying."""
+        checks = [
+            casework.Check(check.condition, True, check.reason)
+            for check in eligibility_checks(
+                obj.version, obj.person, employer=obj.employer
+            )
+            if check.met
+        ]
+        refusals = services.submission_refusals(obj)
+        checks += [casework.Check(refusal, False) for refusal in refusals]
+        if not refusals:
+            checks.append(
+                casework.Check(gettext("Conditions and double-claim rules"), True)
+            )
+        for suspect in obj.duplicate_suspects.select_related(
+            "other_application__person"
+        ):
+            checks.append(
+                casework.Check(
+                    gettext("Looks like %(other)s")
+                    % {"other": suspect.other_application},
+                    None if suspect.is_duplicate is None else not suspect.is_duplicate,
+                    suspect.reason,
+                    url=reverse(
+                        "admin:subsidies_duplicatesuspect_change", args=[suspect.pk]
+                    ),
+                )
+            )
+        for objection in obj.objections.filter(upheld__isnull=True):
+            checks.append(
+                casework.Check(
+                    gettext("Objection still open"),
+                    False,
+                    objection.text,
+                    url=reverse(
+                        "admin:subsidies_objection_change", args=[objection.pk]
+                    ),
+                )
+            )
+        if obj.status == Application.Status.APPROVED:
+            checks += [
+                casework.Check(gettext("Before paying"), False, refusal)
+                for refusal in services.payment_refusals(obj)
+            ]
+        return checks
+
+    def case_documents(self, request, obj):
+        if not request.user.has_perm("subsidies.view_applicationdocument"):
+            return None
+        return [
+            casework.Document(
+                document.name,
+                reverse("subsidies:document_download", args=[document.pk]),
+            )
+            for document in obj.documents.all()
+        ]
+
+    def case_next_step(self, request, obj):
+        status, user = obj.status, request.user
+        level = dict(OrgUnit.Level.choices).get(obj.current_level, "")
+        if status == Application.Status.SUBMITTED:
+            text = gettext("Acceptance at %(level)s level.") % {"level": level}
+        elif status == Application.Status.IN_REVIEW:
+            text = gettext("Review at %(level)s level, due by %(date)s.") % {
+                "level": level,
+                "date": date_format(obj.step_due) if obj.step_due else "—",
+            }
+        elif status == Application.Status.ON_NOTICE:
+            if obj.notice_ends >= timezone.localdate():
+                text = gettext(
+                    "Approval once the public notice is over (on %(date)s)."
+                ) % {"date": date_format(obj.notice_ends)}
+            else:
+                text = gettext("Approval: the public notice is over.")
+        elif status == Application.Status.APPROVED:
+            return casework.NextStep(
+                gettext("Payment by city staff, in a disbursement batch.")
+            )
+        elif status == Application.Status.RETURNED:
+            return casework.NextStep(
+                gettext("The applicant fixes it and sends it again.")
+            )
+        else:
+            return casework.NextStep(gettext("None: the application is closed."))
+        level_code = "" if status == Application.Status.ON_NOTICE else obj.current_level
+        return casework.NextStep(text, decider_refusal(obj, user, level=level_code))
 
     accept_selected = service_action(
         chain.accept_application,

@@ -19,6 +19,8 @@ from registration.services.imports import (
 from registration.services.recognitions import (
     apply_for_recognition,
     approve_recognition,
+    category_refusals,
+    check_recognition_decider,
     exit_recognition,
     refuse_recognition,
     resubmit_recognition,
@@ -47,6 +49,8 @@ __all__ = [
     "apply_for_unemployment",
     "approve_recognition",
     "cancel_unemployment",
+    "category_refusals",
+    "check_recognition_decider",
     "end_employment",
     "end_employments",
     "exit_recognition",

@@ -177,7 +177,7 @@ def start_recognition_notice(
     return recognition
 
 
-def _check_decider(recognition: DifficultyRecognition, by: User) -> None:
+def check_recognition_decider(recognition: DifficultyRecognition, by: User) -> None:
     """District approval: someone at district level or above, not the first
     reviewer (two people look at every recognition)."""
     level = by.org_unit.level if by.org_unit_id else None
@@ -206,7 +206,7 @@ def approve_recognition(
         DifficultyRecognition.Status.ON_NOTICE,
         message=_("only applications on public notice can be approved."),
     )
-    _check_decider(recognition, by)
+    check_recognition_decider(recognition, by)
     today = timezone.localdate()
     if today <= recognition.notice_ends:
         raise RegistrationError(
@@ -244,7 +244,7 @@ def refuse_recognition(
         message=_("only applications under review or on notice can be refused."),
     )
     if recognition.status == DifficultyRecognition.Status.ON_NOTICE:
-        _check_decider(recognition, by)
+        check_recognition_decider(recognition, by)
     recognition.status = DifficultyRecognition.Status.REFUSED
     recognition.decided_by = by
     recognition.refusal_reason = reason
