@@ -416,7 +416,7 @@ class DisbursementBatchAdmin(admin.ModelAdmin):
 @admin.register(Payment)
 class PaymentAdmin(admin.ModelAdmin):
     list_display = [
-        "payee_name",
+        "payee",
         "subsidy_type",
         "amount",
         "period_start",
@@ -442,6 +442,10 @@ class PaymentAdmin(admin.ModelAdmin):
         "failure_reason",
     ]
     readonly_fields = fields
+
+    @admin.display(description=_("payee"))
+    def payee(self, obj):
+        return obj.payee_name
 
     def has_module_permission(self, request):
         return is_city_staff(request.user) and super().has_module_permission(request)
