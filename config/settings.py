@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal import embedded_db
@@ -50,12 +51,14 @@ def env_secret(name: str, default: str = "") -> str:
 
 
 def tile_source(url: str) -> str:
-    """The host-source a tile URL template loads from: `{s}.tile.example.org`
-    becomes `*.tile.example.org`; a URL on the site itself needs none."""
+    """The host-source a tile URL template loads from: `{s}.tile.example.org` and
+    `t{s}.tile.example.org` become `*.tile.example.org`; a URL on the site itself
+    needs none."""
     parts = urlsplit(url)
     if not parts.netloc:
         return SELF
-    host = re.sub(r"\{[^}]*\}", "*", parts.netloc)
+    # A wildcard stands only for whole labels: t{s}.tianditu.gov.cn is *.tianditu…
+    host = re.sub(r"[^.]*\{[^}]*\}[^.]*", "*", parts.netloc)
     return f"{parts.scheme}://{host}"
 
 
@@ -229,6 +232,8 @@ SEARCH_CACHE_SECONDS = env_int("SEARCH_CACHE_SECONDS", 60)
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates by language: 2026年12月7日 or 2026-12-07, 7 Dec 2026; ISO when typed.
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
 USE_TZ = True
@@ -318,33 +323,111 @@ Q_CLUSTER = {
 }
 # Maps. Leaflet's files come from the django-leaflet package, which is not an
 # installed app: its admin module needs GDAL, a heavy system library we avoid.
-# Tiles must use WGS-84 coordinates, as our data does; Chinese commercial tiles use
-# GCJ-02 and would shift every pin by a few hundred metres.
+# Base tiles (docs/technical-choices.md, "Maps"), by MAP_TILES:
+#   tianditu  天地图, the national platform, with its map approval number (审图号);
+#             the default when TIANDITU_KEY, a browser key of its own, is set
+#   url       a tile server of your own (e.g. on the intranet): MAP_TILES_URL and
+#             MAP_TILES_ATTRIBUTION; the default when MAP_TILES_URL is set
+#   osm       OpenStreetMap, whose tiles carry no approval number for China
+#   none      no tiles: the default otherwise
+# Without tiles, or when no tile answers, the maps show the districts' approximate
+# outlines (portal/maps.py). Tiles must be Web Mercator in WGS-84 (Tianditu's CGCS2000
+# agrees with it to within centimetres); Chinese commercial tiles use GCJ-02 and would
+# shift every pin by a few hundred metres.
+TIANDITU_KEY = env_secret("TIANDITU_KEY")
+# Tianditu's current approval number, as its own map shows it.
+TIANDITU_APPROVAL_NUMBER = os.environ.get(
+    "TIANDITU_APPROVAL_NUMBER", "GS（2025）1508号"
+)
+MAP_TILES_URL = os.environ.get("MAP_TILES_URL", "")
+MAP_TILES = os.environ.get("MAP_TILES") or (
+    "tianditu" if TIANDITU_KEY else "url" if MAP_TILES_URL else "none"
+)
+
+
+def map_layers(
+    tiles: str, *, key: str = "", number: str = "", url: str = "", attribution: str = ""
+) -> list[dict]:
+    """The tile layers static/js/map.js draws, bottom first: Tianditu with its key
+    and approval number, or the tile server at url with its attribution."""
+    if tiles == "tianditu":
+        if not key:
+            raise ImproperlyConfigured("MAP_TILES=tianditu needs TIANDITU_KEY.")
+        template = (
+            "https://t{s}.tianditu.gov.cn/%s_w/wmts?SERVICE=WMTS&REQUEST=GetTile"
+            "&VERSION=1.0.0&LAYER=%s&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles"
+            "&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=" + key
+        )
+        tianditu = {
+            "subdomains": "01234567",
+            "max_zoom": 18,
+            # Browser keys may be bound to the site's domain, which Tianditu reads
+            # from the Referer; the site's policy sends none to other origins.
+            "referrer_policy": "strict-origin-when-cross-origin",
+        }
+        credit = format_lazy(
+            _("Map: Tianditu, approval number {number}"), number=number
+        )
+        return [
+            # Roads and places (vec_w), then their names (cva_w), Web Mercator.
+            {**tianditu, "url": template % ("vec", "vec"), "attribution": credit},
+            {**tianditu, "url": template % ("cva", "cva"), "attribution": ""},
+        ]
+    if tiles == "osm":
+        return [
+            {
+                "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+                "attribution": "© OpenStreetMap contributors",
+                "max_zoom": 19,
+            }
+        ]
+    if tiles == "url":
+        if not url:
+            raise ImproperlyConfigured("MAP_TILES=url needs MAP_TILES_URL.")
+        return [{"url": url, "attribution": attribution, "max_zoom": 18}]
+    if tiles == "none":
+        return []
+    raise ImproperlyConfigured(
+        f"MAP_TILES must be tianditu, url, osm or none, not {tiles!r}."
+    )
+
+
 MAP_CONFIG = {
-    "tiles": os.environ.get(
-        "MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-    ),
-    "attribution": os.environ.get(
-        "MAP_TILES_ATTRIBUTION", "© OpenStreetMap contributors"
+    "layers": map_layers(
+        MAP_TILES,
+        key=TIANDITU_KEY,
+        number=TIANDITU_APPROVAL_NUMBER,
+        url=MAP_TILES_URL,
+        attribution=os.environ.get("MAP_TILES_ATTRIBUTION", ""),
     ),
     "center": [
         float(os.environ.get("MAP_CENTER_LAT", "23.0215")),
         float(os.environ.get("MAP_CENTER_LNG", "113.1214")),
     ],
     "zoom": env_int("MAP_DEFAULT_ZOOM", 12),
+    # Seconds without a single tile before the map falls back to the outlines.
+    "tile_timeout": 6,
+    "no_tiles": _(
+        "No base map: the outlined areas show roughly where each district lies, "
+        "not its boundaries."
+    ),
 }
 
 
 # Content-Security-Policy (django-csp): only our own files run, no inline script,
 # style or handler anywhere in templates/ (tests/portal/test_csp.py looks), images
-# also from the map's tile server.
+# also from the map's tile servers.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
         # data: for the empty favicon in base.html.
-        "img-src": [SELF, "data:", tile_source(MAP_CONFIG["tiles"])],
+        "img-src": [
+            SELF,
+            "data:",
+            *dict.fromkeys(tile_source(layer["url"]) for layer in MAP_CONFIG["layers"]),
+        ],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.urls import reverse
 
 from portal.models import Notification
 
@@ -13,5 +14,5 @@ def site(request):
     return {
         "unread_notifications": unread,
         "site_url": settings.SITE_URL,
-        "map_config": settings.MAP_CONFIG,
+        "map_config": {**settings.MAP_CONFIG, "outlines": reverse("map_outlines")},
     }

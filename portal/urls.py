@@ -12,6 +12,7 @@ from portal.forms import LoginForm
 urlpatterns = [
     path("", views.home, name="home"),
     path("services/", views.services_hall, name="services_hall"),
+    path("map/districts.geojson", views.map_outlines, name="map_outlines"),
     path("employers/", views.employer_list, name="employer_list"),
     path("employers/<int:pk>/", views.employer_detail, name="employer_detail"),
     path(

@@ -16,11 +16,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views import i18n as i18n_views
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_q.models import OrmQ
 
-from portal import services
+from portal import maps, services
 from portal.decorators import seeker_required
 from portal.forms import (
     ClaimCodeForm,
@@ -53,6 +53,13 @@ def home(request):
     for figures in settings.HOME_FIGURES:
         context.update(import_string(figures)())
     return render(request, "portal/home.html", context)
+
+
+@require_GET
+@cache_control(public=True, max_age=3600)
+def map_outlines(request):
+    """The districts' approximate outlines, for maps without tiles."""
+    return JsonResponse(maps.district_outlines())
 
 
 def services_hall(request):

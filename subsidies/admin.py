@@ -826,7 +826,7 @@ class DisbursementBatchAdmin(admin.ModelAdmin):
 class PaymentAdmin(AccountColumns, admin.ModelAdmin):
     list_display = [
         "reference",
-        "payee_name",
+        "payee",
         "account_masked",
         "subsidy_type",
         "amount",
@@ -875,6 +875,10 @@ class PaymentAdmin(AccountColumns, admin.ModelAdmin):
     @admin.display(description=_("paid into"))
     def account_full(self, obj):
         return shown_account(obj.account, full=True)
+
+    @admin.display(description=_("payee"))
+    def payee(self, obj):
+        return obj.payee_name
 
     def has_module_permission(self, request):
         return is_city_staff(request.user) and super().has_module_permission(request)

@@ -1,6 +1,7 @@
 // Maps: the job map (#jobmap), the workplace pin on the posting form (#pinmap) and
 // a place shown read-only, e.g. a fair's venue (#placemap with data-lat/data-lng).
 // Pages work without it: the job list under the map is rendered on the server.
+// The tile layers, their credits and texts come from MAP_CONFIG (config/settings.py).
 (function () {
   "use strict";
 
@@ -19,12 +20,69 @@
     return div.innerHTML;
   }
 
+  // Without tiles (MAP_TILES=none) or when no tile server answers (an intranet, a
+  // blocked host, a wrong key), the map shows the districts' approximate outlines
+  // under its pins and says so; the list under the job map is on the page anyway.
+  function showOutlines(map, config) {
+    if (map.outlinesShown) { return; }
+    map.outlinesShown = true;
+    (map.tileLayers || []).forEach(function (layer) { map.removeLayer(layer); });
+    map.getContainer().classList.add("map-no-tiles");
+    map.setMaxZoom(13);  // closer in, an outline fills the whole map
+    var notice = L.control({ position: "bottomleft" });
+    notice.onAdd = function () {
+      var box = L.DomUtil.create("div", "map-notice");
+      box.setAttribute("role", "status");
+      box.textContent = config.no_tiles;
+      return box;
+    };
+    notice.addTo(map);
+    fetch(config.outlines).then(function (response) { return response.json(); }).then(function (data) {
+      var outlines = L.geoJSON(data, {
+        interactive: false,
+        style: { color: "#56606e", weight: 1.5, fillColor: "#ffffff", fillOpacity: 0.6 }
+      }).addTo(map);
+      outlines.bringToBack();
+      outlines.eachLayer(function (layer) {
+        L.tooltip({ permanent: true, direction: "center", className: "district-name" })
+          .setLatLng(layer.getBounds().getCenter())
+          .setContent(escapeHtml(layer.feature.properties.name))
+          .addTo(map);
+      });
+    });
+  }
+
+  function addTiles(map, config) {
+    var loaded = false;
+    var failed = 0;
+    map.tileLayers = config.layers.map(function (layer) {
+      var tiles = L.tileLayer(layer.url, {
+        attribution: layer.attribution,
+        subdomains: layer.subdomains || "abc",
+        maxZoom: layer.max_zoom,
+        referrerPolicy: layer.referrer_policy || false
+      });
+      tiles.on("tileload", function () { loaded = true; });
+      tiles.on("tileerror", function () {
+        failed += 1;
+        if (!loaded && failed >= 4) { showOutlines(map, config); }
+      });
+      return tiles.addTo(map);
+    });
+    if (!map.tileLayers.length) { showOutlines(map, config); return; }
+    window.setTimeout(function () {
+      if (!loaded) { showOutlines(map, config); }
+    }, config.tile_timeout * 1000);
+  }
+
   function makeMap(id) {
     var element = document.getElementById(id);
     if (!element || !window.L) { return null; }
     var config = JSON.parse(document.getElementById("map-config").textContent);
-    var map = L.map(element).setView(config.center, config.zoom);
-    L.tileLayer(config.tiles, { attribution: config.attribution, maxZoom: 18 }).addTo(map);
+    // Leaflet's own credit, without the flag it shows by default.
+    var map = L.map(element, { attributionControl: false }).setView(config.center, config.zoom);
+    L.control.attribution({ prefix: "Leaflet" }).addTo(map);
+    addTiles(map, config);
     return map;
   }
 

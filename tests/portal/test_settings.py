@@ -113,4 +113,29 @@ def test_the_policy_allows_images_from_the_tile_server_the_map_uses():
     assert tile_source("https://{s}.tiles.example.cn/{z}/{x}/{y}.png") == (
         "https://*.tiles.example.cn"
     )
+    assert tile_source("https://t{s}.tianditu.gov.cn/vec_w/wmts?tk=k") == (
+        "https://*.tianditu.gov.cn"
+    )
     assert tile_source("/tiles/{z}/{x}/{y}.png") == "'self'"
+
+
+def test_a_tianditu_key_makes_its_tiles_the_default_and_the_policy_allows_them():
+    found = _settings({"TIANDITU_KEY": "k3y"}, "MAP_TILES", "CONTENT_SECURITY_POLICY")
+
+    assert found["MAP_TILES"] == "tianditu"
+    assert found["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["img-src"] == [
+        "'self'",
+        "data:",
+        "https://*.tianditu.gov.cn",
+    ]
+
+
+def test_without_a_key_or_a_tile_server_the_maps_load_no_tiles_from_anywhere():
+    env = {"TIANDITU_KEY": "", "MAP_TILES_URL": "", "MAP_TILES": ""}
+    found = _settings(env, "MAP_TILES", "CONTENT_SECURITY_POLICY")
+
+    assert found["MAP_TILES"] == "none"
+    assert found["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["img-src"] == [
+        "'self'",
+        "data:",
+    ]
