@@ -411,9 +411,20 @@ def trend(unit: OrgUnit, period: Period, indicator: str, count: int = 13) -> lis
     return [(p, values.get((unit.pk, p, indicator, "", ""))) for p in periods]
 
 
+# The levels figures are computed for; communities have none of their own.
+FIGURE_LEVELS = [OrgUnit.Level.CITY, OrgUnit.Level.DISTRICT, OrgUnit.Level.STREET]
+
+
+def units_below(unit: OrgUnit, period: Period):
+    """The units one level down that have figures (none below a street)."""
+    return OrgUnit.objects.current(period.end).filter(
+        parent=unit, level__in=FIGURE_LEVELS
+    )
+
+
 def children(unit: OrgUnit, period: Period) -> list[dict]:
     """The units one level down with their main figures, for drill-down."""
-    below = list(OrgUnit.objects.current(period.end).filter(parent=unit))
+    below = list(units_below(unit, period))
     names = ["demand", "seekers", "new_employment", "unemployed_at_end"]
     values = facts(below, [period], indicators=names, dimension="")
     rows = []
@@ -428,7 +439,7 @@ def children_changes(unit: OrgUnit, period: Period) -> list[dict]:
     """The units one level down with their vacancies, seekers and ratio and the
     changes against the previous period (the figures the period's report
     compares with: docs/statistics.md, "Closed periods")."""
-    below = list(OrgUnit.objects.current(period.end).filter(parent=unit))
+    below = list(units_below(unit, period))
     previous = period.previous()
     values = facts(
         below,
@@ -478,7 +489,7 @@ def warnings(unit: OrgUnit, period: Period) -> list[dict]:
     rules = list(WarningRule.objects.filter(is_active=True))
     if not rules:
         return []
-    units = [unit, *OrgUnit.objects.current(period.end).filter(parent=unit)]
+    units = [unit, *units_below(unit, period)]
     previous = period.previous()
     values = facts(
         units,

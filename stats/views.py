@@ -14,12 +14,12 @@ from stats.forms import ReportForm
 from stats.models import ClosedPeriod, Report
 from stats.periods import KINDS, Period
 
-LEVELS = ["city", "district", "street"]
-
 
 def _unit(request) -> OrgUnit:
     """The unit asked for, within the user's own area (their unit by default)."""
-    units = OrgUnit.objects.for_user(request.user).filter(level__in=LEVELS)
+    units = OrgUnit.objects.for_user(request.user).filter(
+        level__in=queries.FIGURE_LEVELS
+    )
     code = request.GET.get("unit") or request.POST.get("unit")
     if code:
         unit = units.filter(code=code).first()
@@ -73,7 +73,7 @@ def dashboard(request):
 
 def _breadcrumbs(user, unit: OrgUnit) -> list[OrgUnit]:
     trail = []
-    while unit is not None and unit.level in LEVELS:
+    while unit is not None and unit.level in queries.FIGURE_LEVELS:
         trail.insert(0, unit)
         if user.org_unit_id == unit.pk:
             break
