@@ -37,10 +37,11 @@ def seed_fairs(employers) -> None:
     city = OrgUnit.objects.get(level=OrgUnit.Level.CITY)
     now = timezone.now()
     today = timezone.localdate()
+    day = today + datetime.timedelta(days=12)
     upcoming = _fair(
-        f"{today.year}年{_season(today)}佛山市综合招聘会",
+        f"{day.year}年{_season(day)}佛山市综合招聘会",
         city,
-        today + datetime.timedelta(days=12),
+        day,
         now - datetime.timedelta(days=3),
         admin,
     )
@@ -57,23 +58,19 @@ def seed_fairs(employers) -> None:
     demo_seeker = Person.objects.filter(user__isnull=False).order_by("pk").first()
     if demo_seeker is not None:
         register_to_attend(upcoming, person=demo_seeker)
-    _fair(
-        f"{today.year}年高校毕业生{_season(today)}专场招聘会",
+    day = today - datetime.timedelta(days=30)
+    staff = {employer.pk: employer.staff.first() for employer in employers}
+    last = _fair(
+        f"{day.year}年高校毕业生{_season(day)}专场招聘会",
         city,
-        today - datetime.timedelta(days=30),
+        day,
         now - datetime.timedelta(days=60),
         admin,
         kind="graduates",
     )
-    later = today + datetime.timedelta(days=40)
-    _fair(
-        f"{later.year}年{later.month}月佛山市综合招聘会",
-        city,
-        later,
-        now - datetime.timedelta(days=1),
-        admin,
-    )
-    staff = {employer.pk: employer.staff.first() for employer in employers}
+    _seed_past_fair(last, employers, staff)
+    day = today + datetime.timedelta(days=40)
+    _fair(f"{day.year}年{day.month}月佛山市综合招聘会", city, day, now, admin)
     for day, name, kind in _past_fairs(today):
         fair = _fair(
             name, city, day, at(day - datetime.timedelta(days=30)), admin, kind

@@ -222,9 +222,13 @@ def seed_registration_history(spans, employers) -> None:
         if registered_on <= today and (hired_on is None or hired_on > registered_on):
             searches.append((registered_on, person, last_update, hired_on, rng))
     registrations = _register_unemployed(searches, _employed(hires, today), today)
-    with keeping_dates(EmploymentRegistration, UnemploymentRegistration):
+    recognitions = _recognise(registrations, today)
+    with keeping_dates(
+        EmploymentRegistration, UnemploymentRegistration, DifficultyRecognition
+    ):
         EmploymentRegistration.objects.bulk_create(hires, batch_size=1000)
         UnemploymentRegistration.objects.bulk_create(registrations, batch_size=1000)
+        DifficultyRecognition.objects.bulk_create(recognitions)
 
 
 def _employed(hires, today) -> dict[tuple[str, int], int]:
@@ -278,6 +282,54 @@ def _register_unemployed(searches, employed, today) -> list[UnemploymentRegistra
         registrations.append(registration)
         registered.setdefault(district, []).append((day, registration.cancelled_on))
     return registrations
+
+
+def _recognise(registrations, today) -> list[DifficultyRecognition]:
+    """One in four of the people registered for two months or more recognised as
+    having employment difficulty a month after registering; those hired since
+    left the register a week after starting work."""
+    categories = list(
+        DifficultyCategory.objects.filter(
+            is_active=True,
+            min_age_women__isnull=True,
+            min_age_men__isnull=True,
+            min_unemployed_months__isnull=True,
+        ).order_by("pk")[:6]
+    )
+    recognitions = []
+    for registration in registrations:
+        person, start = registration.person, registration.registered_on
+        end = registration.cancelled_on or today
+        rng = random.Random(f"recognition-{person.id_number}")
+        if (end - start).days < 60 or rng.random() >= 0.25 or not categories:
+            continue
+        approved = start + datetime.timedelta(rng.randint(25, 40))
+        recognition = DifficultyRecognition(
+            person=person,
+            category=rng.choice(categories),
+            org_unit=person.residence,
+            status=DifficultyRecognition.Status.APPROVED,
+            statement="本人失业后家庭经济困难，可提供相关证明材料。",
+            submitted_by=person.user,
+            reviewed_by=registration.reviewed_by,
+            decided_by=registration.reviewed_by,
+            notice_starts=approved - datetime.timedelta(9),
+            notice_ends=approved - datetime.timedelta(5),
+            approved_on=approved,
+            created_at=at(approved - datetime.timedelta(15), 10),
+            updated_at=at(approved, 16),
+        )
+        hired = registration.cancellation_reason_id and (
+            registration.cancellation_reason.code == "employment_registered"
+        )
+        left = end + datetime.timedelta(7)
+        if hired and left < today:
+            recognition.status = DifficultyRecognition.Status.EXITED
+            recognition.exited_on = left
+            recognition.exit_reason = DifficultyRecognition.ExitReason.EMPLOYED
+            recognition.updated_at = at(left, 16)
+        recognitions.append(recognition)
+    return recognitions
 
 
 def _employer_in(rng, by_district, district):

@@ -278,8 +278,17 @@ def test_the_history_is_spread_over_the_two_years(demo, db):
     assert len(months(started)) >= 24
     fairs = JobFair.objects.published().values_list("date", flat=True)
     assert len(months(day for day in fairs if day < today)) >= 20
+    # Seekers went to a fair in nearly every finished month (one near the Spring
+    # Festival may have none).
+    entered = figures("fair_seekers_entered", last_months(13)[:-1])
+    city = [
+        value for (code, _period), value in entered.items() if code.endswith("0" * 8)
+    ]
+    assert len(city) == 12 and sum(1 for value in city if value) >= 11
     assert SeekerPass.objects.filter(entered_at__isnull=False).count() > 500
     assert BoothVisit.objects.filter(has_intention=True).exists()
+    helped = figures("difficulty_employed", last_months(24))
+    assert sum(helped.values()) >= 20
     paid = Payment.objects.filter(status="paid").values_list("paid_on", flat=True)
     assert len(months(paid)) >= 18
     listed = Graduate.objects.filter(source="import", person__resume__isnull=False)
