@@ -1,14 +1,26 @@
-"""Demo fairs for seed_demo: one open for booking with booths taken, one past."""
+"""Demo fairs for seed_demo: two coming (one open for booking with booths
+taken), and two years of past ones — monthly fairs, the 春风行动 fair after each
+Spring Festival and the graduates' fairs in spring and autumn — with the employers
+that came, the jobs they showed, the seekers who entered and their interest."""
 
 import datetime
+import random
 
 from django.utils import timezone
 
 from fairs import services
-from fairs.models import JobFair
+from fairs.models import BoothBooking, BoothVisit, JobFair, SeekerPass
+from fairs.services.bookings import SHORT_CODE_ALPHABET
 from fairs.services.gate import register_to_attend
-from jobs.models import JobPosting
-from portal.demo import demo_password_hash
+from jobs.models import JobPosting, PostingInterval, ResumeInterval
+from portal.demo import (
+    SPRING_FESTIVALS,
+    add_months,
+    at,
+    demo_password_hash,
+    history_start,
+    keeping_dates,
+)
 from portal.models import OrgUnit, Person, User
 
 HALL = "AAAA.BBBB\nAAAA.BBBB\n.........\nCCCC.DDDD\nCCCC.DDDD"
@@ -25,10 +37,11 @@ def seed_fairs(employers) -> None:
     city = OrgUnit.objects.get(level=OrgUnit.Level.CITY)
     now = timezone.now()
     today = timezone.localdate()
+    day = today + datetime.timedelta(days=12)
     upcoming = _fair(
-        "2026年冬季佛山市综合招聘会",
+        f"{day.year}年{_season(day)}佛山市综合招聘会",
         city,
-        today + datetime.timedelta(days=12),
+        day,
         now - datetime.timedelta(days=3),
         admin,
     )
@@ -45,14 +58,150 @@ def seed_fairs(employers) -> None:
     demo_seeker = Person.objects.filter(user__isnull=False).order_by("pk").first()
     if demo_seeker is not None:
         register_to_attend(upcoming, person=demo_seeker)
-    _fair(
-        "2026年高校毕业生秋季专场招聘会",
+    day = today - datetime.timedelta(days=30)
+    staff = {employer.pk: employer.staff.first() for employer in employers}
+    last = _fair(
+        f"{day.year}年高校毕业生{_season(day)}专场招聘会",
         city,
-        today - datetime.timedelta(days=30),
+        day,
         now - datetime.timedelta(days=60),
         admin,
         kind="graduates",
     )
+    _seed_past_fair(last, employers, staff)
+    day = today + datetime.timedelta(days=40)
+    _fair(f"{day.year}年{day.month}月佛山市综合招聘会", city, day, now, admin)
+    for day, name, kind in _past_fairs(today):
+        fair = _fair(
+            name, city, day, at(day - datetime.timedelta(days=30)), admin, kind
+        )
+        _seed_past_fair(fair, employers, staff)
+
+
+def _season(day: datetime.date) -> str:
+    return ["冬季", "春季", "夏季", "秋季"][day.month % 12 // 3]
+
+
+def _past_fairs(today) -> list[tuple]:
+    """(day, name, kind): a general fair on the third Saturday of every month
+    but the Spring Festival's, the 春风行动 fair ten days after the festival and
+    the graduates' fairs in May and November; none in the last five weeks."""
+    first, until = history_start(today), today - datetime.timedelta(days=35)
+    fairs = []
+    month = first
+    while month <= until:
+        saturday = month + datetime.timedelta((5 - month.weekday()) % 7 + 14)
+        near_festival = any(
+            -21 <= (saturday - festival).days < 14 for festival in SPRING_FESTIVALS
+        )
+        if not near_festival:
+            name = f"{saturday.year}年{saturday.month}月佛山市综合招聘会"
+            fairs.append((saturday, name, "general"))
+        if month.month in (5, 11):
+            day = month + datetime.timedelta((5 - month.weekday()) % 7 + 7)
+            season = "春季" if month.month == 5 else "秋季"
+            name = f"{day.year}年高校毕业生{season}专场招聘会"
+            fairs.append((day, name, "graduates"))
+        month = add_months(month, 1)
+    for festival in SPRING_FESTIVALS:
+        day = festival + datetime.timedelta(days=10)
+        if first <= day <= until:
+            fairs.append((day, f"{day.year}年春风行动大型招聘会", "general"))
+    return [fair for fair in sorted(fairs) if fair[0] <= until]
+
+
+def _codes(rng, count: int) -> list[str]:
+    codes = set()
+    while len(codes) < count:
+        codes.add("".join(rng.choices(SHORT_CODE_ALPHABET, k=8)))
+    return sorted(codes)
+
+
+def _seed_past_fair(fair: JobFair, employers, staff) -> None:
+    """Bookings (a few no-shows) showing postings open that day, passes of seekers
+    looking for work then (most entered), and the booths they registered
+    interest at, some with a hiring intention; in bulk, dated that day."""
+    day = fair.date
+    rng = random.Random(f"fair-{day}-{fair.kind}")
+    JobFair.objects.filter(pk=fair.pk).update(
+        created_at=at(day - datetime.timedelta(days=35)),
+        updated_at=at(day - datetime.timedelta(days=30)),
+    )
+    booths = list(fair.booths.order_by("number"))
+    coming = rng.sample(
+        employers, k=min(len(booths), len(employers), rng.randint(12, 24))
+    )
+    open_then = {}
+    for posting, employer in PostingInterval.objects.filter(
+        starts_on__lte=day, ends_on__gte=day, employer__in=coming
+    ).values_list("posting_id", "employer_id"):
+        open_then.setdefault(employer, []).append(posting)
+    bookings = []
+    for employer, booth, code in zip(
+        coming, booths, _codes(rng, len(coming)), strict=False
+    ):
+        came = rng.random() < 0.92
+        bookings.append(
+            BoothBooking(
+                fair=fair,
+                booth=booth,
+                employer=employer,
+                status="active" if came else "released",
+                short_code=code,
+                booked_by=staff[employer.pk],
+                signed_in_at=at(day, 8, rng.randint(30, 59)) if came else None,
+                signed_out_at=at(day, 12, rng.randint(0, 30)) if came else None,
+                created_at=at(day - datetime.timedelta(days=rng.randint(3, 25)), 10),
+                updated_at=at(day, 12),
+            )
+        )
+    people = sorted(
+        set(
+            ResumeInterval.objects.filter(
+                starts_on__lte=day, ends_on__gte=day
+            ).values_list("person_id", flat=True)
+        )
+    )
+    people = rng.sample(people, k=len(people) // 6)
+    passes = [
+        SeekerPass(
+            fair=fair,
+            person_id=person,
+            short_code=code,
+            entered_at=at(day, 9, rng.randint(0, 59)) if rng.random() < 0.7 else None,
+            created_at=at(day - datetime.timedelta(days=rng.randint(1, 14)), 20),
+            updated_at=at(day, 9),
+        )
+        for person, code in zip(people, _codes(rng, len(people)), strict=True)
+    ]
+    with keeping_dates(BoothBooking, SeekerPass, BoothVisit):
+        BoothBooking.objects.bulk_create(bookings)
+        SeekerPass.objects.bulk_create(passes)
+        present = [booking for booking in bookings if booking.status == "active"]
+        BoothBooking.postings.through.objects.bulk_create(
+            BoothBooking.postings.through(
+                boothbooking_id=booking.pk, jobposting_id=posting
+            )
+            for booking in present
+            for posting in open_then.get(booking.employer_id, [])[:3]
+        )
+        visits = []
+        for seeker_pass in passes:
+            if seeker_pass.entered_at is None or not present:
+                continue
+            for booking in rng.sample(present, k=min(len(present), rng.randint(0, 3))):
+                intention = rng.random() < 0.2
+                visits.append(
+                    BoothVisit(
+                        booking=booking,
+                        person_id=seeker_pass.person_id,
+                        has_intention=intention,
+                        intention_at=at(day, 11) if intention else None,
+                        created_at=at(day, 10, rng.randint(0, 59)),
+                        updated_at=at(day, 11),
+                    )
+                )
+        BoothVisit.objects.bulk_create(visits)
 
 
 def _ensure_steward() -> None:

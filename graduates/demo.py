@@ -1,6 +1,8 @@
 """Demo graduates for seed_demo: own reports at every step, an education
-department's list for 2026, unemployed graduates with follow-up contacts, a
-receiving application, and the city's targets."""
+department's list for this year, unemployed graduates with follow-up contacts, a
+receiving application, the city's targets, and the two latest cohorts of young
+people who came to the portal at graduation (portal.demo.graduating_people),
+followed up since."""
 
 import datetime
 import random
@@ -8,11 +10,20 @@ import random
 from django.utils import timezone
 
 from graduates import services
-from graduates.models import CohortTarget, Graduate
+from graduates.models import CohortTarget, Graduate, Leaver
 from graduates.services import GraduateRow
 from jobs.models import JobPosting
-from portal.demo import GIVEN, SURNAMES, make_id_number
+from portal.demo import (
+    GIVEN,
+    SURNAMES,
+    at,
+    cohorts,
+    graduating_people,
+    make_id_number,
+    spread_days,
+)
 from portal.models import User
+from registration.models import EmploymentRegistration
 
 SCHOOLS = [
     (
@@ -58,6 +69,10 @@ def seed_graduates(persons, employers) -> None:
     for index, person in enumerate(young[:12]):
         _report(person, index, year, caseworker, employers)
     services.import_graduates(_education_list(year), by=caseworker)
+    today = timezone.localdate()
+    for cohort in cohorts(today):
+        CohortTarget.objects.get_or_create(graduation_year=cohort)
+        _seed_cohort(cohort, caseworker, today)
 
 
 def _report(person, index, year, caseworker, employers) -> None:
@@ -138,3 +153,67 @@ def _education_list(year) -> list[GraduateRow]:
             )
         )
     return rows
+
+
+def _seed_cohort(year, caseworker, today) -> None:
+    """The education department's list of the young people graduating in `year`
+    who came to the portal: in work by the end of June if they were hired by
+    then, otherwise mostly still looking, registered for follow-up services and
+    contacted over the following months."""
+    people = graduating_people(year, today)
+    graduation = datetime.date(year, 6, 30)
+    hired = dict(
+        EmploymentRegistration.objects.filter(
+            person__in=people, start_date__lte=graduation
+        ).values_list("person_id", "employer__name")
+    )
+    rows = []
+    for index, person in enumerate(people):
+        rng = random.Random(f"cohort-{person.id_number}")
+        school, majors = rng.choice(SCHOOLS)
+        destination = rng.choice(["seeking"] * 6 + ["further_study", "not_seeking"])
+        rows.append(
+            GraduateRow(
+                line=index + 2,
+                name=person.name,
+                id_number=person.id_number,
+                graduation_year=year,
+                school=school,
+                major=rng.choice(majors),
+                degree={"college": "college", "master": "master"}.get(
+                    person.education, "bachelor"
+                ),
+                origin_code=person.id_number[:6],
+                destination="contract" if person.pk in hired else destination,
+            )
+        )
+    services.import_graduates(rows, by=caseworker)
+    listed = at(datetime.date(year, 6, 20), 10)
+    graduates = Graduate.objects.filter(person__in=people, graduation_year=year)
+    graduates.update(graduation_date=graduation, created_at=listed, updated_at=listed)
+    for graduate in graduates.filter(person_id__in=hired):
+        graduate.employer_name = hired[graduate.person_id]
+        graduate.save(update_fields=["employer_name"])
+    leavers = Leaver.objects.filter(graduate__in=graduates).select_related(
+        "graduate__person"
+    )
+    leavers.update(created_at=listed, updated_at=listed, status_changed_on=graduation)
+    for leaver in leavers.order_by("graduate__person__id_number"):
+        rng = random.Random(f"contacts-{leaver.graduate.person.id_number}")
+        if rng.random() < 0.15:
+            continue  # not reached yet
+        last = min(datetime.date(year, 12, 20), today)
+        for day in spread_days(rng, graduation, last, rng.randint(1, 3)):
+            services.log_contact(
+                leaver,
+                by=caseworker,
+                contacted_on=day,
+                channel=rng.choice(["phone", "phone", "visit", "online"]),
+                services=rng.sample(["policy", "guidance", "referral"], k=2),
+                note="电话回访，介绍了就业政策和见习岗位，推荐了合适的岗位。",
+                postings=list(
+                    JobPosting.objects.filter(
+                        published_at__date__lte=day, valid_until__gte=day
+                    ).order_by("pk")[: rng.randint(0, 2)]
+                ),
+            )

@@ -1,4 +1,6 @@
-"""Demo data of the core: Foshan's org tree, staff, employers and seekers.
+"""Demo data of the core: Foshan's org tree, staff, employers and seekers, the
+residents the other apps' two years of history are about, and the calendar of
+that history (seasonal_weight, spread_days) they all follow.
 
 Idempotent: every record is looked up by its natural key first, so running it again
 changes nothing. The division codes of streets and communities follow the GB/T 10114
@@ -6,6 +8,7 @@ scheme (docs/identifiers.md, "Division codes") but are demo codes; load the
 official table in production.
 """
 
+import contextlib
 import datetime
 import functools
 import random
@@ -14,6 +17,7 @@ from decimal import Decimal
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
+from django.utils import timezone
 from stdnum.cn import ric, uscc
 
 from portal import services
@@ -155,6 +159,101 @@ EDUCATIONS = [
     "bachelor",
     "master",
 ]
+
+
+# The demo's two years of history: every app dates its records between
+# history_start() and today, busier in the weeks after the Spring Festival (春节),
+# when workers come back and factories hire, and around graduation.
+HISTORY_MONTHS = 24
+SPRING_FESTIVALS = [
+    datetime.date(2024, 2, 10),
+    datetime.date(2025, 1, 29),
+    datetime.date(2026, 2, 17),
+    datetime.date(2027, 2, 6),
+    datetime.date(2028, 1, 26),
+    datetime.date(2029, 2, 13),
+]
+# Where the demo's residents live, per cent by district: 南海 and 顺德 are the
+# largest districts, 三水 and 高明 the smallest.
+DISTRICT_SHARES = {"440604": 21, "440605": 26, "440606": 25, "440607": 13, "440608": 15}
+# Home regions of people born outside Foshan (the first six digits of their ID).
+HOMETOWNS = {
+    "440802": "广东省湛江市",
+    "431002": "湖南省郴州市",
+    "450902": "广西壮族自治区玉林市",
+    "360702": "江西省赣州市",
+    "511302": "四川省南充市",
+}
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The first day of the month `months` after the month of `day`."""
+    index = day.year * 12 + day.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def history_start(today: datetime.date) -> datetime.date:
+    """The first day of the demo's history: 24 months before this month."""
+    return add_months(today, -HISTORY_MONTHS)
+
+
+def seasonal_weight(day: datetime.date) -> float:
+    """How busy the labour market is on a day, 1 on an ordinary one."""
+    weight = 1.0
+    for festival in SPRING_FESTIVALS:
+        days_after = (day - festival).days
+        if -21 <= days_after < 0:  # migrant workers travel home
+            weight = 0.5
+        elif 0 <= days_after < 7:  # the holiday week
+            weight = 0.2
+        elif 7 <= days_after < 49:  # back to work: hiring and job hunting peak
+            weight = 2.2
+    if day.month == 7 or (day.month == 6 and day.day >= 10):  # graduation
+        weight *= 1.6
+    return weight
+
+
+def spread_days(rng, first, last, count: int) -> list[datetime.date]:
+    """`count` days between two days inclusive, sorted, more of them when the
+    market is busy."""
+    if count <= 0 or last < first:
+        return []
+    days = [
+        first + datetime.timedelta(offset) for offset in range((last - first).days + 1)
+    ]
+    return sorted(rng.choices(days, [seasonal_weight(day) for day in days], k=count))
+
+
+def at(day: datetime.date, hour: int = 9, minute: int = 0) -> datetime.datetime:
+    """A moment of a day in the city's time zone, never later than now."""
+    moment = datetime.datetime.combine(day, datetime.time(hour, minute))
+    return min(timezone.make_aware(moment), timezone.now())
+
+
+def cohorts(today: datetime.date) -> list[int]:
+    """The two latest graduation years whose graduation (June) has come."""
+    years = range(today.year - 2, today.year + 1)
+    return [year for year in years if datetime.date(year, 6, 1) <= today][-2:]
+
+
+@contextlib.contextmanager
+def keeping_dates(*models):
+    """Demo only: let bulk inserts keep the past created_at and updated_at set on the
+    rows, which auto_now and auto_now_add would replace with the present."""
+    fields = [
+        field
+        for model in models
+        for field in model._meta.concrete_fields
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+    ]
+    saved = [(field, field.auto_now, field.auto_now_add) for field in fields]
+    for field in fields:
+        field.auto_now = field.auto_now_add = False
+    try:
+        yield
+    finally:
+        for field, auto_now, auto_now_add in saved:
+            field.auto_now, field.auto_now_add = auto_now, auto_now_add
 
 
 @functools.cache
@@ -413,3 +512,137 @@ def seed_seekers():
             )
         seekers.append(person)
     return seekers
+
+
+def _resident(rng, communities, birth_years, educations) -> dict:
+    district = rng.choices(list(DISTRICT_SHARES), list(DISTRICT_SHARES.values()))[0]
+    if rng.random() < 0.55:
+        area, hukou_place = district, "广东省佛山市"
+    else:
+        area, hukou_place = rng.choice(list(HOMETOWNS.items()))
+    birth = datetime.date(rng.randint(*birth_years), 1, 1)
+    birth += datetime.timedelta(rng.randrange(365))
+    body = f"{area}{birth:%Y%m%d}{rng.randrange(1, 999):03d}"
+    return {
+        "name": rng.choice(SURNAMES)
+        + "".join(rng.choices(GIVEN, k=rng.choice([1, 2]))),
+        "id_number": body + ric.calc_check_digit(body + "0"),
+        "phone": f"1{rng.choice('3578')}{rng.randrange(10**9):09d}",
+        "residence": rng.choice(communities[district]),
+        "education": rng.choice(educations),
+        "hukou_place": hukou_place,
+        "hukou_type": "urban" if area == district and rng.random() < 0.7 else "rural",
+        "address": f"{rng.choice(ROADS)}{rng.randrange(1, 200)}号",
+    }
+
+
+def _draw_residents(key, count, birth_years, educations) -> list:
+    """Each index's resident: a Person already made by an earlier run, or the
+    fields of a new one. A drawn ID number that another record holds is drawn
+    again, the same way on every run."""
+    communities = {}
+    for unit in OrgUnit.objects.filter(level=OrgUnit.Level.COMMUNITY).order_by("code"):
+        communities.setdefault(unit.code[:6], []).append(unit)
+    chosen, seen, pending, attempt = [None] * count, set(), list(range(count)), 0
+    while pending:
+        drawn = {
+            index: _resident(
+                random.Random(f"{key}-{index}-{attempt}"),
+                communities,
+                birth_years,
+                educations,
+            )
+            for index in pending
+        }
+        existing = Person.objects.in_bulk(
+            [fields["id_number"] for fields in drawn.values()], field_name="id_number"
+        )
+        left = []
+        for index in pending:
+            fields = drawn[index]
+            person = existing.get(fields["id_number"])
+            ours = person is None or (person.name, person.phone) == (
+                fields["name"],
+                fields["phone"],
+            )
+            if not ours or fields["id_number"] in seen:
+                left.append(index)
+                continue
+            seen.add(fields["id_number"])
+            chosen[index] = person or fields
+        pending, attempt = left, attempt + 1
+    return chosen
+
+
+def seed_people(
+    key: str,
+    count: int,
+    *,
+    birth_years: tuple[int, int],
+    joined: list[datetime.date],
+    accounts: bool = True,
+    educations=EDUCATIONS,
+) -> list[Person]:
+    """Demo only: `count` residents made in bulk, spread over the districts by
+    DISTRICT_SHARES, with seeker accounts when `accounts` (people who used the
+    portal), added on the days `joined`. The same people on every run."""
+    chosen = _draw_residents(key, count, birth_years, educations)
+    new = [
+        (index, fields)
+        for index, fields in enumerate(chosen)
+        if isinstance(fields, dict)
+    ]
+    users = {}
+    if accounts and new:
+        made = User.objects.bulk_create(
+            User(
+                username=fields["id_number"],
+                role=User.Role.SEEKER,
+                password=demo_password_hash(),
+                date_joined=at(joined[index], 20),
+                sms_opt_in=index % 4 == 0,
+            )
+            for index, fields in new
+        )
+        users = {user.username: user for user in made}
+    with keeping_dates(Person):
+        Person.objects.bulk_create(
+            Person(
+                user=users.get(fields["id_number"]),
+                retirement_track=services.default_retirement_track(fields["id_number"]),
+                created_at=at(joined[index], 20),
+                updated_at=at(joined[index], 20),
+                **fields,
+            )
+            for index, fields in new
+        )
+    numbers = [
+        fields["id_number"] if isinstance(fields, dict) else fields.id_number
+        for fields in chosen
+    ]
+    people = Person.objects.select_related("residence").in_bulk(
+        numbers, field_name="id_number"
+    )
+    return [people[number] for number in numbers]
+
+
+COHORT_SIZE = 60
+
+
+def graduating_people(year: int, today: datetime.date) -> list[Person]:
+    """Young people who graduate in `year` and come to the portal between late May
+    and July (jobs/demo.py gives them resumes, graduates/demo.py their
+    graduation); the same people on every run."""
+    days = spread_days(
+        random.Random(f"graduates-{year}"),
+        datetime.date(year, 5, 20),
+        min(datetime.date(year, 7, 31), today),
+        COHORT_SIZE,
+    )
+    return seed_people(
+        f"graduates-{year}",
+        COHORT_SIZE,
+        birth_years=(year - 23, year - 21),
+        joined=days,
+        educations=["college", "bachelor", "bachelor", "bachelor", "master"],
+    )

@@ -7,9 +7,19 @@ import random
 
 from django.utils import timezone
 
+from portal.demo import (
+    add_months,
+    at,
+    history_start,
+    keeping_dates,
+    seasonal_weight,
+    seed_people,
+)
 from portal.models import DifficultyCategory, User
+from portal.validators import add_years, birth_date_from_id
 from registration import services
 from registration.models import (
+    CancellationReason,
     DifficultyRecognition,
     EmploymentCertificate,
     EmploymentRegistration,
@@ -167,3 +177,261 @@ def _end_notice(recognition) -> None:
     DifficultyRecognition.objects.filter(pk=recognition.pk).update(
         notice_starts=start, notice_ends=start + datetime.timedelta(days=4)
     )
+
+
+# Demo-scale workforce: the staff an employer of each size has filed, relative.
+STAFF_BY_SIZE = {"micro": 1, "small": 4, "medium": 10, "large": 20}
+WORKERS = 2200
+JOBS = ["普工", "操作工", "仓管员", "电工", "焊工", "质检员", "销售员", "文员", "厨师"]
+HIRED_SHARE = 0.55  # history seekers who found work through an employer
+# Registered unemployed per person in work the demo keeps each district near:
+# an official registered unemployment rate of about 3 %.
+UNEMPLOYED_PER_EMPLOYED = 0.031
+
+
+def seed_registration_history(spans, employers) -> None:
+    """Two years of registrations, in bulk: the employers' workforce filed before
+    the history began, a third of it leaving since; half of the history seekers
+    (jobs/demo.py, (person, first day, last update)) hired, and enough of them
+    registered as unemployed to keep each district's registered unemployed near
+    3 % of its people in work, a registration cancelled on the day its hire
+    starts. Idempotent: nothing once the workforce is filed."""
+    today = timezone.localdate()
+    first = history_start(today)
+    if EmploymentRegistration.objects.filter(
+        start_date__lt=add_months(first, -12)
+    ).exists():
+        return
+    staff = {employer.pk: employer.staff.first() for employer in employers}
+    by_district = {}
+    for employer in employers:
+        by_district.setdefault(employer.org_unit.code[:6], []).append(employer)
+    hires = _seed_workforce(by_district, staff, today)
+    searches = []  # (registration day, person, last update, hire day, rng)
+    for person, first_day, last_update in spans:
+        rng = random.Random(f"history-registration-{person.id_number}")
+        hired_on = last_update + datetime.timedelta(rng.randint(3, 40))
+        if rng.random() < HIRED_SHARE and hired_on <= today:
+            employer = _employer_in(rng, by_district, person.residence.code[:6])
+            hires.append(
+                _employment(rng, person, employer, staff[employer.pk], hired_on, today)
+            )
+        else:
+            hired_on = None
+        registered_on = first_day + datetime.timedelta(rng.randint(0, 10))
+        if registered_on <= today and (hired_on is None or hired_on > registered_on):
+            searches.append((registered_on, person, last_update, hired_on, rng))
+    registrations = _register_unemployed(searches, _employed(hires, today), today)
+    recognitions = _recognise(registrations, today)
+    with keeping_dates(
+        EmploymentRegistration, UnemploymentRegistration, DifficultyRecognition
+    ):
+        EmploymentRegistration.objects.bulk_create(hires, batch_size=1000)
+        UnemploymentRegistration.objects.bulk_create(registrations, batch_size=1000)
+        DifficultyRecognition.objects.bulk_create(recognitions)
+
+
+def _employed(hires, today) -> dict[tuple[str, int], int]:
+    """{(district code, year): people in work at the year's end (or today)}."""
+    counts = {}
+    for year in range(today.year - 3, today.year + 1):
+        day = min(datetime.date(year, 12, 31), today)
+        for hire in hires:
+            if hire.start_date <= day and (
+                hire.end_date is None or hire.end_date >= day
+            ):
+                key = (hire.org_unit.code[:6], year)
+                counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def _register_unemployed(searches, employed, today) -> list[UnemploymentRegistration]:
+    """Registrations for the searches, in order of their day, while the district
+    has fewer registered unemployed that day than it aims at (more in the busy
+    weeks after the Spring Festival and at graduation)."""
+    reasons = CancellationReason.objects.in_bulk(field_name="code")
+    caseworkers = {
+        user.org_unit.code[:6]: user
+        for user in User.objects.filter(
+            role=User.Role.CASEWORKER, org_unit__level="district"
+        ).select_related("org_unit")
+    }
+    registered = {}  # district code: [(registered on, cancelled on)]
+    for code, start, end in UnemploymentRegistration.objects.filter(
+        registered_on__isnull=False, person__residence__isnull=False
+    ).values_list("person__residence__code", "registered_on", "cancelled_on"):
+        registered.setdefault(code[:6], []).append((start, end))
+    registrations = []
+    for day, person, last_update, hired_on, rng in sorted(
+        searches, key=lambda search: (search[0], search[1].id_number)
+    ):
+        district = person.residence.code[:6]
+        aim = UNEMPLOYED_PER_EMPLOYED * employed.get((district, day.year), 0)
+        aim *= 1.1 if seasonal_weight(day) > 1.5 else 1
+        now = sum(
+            1
+            for start, end in registered.get(district, [])
+            if start <= day and (end is None or end > day)
+        )
+        if now >= aim:
+            continue
+        registration = _unemployment(
+            rng, person, day, last_update, hired_on, today, reasons
+        )
+        registration.reviewed_by = caseworkers[district]
+        registrations.append(registration)
+        registered.setdefault(district, []).append((day, registration.cancelled_on))
+    return registrations
+
+
+def _recognise(registrations, today) -> list[DifficultyRecognition]:
+    """One in four of the people registered for two months or more recognised as
+    having employment difficulty a month after registering; those hired since
+    left the register a week after starting work."""
+    categories = list(
+        DifficultyCategory.objects.filter(
+            is_active=True,
+            min_age_women__isnull=True,
+            min_age_men__isnull=True,
+            min_unemployed_months__isnull=True,
+        ).order_by("pk")[:6]
+    )
+    recognitions = []
+    for registration in registrations:
+        person, start = registration.person, registration.registered_on
+        end = registration.cancelled_on or today
+        rng = random.Random(f"recognition-{person.id_number}")
+        if (end - start).days < 60 or rng.random() >= 0.25 or not categories:
+            continue
+        approved = start + datetime.timedelta(rng.randint(25, 40))
+        recognition = DifficultyRecognition(
+            person=person,
+            category=rng.choice(categories),
+            org_unit=person.residence,
+            status=DifficultyRecognition.Status.APPROVED,
+            statement="本人失业后家庭经济困难，可提供相关证明材料。",
+            submitted_by=person.user,
+            reviewed_by=registration.reviewed_by,
+            decided_by=registration.reviewed_by,
+            notice_starts=approved - datetime.timedelta(9),
+            notice_ends=approved - datetime.timedelta(5),
+            approved_on=approved,
+            created_at=at(approved - datetime.timedelta(15), 10),
+            updated_at=at(approved, 16),
+        )
+        hired = registration.cancellation_reason_id and (
+            registration.cancellation_reason.code == "employment_registered"
+        )
+        left = end + datetime.timedelta(7)
+        if hired and left < today:
+            recognition.status = DifficultyRecognition.Status.EXITED
+            recognition.exited_on = left
+            recognition.exit_reason = DifficultyRecognition.ExitReason.EMPLOYED
+            recognition.updated_at = at(left, 16)
+        recognitions.append(recognition)
+    return recognitions
+
+
+def _employer_in(rng, by_district, district):
+    local = by_district.get(district) or [e for es in by_district.values() for e in es]
+    weights = [STAFF_BY_SIZE.get(employer.size, 1) for employer in local]
+    return rng.choices(local, weights)[0]
+
+
+def _employment(
+    rng, person, employer, filer, start, today, turnover=0.2
+) -> EmploymentRegistration:
+    """A hire filed by the employer within three weeks, ended now and then."""
+    filed = min(start + datetime.timedelta(rng.randint(0, 20)), today)
+    hire = EmploymentRegistration(
+        person=person,
+        kind=EmploymentRegistration.Kind.EMPLOYEE,
+        source=EmploymentRegistration.Source.EMPLOYER,
+        employer=employer,
+        org_unit=employer.org_unit,
+        job_title=rng.choice(JOBS),
+        contract_term=rng.choice(["fixed", "fixed", "fixed", "open_ended"]),
+        start_date=start,
+        filed_by=filer,
+        created_at=at(filed, 10),
+        updated_at=at(filed, 10),
+    )
+    end = start + datetime.timedelta(rng.randint(90, 540))
+    if rng.random() < turnover and end < today:
+        hire.end_date = end
+        hire.end_reason = rng.choice(["resigned", "resigned", "expired", "mutual"])
+        hire.ended_at = hire.updated_at = at(min(end + datetime.timedelta(3), today))
+        hire.ended_by = filer
+    return hire
+
+
+def _seed_workforce(by_district, staff, today) -> list[EmploymentRegistration]:
+    """The people the employers employed before the history began, living in
+    the district they work in; a third of them leave during the two years."""
+    first = history_start(today)
+    rng = random.Random("workforce")
+    starts = sorted(
+        first - datetime.timedelta(rng.randint(1, 8 * 365)) for _ in range(WORKERS)
+    )
+    people = seed_people(
+        "worker",
+        WORKERS,
+        birth_years=(today.year - 50, today.year - 22),
+        joined=starts,
+        accounts=False,
+    )
+    hires = []
+    for person, start in zip(people, starts, strict=True):
+        rng = random.Random(f"worker-{person.id_number}")
+        adult = add_years(birth_date_from_id(person.id_number), 18)
+        start = max(start, adult + datetime.timedelta(rng.randint(0, 200)))
+        employer = _employer_in(rng, by_district, person.residence.code[:6])
+        hire = _employment(
+            rng, person, employer, staff[employer.pk], start, today, turnover=0
+        )
+        if rng.random() < 0.35:
+            end = first + datetime.timedelta(rng.randint(0, (today - first).days - 1))
+            hire.end_date = end
+            hire.end_reason = rng.choice(["resigned", "expired", "mutual", "dismissed"])
+            hire.ended_at = hire.updated_at = at(end + datetime.timedelta(2))
+            hire.ended_by = hire.filed_by
+        hires.append(hire)
+    return hires
+
+
+def _unemployment(
+    rng, person, registered_on, last_update, hired_on, today, reasons
+) -> UnemploymentRegistration:
+    """Registered a few days after starting to look; cancelled when hired, when
+    working otherwise, or after six months without contact."""
+    young = person.id_number[6:10] >= str(registered_on.year - 24)
+    applied = registered_on - datetime.timedelta(rng.randint(1, 5))
+    registration = UnemploymentRegistration(
+        person=person,
+        org_unit=person.residence,
+        status=UnemploymentRegistration.Status.REGISTERED,
+        channel=rng.choice(["online", "online", "counter"]),
+        cause="left_school" if young else rng.choice(["lost_job"] * 8 + ["other"]),
+        unemployed_since=applied - datetime.timedelta(rng.randint(5, 60)),
+        job_wishes=rng.choice(WISHES),
+        wants_training=rng.random() < 0.4,
+        submitted_by=person.user,
+        reviewed_at=at(registered_on, 15),
+        registered_on=registered_on,
+        last_contact_on=max(registered_on, last_update),
+        created_at=at(applied, 9, 30),
+        updated_at=at(registered_on, 15),
+    )
+    if hired_on is not None:
+        cancelled_on, reason = hired_on, "employment_registered"
+    elif rng.random() < 0.55:
+        cancelled_on = last_update + datetime.timedelta(rng.randint(30, 120))
+        reason = rng.choice(["stable_income", "business_licence", "withdrew"])
+    else:
+        cancelled_on, reason = last_update + datetime.timedelta(183), "no_contact"
+    if cancelled_on <= today:
+        registration.status = UnemploymentRegistration.Status.CANCELLED
+        registration.cancelled_on = cancelled_on
+        registration.cancellation_reason = reasons[reason]
+        registration.updated_at = at(cancelled_on, 16)
+    return registration

@@ -1,6 +1,7 @@
 """Demo subsidy data for seed_demo: applications at every step of the chain, an
 employer's internship application, insurance years and the refunds computed
-from them."""
+from them, and two years of training subsidies of registered unemployed people
+and job-search subsidies of graduates, paid in monthly batches."""
 
 import datetime
 import random
@@ -11,10 +12,18 @@ from django.utils import timezone
 from graduates.models import Graduate
 from jobs import services as jobs
 from jobs.models import JobPosting
+from portal.demo import add_months, at, cohorts, history_start, keeping_dates
 from portal.models import Employer, User
 from registration.models import UnemploymentRegistration
 from subsidies import services
-from subsidies.models import Application, InsuranceYear, PayeeAccount, SubsidyType
+from subsidies.models import (
+    Application,
+    DisbursementBatch,
+    InsuranceYear,
+    PayeeAccount,
+    Payment,
+    SubsidyType,
+)
 from subsidies.services import chain, payments, refunds
 
 OCCUPATIONS = ["电工", "叉车司机", "中式烹调师", "焊工", "育婴员", "电子商务师"]
@@ -89,6 +98,7 @@ def seed_applications(employers: list[Employer]) -> None:
         )
     _seed_internship(employers)
     _seed_refunds(employers)
+    _seed_history(admin)
 
 
 def _seed_internship(employers: list[Employer]) -> None:
@@ -161,3 +171,122 @@ def _seed_refunds(employers: list[Employer]) -> None:
             },
         )
     refunds.compute_refunds(year=year)
+
+
+def _seed_history(admin) -> None:
+    """Training subsidies of most registered unemployed people who wanted
+    training, applied for one to three months after registering, and job-search
+    subsidies of one graduate in eight of each cohort, applied for in the summer;
+    in bulk, each at the step its age gives it, the paid ones in a batch per
+    month."""
+    today = timezone.localdate()
+    training = SubsidyType.objects.get(code="training")
+    job_search = SubsidyType.objects.get(code="job-search")
+    wanted = (
+        UnemploymentRegistration.objects.filter(
+            wants_training=True,
+            registered_on__gte=add_months(history_start(today), -6),
+            person__user__isnull=False,
+        )
+        .exclude(person__subsidy_applications__isnull=False)
+        .select_related("person__residence", "person__user")
+        .order_by("registered_on", "person__id_number")
+    )
+    made = []
+    for registration in wanted:
+        person = registration.person
+        rng = random.Random(f"training-{person.id_number}")
+        applied = registration.registered_on + datetime.timedelta(rng.randint(30, 100))
+        version = training.version_on(applied)
+        if rng.random() < 0.6 and applied < today and version is not None:
+            level = rng.choice(["五级", "四级", "四级", "三级"])
+            application, paid_on = _history_application(
+                rng, training, person, applied, today
+            )
+            application.level, application.occupation = level, rng.choice(OCCUPATIONS)
+            application.certificate_number = f"S{applied:%Y}44060{len(made):05d}"
+            application.amount = Decimal(application.version.level_amounts[level])
+            made.append((application, paid_on))
+    graduates = Graduate.objects.filter(
+        graduation_year__in=cohorts(today),
+        source=Graduate.Source.IMPORT,
+        person__user__isnull=False,
+    ).select_related("person__residence", "person__user")
+    for graduate in graduates.order_by("person__id_number"):
+        person = graduate.person
+        rng = random.Random(f"job-search-{person.id_number}")
+        applied = datetime.date(graduate.graduation_year, 7, 1)
+        applied += datetime.timedelta(rng.randint(0, 60))
+        if rng.random() < 0.125 and applied < today and job_search.version_on(applied):
+            made.append(_history_application(rng, job_search, person, applied, today))
+    with keeping_dates(Application, DisbursementBatch, Payment):
+        Application.objects.bulk_create([a for a, _paid_on in made], batch_size=500)
+        _pay(made, admin)
+
+
+def _history_application(rng, subsidy_type, person, applied, today) -> tuple:
+    """The application, and the day the bank paid it (None if not paid)."""
+    version = subsidy_type.version_on(applied)
+    application = Application(
+        subsidy_type=subsidy_type,
+        version=version,
+        person=person,
+        org_unit=person.residence,
+        amount=version.amount or 0,
+        statement="按规定提交申请材料。",
+        submitted_by=person.user,
+        created_at=at(applied, 10),
+        updated_at=at(applied, 10),
+    )
+    age = (today - applied).days
+    decided = applied + datetime.timedelta(rng.randint(15, 25))
+    if age > 45:
+        paid = rng.random() < 0.9
+        application.status = "paid" if paid else "refused"
+        application.step = len(version.steps) if paid else 1
+        application.notice_ends = decided if paid else None
+        application.updated_at = at(decided, 16)
+        if paid:
+            paid_on = decided + datetime.timedelta(rng.randint(10, 25))
+            return application, min(paid_on, today)
+    elif age > 20:
+        application.status = rng.choice(["on_notice", "approved"])
+        application.step = len(version.steps)
+        application.notice_ends = decided
+    else:
+        application.status = rng.choice(["submitted", "in_review"])
+        application.step = 0 if application.status == "submitted" else 1
+    return application, None
+
+
+def _pay(made, admin) -> None:
+    """made: (application, the day the bank paid it or None)."""
+    batches = {}
+    for application, paid_on in made:
+        if paid_on is not None:
+            batches.setdefault(paid_on.replace(day=1), []).append(
+                (application, paid_on)
+            )
+    for _month, paid in sorted(batches.items()):
+        moment = at(min(paid_on for _application, paid_on in paid), 17)
+        batch = DisbursementBatch.objects.create(
+            status=DisbursementBatch.Status.SETTLED,
+            total=sum(application.amount for application, _paid_on in paid),
+            created_by=admin,
+            created_at=moment,
+            updated_at=moment,
+        )
+        Payment.objects.bulk_create(
+            Payment(
+                batch=batch,
+                application=application,
+                person=application.person,
+                subsidy_type=application.subsidy_type,
+                amount=application.amount,
+                status=Payment.Status.PAID,
+                paid_on=paid_on,
+                created_at=moment,
+                updated_at=at(paid_on, 17),
+            )
+            for application, paid_on in paid
+        )

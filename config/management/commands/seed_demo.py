@@ -1,6 +1,9 @@
 """Demo data for `make run`: each app seeds its own part, in dependency order, on
 top of the roles and the initial catalogue (setup_roles and setup_catalogue, run
-first so that a bare `migrate` suffices, as in bench/).
+first so that a bare `migrate` suffices, as in bench/). Besides the personas the
+README names, the demo city has two years of history: seekers, postings (as many
+vacancies as stats/demo.py asks of each district and month), registrations,
+graduates, fairs and subsidies, and the figures of every month, quarter and year.
 
 Idempotent: every app looks its records up by their natural keys first, so running it
 again changes nothing.
@@ -9,14 +12,21 @@ again changes nothing.
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from fairs.demo import seed_fairs
 from graduates.demo import seed_graduates
-from jobs.demo import seed_applications, seed_postings, seed_resumes
+from jobs.demo import (
+    seed_applications,
+    seed_missing_intervals,
+    seed_postings,
+    seed_resume_history,
+    seed_resumes,
+)
 from portal.demo import DEMO_PASSWORD, seed_core
 from portal.models import Employer
-from registration.demo import seed_registrations
-from stats.demo import seed_facts
+from registration.demo import seed_registration_history, seed_registrations
+from stats.demo import demand_targets, seed_employed_population, seed_facts
 from subsidies.demo import seed_applications as seed_subsidy_applications
 
 
@@ -25,19 +35,30 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        today = timezone.localdate()
+        employers, seekers = self.seed(today)
+        seed_facts(today)
+        self.print_logins(employers[0], seekers[0])
+
+    def seed(self, today):
         call_command("setup_roles", verbosity=0)
         call_command("setup_catalogue", verbosity=0)
         employers, seekers = seed_core()
-        seed_postings(Employer.objects.verified().select_related("org_unit"))
-        seed_applications(seed_resumes(seekers))
-        verified = Employer.objects.verified().in_bulk([e.pk for e in employers])
+        verified = Employer.objects.verified().select_related("org_unit")
+        verified = verified.in_bulk([e.pk for e in employers])
         verified_employers = [verified[e.pk] for e in employers if e.pk in verified]
+        resumes = seed_resumes(seekers)
+        spans = seed_resume_history(today)
         seed_registrations(seekers, verified_employers)
+        seed_registration_history(spans, verified_employers)
+        seed_postings(verified_employers, demand_targets(today))
+        seed_applications(resumes)
         seed_graduates(seekers, verified_employers)
         seed_fairs(verified_employers)
         seed_subsidy_applications(verified_employers)
-        seed_facts()
-        self.print_logins(employers[0], seekers[0])
+        seed_missing_intervals()
+        seed_employed_population(today)
+        return employers, seekers
 
     def print_logins(self, employer, seeker):
         rows = [
