@@ -35,7 +35,6 @@ def test_a_district_leader_sees_only_their_district(client, foshan):
     assert street.status_code == 200
 
 
-
 def test_a_streets_dashboard_links_to_no_community(client, leader, foshan):
     """Figures stop at streets: a street's page offers no drill-down into
     communities (which would lead nowhere)."""
@@ -47,6 +46,7 @@ def test_a_streets_dashboard_links_to_no_community(client, leader, foshan):
     assert foshan["chancheng_community"].code not in response.text
     district = client.get(URL, {"unit": foshan["chancheng"].code})
     assert street in [row["unit"] for row in district.context["children"]]
+
 
 @pytest.fixture
 def two_months(foshan):
