@@ -462,11 +462,16 @@ def seed_missing_intervals() -> None:
     """The intervals of postings and resumes the demo made through the services
     (the internship posting, …) when those did not write them."""
     today = timezone.localdate()
-    postings = JobPosting.objects.filter(
-        status__in=JobPosting.OPENED_STATUSES,
-        published_at__isnull=False,
-        intervals__isnull=True,
-    ).select_related("employer")
+    postings = (
+        JobPosting.objects.exclude(
+            status__in=[JobPosting.Status.PENDING, JobPosting.Status.REJECTED]
+        )
+        .filter(
+            published_at__isnull=False,
+            intervals__isnull=True,
+        )
+        .select_related("employer")
+    )
     intervals = []
     for posting in postings:
         start = timezone.localtime(posting.published_at).date()
