@@ -179,6 +179,10 @@ class Browser:
     def open(self, url: str, settle: float = 1.5) -> None:
         self.events.clear()
         self.call("Page.navigate", url=url)
+        self.wait_for_load(settle)
+
+    def wait_for_load(self, settle: float) -> None:
+        """Until the page's load event (30 s at most), then `settle` seconds more."""
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if any(e.get("method") == "Page.loadEventFired" for e in self.events):
