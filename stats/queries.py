@@ -203,6 +203,7 @@ ADDITIVE_INDICATORS = frozenset(
     }
 )
 
+
 def seeker_category_table(unit: OrgUnit, period: Period) -> list:
     """The seeker-category table as the Ministry's report prints it
     (SEEKER_TABLE): the total row, then every row with 0 where nobody falls in

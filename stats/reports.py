@@ -97,6 +97,7 @@ def sums(unit: OrgUnit, figures) -> str:
         [label for name, label in figures if name in queries.ADDITIVE_INDICATORS],
     )
 
+
 def standard_table(unit: OrgUnit, period: Period, dimension: str) -> list:
     """One standard table's rows; seeker categories as the Ministry's table
     prints them, with its "of which" row."""
