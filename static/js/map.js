@@ -23,6 +23,7 @@
     var element = document.getElementById(id);
     if (!element || !window.L) { return null; }
     var config = JSON.parse(document.getElementById("map-config").textContent);
+    L.Icon.Default.imagePath = config.images;
     var map = L.map(element).setView(config.center, config.zoom);
     L.tileLayer(config.tiles, { attribution: config.attribution, maxZoom: 18 }).addTo(map);
     return map;
