@@ -168,7 +168,7 @@ def console_errors(browser: CheckingBrowser) -> list[str]:
 
 def check_page(browser, page, base, language, settle) -> dict:
     browser.open(base + page.path, settle=settle)
-    if page.then:
+    for _time in range(page.repeat if page.then else 0):
         browser.follow(page.then, settle=settle)
     browser.drain()
     document = browser.document()

@@ -67,6 +67,7 @@ class Page:
     path: str
     status: int = 200
     then: str | None = None
+    repeat: int = 1  # times `then` is run, each on the page the last one led to
 
 
 def submit(form_selector: str, fill: str = "") -> str:
@@ -141,6 +142,19 @@ def public_pages() -> list[Page]:
                 f"form.username.value = 'check-{uuid.uuid4().hex[:8]}'; "
                 "form.password.value = 'wrong';",
             ),
+        ),
+        Page(
+            a,
+            None,
+            "log in, paused after too many tries",
+            "/accounts/login/",
+            status=429,
+            then=submit(
+                "main form",
+                f"form.username.value = 'locked-{uuid.uuid4().hex[:8]}'; "
+                "form.password.value = 'wrong';",
+            ),
+            repeat=6,
         ),
         Page(a, None, "password reset", "/accounts/password_reset/"),
         Page(a, None, "password reset sent", "/accounts/password_reset/done/"),
