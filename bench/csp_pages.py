@@ -187,7 +187,14 @@ class Browser:
         while time.monotonic() < deadline:
             if any(e.get("method") == "Page.loadEventFired" for e in self.events):
                 break
-            self.events.append(json.loads(self.ws.receive()))
+            # Also when no page comes (a script that sent nothing): no endless wait.
+            self.ws.sock.settimeout(max(deadline - time.monotonic(), 0.1))
+            try:
+                self.events.append(json.loads(self.ws.receive()))
+            except TimeoutError:
+                break
+            finally:
+                self.ws.sock.settimeout(None)
         time.sleep(settle)
 
     def log_in_as(self, base: str, session: str | None) -> None:

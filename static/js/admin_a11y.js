@@ -31,7 +31,8 @@
   // An inline of read-only rows wider than the screen scrolls sideways with
   // nothing in it to focus: the region itself takes the focus, named by its heading.
   function focusableScrollers(root) {
-    var focusable = "a[href], button, input, select, textarea, [tabindex]";
+    var focusable = "a[href], button, input:not([type=hidden]), select, textarea, " +
+      "[tabindex]:not([tabindex=\"-1\"])";
     root.querySelectorAll(".inline-group").forEach(function (group) {
       if (group.scrollWidth <= group.clientWidth || group.querySelector(focusable)) return;
       var heading = group.querySelector("h2[id]");
