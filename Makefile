@@ -20,7 +20,12 @@ LOCAL_SECRET_KEY := var/secret-key
 SERVE_ENV := PORT=$(PORT) SITE_URL=$(SITE_URL) \
 	SECRET_KEY_FILE=$${SECRET_KEY_FILE:-$$([ -n "$$SECRET_KEY" ] || echo $(LOCAL_SECRET_KEY))}
 
-.PHONY: run dev test check install system-packages messages db-start db-stop clean
+# `make check-browser`: Debian's Chromium, and Java for the Nu HTML Checker and npm
+# for browser/package.json when the machine has neither.
+BROWSER_PACKAGES := chromium fonts-noto-cjk $(if $(shell command -v java),,default-jre-headless) \
+	$(if $(shell command -v npm),,npm)
+
+.PHONY: run dev test check check-browser install system-packages messages db-start db-stop clean
 
 # Served as in production: gunicorn, DEBUG off, collected static files.
 run: install $(LOCAL_SECRET_KEY)
@@ -51,6 +56,18 @@ check: $(MO_FILES)
 		fi; \
 	done; echo "zh_Hans catalogues complete"
 	$(VENV)/bin/pytest --create-db
+
+# Every page for every persona, in Chinese and English, in headless Chromium: HTTP
+# and console errors, axe-core's serious and critical WCAG 2.1 AA violations, the
+# Nu HTML Checker's errors (browser/check_pages.py). About 10 minutes: not in `test`.
+check-browser: install browser/node_modules/.installed
+	@$(MAKE) --no-print-directory system-packages SYSTEM_PACKAGES="$(BROWSER_PACKAGES)"
+	$(PY) browser/check_pages.py
+
+browser/node_modules/.installed: browser/package.json browser/package-lock.json
+	@$(MAKE) --no-print-directory system-packages SYSTEM_PACKAGES="$(BROWSER_PACKAGES)"
+	cd browser && npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
 
 install: system-packages $(VENV)/.installed $(MO_FILES)
 
@@ -90,4 +107,4 @@ db-stop: install
 	$(PY) -m portal.embedded_db stop
 
 clean:
-	rm -rf $(VENV) var/tools var/static
+	rm -rf $(VENV) var/tools var/static browser/node_modules

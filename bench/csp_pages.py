@@ -179,11 +179,22 @@ class Browser:
     def open(self, url: str, settle: float = 1.5) -> None:
         self.events.clear()
         self.call("Page.navigate", url=url)
+        self.wait_for_load(settle)
+
+    def wait_for_load(self, settle: float) -> None:
+        """Until the page's load event (30 s at most), then `settle` seconds more."""
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if any(e.get("method") == "Page.loadEventFired" for e in self.events):
                 break
-            self.events.append(json.loads(self.ws.receive()))
+            # Also when no page comes (a script that sent nothing): no endless wait.
+            self.ws.sock.settimeout(max(deadline - time.monotonic(), 0.1))
+            try:
+                self.events.append(json.loads(self.ws.receive()))
+            except TimeoutError:
+                break
+            finally:
+                self.ws.sock.settimeout(None)
         time.sleep(settle)
 
     def log_in_as(self, base: str, session: str | None) -> None:

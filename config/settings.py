@@ -145,6 +145,7 @@ TEMPLATES = [
         },
     },
 ]
+FORM_RENDERER = "portal.renderers.FormRenderer"
 
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"])}

@@ -9,10 +9,15 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.widgets import AdminFileWidget, AutocompleteSelect
+from django.contrib.admin.widgets import (
+    AdminFileWidget,
+    AdminSplitDateTime,
+    AutocompleteSelect,
+)
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import BLANK_CHOICE_DASH
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
@@ -20,6 +25,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext_lazy
 
@@ -164,7 +170,16 @@ class CheckedAutocompleteSelect(AutocompleteSelect):
     value up and fail on it."""
 
     def optgroups(self, name, value, attr=None):
-        return super().optgroups(name, [v for v in value if self._is_id(v)], attr)
+        groups = super().optgroups(name, [v for v in value if self._is_id(v)], attr)
+        # Valid HTML for the select the script replaces: an empty first option
+        # with text, also when a value is required (the script offers no blank).
+        options = groups[0][1]
+        if not options or options[0]["value"] != "":
+            options.insert(0, self.create_option(name, "", "", False, 0))
+        options[0]["label"] = BLANK_CHOICE_DASH[0][1]
+        for index, option in enumerate(options):
+            option["index"] = str(index)
+        return groups
 
     def _is_id(self, value) -> bool:
         target = self.field.target_field
@@ -188,6 +203,30 @@ class CheckedInputMixin:
             # no date can have (?created_at__year=-1, a date hierarchy's 9999)
             # fails only when the list is counted: the same "invalid lookup".
             raise IncorrectLookupParameters(error) from error
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and isinstance(field.widget, AdminSplitDateTime):
+            # Django shows "Date:" and "Time:" as bare text: each box gets a name.
+            label = capfirst(db_field.verbose_name)
+            date, time = field.widget.widgets
+            date.attrs["aria-label"] = _("%(field)s: date") % {"field": label}
+            time.attrs["aria-label"] = _("%(field)s: time") % {"field": label}
+        return field
+
+    def get_changelist_form(self, request, **kwargs):
+        """Boxes edited in a change list are named by their column and their row."""
+        form_class = super().get_changelist_form(request, **kwargs)
+
+        class LabelledForm(form_class):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                for field in self.fields.values():
+                    field.widget.attrs.setdefault(
+                        "aria-label", f"{field.label} · {self.instance}"
+                    )
+
+        return LabelledForm
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(

@@ -14,5 +14,11 @@ def site(request):
     return {
         "unread_notifications": unread,
         "site_url": settings.SITE_URL,
-        "map_config": {**settings.MAP_CONFIG, "outlines": reverse("map_outlines")},
+        # Leaflet finds its marker images from its CSS, whose hashed names (the
+        # collected static files) it does not recognise: it is told where they are.
+        "map_config": {
+            **settings.MAP_CONFIG,
+            "outlines": reverse("map_outlines"),
+            "images": settings.STATIC_URL + "leaflet/images/",
+        },
     }

@@ -79,6 +79,7 @@
     var element = document.getElementById(id);
     if (!element || !window.L) { return null; }
     var config = JSON.parse(document.getElementById("map-config").textContent);
+    L.Icon.Default.imagePath = config.images;
     // Leaflet's own credit, without the flag it shows by default.
     var map = L.map(element, { attributionControl: false }).setView(config.center, config.zoom);
     L.control.attribution({ prefix: "Leaflet" }).addTo(map);
