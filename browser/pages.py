@@ -37,6 +37,7 @@ NOT_PAGES = {
     "notification_open": "POST only, redirects",
     "employer_licence": "the uploaded file",
     "jobs:job_map_geojson": "GeoJSON for the map's script",
+    "map_outlines": "GeoJSON for the map's script",
     "jobs:job_apply": "POST only, redirects",
     "jobs:job_favourite": "POST only, redirects",
     "jobs:resume_favourite": "POST only, redirects",
@@ -51,6 +52,7 @@ NOT_PAGES = {
     "fairs:booking_pdf": "PDF",
     "fairs:visit_intention": "POST only, redirects",
     "subsidies:application_withdraw": "POST only, redirects",
+    "subsidies:application_account": "POST only; its mistakes show on the application",
     "subsidies:application_rate": "POST only, redirects",
     "subsidies:application_resubmit": "POST only; its mistakes show on the application",
     "subsidies:document_download": "the uploaded scan",
@@ -107,8 +109,16 @@ def public_pages() -> list[Page]:
 
     posting = JobPosting.objects.published().order_by("pk").first()
     pending = JobPosting.objects.filter(status="pending").order_by("pk").first()
-    fair = JobFair.objects.published().order_by("-date").first()
-    booking = BoothBooking.objects.active().filter(fair=fair).order_by("pk").first()
+    # The latest published fair with a booth booked (the demo's furthest fair may
+    # have none yet).
+    booking = (
+        BoothBooking.objects.active()
+        .filter(fair__in=JobFair.objects.published())
+        .select_related("fair")
+        .order_by("-fair__date", "pk")
+        .first()
+    )
+    fair = booking.fair
     on_notice = Application.objects.filter(status="on_notice").order_by("pk").first()
     certificate = EmploymentCertificate.objects.order_by("pk").first()
     a = ANONYMOUS
