@@ -134,6 +134,25 @@ def test_the_payers_to_do_opens_the_list_of_approved_applications_not_with_the_b
     assert (row.read_only, row.area, row.first_url) == (True, 1, "")
 
 
+def test_the_applicants_steps_show_the_decision_once_approved_and_all_once_paid(
+    graduate_in_flexible_work, staff
+):
+    application = factories.approve_subsidy(
+        insurance_application(graduate_in_flexible_work, datetime.date(2026, 1, 1)),
+        staff,
+    )
+
+    def reached():
+        return [reached for _step, reached in application.progress()]
+
+    # Submitted, the street's and the district's reviews, notice, decision, payment.
+    assert reached() == [True, True, True, True, True, False]
+    batch, _held = payments.create_batch([application], by=staff["payer"])
+    payments.settle_payment(batch.payments.get(), paid=True, by=staff["payer"])
+    application.refresh_from_db()
+    assert reached() == [True] * 6
+
+
 def test_a_paid_period_is_never_paid_twice(graduate_in_flexible_work, staff):
     seeker = graduate_in_flexible_work
     first = factories.approve_subsidy(
