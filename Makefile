@@ -20,7 +20,7 @@ LOCAL_SECRET_KEY := var/secret-key
 SERVE_ENV := PORT=$(PORT) SITE_URL=$(SITE_URL) \
 	SECRET_KEY_FILE=$${SECRET_KEY_FILE:-$$([ -n "$$SECRET_KEY" ] || echo $(LOCAL_SECRET_KEY))}
 
-.PHONY: run dev test check install system-packages messages db-start db-stop clean
+.PHONY: run dev test check journeys install system-packages messages db-start db-stop clean
 
 # Served as in production: gunicorn, DEBUG off, collected static files.
 run: install $(LOCAL_SECRET_KEY)
@@ -51,6 +51,12 @@ check: $(MO_FILES)
 		fi; \
 	done; echo "zh_Hans catalogues complete"
 	$(VENV)/bin/pytest --create-db
+
+# The caseworker's journeys in headless Chromium (bench/journeys.py), on a demo
+# database of their own made anew under var/journeys/; screenshots in
+# var/journeys/screenshots/. Needs Debian's chromium.
+journeys: install
+	$(PY) bench/journeys.py
 
 install: system-packages $(VENV)/.installed $(MO_FILES)
 

@@ -179,12 +179,20 @@ class Browser:
     def open(self, url: str, settle: float = 1.5) -> None:
         self.events.clear()
         self.call("Page.navigate", url=url)
+        self.wait_for_load(settle)
+
+    def wait_for_load(self, settle: float = 1.5) -> bool:
+        """Until the page loaded since self.events was last cleared (at most 30 s),
+        then `settle` seconds more; whether it loaded."""
         deadline = time.monotonic() + 30
+        loaded = False
         while time.monotonic() < deadline:
             if any(e.get("method") == "Page.loadEventFired" for e in self.events):
+                loaded = True
                 break
             self.events.append(json.loads(self.ws.receive()))
         time.sleep(settle)
+        return loaded
 
     def log_in_as(self, base: str, session: str | None) -> None:
         self.call("Network.clearBrowserCookies")
