@@ -25,7 +25,7 @@ SERVE_ENV := PORT=$(PORT) SITE_URL=$(SITE_URL) \
 BROWSER_PACKAGES := chromium fonts-noto-cjk $(if $(shell command -v java),,default-jre-headless) \
 	$(if $(shell command -v npm),,npm)
 
-.PHONY: run dev test check check-browser install system-packages messages db-start db-stop clean
+.PHONY: run dev test check check-browser journeys install system-packages messages db-start db-stop clean
 
 # Served as in production: gunicorn, DEBUG off, collected static files.
 run: install $(LOCAL_SECRET_KEY)
@@ -68,6 +68,13 @@ browser/node_modules/.installed: browser/package.json browser/package-lock.json
 	@$(MAKE) --no-print-directory system-packages SYSTEM_PACKAGES="$(BROWSER_PACKAGES)"
 	cd browser && npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
+
+# The caseworker's journeys in headless Chromium (bench/journeys.py), on a demo
+# database of their own made anew under var/journeys/; screenshots in
+# var/journeys/screenshots/. Needs Debian's chromium.
+journeys: install
+	@$(MAKE) --no-print-directory system-packages SYSTEM_PACKAGES="$(BROWSER_PACKAGES)"
+	$(PY) bench/journeys.py
 
 install: system-packages $(VENV)/.installed $(MO_FILES)
 

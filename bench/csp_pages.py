@@ -181,11 +181,14 @@ class Browser:
         self.call("Page.navigate", url=url)
         self.wait_for_load(settle)
 
-    def wait_for_load(self, settle: float) -> None:
-        """Until the page's load event (30 s at most), then `settle` seconds more."""
+    def wait_for_load(self, settle: float = 1.5) -> bool:
+        """Until the page loaded since self.events was last cleared (at most 30 s),
+        then `settle` seconds more; whether it loaded."""
         deadline = time.monotonic() + 30
+        loaded = False
         while time.monotonic() < deadline:
             if any(e.get("method") == "Page.loadEventFired" for e in self.events):
+                loaded = True
                 break
             # Also when no page comes (a script that sent nothing): no endless wait.
             self.ws.sock.settimeout(max(deadline - time.monotonic(), 0.1))
@@ -196,6 +199,7 @@ class Browser:
             finally:
                 self.ws.sock.settimeout(None)
         time.sleep(settle)
+        return loaded
 
     def log_in_as(self, base: str, session: str | None) -> None:
         self.call("Network.clearBrowserCookies")

@@ -38,10 +38,12 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def start_server(target: str, port: int, pgdata: Path) -> subprocess.Popen:
+def start_server(
+    target: str, port: int, pgdata: Path, env: dict | None = None
+) -> subprocess.Popen:
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     log = open(pgdata.parent / f"make-{target}.log", "w")
-    env = {**os.environ, "EMBEDDED_PGDATA": str(pgdata)}
+    env = {**os.environ, "EMBEDDED_PGDATA": str(pgdata), **(env or {})}
     return subprocess.Popen(
         ["make", target, f"PORT={port}"],
         cwd=BASE_DIR,

@@ -118,7 +118,9 @@ class Queue:
     own level (all of them by default); `due` is the date expression by which a
     case is to be decided (None: the law sets no time limit), `since` the field
     it waits since. `permission` names the admin's permission to work the
-    queue; other staff see its totals only."""
+    queue; other staff see its totals only. A queue worked many cases at once
+    (by an action on the list) gives `list_query`: the to-do home then opens the
+    admin's list with this query string instead of the first case."""
 
     name: str
     label: str
@@ -127,6 +129,7 @@ class Queue:
     at_level: Callable = lambda queryset, user: queryset
     due: BaseExpression | None = None
     since: str = "created_at"
+    list_query: str = ""
 
 
 @dataclass
@@ -141,6 +144,7 @@ class QueueSummary:
     first_due: datetime.date | None = None
     first_since: datetime.date | None = None
     read_only: bool = True
+    opens_list: bool = False
 
     @property
     def label(self) -> str:
@@ -466,7 +470,11 @@ class CaseworkMixin:
             totals = mine.order_by().aggregate(total=Count("pk"), overdue=overdue)
             summary.mine, summary.mine_overdue = totals["total"], totals["overdue"]
             first = mine.first()
-            if first is not None:
+            if first is not None and queue.list_query:
+                changelist = reverse(f"admin:{self._url_name('changelist')}")
+                summary.first_url = f"{changelist}?{queue.list_query}"
+                summary.opens_list = True
+            elif first is not None:
                 summary.first_url = reverse(
                     f"admin:{self._url_name('change')}", args=[first.pk]
                 )

@@ -392,11 +392,47 @@ def staff_user(username, *, role, org_unit=None, name="", superuser=False):
     return user
 
 
+# Separation of duties (subsidies/services/chain.py, check_decider): one official
+# decides at most one step of an application, and approval after the notice is one
+# more step, so a street → district → city chain needs four officials in the area:
+# a caseworker in each street and district, three at the city (review, approval
+# after the notice, payment). The other demo modules look up "the" caseworker of a
+# district, so each district keeps one.
+CITY_OFFICIALS = {
+    "cw_city_review": "梁嘉欣（市就业中心复核员）",
+    "cw_city_approve": "陈志明（市就业中心审批员）",
+}
+STREET_LOGINS = {
+    "祖庙街道": "zumiao",
+    "石湾镇街道": "shiwan",
+    "张槎街道": "zhangcha",
+    "南庄镇": "nanzhuang",
+    "桂城街道": "guicheng",
+    "狮山镇": "shishan",
+    "大沥镇": "dali",
+    "西樵镇": "xiqiao",
+    "大良街道": "daliang",
+    "容桂街道": "ronggui",
+    "北滘镇": "beijiao",
+    "乐从镇": "lecong",
+    "西南街道": "xinan",
+    "云东海街道": "yundonghai",
+    "白坭镇": "baini",
+    "乐平镇": "leping",
+    "荷城街道": "hecheng",
+    "杨和镇": "yanghe",
+    "明城镇": "mingcheng",
+    "更合镇": "genghe",
+}
+
+
 def seed_staff(city, districts):
     admin = staff_user("admin", role=User.Role.ADMIN, name="系统管理员", superuser=True)
     staff_user(
         "cw_city", role=User.Role.CASEWORKER, org_unit=city, name="市就业中心经办员"
     )
+    for login, name in CITY_OFFICIALS.items():
+        staff_user(login, role=User.Role.CASEWORKER, org_unit=city, name=name)
     staff_user("leader", role=User.Role.LEADER, org_unit=city, name="市局领导")
     for district, login, _centre in districts.values():
         staff_user(
@@ -405,6 +441,16 @@ def seed_staff(city, districts):
             org_unit=district,
             name=f"{district.name}经办员",
         )
+        for street in district.children.filter(level=OrgUnit.Level.STREET):
+            rng = random.Random(f"street-staff-{street.code}")
+            name = rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=2))
+            street_login = STREET_LOGINS.get(street.name, street.code[6:9])
+            staff_user(
+                f"cw_{login}_{street_login}",
+                role=User.Role.CASEWORKER,
+                org_unit=street,
+                name=f"{name}（{street.name}经办员）",
+            )
     return admin
 
 

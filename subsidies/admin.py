@@ -180,6 +180,11 @@ def notice_over(queryset):
     return queryset.filter(status="on_notice", notice_ends__lt=timezone.localdate())
 
 
+def to_pay(queryset):
+    """Approved and not with the bank: never paid, or the payment failed."""
+    return queryset.filter(status="approved").exclude(payments__status="pending")
+
+
 class AtMyLevelFilter(admin.SimpleListFilter):
     """Applications waiting for a decision at the caseworker's own org level."""
 
@@ -187,11 +192,17 @@ class AtMyLevelFilter(admin.SimpleListFilter):
     parameter_name = "waiting"
 
     def lookups(self, request, model_admin):
-        return [("me", _("my level")), ("notice", _("approval after notice"))]
+        return [
+            ("me", _("my level")),
+            ("notice", _("approval after notice")),
+            ("pay", _("payment (approved, not with the bank)")),
+        ]
 
     def queryset(self, request, queryset):
         if self.value() == "notice":
             return queryset.filter(status="on_notice")
+        if self.value() == "pay":
+            return to_pay(queryset)
         if self.value() == "me":
             return waiting_at_level(queryset, request.user)
         return queryset
@@ -378,6 +389,15 @@ class ApplicationAdmin(
             pending=notice_over,
             permission="decide",
             since="notice_ends",
+        ),
+        # Paid many at once, in a batch made by the list's action.
+        casework.Queue(
+            name="pay",
+            label=_("Approved subsidy applications to pay"),
+            pending=to_pay,
+            permission="pay",
+            since="updated_at",
+            list_query="waiting=pay",
         ),
     ]
     case_decisions = [

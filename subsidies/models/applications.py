@@ -282,8 +282,8 @@ class Application(TimeStamped):
             self.Status.RETURNED: 1,
             self.Status.IN_REVIEW: 1 + self.step,
             self.Status.ON_NOTICE: 1 + len(reviews),
-            self.Status.APPROVED: 2 + len(reviews),
-            self.Status.PAID: 3 + len(reviews),
+            self.Status.APPROVED: 3 + len(reviews),
+            self.Status.PAID: 4 + len(reviews),
             self.Status.REFUSED: 2 + len(reviews),
             self.Status.WITHDRAWN: 1,
         }[self.status]

@@ -83,8 +83,11 @@ def test_the_demo_loads_foshan_with_the_personas_the_readme_names(
     assert OrgUnit.objects.filter(level="district").count() == 5
     assert Employer.objects.count() == 50
     assert Employer.objects.verified().count() == 40
-    assert User.objects.filter(role="caseworker").count() == 6
+    # One caseworker per district and per street, three at the city.
+    assert User.objects.filter(role="caseworker").count() == 5 + 20 + 3
     for username in ("admin", "cw_city", "cw_chancheng", "leader", "gate"):
+        assert username in demo
+    for username in ("cw_city_review", "cw_city_approve", "cw_chancheng_zumiao"):
         assert username in demo
     employer = Employer.objects.order_by("pk").first()
     assert employer.uscc in demo

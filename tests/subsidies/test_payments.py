@@ -100,6 +100,59 @@ def test_a_failed_payment_returns_to_the_queue(graduate_in_flexible_work, staff)
     assert again.payments.count() == 1 and again.total == application.amount
 
 
+def test_the_payers_to_do_opens_the_list_of_approved_applications_not_with_the_bank(
+    client, graduate_in_flexible_work, staff
+):
+    application = factories.approve_subsidy(
+        insurance_application(graduate_in_flexible_work, datetime.date(2026, 1, 1)),
+        staff,
+    )
+
+    def to_pay(user):
+        client.force_login(user)
+        page = client.get(reverse("admin:index"))
+        return next(
+            row
+            for row in page.context["todo"]
+            if row.model_admin.model is Application and row.queue.name == "pay"
+        )
+
+    row = to_pay(staff["payer"])
+    assert (row.mine, row.read_only, row.opens_list) == (1, False, True)
+    the_list = row.first_url
+    assert list(client.get(the_list).context["cl"].result_list) == [application]
+    batch, _held = payments.create_batch([application], by=staff["payer"])
+    row = to_pay(staff["payer"])
+    assert row.mine == 0  # with the bank
+    assert not client.get(the_list).context["cl"].result_list
+    payments.settle_payment(
+        batch.payments.get(), paid=False, by=staff["payer"], reason="账户已销户"
+    )
+    row = to_pay(staff["payer"])
+    assert row.mine == 1  # failed: to pay again
+    row = to_pay(staff["district"])  # districts follow payment, the city pays
+    assert (row.read_only, row.area, row.first_url) == (True, 1, "")
+
+
+def test_the_applicants_steps_show_the_decision_once_approved_and_all_once_paid(
+    graduate_in_flexible_work, staff
+):
+    application = factories.approve_subsidy(
+        insurance_application(graduate_in_flexible_work, datetime.date(2026, 1, 1)),
+        staff,
+    )
+
+    def reached():
+        return [reached for _step, reached in application.progress()]
+
+    # Submitted, the street's and the district's reviews, notice, decision, payment.
+    assert reached() == [True, True, True, True, True, False]
+    batch, _held = payments.create_batch([application], by=staff["payer"])
+    payments.settle_payment(batch.payments.get(), paid=True, by=staff["payer"])
+    application.refresh_from_db()
+    assert reached() == [True] * 6
+
+
 def test_a_paid_period_is_never_paid_twice(graduate_in_flexible_work, staff):
     seeker = graduate_in_flexible_work
     first = factories.approve_subsidy(

@@ -64,7 +64,10 @@ class Command(BaseCommand):
         rows = [
             ("administrator", "admin"),
             ("city caseworker", "cw_city"),
+            ("city reviewer", "cw_city_review"),
+            ("city approver", "cw_city_approve"),
             ("district caseworker (禅城区)", "cw_chancheng"),
+            ("street caseworker (祖庙街道)", "cw_chancheng_zumiao"),
             ("leader", "leader"),
             ("gate steward", "gate"),
             ("employer staff", employer.uscc),
