@@ -5,20 +5,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('jobs', '0010_backfill_intervals'),
-        ('portal', '0012_occupation_and_retirement_date'),
+        ("jobs", "0010_backfill_intervals"),
+        ("portal", "0012_occupation_and_retirement_date"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='jobposting',
-            index=models.Index(condition=models.Q(('status', 'published')), fields=['job_type'], name='job_published_type'),
+            model_name="jobposting",
+            index=models.Index(
+                condition=models.Q(("status", "published")),
+                fields=["job_type"],
+                name="job_published_type",
+            ),
         ),
         migrations.AddIndex(
-            model_name='jobposting',
-            index=models.Index(condition=models.Q(('status', 'published')), fields=['occupation_group'], name='job_published_group'),
+            model_name="jobposting",
+            index=models.Index(
+                condition=models.Q(("status", "published")),
+                fields=["occupation_group"],
+                name="job_published_group",
+            ),
         ),
     ]
