@@ -1,24 +1,38 @@
 """Benchmark of job search, the job map and matching on 200,000 published postings.
 
-    .venv/bin/python bench/jobs.py [--count 200000] [--seconds 10]
+    .venv/bin/python bench/jobs.py [--count 200000] [--database portal_bench]
+        [--queries 3000] [--seconds 10] [--seed 17] [--explain] [--no-matching]
 
-Uses the database `portal_bench` on the embedded PostgreSQL (or the server in
-DATABASE_URL), fills it once (seed_demo + generate_postings, COPY), then prints:
-server time p50/p95 of the search page and the map query (in-process test client),
-matching time for one resume, and search-page throughput under gunicorn (2 workers)
-next to a bare view with one indexed query and a small template, served the same way.
-Throughput uses wrk when installed (Debian package wrk), else a Python client.
+Uses the database DATABASE (default `portal_bench`) on the embedded PostgreSQL (or
+the server in DATABASE_URL), fills it once to COUNT published postings (seed_demo +
+generate_postings, COPY), then prints:
+
+- search traffic: a seeded list of QUERIES searches drawn from the data (occupation
+  names, titles, skills and company words cut to 1–4 characters, words found in no
+  posting, district names, filter combinations, sort orders, pages mostly 1), each
+  asked once in process with the per-process caches emptied before it: server time
+  and SQL time p50/p95/p99 per query class (--explain adds EXPLAIN (ANALYZE, BUFFERS)
+  of the slowest query of each class);
+- the cached case: one repeated URL, caches on;
+- the map query and matching one resume (in-process test client);
+- throughput under gunicorn (2 workers) in one run: the bare view (one indexed query,
+  a small template), the traffic list with the per-process caches off, the same
+  with them on, and the one repeated URL; each with the client's p50/p95/p99.
+
+Every figure is printed with the load average, as the machine may be shared.
+Throughput uses a Python client with 16 threads (the same for every row).
 """
 
 import argparse
+import collections
 import os
 import random
-import shutil
 import statistics
 import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 import warnings
 from pathlib import Path
@@ -30,31 +44,32 @@ warnings.filterwarnings("ignore", message="No directory at")
 
 from portal import embedded_db  # noqa: E402
 
-SEARCHES = [
-    {"q": "会计"},
-    {"q": "电工"},
-    {"q": "仓库管理"},
-    {"q": "Python开发"},
-    {"q": "叉车司机"},
-    {"q": "焊"},
-    {"q": "区块链"},
-    {"q": "欧派斯模具"},
-    {"q": "会计", "district": "440605000000", "salary_min": "6000"},
-    {"occupation": "6", "education": "senior", "sort": "salary"},
-    {},
-]
+CACHED_URL = {"q": "会计"}
 CENTRES = [(23.03, 113.13), (23.02, 113.12), (22.90, 112.89), (22.80, 113.29)]
+# Words a seeker may type that no synthetic posting holds.
+MISSES = ["区块链", "飞行员", "潜水", "律师", "钢琴", "宠物美容", "瑜伽", "翻译", "鉴",
+          "舞蹈老师", "摄影", "保洁阿姨", "golang", "rust", "月嫂", "茶艺"]  # fmt: skip
+SALARY_FLOORS = [3000, 4000, 5000, 6000, 7000, 8000, 10000, 15000]
+# Keyword length a seeker types: mostly two to four characters, now and then one.
+LENGTHS = ([1, 2, 3, 4], [8, 45, 20, 27])
+
+
+def load() -> str:
+    return f"load {os.getloadavg()[0]:.2f}"
 
 
 def percentiles(samples_ms):
     ordered = sorted(samples_ms)
-    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
-    return statistics.median(ordered), p95
+
+    def at(share):
+        return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+    return statistics.median(ordered), at(0.95), at(0.99)
 
 
-def report(label: str, p50_p95) -> None:
-    p50, p95 = p50_p95
-    print(f"{label}: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+def report(label: str, figures) -> None:
+    p50, p95, p99 = figures
+    print(f"{label}: p50 {p50:.1f} ms, p95 {p95:.1f} ms, p99 {p99:.1f} ms ({load()})")
 
 
 def prepare(count: int) -> None:
@@ -78,7 +93,7 @@ def prepare(count: int) -> None:
         print(f"generated {missing} postings in {time.perf_counter() - started:.1f} s")
 
 
-def ensure_database(name: str = "portal_bench") -> None:
+def ensure_database(name: str) -> None:
     if os.environ.get("DATABASE_URL"):
         return
     embedded_db.start()
@@ -95,6 +110,188 @@ def ensure_database(name: str = "portal_bench") -> None:
         ).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _han_runs(text: str) -> list[str]:
+    import re
+
+    from jobs.search import HAN
+
+    return re.findall(f"[{HAN}]+", text)
+
+
+def _keyword(rng, sources: list[str]) -> str:
+    """A piece of 1–4 characters of a word seekers would look for."""
+    runs = [run for run in _han_runs(rng.choice(sources)) if run]
+    run = rng.choice(runs or ["会计"])
+    length = min(len(run), rng.choices(*LENGTHS)[0])
+    start = rng.randrange(len(run) - length + 1)
+    return run[start : start + length]
+
+
+def traffic(count: int, seed: int) -> list[tuple[str, dict]]:
+    """(query class, GET parameters) of `count` searches drawn from the data."""
+    from jobs.models import JobPosting, JobType
+    from portal.models import Employer, OrgUnit, Person
+
+    rng = random.Random(seed)
+    published = JobPosting.objects.published()
+    titles = sorted(
+        {t for pair in published.values_list("title", "occupation_name").distinct()
+         for t in pair}
+    )  # fmt: skip
+    descriptions = list(
+        published.order_by("pk").values_list("description", flat=True)[:400]
+    )
+    skills = sorted({run for text in descriptions for run in _han_runs(text)})
+    companies = sorted(Employer.objects.verified().values_list("name", flat=True))
+    districts = list(
+        OrgUnit.objects.current()
+        .filter(level=OrgUnit.Level.DISTRICT)
+        .order_by("code")
+        .values_list("code", "name")
+    )
+    educations = [code for code, _label in Person.Education.choices]
+    job_types = ([t for t, _label in JobType.choices], [60, 20, 10, 10])
+
+    def keyword():
+        source = rng.choices([titles, skills, companies], [55, 30, 15])[0]
+        return _keyword(rng, source)
+
+    def filters(k: int) -> dict:
+        chosen = rng.sample(["district", "salary_min", "education", "job_type",
+                             "occupation", "posted_within"], k)  # fmt: skip
+        values = {
+            "district": lambda: rng.choice(districts)[0],
+            "salary_min": lambda: str(rng.choice(SALARY_FLOORS)),
+            "education": lambda: rng.choice(educations),
+            "job_type": lambda: rng.choices(*job_types)[0],
+            "occupation": lambda: str(rng.randint(1, 8)),
+            "posted_within": lambda: rng.choice(["1", "3", "7", "30"]),
+        }
+        return {name: values[name]() for name in chosen}
+
+    classes = {
+        "keyword, 1 character": lambda: {"q": _keyword(rng, titles)[:1]},
+        "keyword, 2 characters": lambda: {"q": _sized(keyword, 2)},
+        "keyword, 3-4 characters": lambda: {"q": _sized(keyword, 3, 4)},
+        "company word": lambda: {"q": _sized(lambda: _keyword(rng, companies), 2, 4)},
+        "two keywords": lambda: {"q": f"{_sized(keyword, 2, 4)} {keyword()}"},
+        "Latin word": lambda: {
+            "q": rng.choice(["python", "java", "Python开发", "B2", "C1", "PHP", "cad"])
+        },  # fmt: skip
+        "miss": lambda: {"q": rng.choice(MISSES)},
+        "district name": lambda: {"q": rng.choice(districts)[1][:2]},
+        "keyword + filters": lambda: {"q": keyword(), **filters(rng.randint(1, 3))},
+        "filters only": lambda: filters(rng.randint(1, 3)),
+        "no filter": lambda: {},
+        "sorted by salary": lambda: {
+            "sort": "salary",
+            **rng.choice([{}, {"q": keyword()}, filters(1)]),
+        },  # fmt: skip
+        "best match": lambda: {"sort": "relevance", "q": keyword()},
+    }
+    weights = [8, 22, 15, 4, 5, 3, 5, 3, 15, 10, 3, 4, 3]
+    names = list(classes)
+    queries = []
+    for _ in range(count):
+        name = rng.choices(names, weights)[0]
+        params = classes[name]()
+        page = rng.choices([1, 2, rng.randint(3, 5), rng.randint(6, 50)],
+                           [80, 10, 6, 4])[0]  # fmt: skip
+        if page > 1:
+            params["page"] = str(page)
+            name = "page 2-5" if page <= 5 else "page 6-50"
+        queries.append((name, params))
+    return queries
+
+
+def _sized(make, low: int, high: int | None = None) -> str:
+    """A keyword of `low` to `high` characters (tries a few; else the last one)."""
+    high = high or low
+    for _ in range(20):
+        word = make()
+        if low <= len(word) <= high:
+            return word
+    return word
+
+
+class SqlTimer:
+    """Sums the time of every SQL statement run (connection.execute_wrapper)."""
+
+    def __init__(self):
+        self.ms = 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.ms += (time.perf_counter() - started) * 1000
+
+
+def measure_traffic(queries, explain: bool) -> None:
+    from django.core.cache import caches
+    from django.db import connection
+    from django.test import Client
+
+    client = Client()
+    client.get("/jobs/")  # warm
+    by_class = collections.defaultdict(lambda: ([], [], []))
+    for name, params in queries:
+        caches["search"].clear()
+        caches["template_fragments"].clear()
+        timer = SqlTimer()
+        with connection.execute_wrapper(timer):
+            started = time.perf_counter()
+            response = client.get("/jobs/", params)
+            server_ms = (time.perf_counter() - started) * 1000
+        assert response.status_code == 200, (params, response.status_code)
+        server, sql, slowest = by_class[name]
+        server.append(server_ms)
+        sql.append(timer.ms)
+        slowest.append((timer.ms, params))
+    unique = len({tuple(sorted(p.items())) for _n, p in queries})
+    print(f"search traffic, uncached: {len(queries)} queries ({unique} different), "
+          f"server time and SQL time in ms ({load()})")  # fmt: skip
+    print(f"  {'class':<24}{'n':>5} | server p50   p95   p99 |  SQL p50   p95   p99")
+    every_server, every_sql = [], []
+    for name in sorted(by_class, key=lambda n: -len(by_class[n][0])):
+        server, sql, _slowest = by_class[name]
+        every_server += server
+        every_sql += sql
+        s50, s95, s99 = percentiles(server)
+        q50, q95, q99 = percentiles(sql)
+        print(f"  {name:<24}{len(server):>5} | {s50:>10.1f}{s95:>6.1f}{s99:>6.1f} |"
+              f"{q50:>8.1f}{q95:>6.1f}{q99:>6.1f}")  # fmt: skip
+    s50, s95, s99 = percentiles(every_server)
+    q50, q95, q99 = percentiles(every_sql)
+    print(f"  {'all':<24}{len(every_server):>5} | {s50:>10.1f}{s95:>6.1f}{s99:>6.1f} |"
+          f"{q50:>8.1f}{q95:>6.1f}{q99:>6.1f}")  # fmt: skip
+    if explain:
+        for name, (_server, _sql, slowest) in sorted(by_class.items()):
+            ms, params = max(slowest, key=lambda pair: pair[0])
+            explain_search(name, params, ms)
+
+
+def explain_search(name: str, params: dict, ms: float) -> None:
+    from django.db import connection
+
+    from jobs.forms import JobSearchForm
+    from jobs.views.postings import PAGE_SIZE, CappedPaginator, search_postings
+
+    print(f"\n== {name}: slowest {params} ({ms:.1f} ms of SQL)")
+    valid = JobSearchForm(params).valid_data()
+    count = search_postings(valid).order_by()[: CappedPaginator.COUNT_CAP + 1]
+    few = count.count() <= CappedPaginator.COUNT_CAP
+    page = max(1, int(params.get("page", 1)))
+    rows = search_postings(valid, few=few)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    for label, queryset in [("count", count), ("page", rows)]:
+        sql, sql_params = queryset.values("pk").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", sql_params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        print(f"-- {label}\n{plan}")
 
 
 def time_requests(client, url, params_list, repeats, cached=False):
@@ -114,22 +311,16 @@ def time_requests(client, url, params_list, repeats, cached=False):
     return percentiles(samples)
 
 
-def measure_in_process() -> None:
+def measure_in_process(matching_too: bool) -> None:
     from django.test import Client
 
     from jobs import matching
-    from jobs.models import JobPosting, Resume
+    from jobs.models import Resume
 
     client = Client()
-    total = JobPosting.objects.published().count()
-    print(f"published postings: {total}")
     report(
-        f"search page /jobs/, uncached ({len(SEARCHES)} queries x 20)",
-        time_requests(client, "/jobs/", SEARCHES, 20),
-    )
-    report(
-        "search page /jobs/, result ids cached (same queries)",
-        time_requests(client, "/jobs/", SEARCHES, 20, cached=True),
+        "cached case: one repeated URL /jobs/?q=会计, caches on (x 200)",
+        time_requests(client, "/jobs/", [CACHED_URL], 200, cached=True),
     )
     rng = random.Random(1)
     points = [
@@ -141,6 +332,8 @@ def measure_in_process() -> None:
         f"map query /jobs/map.geojson ({len(points)} points x 10)",
         time_requests(client, "/jobs/map.geojson", points, 10),
     )
+    if not matching_too:
+        return
     samples = []
     for resume in Resume.objects.select_related("person__residence")[:20]:
         started = time.perf_counter()
@@ -149,69 +342,105 @@ def measure_in_process() -> None:
     report(f"matching, one resume ({len(samples)} resumes)", percentiles(samples))
 
 
-def throughput(url: str, seconds: int) -> float:
-    if shutil.which("wrk"):
-        result = subprocess.run(
-            ["wrk", "-t1", "-c16", f"-d{seconds}s", url], capture_output=True, text=True
-        )
-        lines = result.stdout.splitlines()
-        line = next(text for text in lines if text.startswith("Requests/sec"))
-        return float(line.split()[1])
-    done = [0]
+def throughput(urls: list[str], seconds: int) -> tuple[float, tuple]:
+    """Requests per second and client-side latency of 16 threads that take the
+    next URL of the list in turn, for `seconds`."""
+    lock = threading.Lock()
+    position = [0]
+    samples = []
     stop = time.monotonic() + seconds
 
     def worker():
         while time.monotonic() < stop:
+            with lock:
+                url = urls[position[0] % len(urls)]
+                position[0] += 1
+            started = time.perf_counter()
             with urllib.request.urlopen(url) as response:
                 response.read()
-            done[0] += 1
+            samples.append((time.perf_counter() - started) * 1000)
 
     threads = [threading.Thread(target=worker) for _ in range(16)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return done[0] / seconds
+    return len(samples) / seconds, percentiles(samples)
 
 
-def measure_throughput(seconds: int) -> None:
-    port = "8765"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+def serve(port: str, caches_on: bool) -> subprocess.Popen:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings",
+           "BENCH_CACHES": "on" if caches_on else "off"}  # fmt: skip
     server = subprocess.Popen(
         [str(BASE_DIR / ".venv/bin/gunicorn"), "config.wsgi", "-w", "2",
          "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
         cwd=BASE_DIR, env=env,
     )  # fmt: skip
-    try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/bench/bare/").read()
-                break
-            except OSError:
-                time.sleep(0.2)
-        search_url = base + "/jobs/?q=%E4%BC%9A%E8%AE%A1"  # 会计
-        urllib.request.urlopen(search_url).read()
-        bare = throughput(base + "/bench/bare/", seconds)
-        search = throughput(search_url, seconds)
-        tool = "wrk -t1 -c16" if shutil.which("wrk") else "python, 16 threads"
-        print(f"throughput ({tool}, {seconds} s each, gunicorn -w 2):")
-        print(f"  bare view {bare:.0f} req/s, search /jobs/?q=会计 {search:.0f} req/s")
-        print(f"  ratio {search / bare:.0%}")
-    finally:
-        server.terminate()
-        server.wait()
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/bare/").read()
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    sys.exit("gunicorn did not answer")
+
+
+def measure_throughput(queries, seconds: int) -> None:
+    port = "8765"
+    base = f"http://127.0.0.1:{port}"
+    urls = [f"{base}/jobs/?{urllib.parse.urlencode(p)}" for _n, p in queries]
+    cached_url = f"{base}/jobs/?{urllib.parse.urlencode(CACHED_URL)}"
+    rows = []
+    for caches_on in (False, True):
+        server = serve(port, caches_on)
+        try:
+            if not caches_on:
+                rows.append(("bare view", throughput([base + "/bench/bare/"], seconds)))
+                label = f"traffic list ({len(urls)} URLs), caches off"
+            else:
+                label = f"traffic list ({len(urls)} URLs), caches on"
+            rows.append((label, throughput(urls, seconds)))
+            if caches_on:
+                urllib.request.urlopen(cached_url).read()
+                rows.append(("cached case: /jobs/?q=会计 repeated",
+                             throughput([cached_url], seconds)))  # fmt: skip
+        finally:
+            server.terminate()
+            server.wait()
+        rows[-1] = (*rows[-1], load())
+    bare = rows[0][1][0]
+    print(f"throughput (python client, 16 threads, {seconds} s each, gunicorn -w 2):")
+    for row in rows:
+        label, (rate, (p50, p95, p99)) = row[:2]
+        print(f"  {label:<42} {rate:>6.0f} req/s {rate / bare:>5.0%} of bare | "
+              f"p50 {p50:.0f} p95 {p95:.0f} p99 {p99:.0f} ms")  # fmt: skip
+    print(f"  ({load()})")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=200_000)
+    parser.add_argument("--database", default="portal_bench")
+    parser.add_argument("--queries", type=int, default=3000)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=17)
+    parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--no-matching", action="store_true")
+    parser.add_argument("--no-throughput", action="store_true")
     args = parser.parse_args()
-    ensure_database()
+    os.environ["BENCH_DATABASE"] = args.database
+    ensure_database(args.database)
     prepare(args.count)
-    measure_in_process()
-    measure_throughput(args.seconds)
+    from jobs.models import JobPosting
+
+    total = JobPosting.objects.published().count()
+    print(f"published postings: {total} in {args.database} ({load()})")
+    queries = traffic(args.queries, args.seed)
+    measure_traffic(queries, args.explain)
+    measure_in_process(not args.no_matching)
+    if not args.no_throughput:
+        measure_throughput(queries, args.seconds)
 
 
 if __name__ == "__main__":

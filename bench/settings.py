@@ -22,3 +22,13 @@ STORAGES = {  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# bench/jobs.py serves search traffic with the per-process caches off (BENCH_CACHES=off)
+# to measure the uncached query.
+if os.environ.get("BENCH_CACHES") == "off":
+    CACHES = {  # noqa: F405
+        **CACHES,  # noqa: F405
+        "search": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+        "template_fragments": {
+            "BACKEND": "django.core.cache.backends.dummy.DummyCache"
+        },
+    }

@@ -147,26 +147,58 @@ def _district_in_keywords(params: dict) -> tuple[OrgUnit | None, str]:
 def _search_page(params: dict, page_number) -> tuple[int, list[int]]:
     """(capped count, ids on the page) for a search, kept for SEARCH_CACHE_SECONDS
     in this process: popular searches repeat. Postings are re-checked against
-    published() when shown, so a stale entry never shows a withdrawn job."""
+    published() when shown, so a stale entry never shows a withdrawn job.
+
+    The capped count decides how the page is read (docs/technical-choices.md,
+    "Search at real traffic"): up to the cap, all matches are read and sorted;
+    above it, matches are at least cap/N of the postings, so walking the date
+    index finds one of the first pages after about page × 20 × N / cap rows."""
     key = "jobs:" + urlencode(sorted((k, str(v)) for k, v in params.items()))
     key = f"{key}|{page_number}"
     cached = search_cache.get(key)
     if cached is None:
-        paginator = CappedPaginator(search_postings(params), PAGE_SIZE)
+        count = CappedPaginator(search_postings(params), PAGE_SIZE).count
+        few = count <= CappedPaginator.COUNT_CAP
+        if not few and str(page_number).isdigit() and int(page_number) > WALK_PAGES:
+            few = None  # a deep page of many matches: the planner's choice
+        paginator = CappedPaginator(search_postings(params, few=few), PAGE_SIZE)
+        paginator.count = count
         page = paginator.get_page(page_number)
         ids = list(page.object_list.values_list("pk", flat=True))
-        cached = (paginator.count, ids)
+        cached = (count, ids)
         search_cache.set(key, cached, settings.SEARCH_CACHE_SECONDS)
     return cached
 
 
-def search_postings(params: dict):
-    """Published postings filtered and sorted by the search form's valid parameters."""
-    postings = JobPosting.objects.published().select_related(
-        "employer", "org_unit__parent"
-    )
+# Many matches are walked in date order up to this page; beyond it the walk may
+# read more rows than there are matches.
+WALK_PAGES = 5
+# An order no index provides (the same order): the planner then reads the matches
+# with the keyword's or a filter's index and sorts them, instead of walking the
+# order's index in the hope of meeting matches early.
+UNINDEXED = datetime.timedelta(0)
+
+
+def search_postings(params: dict, *, few: bool | None = None):
+    """Published postings filtered and sorted by the search form's valid parameters.
+
+    `few` says whether the matches are few (at most the count cap) or many; None
+    (unknown) leaves the plan to the planner, whose estimate of a phrase's matches
+    is often ten times off."""
+    located = "lat" in params and "lng" in params
+    sort = params.get("sort", "newest")
+    if sort == "relevance" and "q" in params:
+        order = "relevance"
+    elif sort == "distance" and located:
+        order = "distance"
+    else:
+        order = "salary" if sort == "salary" else "newest"
+    # Salary is not walked: it goes with the occupation, so a keyword's matches
+    # may all sit at the far end of the salary index.
+    walk = few is False and order == "newest"
+    postings = JobPosting.objects.published()
     if "q" in params:
-        postings = postings.search(params["q"])
+        postings = postings.search(params["q"], indexed=not walk)
     if "district" in params:
         postings = postings.in_district(params["district"])
     if "occupation" in params:
@@ -182,19 +214,17 @@ def search_postings(params: dict):
     if "posted_within" in params:
         since = timezone.now() - datetime.timedelta(days=int(params["posted_within"]))
         postings = postings.filter(published_at__gte=since)
-    located = "lat" in params and "lng" in params
     if located:
         postings = postings.with_distance(params["lat"], params["lng"])
-    # Newest first by default, also for keywords: the index walk stops after a
-    # page, where ranking must read every match (300 ms for a phrase in 1 of 6 jobs).
-    sort = params.get("sort", "newest")
-    if sort == "relevance" and "q" in params:
+    if order == "relevance":
         return postings.order_by("-rank", "-published_at", "-id")
-    if sort == "salary":
-        return postings.order_by(F("salary_max").desc(nulls_last=True), "-id")
-    if sort == "distance" and located:
+    if order == "distance":
         return postings.order_by("distance_km", "-id")
-    return postings.order_by("-published_at", "-id")
+    if order == "salary":
+        salary = F("salary_max") + 0 if few else F("salary_max")
+        return postings.order_by(salary.desc(nulls_last=True), "-id")
+    published = F("published_at") + UNINDEXED if few else F("published_at")
+    return postings.order_by(published.desc(), "-id")
 
 
 def job_detail(request, pk):

@@ -1,0 +1,134 @@
+"""The job list reads a page in one of three ways chosen by the capped count
+(jobs/views/postings.py, _search_page): every match sorted, the date index walked,
+or the planner's choice. Each must give the same postings in the same order as the
+plain query written the obvious way, on varied keywords, filters, sorts and pages."""
+
+import datetime
+import itertools
+import random
+
+import pytest
+from django.core.cache import caches
+from django.db.models import F
+from django.utils import timezone
+
+from jobs.forms import JobSearchForm
+from jobs.models import JobPosting
+from jobs.views import postings as views
+from tests import factories
+
+TITLES = ["仓库管理员", "叉车司机", "财务会计", "维修电工", "Python开发工程师",
+          "粤菜厨师", "普工", "电工学徒"]  # fmt: skip
+TEXTS = ["负责仓库收发货与盘点。", "持叉车证，包食宿。", "五险一金，双休。",
+         "持电工证，倒班。", "熟悉Django。"]  # fmt: skip
+QUERIES = [
+    {},
+    {"q": "电工"},
+    {"q": "工"},
+    {"q": "仓库管理"},
+    {"q": "包食宿"},
+    {"q": "电工 倒班"},
+    {"q": "python"},
+    {"q": "区块链"},
+    {"q": "工", "job_type": "part_time"},
+    {"q": "电工", "salary_min": "6000"},
+    {"q": "司机", "district": "440605000000"},
+    {"education": "senior"},
+    {"occupation": "6", "sort": "salary"},
+    {"q": "工", "sort": "salary"},
+    {"q": "工", "sort": "relevance"},
+    {"sort": "salary"},
+    {"posted_within": "3"},
+]
+
+
+def reference(params: dict):
+    """The search as first written: no choice of plan."""
+    postings = JobPosting.objects.published()
+    if "q" in params:
+        postings = postings.search(params["q"])
+    if "district" in params:
+        postings = postings.in_district(params["district"])
+    if "occupation" in params:
+        postings = postings.filter(occupation_group=params["occupation"])
+    if "salary_min" in params:
+        postings = postings.filter(salary_max__gte=params["salary_min"])
+    if "education" in params:
+        postings = postings.for_education(params["education"])
+    if "job_type" in params:
+        postings = postings.filter(job_type=params["job_type"])
+    if "posted_within" in params:
+        since = timezone.now() - datetime.timedelta(days=int(params["posted_within"]))
+        postings = postings.filter(published_at__gte=since)
+    sort = params.get("sort", "newest")
+    if sort == "relevance" and "q" in params:
+        return postings.order_by("-rank", "-published_at", "-id")
+    if sort == "salary":
+        return postings.order_by(F("salary_max").desc(nulls_last=True), "-id")
+    return postings.order_by("-published_at", "-id")
+
+
+@pytest.fixture
+def postings(foshan):
+    rng = random.Random(5)
+    employers = [
+        factories.make_employer(org_unit=foshan["chancheng_street"]),
+        factories.make_employer(
+            org_unit=foshan["nanhai_street"], name="佛山市南海测试有限公司"
+        ),
+    ]
+    made = []
+    for _ in range(48):
+        low = rng.choice([None, 3000, 4500, 6000, 8000])
+        made.append(
+            factories.make_posting(
+                rng.choice(employers),
+                title=rng.choice(TITLES),
+                description=rng.choice(TEXTS),
+                occupation_group=rng.choice(["3", "6"]),
+                job_type=rng.choice(["full_time", "full_time", "part_time"]),
+                education=rng.choice(["", "junior", "senior", "bachelor"]),
+                salary_min=low,
+                salary_max=low and low + rng.choice([0, 1500]),
+            )
+        )
+    now = timezone.now()
+    for posting in made:
+        # Equal dates now and then, so the order's tie-break counts too.
+        hours = rng.choice([1, 5, 30, 100, 100, 200])
+        JobPosting.objects.filter(pk=posting.pk).update(
+            published_at=now - datetime.timedelta(hours=hours)
+        )
+    return made
+
+
+@pytest.mark.parametrize("cap", [3, 1000])
+def test_every_plan_lists_the_same_postings_in_the_same_order(
+    postings, monkeypatch, cap
+):
+    monkeypatch.setattr(views.CappedPaginator, "COUNT_CAP", cap)
+    monkeypatch.setattr(views, "WALK_PAGES", 2)
+    compared = 0
+    for params, page in itertools.product(QUERIES, [1, 2, 3, 9]):
+        caches["search"].clear()
+        valid = JobSearchForm(params).valid_data()
+        matches = list(reference(valid).values_list("pk", flat=True))
+        expected = matches[: cap + 1]  # pages end at the capped count
+        count, ids = views._search_page(valid, page)
+        start = (page - 1) * views.PAGE_SIZE
+        if start >= len(expected):  # a page past the end shows the last one
+            start = max(0, (len(expected) - 1) // views.PAGE_SIZE * views.PAGE_SIZE)
+        assert ids == expected[start : start + views.PAGE_SIZE], (params, page)
+        assert count == len(expected), (params, page)
+        compared += len(ids)
+    assert compared > (100 if cap == 3 else 500)
+
+
+def test_a_frequent_word_is_walked_in_date_order_and_a_rare_one_is_sorted(
+    postings, monkeypatch
+):
+    monkeypatch.setattr(views.CappedPaginator, "COUNT_CAP", 3)
+    many = str(views.search_postings({"q": "工"}, few=False).query)
+    few = str(views.search_postings({"q": "工"}, few=True).query)
+    assert "ts_match_vq" in many and "@@" not in many
+    assert "@@" in few and "ORDER BY (" in few
