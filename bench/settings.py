@@ -22,3 +22,7 @@ STORAGES = {  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# The framework's own ceiling: the same views with no middleware at all
+# (bench/fairs.py serves one process like this next to the portal's stack).
+if os.environ.get("BENCH_PLAIN") == "true":
+    MIDDLEWARE = []
