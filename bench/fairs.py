@@ -248,7 +248,7 @@ def main() -> None:
     parser.add_argument("--attempts", type=int, default=500)
     parser.add_argument("--attendees", type=int, default=2000)
     args = parser.parse_args()
-    ensure_database()
+    ensure_database(os.environ.get("BENCH_DATABASE", "portal_bench"))
     fair, booths, bookers, passes, gate_session = prepare(args.attempts, args.attendees)
     from django.utils import timezone
 
