@@ -87,8 +87,9 @@ def prepare(people: int) -> tuple[list[str], list[str]]:
         copy_rows(
             "portal_person",
             ["created_at", "updated_at", "name", "id_number", "phone", "hukou_place",
-             "hukou_type", "education", "address", "retirement_track", "residence_id"],
-            ((now, now, "参保人", number, "", "", "", "", "", "male60",
+             "hukou_type", "education", "address", "occupation_type",
+             "retirement_track", "residence_id"],
+            ((now, now, "参保人", number, "", "", "", "", "", "", "male60",
               streets[i % len(streets)])
              for i, number in enumerate(id_numbers(
                  missing, seed=missing,

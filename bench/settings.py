@@ -32,3 +32,7 @@ if os.environ.get("BENCH_CACHES") == "off":
             "BACKEND": "django.core.cache.backends.dummy.DummyCache"
         },
     }
+# The framework's own ceiling: the same views with no middleware at all
+# (bench/fairs.py serves one process like this next to the portal's stack).
+if os.environ.get("BENCH_PLAIN") == "true":
+    MIDDLEWARE = []

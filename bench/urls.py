@@ -18,8 +18,9 @@ def bare(request):
 
 @require_POST
 def bare_write(request):
-    """A POST that checks CSRF and the session, writes one row and redirects: the
-    ceiling the gate scanner is compared with."""
+    """A POST that writes one row and redirects: the ceiling the booking storm and
+    the gate scanner are compared with, served with no middleware (the framework)
+    and with the portal's (CSRF, the session, the user, the language …)."""
     AuditEntry.objects.create(
         action="bench.write", data={"raw": request.POST.get("raw")}
     )

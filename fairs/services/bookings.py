@@ -3,6 +3,7 @@
 import secrets
 
 from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -68,6 +69,8 @@ def cancel_refusal(booking: BoothBooking, *, by: User) -> str:
 def _check_booking(fair: JobFair, booth: Booth, employer: Employer, postings) -> None:
     if not fair.is_booking_open():
         raise FairError(_("Booking for this fair is not open."))
+    if booth.fair_id != fair.pk:
+        raise FairError(_("This booth belongs to another fair."))
     # Most losers of a rush stop here, before any lock; the check under the lock
     # below is the one that counts.
     if BoothBooking.objects.active().filter(booth=booth).exists():
@@ -75,8 +78,6 @@ def _check_booking(fair: JobFair, booth: Booth, employer: Employer, postings) ->
     refusal = employer_refusal(fair, employer)
     if refusal:
         raise FairError(refusal)
-    if booth.fair_id != fair.pk:
-        raise FairError(_("This booth belongs to another fair."))
     if len(postings) > fair.max_postings:
         raise FairError(
             _("Choose at most %(count)d job postings.") % {"count": fair.max_postings}
@@ -108,14 +109,18 @@ def book_booth(
     try:
         with transaction.atomic():
             lock_keys((BOOTH_LOCK, booth.pk), (EMPLOYER_LOCK, employer.pk))
-            active = BoothBooking.objects.active()
-            if active.filter(booth=booth).exists():
+            # The booth's active booking and the employer's at this fair, at once.
+            clashes = dict(
+                BoothBooking.objects.active()
+                .filter(Q(booth=booth) | Q(fair=fair, employer=employer))
+                .values_list("booth_id", "booth__number")
+            )
+            if booth.pk in clashes:
                 raise FairError(_taken_message(booth))
-            mine = active.filter(fair=fair, employer=employer).first()
-            if mine is not None:
+            if clashes:
                 raise FairError(
                     _("You have already booked booth %(number)s at this fair.")
-                    % {"number": mine.booth.number}
+                    % {"number": next(iter(clashes.values()))}
                 )
             booking = BoothBooking.objects.create(
                 fair=fair,
@@ -124,7 +129,8 @@ def book_booth(
                 booked_by=by,
                 short_code=new_short_code(),
             )
-            booking.postings.set(postings)
+            if postings:
+                booking.postings.add(*postings)
             audit(by, "fairs.booking.booked", booking)
             transaction.on_commit(
                 lambda: async_task("fairs.tasks.confirm_booking", booking.pk)

@@ -102,10 +102,19 @@ def fair_detail(request, pk):
 
 @employer_required
 def booking_new(request, pk, booth_pk):
-    fair = get_object_or_404(JobFair.objects.published(), pk=pk)
-    booth = get_object_or_404(Booth, pk=booth_pk, fair=fair)
+    booth = get_object_or_404(
+        Booth.objects.select_related("fair"),
+        pk=booth_pk,
+        fair=pk,
+        fair__status=JobFair.Status.PUBLISHED,
+    )
+    fair = booth.fair
     employer = request.user.employer
-    refusal = services.employer_refusal(fair, employer)
+    # A POST gets the same refusal from the service, after the cheaper checks
+    # that stop most of a rush.
+    refusal = (
+        services.employer_refusal(fair, employer) if request.method == "GET" else ""
+    )
     if refusal:
         messages.error(request, refusal)
         return redirect(fair)

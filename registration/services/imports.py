@@ -82,9 +82,12 @@ def load_file(insurance_import: InsuranceImport, table: sql.Identifier) -> None:
     chunk so the admin's progress bar moves."""
     with connection.cursor() as cursor:
         cursor.execute(
+            # Each line is split into its fields once, as it is copied in: the
+            # checks read the fields many times.
             sql.SQL(
                 "CREATE UNLOGGED TABLE {} (line_no bigint GENERATED ALWAYS AS "
-                "IDENTITY, line text)"
+                "IDENTITY, line text, fields text[] GENERATED ALWAYS AS "
+                "(string_to_array(replace(line, '\"', ''), ',')) STORED)"
             ).format(table)
         )
     copy_sql = sql.SQL(
@@ -104,7 +107,7 @@ def load_file(insurance_import: InsuranceImport, table: sql.Identifier) -> None:
 # Each row's first problem, in the order the checks read; NULL for a good row.
 CHECK_ROWS = """
 CREATE TEMP TABLE import_rows ON COMMIT DROP AS
-SELECT s.line_no, s.line, p.id AS person_id, e.id AS employer_id,
+SELECT s.line_no, p.id AS person_id, e.id AS employer_id,
        e.org_unit_id, s.start_text, s.end_text,
        CASE WHEN s.n <> 5 THEN 'columns'
             WHEN NOT pg_input_is_valid(s.start_text, 'date') THEN 'start_date'
@@ -123,37 +126,39 @@ SELECT s.line_no, s.line, p.id AS person_id, e.id AS employer_id,
               OR s.start_text::date >= p.retirement_date THEN 'working_age'
        END AS problem
 FROM (
-    SELECT line_no, line, array_length(f, 1) AS n,
-           upper(btrim(f[1])) AS id_number, upper(btrim(f[2])) AS uscc,
-           btrim(f[3]) AS start_text, coalesce(btrim(f[4]), '') AS end_text,
-           btrim(f[5]) AS kind
-    FROM (SELECT line_no, line, string_to_array(replace(line, '"', ''), ',') AS f
-          FROM {staging} WHERE btrim(line) <> '') AS split
+    SELECT line_no, array_length(fields, 1) AS n,
+           upper(btrim(fields[1])) AS id_number, upper(btrim(fields[2])) AS uscc,
+           btrim(fields[3]) AS start_text, coalesce(btrim(fields[4]), '') AS end_text,
+           btrim(fields[5]) AS kind
+    FROM {staging} WHERE btrim(line) <> ''
 ) AS s
 LEFT JOIN portal_person p ON p.id_number = s.id_number
 LEFT JOIN portal_employer e ON e.uscc = s.uscc
 """
 
 # One enrolment per person, employer and start date, whatever the insurance types;
-# it has ended only when every type has ended.
+# it has ended only when every type has ended. Each is matched with a registration
+# of that person at that employer it overlaps, if any (the first by id), in the
+# same statement: updating the rows afterwards would write the table twice.
 GROUP_ENROLMENTS = """
 CREATE TEMP TABLE import_enrolments ON COMMIT DROP AS
-SELECT person_id, employer_id, org_unit_id, start_text::date AS start_date,
-       CASE WHEN bool_or(end_text = '') THEN NULL
-            ELSE max(nullif(end_text, '')::date) END AS end_date,
-       min(line_no) AS line_no, NULL::bigint AS registration_id,
-       NULL::date AS registration_end, false AS clashes
-FROM import_rows WHERE problem IS NULL
-GROUP BY person_id, employer_id, org_unit_id, start_text::date;
+SELECT DISTINCT ON (en.line_no) en.*, r.id AS registration_id,
+       r.end_date AS registration_end, false AS clashes
+FROM (
+    SELECT person_id, employer_id, org_unit_id, start_text::date AS start_date,
+           CASE WHEN bool_or(end_text = '') THEN NULL
+                ELSE max(nullif(end_text, '')::date) END AS end_date,
+           min(line_no) AS line_no
+    FROM import_rows WHERE problem IS NULL
+    GROUP BY person_id, employer_id, org_unit_id, start_text::date
+) AS en
+LEFT JOIN registration_employmentregistration r
+  ON r.person_id = en.person_id AND r.employer_id = en.employer_id
+ AND r.start_date <= coalesce(en.end_date, 'infinity')
+ AND coalesce(r.end_date, 'infinity') >= en.start_date
+ORDER BY en.line_no, r.id;
 
 ANALYZE import_enrolments;
-
-UPDATE import_enrolments en
-SET registration_id = r.id, registration_end = r.end_date
-FROM registration_employmentregistration r
-WHERE r.person_id = en.person_id AND r.employer_id = en.employer_id
-  AND r.start_date <= coalesce(en.end_date, 'infinity')
-  AND coalesce(r.end_date, 'infinity') >= en.start_date;
 """
 
 END_MATCHED = """
@@ -223,18 +228,22 @@ WHERE registration_id IS NULL AND NOT clashes
 """
 
 
-def _refused_rows(limit: int) -> list[dict]:
+def _refused_rows(table: sql.Identifier, limit: int) -> list[dict]:
     with connection.cursor() as cursor:
         cursor.execute(
-            """
-            SELECT r.line_no, r.problem, r.line FROM import_rows r
-            WHERE r.problem IS NOT NULL
-            UNION ALL
-            SELECT en.line_no, 'overlap', r.line
-            FROM import_enrolments en JOIN import_rows r USING (line_no)
-            WHERE en.clashes
-            ORDER BY 1 LIMIT %s
-            """,
+            sql.SQL(
+                """
+                SELECT refused.line_no, refused.problem, s.line
+                FROM (SELECT line_no, problem FROM import_rows
+                      WHERE problem IS NOT NULL
+                      UNION ALL
+                      SELECT line_no, 'overlap' FROM import_enrolments
+                      WHERE clashes
+                      ORDER BY 1 LIMIT %s) AS refused
+                JOIN {} s USING (line_no)
+                ORDER BY 1
+                """
+            ).format(table),
             [limit],
         )
         rows = cursor.fetchall()
@@ -258,6 +267,9 @@ def apply_staged_rows(insurance_import: InsuranceImport, table: sql.Identifier):
         cursor.execute(
             "LOCK TABLE registration_employmentregistration IN SHARE ROW EXCLUSIVE MODE"
         )
+        # The joins and the grouping of a million rows fit in memory instead of
+        # spilling to disk in batches (the default is 4 MB); this transaction only.
+        cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(
             sql.SQL(CHECK_ROWS).format(staging=table),
             {"types": list(INSURANCE_TYPES), "today": timezone.localdate()},
@@ -282,7 +294,7 @@ def apply_staged_rows(insurance_import: InsuranceImport, table: sql.Identifier):
     close_unemployment_on_employments(
         NEW_REGISTRATIONS, by=insurance_import.requested_by
     )
-    refused = _refused_rows(KEPT_ERRORS)
+    refused = _refused_rows(table, KEPT_ERRORS)
     with connection.cursor() as cursor:
         # ON COMMIT DROP does not fire inside an outer transaction (tests, shell).
         cursor.execute("DROP TABLE import_rows, import_enrolments")

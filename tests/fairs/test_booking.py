@@ -329,3 +329,79 @@ def test_on_the_day_of_the_fair_the_cancel_page_gives_the_refusal_not_the_button
     booking.refresh_from_db()
     assert booking.is_active
     assert "Yes, cancel the booking" in client.get(cancel).text  # the day before
+
+
+def _race(fair_pk, attempts):
+    """Each (user, booth pk, postings) books in its own thread at the same moment;
+    returns the bookings made and the refusals' messages."""
+    barrier = threading.Barrier(len(attempts))
+    booked, refused = [], []
+
+    def attempt(user, booth_pk, postings):
+        try:
+            barrier.wait()
+            fair = JobFair.objects.get(pk=fair_pk)
+            booked.append(
+                services.book_booth(
+                    fair,
+                    fair.booths.get(pk=booth_pk),
+                    employer=user.employer,
+                    postings=postings,
+                    by=user,
+                )
+            )
+        except services.FairError as error:
+            refused.append(str(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=args) for args in attempts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return booked, refused
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_three_employers_racing_for_each_of_eight_booths_book_exactly_eight():
+    foshan = factories.make_org_tree()
+    fair = factories.make_fair(foshan["chancheng"])
+    booths = list(fair.booths.order_by("number"))
+    users = [
+        factories.make_employer_user(org_unit=foshan["chancheng_street"])
+        for _ in range(3 * len(booths))
+    ]
+    postings = {user.pk: [factories.make_posting(user.employer)] for user in users}
+    attempts = [
+        (user, booths[index % len(booths)].pk, postings[user.pk])
+        for index, user in enumerate(users)
+    ]
+    booked, refused = _race(fair.pk, attempts)
+    assert len(booked) == len(booths) and len(refused) == 2 * len(booths)
+    assert all("号展位刚被预订，请选择其他展位。" in message for message in refused)
+    active = BoothBooking.objects.active().filter(fair=fair)
+    assert sorted(active.values_list("booth__number", flat=True)) == sorted(
+        booth.number for booth in booths
+    )
+    assert active.values("employer").distinct().count() == len(booths)
+    for booking in active:  # each winner shows the posting it chose
+        [posting] = postings[booking.booked_by_id]
+        assert list(booking.postings.all()) == [posting]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_double_submit_books_once_and_the_second_click_says_which_booth_is_yours():
+    foshan = factories.make_org_tree()
+    fair = factories.make_fair(foshan["chancheng"])
+    one = factories.make_employer_user(org_unit=foshan["chancheng_street"])
+    a01, b01 = (fair.booths.get(number=n).pk for n in ("A01", "B01"))
+    booked, refused = _race(fair.pk, [(one, a01, []), (one, a01, [])])
+    assert len(booked) == 1 and refused == ["A01 号展位刚被预订，请选择其他展位。"]
+    # Two booths at once: the second is refused and names the booth booked.
+    other = factories.make_employer_user(org_unit=foshan["chancheng_street"])
+    a02 = fair.booths.get(number="A02").pk
+    booked, refused = _race(fair.pk, [(other, a02, []), (other, b01, [])])
+    [booking] = booked
+    assert refused == [f"您已预订本场招聘会的 {booking.booth.number} 号展位。"]
+    assert BoothBooking.objects.active().filter(fair=fair).count() == 2
