@@ -5,7 +5,7 @@ import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -160,7 +160,7 @@ def poll_video_room(room: VideoRoom, *, by: User, after: int) -> dict:
             created_at__gte=now - datetime.timedelta(seconds=SIGNAL_SECONDS),
         )
         .exclude(sender=by)
-        .filter(recipient__in=[by.pk, None])
+        .filter(Q(recipient=by) | Q(recipient__isnull=True))
         .order_by("id")
         .values("id", "sender_id", "kind", "payload")[:200]
     )

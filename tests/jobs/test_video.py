@@ -199,6 +199,16 @@ def test_signals_go_from_one_member_to_the_other_once(client, room, seeker, empl
     assert room.held_at is not None
 
 
+def test_a_hello_to_everyone_reaches_every_other_member(client, room, seeker, employer):
+    client.force_login(seeker)
+    with during(room):
+        post_signal(client, room, kind="hello", nonce="h1")
+        client.force_login(employer)
+        poll = reverse("jobs:video_poll", args=[room.code])
+        signals = client.get(poll, {"after": 0}).json()["signals"]
+    assert [(s["kind"], s["sender_id"]) for s in signals] == [("hello", seeker.pk)]
+
+
 def test_stale_signals_are_not_delivered(client, room, seeker, employer):
     client.force_login(employer)
     with during(room) as traveller:
