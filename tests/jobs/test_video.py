@@ -324,3 +324,28 @@ def test_no_turn_server_without_a_secret(settings, seeker):
     settings.VIDEO_TURN_URLS = ["turn:turn.example.cn:3478"]
     settings.VIDEO_TURN_SECRET = ""
     assert ice_servers(seeker) == []
+
+
+def test_the_statistics_count_interviews_held_and_hires_by_month(
+    room, employer, seeker, foshan
+):
+    from jobs.queries import video_interview_figures
+
+    with during(room):
+        services.enter_video_room(room, by=seeker)
+        services.enter_video_room(room, by=employer)
+        services.record_video_outcome(room, by=employer, outcome="hire")
+    day = timezone.localdate(room.opens_at)
+    figures = video_interview_figures(foshan["city"], day, day)
+    assert figures == {
+        "held": 1,
+        "employers": 1,
+        "seekers": 1,
+        "hire": 1,
+        "pending": 0,
+        "not_suitable": 0,
+    }
+    other_district = video_interview_figures(foshan["nanhai"], day, day)
+    assert other_district["held"] == 0
+    next_day = day + datetime.timedelta(days=1)
+    assert video_interview_figures(foshan["city"], next_day, next_day)["held"] == 0
