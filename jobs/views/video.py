@@ -10,6 +10,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -79,9 +80,9 @@ def video_room(request, code):
         "here": _("here"),
         "away": _("not here yet"),
         "audioOnly": _("The connection is too weak for video: sound only."),
-        "good": _("Good"),
-        "fair": _("Fair"),
-        "poor": _("Poor"),
+        "good": pgettext("connection quality", "Good"),
+        "fair": pgettext("connection quality", "Fair"),
+        "poor": pgettext("connection quality", "Poor"),
         "mute": _("Mute"),
         "unmute": _("Unmute"),
         "cameraOff": _("Camera off"),
