@@ -36,6 +36,7 @@ from jobs.services.postings import (
 from jobs.services.video import (
     enter_video_room,
     leave_video_room,
+    open_walk_in_room,
     poll_video_room,
     rate_video_call,
     record_video_outcome,
@@ -71,6 +72,7 @@ __all__ = [
     "withdraw_application",
     "enter_video_room",
     "leave_video_room",
+    "open_walk_in_room",
     "poll_video_room",
     "rate_video_call",
     "record_video_outcome",

@@ -24,6 +24,9 @@ from portal.audit import audit
 from portal.models import User
 from portal.services import notify
 
+# How long a walk-in call's room stays open after the seeker is called in.
+WALK_IN_MINUTES = 30
+
 
 def window(scheduled_at: datetime.datetime) -> tuple[datetime.datetime, ...]:
     before = datetime.timedelta(minutes=settings.VIDEO_ROOM_OPENS_BEFORE_MINUTES)
@@ -281,4 +284,20 @@ def rate_video_call(room: VideoRoom, *, by: User, rating: int) -> VideoRoom:
     VideoRoom.objects.filter(pk=room.pk).update(**{field: rating})
     setattr(room, field, rating)
     audit(by, "jobs.video.rated", room, data={"rating": rating})
+    return room
+
+
+def open_walk_in_room(*, employer_id: int, seeker: User, by: User) -> VideoRoom:
+    """A room open from now for a walk-in call (a fair's remote booth), with the
+    staff member who called the seeker in as interviewer (the calling service
+    audits)."""
+    _check_interviewers([by], employer_id)
+    now = timezone.now()
+    room = VideoRoom.objects.create(
+        employer_id=employer_id,
+        seeker=seeker,
+        opens_at=now,
+        closes_at=now + datetime.timedelta(minutes=WALK_IN_MINUTES),
+    )
+    room.interviewers.set([by])
     return room
