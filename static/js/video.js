@@ -127,10 +127,13 @@
       present = data.present;
       showPresence();
       data.signals.forEach(receive);
-      var busy = data.signals.length || Object.keys(peers).some(function (id) {
+      // Quick while a connection is being made; once connected the mailbox only
+      // keeps "who is here" current and carries an ICE restart now and then.
+      var ids = Object.keys(peers);
+      var busy = data.signals.length || ids.some(function (id) {
         return peers[id].pc.connectionState !== "connected";
       });
-      setTimeout(poll, busy ? 700 : 2000);
+      setTimeout(poll, busy ? 700 : ids.length ? 4000 : 2000);
     }).catch(function (error) {
       if (error.refused) return stop(error.message);
       failures += 1;

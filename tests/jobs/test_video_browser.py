@@ -104,7 +104,14 @@ def test_two_browsers_meet_by_video_and_a_third_user_is_refused(
         )
         assert room_link
 
-        # Both test their devices and join.
+        # Both test their devices and join, the seeker on a phone's screen.
+        candidate.call(
+            "Emulation.setDeviceMetricsOverride",
+            width=390,
+            height=844,
+            deviceScaleFactor=3,
+            mobile=True,
+        )
         for browser in (hr, candidate):
             browser.open(f"{base}{room.get_absolute_url()}")
             wait_for(browser, '!document.getElementById("video-join").disabled')
@@ -116,6 +123,14 @@ def test_two_browsers_meet_by_video_and_a_third_user_is_refused(
         assert all(r["framesDecoded"] > 0 for r in hr_reports + candidate_reports)
         room.refresh_from_db()
         assert room.held_at is not None
+        # The phone's page fits its width: nothing to scroll sideways.
+        assert candidate.evaluate("document.documentElement.scrollWidth") <= 390
+        assert (
+            candidate.evaluate(
+                'document.getElementById("video-hangup").getBoundingClientRect().right'
+            )
+            <= 390
+        )
 
         # The employer records the outcome on the same page.
         hr.evaluate(
