@@ -188,7 +188,7 @@ def send_video_signal(
     _check_can_enter(room, by)
     if kind not in VideoSignal.Kind.values:
         raise JobError(_("Unknown signalling message."))
-    if not nonce or len(nonce) > 40:
+    if not nonce or len(nonce) > 40 or "\x00" in nonce + payload:
         raise JobError(_("Unknown signalling message."))
     if len(payload.encode()) > SIGNAL_MAX_BYTES:
         raise JobError(_("The signalling message is too large."))

@@ -20,6 +20,7 @@ from jobs.models import VideoRoom, ice_servers
 from jobs.models.video import PRESENT_SECONDS, SIGNAL_MAX_BYTES
 from jobs.services.video import open_time_refusal
 
+MAX_CURSOR = 2**63 - 1  # a bigint: anything larger is refused by PostgreSQL
 # Only the room page may use the camera and microphone (and not in frames).
 ROOM_PERMISSIONS = "camera=(self), microphone=(self), display-capture=()"
 
@@ -133,7 +134,7 @@ def video_poll(request, code):
     present."""
     room = _member_room(request, code)
     try:
-        after = max(int(request.GET.get("after", "0")), 0)
+        after = min(max(int(request.GET.get("after", "0")), 0), MAX_CURSOR)
     except ValueError:
         after = 0
     try:

@@ -123,7 +123,7 @@ def test_a_seeker_leaves_the_queue(booking, seeker):
         services.join_remote_queue(booking, by=seeker)  # may queue again
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_staff_calling_at_once_call_two_different_seekers(
     booking, seeker, other_seeker, employer
 ):

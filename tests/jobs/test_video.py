@@ -234,12 +234,18 @@ def test_large_odd_or_misaddressed_signals_are_refused(
             content_type="application/json",
         )
         huge = post_signal(client, room, payload="x" * 40000)
+        nul = post_signal(client, room, payload="sdp\x00")
+        far = client.get(
+            reverse("jobs:video_poll", args=[room.code]), {"after": "9" * 40}
+        )
     assert large.status_code == 403
     assert odd.status_code == 403
     assert stranger.status_code == 403
     assert to_self.status_code == 403
     assert junk.status_code == 400
     assert huge.status_code == 413
+    assert nul.status_code == 403
+    assert far.status_code == 200 and far.json()["signals"] == []
     assert not VideoSignal.objects.exists()
 
 

@@ -58,8 +58,9 @@ window.videoRoom && videoRoom.report().then(function (reports) {
 """
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_browsers_meet_by_video_and_a_third_user_is_refused(
-    live_server, transactional_db, settings, employer, seeker, other_seeker
+    live_server, settings, employer, seeker, other_seeker
 ):
     from bench.csp_pages import Browser
 
