@@ -48,9 +48,10 @@ check: $(MO_FILES)
 	$(PY) manage.py check --fail-level WARNING
 	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) -m portal.embedded_db run -- $(PY) manage.py makemigrations --check --dry-run
-	@before=$$(cat locale/*/LC_MESSAGES/django.po | md5sum); \
+	@catalogues() { for po in locale/*/LC_MESSAGES/django.po; do msgcat --no-wrap $$po; done | md5sum; }; \
+	before=$$(catalogues); \
 	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --add-location=file --ignore=.venv --ignore=var >/dev/null; \
-	if [ "$$before" != "$$(cat locale/*/LC_MESSAGES/django.po | md5sum)" ]; then \
+	if [ "$$before" != "$$(catalogues)" ]; then \
 		echo "locale/: the catalogues missed strings of the source; makemessages added them (git diff locale/): translate and commit"; exit 1; \
 	fi
 	@for po in locale/zh_Hans/LC_MESSAGES/*.po; do \

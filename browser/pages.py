@@ -58,6 +58,12 @@ NOT_PAGES = {
     "subsidies:document_download": "the uploaded scan",
     "stats:period_close": "POST only, redirects",
     "stats:report_download": "PDF and xlsx",
+    "jobs:video_join": "JSON for the video room's script",
+    "jobs:video_poll": "JSON for the video room's script",
+    "jobs:video_signal": "JSON for the video room's script",
+    "jobs:video_leave": "JSON for the video room's script",
+    "jobs:video_outcome": "POST only, redirects",
+    "jobs:video_rate": "POST only, redirects",
 }
 
 
@@ -681,4 +687,23 @@ def all_pages() -> list[Page]:
         *employer_pages(),
         *staff_pages(),
         *admin_pages(),
+        *video_pages(),
+    ]
+
+
+def video_pages() -> list[Page]:
+    """The video room open now (the demo's, for its employer and seeker) and a
+    booth's remote queue, for the booth's employer and a seeker."""
+    from fairs.models import BoothBooking
+    from jobs.models import VideoRoom
+
+    room = next(room for room in VideoRoom.objects.all() if room.is_open())
+    interviewer = room.interviewers.first().username
+    booking = BoothBooking.objects.active().first()
+    queue = reverse("fairs:remote_queue", args=[booking.code])
+    return [
+        Page(EMPLOYER, interviewer, "video room", room.get_absolute_url()),
+        Page(SEEKER, room.seeker.username, "video room", room.get_absolute_url()),
+        Page(EMPLOYER, booking.employer.staff.first().username, "remote queue", queue),
+        Page(SEEKER, room.seeker.username, "remote queue", queue),
     ]

@@ -501,3 +501,17 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# Video interviews (docs/video-interviews.md). A room opens this many minutes before
+# the agreed time and closes this many after it; browsers poll the signalling
+# mailbox through the ordinary web workers.
+VIDEO_ROOM_OPENS_BEFORE_MINUTES = env_int("VIDEO_ROOM_OPENS_BEFORE_MINUTES", 15)
+VIDEO_ROOM_CLOSES_AFTER_MINUTES = env_int("VIDEO_ROOM_CLOSES_AFTER_MINUTES", 60)
+# STUN and TURN servers given to the browsers, e.g. "stun:turn.example.cn:3478" and
+# "turn:turn.example.cn:3478?transport=udp,turns:turn.example.cn:5349". TURN logins
+# are made per user for VIDEO_TURN_TTL seconds from coturn's static-auth-secret
+# (use-auth-secret), never stored.
+VIDEO_STUN_URLS = env_list("VIDEO_STUN_URLS", [])
+VIDEO_TURN_URLS = env_list("VIDEO_TURN_URLS", [])
+VIDEO_TURN_SECRET = env_secret("VIDEO_TURN_SECRET")
+VIDEO_TURN_TTL = env_int("VIDEO_TURN_TTL", 4 * 3600)

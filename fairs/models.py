@@ -599,3 +599,85 @@ def read_pass_token(token: str) -> tuple[str, uuid.UUID] | None:
         return kind, uuid.UUID(hex=hex_code)
     except (signing.BadSignature, ValueError):
         return None
+
+
+class RemoteCall(models.Model):
+    """A walk-in video call at a booth from a registered seeker who is not at the
+    venue (现场 + 远程): the booth's queue, first come first served; the employer
+    calls the next one into a video room of its own (jobs.models.VideoRoom)."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        CALLED = "called", _("Called in")
+        DONE = "done", _("Done")
+        LEFT = "left", _("Left the queue")
+
+    booking = models.ForeignKey(
+        BoothBooking,
+        verbose_name=_("booth booking"),
+        on_delete=models.CASCADE,
+        related_name="remote_calls",
+    )
+    seeker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("job seeker"),
+        on_delete=models.CASCADE,
+        related_name="remote_calls",
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status, default=Status.WAITING
+    )
+    joined_at = models.DateTimeField(_("joined the queue at"), default=timezone.now)
+    called_at = models.DateTimeField(_("called in at"), null=True, blank=True)
+    room = models.OneToOneField(
+        "jobs.VideoRoom",
+        verbose_name=_("video room"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="remote_call",
+    )
+
+    class Meta:
+        verbose_name = _("remote booth call")
+        verbose_name_plural = _("remote booth calls")
+        ordering = ["joined_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["booking", "seeker"],
+                condition=Q(status__in=["waiting", "called"]),
+                name="remote_call_once_in_a_queue",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["booking", "joined_at", "id"],
+                condition=Q(status="waiting"),
+                name="remote_call_waiting",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.booking} · {self.get_status_display()}"
+
+    def position(self) -> int:
+        """1 for the next one called; 0 once no longer waiting."""
+        if self.status != self.Status.WAITING:
+            return 0
+        ahead = RemoteCall.objects.filter(
+            booking_id=self.booking_id, status=self.Status.WAITING
+        ).filter(
+            Q(joined_at__lt=self.joined_at)
+            | Q(joined_at=self.joined_at, id__lt=self.id)
+        )
+        return ahead.count() + 1
+
+
+def fair_is_on(fair: JobFair, moment: datetime.datetime | None = None) -> bool:
+    """During the fair's hours on its day (local time)."""
+    local = timezone.localtime(moment or timezone.now())
+    return (
+        fair.status == JobFair.Status.PUBLISHED
+        and local.date() == fair.date
+        and fair.starts_at <= local.time() < fair.ends_at
+    )

@@ -23,6 +23,7 @@ urlpatterns = [
         name="booking_visitors",
     ),
     path("booths/<uuid:code>/", views.booth_page, name="booth_page"),
+    path("booths/<uuid:code>/remote/", views.remote_queue, name="remote_queue"),
     path(
         "visits/<int:pk>/intention/",
         views.visit_intention,

@@ -515,3 +515,96 @@ def seed_applications(resumes) -> list[Application]:
                 )
             )
     return Application.objects.bulk_create(applications, ignore_conflicts=True)
+
+
+def seed_video_interviews(employer, seeker_person) -> list:
+    """Video interviews in the portal: one for the demo employer and seeker opening
+    now (so `make run` shows the room), one tomorrow, and some held in the last
+    two months with outcomes as interviews go (about a third hired)."""
+    from jobs.models import InterviewInvitation, InvitationEvent, VideoRoom
+    from jobs.services.video import window
+
+    if VideoRoom.objects.exists():
+        return []
+    now = timezone.now()
+    rng = random.Random("video-interviews")
+    planned = []
+    staff = employer.staff.filter(is_active=True).first()
+    posting = JobPosting.objects.published().filter(employer=employer).first()
+    resume = Resume.objects.filter(person=seeker_person).first()
+    if staff and posting and resume:
+        planned.append((posting, resume, staff, now + datetime.timedelta(minutes=5)))
+        other = (
+            Resume.objects.exclude(person=seeker_person)
+            .filter(person__user__isnull=False)
+            .order_by("pk")
+            .first()
+        )
+        if other:
+            planned.append((posting, other, staff, now + datetime.timedelta(days=1)))
+    interviews = (
+        Application.objects.filter(
+            status="interview", posting__employer__staff__is_active=True
+        )
+        .exclude(posting__employer=employer)
+        .select_related("posting__employer", "resume")
+        .order_by("pk")[:12]
+    )
+    for application in interviews:
+        days_ago = rng.randint(1, 60)
+        moment = (now - datetime.timedelta(days=days_ago)).replace(
+            hour=rng.choice([9, 10, 14, 15, 16]), minute=0, second=0, microsecond=0
+        )
+        planned.append(
+            (
+                application.posting,
+                application.resume,
+                application.posting.employer.staff.filter(is_active=True).first(),
+                moment,
+            )
+        )
+    rooms = []
+    for posting, resume, interviewer, moment in planned:
+        invitation = InterviewInvitation.objects.create(
+            posting=posting,
+            person_id=resume.person_id,
+            resume=resume,
+            application=posting.applications.filter(person_id=resume.person_id).first(),
+            scheduled_at=moment,
+            portal_video=True,
+            place="" if rng.random() < 0.5 else (posting.address or "")[:200],
+            message="请提前五分钟进入视频面试间，测试摄像头和麦克风。",
+            status=InterviewInvitation.Status.ACCEPTED,
+            invited_by=interviewer,
+        )
+        InvitationEvent.objects.bulk_create(
+            [
+                InvitationEvent(invitation=invitation, action="sent", by_employer=True),
+                InvitationEvent(invitation=invitation, action="accepted"),
+            ]
+        )
+        opens_at, closes_at = window(moment)
+        room = VideoRoom(
+            invitation=invitation,
+            employer=posting.employer,
+            seeker=resume.person.user,
+            opens_at=opens_at,
+            closes_at=closes_at,
+        )
+        if moment < now - datetime.timedelta(hours=2) and rng.random() < 0.85:
+            room.held_at = moment + datetime.timedelta(minutes=rng.randint(0, 4))
+            room.outcome = rng.choices(
+                ["hire", "pending", "not_suitable"], weights=[3, 2, 5]
+            )[0]
+            room.outcome_at = room.held_at + datetime.timedelta(minutes=25)
+            room.employer_rating = rng.choice([4, 5, 5, 3])
+            room.seeker_rating = rng.choice([5, 4, 4, 3, None])
+        room.save()
+        room.interviewers.set([interviewer])
+        moves = {"hire": "hired", "not_suitable": "not_suitable"}
+        if invitation.application and room.outcome in moves:
+            Application.objects.filter(pk=invitation.application.pk).update(
+                status=moves[room.outcome], status_changed_at=room.outcome_at
+            )
+        rooms.append(room)
+    return rooms

@@ -6,15 +6,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jobs.models import (
+    MAX_INTERVIEWERS,
     JobPosting,
     JobType,
     OccupationGroup,
     Resume,
     ResumeEducation,
     ResumeExperience,
+    VideoRoom,
 )
 from portal.forms import StreetChoiceField
-from portal.models import Employer, OrgUnit, Person
+from portal.models import Employer, OrgUnit, Person, User
 
 # What a machine can check of the rules for online postings
 # (docs/postings-and-fairs.md, "Job postings"); the rest is for the caseworker who
@@ -373,6 +375,21 @@ class InvitationForm(forms.Form):
         assume_scheme="https",
         help_text=_("Give a place, a video meeting link, or both."),
     )
+    portal_video = forms.BooleanField(
+        label=_("Video interview in the portal"),
+        required=False,
+        help_text=_(
+            "Both sides meet in the portal's video room at the agreed time, "
+            "from a computer or a phone browser. Nothing is recorded."
+        ),
+    )
+    interviewers = forms.ModelMultipleChoiceField(
+        label=_("Interviewers in the video room"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Up to three of your staff; you when none is chosen."),
+    )
     message = forms.CharField(
         label=_("Message"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -382,6 +399,20 @@ class InvitationForm(forms.Form):
         self.fields["posting"].queryset = JobPosting.objects.published().filter(
             employer=employer
         )
+        self.fields["interviewers"].queryset = employer.staff.filter(
+            is_active=True
+        ).order_by("pk")
+        self.fields["interviewers"].label_from_instance = lambda user: (
+            user.get_full_name() or user.username
+        )
+
+    def clean_interviewers(self):
+        interviewers = list(self.cleaned_data["interviewers"])
+        if len(interviewers) > MAX_INTERVIEWERS:
+            raise ValidationError(
+                _("At most %(count)d interviewers.") % {"count": MAX_INTERVIEWERS}
+            )
+        return interviewers
 
     def clean_scheduled_at(self):
         moment = self.cleaned_data["scheduled_at"]
@@ -391,7 +422,11 @@ class InvitationForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("place") and not cleaned.get("video_url"):
+        if not (
+            cleaned.get("place")
+            or cleaned.get("video_url")
+            or cleaned.get("portal_video")
+        ):
             self.add_error("place", _("Give a place or a video meeting link."))
         return cleaned
 
@@ -424,3 +459,24 @@ class RescheduleForm(forms.Form):
 
 class NoteForm(forms.Form):
     note = forms.CharField(label=_("Note (optional)"), max_length=300, required=False)
+
+
+class VideoOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=VideoRoom.Outcome.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Note to the seeker"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class VideoRatingForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("How good were sound and picture?"),
+        choices=[(n, str(n)) for n in range(5, 0, -1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )

@@ -45,6 +45,14 @@ urlpatterns = [
         views.invitation_respond,
         name="invitation_respond",
     ),
+    # Video interviews, for the room's members
+    path("video/<uuid:code>/", views.video_room, name="video_room"),
+    path("video/<uuid:code>/join/", views.video_join, name="video_join"),
+    path("video/<uuid:code>/poll/", views.video_poll, name="video_poll"),
+    path("video/<uuid:code>/signal/", views.video_signal, name="video_signal"),
+    path("video/<uuid:code>/leave/", views.video_leave, name="video_leave"),
+    path("video/<uuid:code>/outcome/", views.video_outcome, name="video_outcome"),
+    path("video/<uuid:code>/rate/", views.video_rate, name="video_rate"),
     # Employers
     path("mine/", views.employer_job_list, name="employer_job_list"),
     path("mine/new/", views.job_create, name="job_create"),

@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from fairs.queries import period_figures
 from graduates.queries import leaver_rates, reported
+from jobs.queries import video_interview_figures
 from portal.models import OrgUnit
 from registration.queries import COUNTS
 from stats.models import EmployedPopulation
@@ -62,6 +63,8 @@ def unit_figures(
     figures.update(rate_figures(unit, period, registration["unemployed_at_end"]))
     for name, value in period_figures(unit, first, last).items():
         figures[(f"fair_{name}", "", "")] = value
+    for name, value in video_interview_figures(unit, first, last).items():
+        figures[(f"video_{name}", "", "")] = value
     year = last.year
     # As they stood at the end of the last day (docs/statistics.md, "Graduates").
     figures[("graduates_reported", "", "")] = reported(year, unit, last).count()

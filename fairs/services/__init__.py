@@ -25,9 +25,17 @@ from fairs.services.points import (
     booking_block,
     save_points_rules,
 )
+from fairs.services.remote import (
+    call_next_remote,
+    join_remote_queue,
+    leave_remote_queue,
+)
 from fairs.services.visits import record_intention, register_interest
 
 __all__ = [
+    "call_next_remote",
+    "join_remote_queue",
+    "leave_remote_queue",
     "FairError",
     "annul_scan",
     "award_hiring_points",

@@ -19,8 +19,10 @@ from fairs.views.gate import (
     pass_register,
     points_history,
 )
+from fairs.views.remote import remote_queue
 
 __all__ = [
+    "remote_queue",
     "booking_cancel",
     "booking_detail",
     "booking_list",

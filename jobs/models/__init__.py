@@ -21,6 +21,13 @@ from jobs.models.postings import (
     default_valid_until,
 )
 from jobs.models.resumes import Resume, ResumeEducation, ResumeExperience
+from jobs.models.video import (
+    MAX_INTERVIEWERS,
+    VideoPresence,
+    VideoRoom,
+    VideoSignal,
+    ice_servers,
+)
 
 __all__ = [
     "EDUCATION_ORDER",
@@ -43,4 +50,9 @@ __all__ = [
     "ToSimpleTsvector",
     "default_valid_until",
     "people_known_to",
+    "MAX_INTERVIEWERS",
+    "VideoPresence",
+    "VideoRoom",
+    "VideoSignal",
+    "ice_servers",
 ]

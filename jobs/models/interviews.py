@@ -51,6 +51,10 @@ class InterviewInvitation(TimeStamped):
     scheduled_at = models.DateTimeField(_("interview time"))
     place = models.CharField(_("place"), max_length=200, blank=True)
     video_url = models.URLField(_("video meeting link"), blank=True)
+    # A video interview in the portal's own room (jobs/models/video.py).
+    portal_video = models.BooleanField(
+        _("video interview in the portal"), default=False
+    )
     message = models.TextField(_("message"), blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.SENT
@@ -72,7 +76,7 @@ class InterviewInvitation(TimeStamped):
         ordering = ["-scheduled_at"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(place="") | ~Q(video_url=""),
+                condition=~Q(place="") | ~Q(video_url="") | Q(portal_video=True),
                 name="invitation_has_place_or_link",
             ),
             # One open invitation per person and posting.

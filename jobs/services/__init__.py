@@ -33,6 +33,15 @@ from jobs.services.postings import (
     resume_posting,
     save_posting,
 )
+from jobs.services.video import (
+    enter_video_room,
+    leave_video_room,
+    open_walk_in_room,
+    poll_video_room,
+    rate_video_call,
+    record_video_outcome,
+    send_video_signal,
+)
 
 __all__ = [
     "JobError",
@@ -61,4 +70,11 @@ __all__ = [
     "toggle_favourite_posting",
     "toggle_favourite_resume",
     "withdraw_application",
+    "enter_video_room",
+    "leave_video_room",
+    "open_walk_in_room",
+    "poll_video_room",
+    "rate_video_call",
+    "record_video_outcome",
+    "send_video_signal",
 ]

@@ -15,6 +15,7 @@ from jobs.models import (
     Resume,
 )
 from jobs.services.applications import set_application_status
+from jobs.services.video import move_video_room, prepare_video_room
 from portal.audit import audit
 from portal.models import User
 from portal.services import notify, notify_employer_staff
@@ -68,14 +69,18 @@ def invite_to_interview(
     place: str = "",
     video_url: str = "",
     message: str = "",
+    portal_video: bool = False,
+    interviewers: list[User] | None = None,
 ) -> InterviewInvitation:
     """The employer invites first. The seeker must have applied to the employer or
-    made the resume public; one open invitation per person and posting."""
+    made the resume public; one open invitation per person and posting. With
+    `portal_video` the interview is held in the portal's video room, by the
+    interviewers named (the inviting person when none are)."""
     if posting.employer_id != by.employer_id or not posting.is_public:
         raise JobError(_("Invite for one of your own open postings."))
     if not resume.can_be_read_by(by):
         raise JobError(_("This resume is not open to your organisation."))
-    if not (place.strip() or video_url.strip()):
+    if not (place.strip() or video_url.strip() or portal_video):
         raise JobError(_("Give a place or a video meeting link."))
     _future(scheduled_at)
     application = (
@@ -92,12 +97,15 @@ def invite_to_interview(
                 place=place.strip(),
                 video_url=video_url.strip(),
                 message=message.strip(),
+                portal_video=portal_video,
                 invited_by=by,
             )
     except IntegrityError as error:
         raise JobError(
             _("This person already has an open invitation for this job.")
         ) from error
+    if portal_video:
+        prepare_video_room(invitation, interviewers=interviewers or [by])
     if application is not None and "interview" in application.next_statuses():
         set_application_status(application, Application.Status.INTERVIEW)
     _event(invitation, InvitationEvent.Action.SENT, by_employer=True, note=message)
@@ -180,6 +188,7 @@ def accept_proposed_time(
     invitation.save(
         update_fields=["scheduled_at", "status", "reminded_at", "updated_at"]
     )
+    move_video_room(invitation)
     _event(invitation, InvitationEvent.Action.AGREED, by_employer=True)
     audit(by, "jobs.invitation.time_agreed", invitation)
     _tell_seeker(invitation, "invitation_time_agreed")
@@ -205,6 +214,7 @@ def reschedule_invitation(
     invitation.save(
         update_fields=["scheduled_at", "status", "reminded_at", "updated_at"]
     )
+    move_video_room(invitation)
     _event(invitation, InvitationEvent.Action.RESCHEDULED, by_employer=True, note=note)
     audit(by, "jobs.invitation.rescheduled", invitation)
     _tell_seeker(invitation, "invitation_sent")

@@ -34,6 +34,15 @@ from jobs.views.resumes import (
     resume_search,
     resume_shared,
 )
+from jobs.views.video import (
+    video_join,
+    video_leave,
+    video_outcome,
+    video_poll,
+    video_rate,
+    video_room,
+    video_signal,
+)
 
 __all__ = [
     "application_detail",
@@ -65,4 +74,11 @@ __all__ = [
     "resume_pdf",
     "resume_search",
     "resume_shared",
+    "video_join",
+    "video_leave",
+    "video_outcome",
+    "video_poll",
+    "video_rate",
+    "video_room",
+    "video_signal",
 ]

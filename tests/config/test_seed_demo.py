@@ -314,3 +314,19 @@ def test_the_employed_population_is_entered_for_three_years_as_demo_figures(demo
         city = rows.get(org_unit__level="city", year=year).employed
         districts = rows.filter(org_unit__level="district", year=year)
         assert city == sum(row.employed for row in districts) > 1000
+
+
+def test_the_demo_employer_and_seeker_have_a_video_interview_open_now(demo, db):
+    from jobs.models import VideoRoom
+
+    employer = Employer.objects.order_by("pk").first()
+    seeker = Person.objects.get(id_number=demo.split()[-1])
+    rooms = VideoRoom.objects.filter(employer=employer, seeker=seeker.user)
+    assert [room.is_open() for room in rooms] == [True]
+    held = VideoRoom.objects.filter(held_at__isnull=False)
+    assert held.count() >= 5
+    assert set(held.values_list("outcome", flat=True)) == {
+        "hire",
+        "pending",
+        "not_suitable",
+    }

@@ -22,6 +22,7 @@ from jobs.demo import (
     seed_postings,
     seed_resume_history,
     seed_resumes,
+    seed_video_interviews,
 )
 from portal.demo import DEMO_PASSWORD, seed_core
 from portal.models import Employer
@@ -53,6 +54,7 @@ class Command(BaseCommand):
         seed_registration_history(spans, verified_employers)
         seed_postings(verified_employers, demand_targets(today))
         seed_applications(resumes)
+        seed_video_interviews(employers[0], seekers[0])
         seed_graduates(seekers, verified_employers)
         seed_fairs(verified_employers)
         seed_subsidy_applications(verified_employers)

@@ -1,0 +1,158 @@
+"""Issue 18's done-when: two real headless Chromiums with fake cameras and
+microphones go from the invitation to a connected call with video both ways and
+the outcome; a third user is refused. Needs Debian's chromium (`make
+check-browser` installs it); about 20 s."""
+
+import datetime
+import shutil
+import time
+
+import pytest
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.utils import timezone
+
+from jobs import services
+from jobs.models import Application, InterviewInvitation, VideoRoom
+from tests import factories
+
+CHROMIUM = shutil.which("chromium")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium")
+
+
+def session_for(user) -> str:
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session["_auth_user_backend"] = "portal.backends.PortalBackend"
+    session["_auth_user_hash"] = user.get_session_auth_hash()
+    session.save()
+    return session.session_key
+
+
+def wait_for(browser, expression, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = browser.evaluate(expression)
+        if value:
+            return value
+        time.sleep(0.5)
+    raise AssertionError(f"not true within {seconds} s: {expression}")
+
+
+def document_status(browser) -> int:
+    responses = [
+        event["params"]["response"]["status"]
+        for event in browser.events
+        if event.get("method") == "Network.responseReceived"
+        and event["params"]["type"] == "Document"
+    ]
+    return responses[-1]
+
+
+CONNECTED_WITH_FRAMES = """
+window.videoRoom && videoRoom.report().then(function (reports) {
+  return reports.length > 0 && reports.every(function (r) {
+    return r.state === "connected" && r.framesDecoded > 0;
+  }) && reports;
+})
+"""
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_browsers_meet_by_video_and_a_third_user_is_refused(
+    live_server, settings, employer, seeker, other_seeker
+):
+    from bench.csp_pages import Browser
+
+    posting = factories.make_posting(employer.employer, title="仓库管理员")
+    resume = factories.make_resume(seeker)
+    services.apply_to_posting(posting, person=seeker.person)
+    # The browsers resolve no name (bench/csp_pages.py): the address itself.
+    base = live_server.url.replace("localhost", "127.0.0.1")
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]
+    browsers = []
+    try:
+        hr, candidate = Browser(CHROMIUM), Browser(CHROMIUM)
+        browsers += [hr, candidate]
+        hr.log_in_as(base, session_for(employer))
+        candidate.log_in_as(base, session_for(seeker))
+
+        # The employer invites to a video interview in five minutes.
+        soon = timezone.localtime() + datetime.timedelta(minutes=5)
+        hr.open(f"{base}/jobs/resumes/{resume.code}/invite/?posting={posting.pk}")
+        hr.evaluate(
+            f"""document.getElementById("id_scheduled_at").value =
+                "{soon:%Y-%m-%dT%H:%M}";
+            document.getElementById("id_portal_video").checked = true;
+            document.querySelector("form.form").requestSubmit(); true"""
+        )
+        hr.wait_for_load(0.5)
+        invitation = InterviewInvitation.objects.get()
+        assert invitation.portal_video
+
+        # The seeker accepts; the invitation now leads to the room.
+        candidate.open(f"{base}{invitation.get_absolute_url()}")
+        candidate.evaluate(
+            'document.querySelector("form[action$=\\"/accept/\\"] button").click();'
+            " true"
+        )
+        candidate.wait_for_load(0.5)
+        invitation.refresh_from_db()
+        assert invitation.status == "accepted"
+        room = VideoRoom.objects.get(invitation=invitation)
+        room_link = candidate.evaluate(
+            f'!!document.querySelector("a[href=\\"{room.get_absolute_url()}\\"]")'
+        )
+        assert room_link
+
+        # Both test their devices and join, the seeker on a phone's screen.
+        candidate.call(
+            "Emulation.setDeviceMetricsOverride",
+            width=390,
+            height=844,
+            deviceScaleFactor=3,
+            mobile=True,
+        )
+        for browser in (hr, candidate):
+            browser.open(f"{base}{room.get_absolute_url()}")
+            wait_for(browser, '!document.getElementById("video-join").disabled')
+            browser.evaluate('document.getElementById("video-join").click(); true')
+        hr_reports = wait_for(hr, CONNECTED_WITH_FRAMES)
+        candidate_reports = wait_for(candidate, CONNECTED_WITH_FRAMES)
+        assert [r["peer"] for r in hr_reports] == [seeker.pk]
+        assert [r["peer"] for r in candidate_reports] == [employer.pk]
+        assert all(r["framesDecoded"] > 0 for r in hr_reports + candidate_reports)
+        room.refresh_from_db()
+        assert room.held_at is not None
+        # The phone's page fits its width: nothing to scroll sideways.
+        assert candidate.evaluate("document.documentElement.scrollWidth") <= 390
+        assert (
+            candidate.evaluate(
+                'document.getElementById("video-hangup").getBoundingClientRect().right'
+            )
+            <= 390
+        )
+
+        # The employer records the outcome on the same page.
+        hr.evaluate(
+            """document.querySelector("input[name=outcome-outcome][value=hire]")
+                .checked = true;
+            document.getElementById("id_outcome-note").value = "欢迎加入";
+            document.querySelector("form[action$='/outcome/']").requestSubmit();
+            true"""
+        )
+        hr.wait_for_load(0.5)
+        room.refresh_from_db()
+        assert room.outcome == VideoRoom.Outcome.HIRE
+        assert Application.objects.get().status == Application.Status.HIRED
+
+        # A third user, logged in, gets page-not-found and no hint of the room.
+        candidate.log_in_as(base, session_for(other_seeker))
+        candidate.open(f"{base}{room.get_absolute_url()}", settle=0.2)
+        assert document_status(candidate) == 404
+        text = candidate.evaluate("document.body.innerText")
+        assert seeker.person.name not in text
+        assert employer.employer.name not in text
+    finally:
+        for browser in browsers:
+            browser.close()
