@@ -5,14 +5,34 @@ postings for a resume (or all public resumes for a posting); the reasons shown t
 people are read from the same annotations, so words and ranking never disagree.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
-from jobs.models import EDUCATION_ORDER, Application, JobPosting, Resume
+from jobs.models import (
+    EDUCATION_ORDER,
+    LONGITUDE_FACTOR,
+    Application,
+    JobPosting,
+    Resume,
+)
+from jobs.models.postings import POINT_SQL
 from jobs.search import to_tsquery
+from portal.models import OrgUnit
 
 POINTS = {
     "keyword": 30,  # the posting matches a job the seeker named
@@ -23,6 +43,9 @@ POINTS = {
 }
 NEGOTIABLE_SALARY_POINTS = 8
 NEAR_KM, FAR_KM = 3, 10
+FAR_POINTS = 8
+KM_PER_DEGREE = 111.195  # of latitude, and of longitude on the index's plane
+WINDOW = 2000  # the newest candidates ranked first (postings_for)
 GOOD_MATCH = 60  # the daily push only sends matches at least this good
 TOTAL = (
     F("keyword_points")
@@ -66,67 +89,182 @@ def _keyword_query(resume: Resume) -> SearchQuery | None:
     return SearchQuery(" | ".join(phrases), search_type="raw", config="simple")
 
 
-def postings_for(resume: Resume, limit: int = 20):
-    """Published postings for a resume, best first, with score parts annotated."""
-    person = resume.person
-    groups = resume.intended_occupation_groups
-    keywords = _keyword_query(resume)
-    wanted = Q(occupation_group__in=groups) if groups else Q(pk__in=[])
-    if keywords is not None:
-        wanted |= Q(search=keywords)
-    postings = (
-        JobPosting.objects.published()
-        .filter(wanted)
-        .exclude(  # jobs the seeker has already applied to
-            Exists(
-                Application.objects.active().filter(
-                    posting=OuterRef("pk"), person=person
-                )
-            )
-        )
-    )
-    if person.education:
-        postings = postings.for_education(person.education)
+def postings_for(
+    resume: Resume, limit: int = 20, *, since: datetime.datetime | None = None
+):
+    """Published postings for a resume, best first, with score parts annotated;
+    only those published from `since` on when it is given (the daily push).
 
-    place = Q(pk__in=[])
-    for prefix in _district_prefixes(resume):
-        place |= Q(org_unit__code__startswith=prefix)
-    home = person.residence
-    annotations = {
-        "keyword_points": _points(_named(resume), POINTS["keyword"])
-        if keywords is not None
-        else Value(0),
-        "occupation_points": _points(
-            Q(occupation_group__in=groups), POINTS["occupation"]
-        )
-        if groups
-        else Value(0),
-        "salary_points": _salary_points(resume),
-        "experience_points": _points(
-            Q(experience_years__lte=resume.experience_years), POINTS["experience"]
-        ),
-    }
-    if home is not None and home.latitude is not None:
-        postings = postings.with_distance(home.latitude, home.longitude)
-        annotations["place_points"] = Case(
-            When(distance_km__lte=NEAR_KM, then=Value(POINTS["place"])),
-            When(place, then=Value(POINTS["place"])),
-            When(distance_km__lte=FAR_KM, then=Value(8)),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-    else:
-        annotations["place_points"] = _points(place, POINTS["place"])
-    ranked = postings.annotate(**annotations).annotate(score=TOTAL)
-    # Rank narrow rows (ids and scores) first; then load only the winners.
-    ids = list(
-        ranked.order_by("-score", "-published_at", "-id").values_list("pk", flat=True)[
-            :limit
-        ]
+    The same ranking as scoring every candidate, without scoring them all: the
+    newest WINDOW candidates are ranked first; an older candidate can only enter
+    the top `limit` with a score above the last one's, which needs enough of the
+    score's parts to narrow the older ones by indexes (_necessary), and often
+    none can (docs/matching.md)."""
+    match = _Match(resume)
+    ranked = match.ranked()
+    if since is not None:
+        ranked = ranked.filter(published_at__gte=since)
+    window = max(WINDOW, limit)
+    newest = list(
+        ranked.order_by("-published_at", "-id").values_list(
+            "pk", "score", "published_at"
+        )[:window]
     )
+    best = sorted(newest, key=_rank, reverse=True)[:limit]
+    if len(newest) == window:  # there may be older candidates
+        floor = best[-1][1]
+        needed = match.necessary(floor + 1)
+        if needed is not None:
+            last_pk, _score, last_published = newest[-1]
+            older = Q(published_at__lt=last_published) | Q(
+                published_at=last_published, pk__lt=last_pk
+            )
+            better = (
+                ranked.filter(older, needed, score__gt=floor)
+                .order_by("-score", "-published_at", "-id")
+                .values_list("pk", "score", "published_at")[:limit]
+            )
+            best = sorted(best + list(better), key=_rank, reverse=True)[:limit]
+    ids = [pk for pk, _score, _published in best]
     winners = ranked.filter(pk__in=ids).select_related("employer", "org_unit__parent")
     by_id = {posting.pk: posting for posting in winners.defer("search")}
     return [by_id[pk] for pk in ids]
+
+
+def ranked_postings(resume: Resume):
+    """Every candidate for a resume scored and ordered: the ranking postings_for()
+    gives the top of without scoring them all (tests and bench compare the two)."""
+    return _Match(resume).ranked().order_by("-score", "-published_at", "-id")
+
+
+def _rank(row):
+    pk, score, published = row
+    return (score, published, pk)
+
+
+class _Match:
+    """One resume's candidates and score, and which parts an older candidate needs
+    to reach a score."""
+
+    def __init__(self, resume: Resume):
+        self.resume = resume
+        person = resume.person
+        self.groups = resume.intended_occupation_groups
+        self.keywords = _keyword_query(resume)
+        self.prefixes = _district_prefixes(resume)
+        home = person.residence
+        self.home = home if home is not None and home.latitude is not None else None
+        # The best each part can give this resume.
+        self.best = {
+            "keyword": POINTS["keyword"] if self.keywords is not None else 0,
+            "occupation": POINTS["occupation"] if self.groups else 0,
+            "salary": POINTS["salary"],
+            "place": POINTS["place"] if self.home or self.prefixes else 0,
+            "experience": POINTS["experience"],
+        }
+
+    def ranked(self):
+        resume, person, groups = self.resume, self.resume.person, self.groups
+        wanted = Q(occupation_group__in=groups) if groups else Q(pk__in=[])
+        if self.keywords is not None:
+            wanted |= Q(search=self.keywords)
+        postings = (
+            JobPosting.objects.published()
+            .filter(wanted)
+            .exclude(  # jobs the seeker has already applied to
+                Exists(
+                    Application.objects.active().filter(
+                        posting=OuterRef("pk"), person=person
+                    )
+                )
+            )
+        )
+        if person.education:
+            postings = postings.for_education(person.education)
+
+        place = Q(pk__in=[])
+        for prefix in self.prefixes:
+            place |= Q(org_unit__code__startswith=prefix)
+        annotations = {
+            "keyword_points": _points(_named(resume), POINTS["keyword"])
+            if self.keywords is not None
+            else Value(0),
+            "occupation_points": _points(
+                Q(occupation_group__in=groups), POINTS["occupation"]
+            )
+            if groups
+            else Value(0),
+            "salary_points": _salary_points(resume),
+            "experience_points": _points(
+                Q(experience_years__lte=resume.experience_years),
+                POINTS["experience"],
+            ),
+        }
+        if self.home is not None:
+            postings = postings.with_distance(self.home.latitude, self.home.longitude)
+            annotations["place_points"] = Case(
+                When(distance_km__lte=NEAR_KM, then=Value(POINTS["place"])),
+                When(place, then=Value(POINTS["place"])),
+                When(distance_km__lte=FAR_KM, then=Value(FAR_POINTS)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        else:
+            annotations["place_points"] = _points(place, POINTS["place"])
+        return postings.annotate(**annotations).annotate(score=TOTAL)
+
+    def necessary(self, score: int) -> Q | None:
+        """What a posting must have to reach `score`, in terms indexes can find
+        (None when no posting can): every part it cannot do without."""
+        slack = sum(self.best.values()) - score
+        if slack < 0:
+            return None
+        needed = Q()
+        if self.best["keyword"] > slack:
+            needed &= Q(search=self.keywords) & _named(self.resume)
+        if self.best["occupation"] > slack:
+            needed &= Q(occupation_group__in=self.groups)
+        low, high = self.resume.expected_salary_min, self.resume.expected_salary_max
+        if low is not None and POINTS["salary"] - NEGOTIABLE_SALARY_POINTS > slack:
+            needed &= Q(salary_max__gte=low)
+            if high is not None:
+                needed &= Q(salary_min__lte=high)
+        elif low is not None and POINTS["salary"] > slack:
+            overlap = Q(salary_max__gte=low)
+            if high is not None:
+                overlap &= Q(salary_min__lte=high)
+            needed &= overlap | Q(salary_min__isnull=True)
+        if self.best["place"] > slack:
+            near = POINTS["place"] - FAR_POINTS > slack
+            needed &= self._place(NEAR_KM if near else FAR_KM)
+        if POINTS["experience"] > slack:
+            needed &= Q(experience_years__lte=self.resume.experience_years)
+        return needed
+
+    def _place(self, km: float) -> Q:
+        """Within km of home (by the posting point's GiST index) or in a wanted
+        district (by the org unit's index)."""
+        place = Q(org_unit__in=_units_under(self.prefixes))
+        if self.home is None:
+            return place
+        # A circle on the index's plane a little wider than km: the score's exact
+        # distance decides; this only has to keep everything within km.
+        radius = km / KM_PER_DEGREE * 1.02
+        circle = RawSQL(
+            f"{POINT_SQL} <@ circle(point(%s, %s), %s)",
+            (self.home.longitude * LONGITUDE_FACTOR, self.home.latitude, radius),
+            output_field=BooleanField(),
+        )
+        return place | Q(circle)
+
+
+def _units_under(prefixes: list[str]) -> list[int]:
+    if not prefixes:
+        return []
+    codes = Q(pk__in=[])
+    for prefix in prefixes:
+        codes |= Q(code__startswith=prefix)
+    return list(OrgUnit.objects.filter(codes).values_list("pk", flat=True))
 
 
 def _salary_points(resume: Resume):
