@@ -20,6 +20,7 @@ from jobs.models.postings import (
     ToSimpleTsvector,
     default_valid_until,
 )
+from jobs.models.pushes import MatchPush, MatchPushChunk
 from jobs.models.resumes import Resume, ResumeEducation, ResumeExperience
 
 __all__ = [
@@ -43,4 +44,6 @@ __all__ = [
     "ToSimpleTsvector",
     "default_valid_until",
     "people_known_to",
+    "MatchPush",
+    "MatchPushChunk",
 ]

@@ -252,3 +252,54 @@ def test_the_narrowed_matching_gives_the_top_of_the_full_ranking(
             assert [(p.pk, p.score) for p in narrowed] == [
                 (p.pk, p.score) for p in full
             ], (resume.intended_occupations, limit)
+
+
+def test_a_chunk_whose_worker_died_is_taken_up_after_its_last_committed_seeker(
+    resume, postings, seeker, other_seeker, monkeypatch
+):
+    from jobs.services import matches
+
+    second = factories.make_resume(
+        other_seeker, intended_occupations="会计", intended_occupation_groups=["2"]
+    )
+    monkeypatch.setattr(matches, "CHUNK_SIZE", 10)
+    push = services.plan_match_push()
+    chunk = push.chunks.get(side="seeker")
+    assert (chunk.first_id, chunk.last_id) == (resume.pk, second.pk)
+    sent_to = []
+
+    def dies_at_the_second(user, *args, **kwargs):
+        if sent_to:
+            raise SystemExit  # the worker is killed
+        sent_to.append(user)
+        return real_notify(user, *args, **kwargs)
+
+    real_notify = matches.notify
+    monkeypatch.setattr(matches, "notify", dies_at_the_second)
+    with pytest.raises(SystemExit):
+        services.push_match_chunk(chunk)
+    monkeypatch.setattr(matches, "notify", real_notify)
+    chunk.refresh_from_db()
+    assert chunk.done_up_to == resume.pk and chunk.finished_at is None
+    assert services.resume_match_pushes() == push.chunks.count()  # queued again
+
+    for queued in push.chunks.all():
+        services.push_match_chunk(queued)
+    assert Notification.objects.filter(recipient=seeker).count() == 1
+    assert Notification.objects.filter(recipient=other_seeker).count() == 1
+    push.refresh_from_db()
+    assert push.finished_at is not None
+    assert services.push_match_chunk(chunk) == 0  # finished chunks send nothing
+
+
+def test_the_push_is_cut_into_chunks_covering_every_active_seeker_once(
+    resume, postings, other_seeker, monkeypatch
+):
+    from jobs.services import matches
+
+    other = factories.make_resume(other_seeker)
+    monkeypatch.setattr(matches, "CHUNK_SIZE", 1)
+    push = services.plan_match_push()
+    ranges = list(push.chunks.filter(side="seeker").values_list("first_id", "last_id"))
+    assert ranges == [(resume.pk, resume.pk), (other.pk, other.pk)]
+    assert push.chunks.filter(side="employer").count() == len(postings)
