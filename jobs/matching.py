@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -45,7 +46,7 @@ NEGOTIABLE_SALARY_POINTS = 8
 NEAR_KM, FAR_KM = 3, 10
 FAR_POINTS = 8
 KM_PER_DEGREE = 111.195  # of latitude, and of longitude on the index's plane
-WINDOW = 2000  # the newest candidates ranked first (postings_for)
+WINDOW = 500  # the newest postings of the groups wanted, ranked first
 GOOD_MATCH = 60  # the daily push only sends matches at least this good
 TOTAL = (
     F("keyword_points")
@@ -95,38 +96,47 @@ def postings_for(
     """Published postings for a resume, best first, with score parts annotated;
     only those published from `since` on when it is given (the daily push).
 
-    The same ranking as scoring every candidate, without scoring them all: the
-    newest WINDOW candidates are ranked first; an older candidate can only enter
-    the top `limit` with a score above the last one's, which needs enough of the
-    score's parts to narrow the older ones by indexes (_necessary), and often
-    none can (docs/matching.md)."""
+    The same ranking as scoring every candidate, without scoring them all
+    (docs/matching.md): the newest WINDOW postings of the groups wanted are read
+    from an index and ranked first. Any other candidate (older ones, keyword
+    matches outside the groups) enters the top only with a score above the last
+    one's, which needs enough of the score's parts that indexes find the few
+    that might (_Match.necessary); often none can."""
     match = _Match(resume)
-    ranked = match.ranked()
-    if since is not None:
-        ranked = ranked.filter(published_at__gte=since)
     window = max(WINDOW, limit)
-    newest = list(
-        ranked.order_by("-published_at", "-id").values_list(
-            "pk", "score", "published_at"
-        )[:window]
-    )
-    best = sorted(newest, key=_rank, reverse=True)[:limit]
-    if len(newest) == window:  # there may be older candidates
-        floor = best[-1][1]
-        needed = match.necessary(floor + 1)
-        if needed is not None:
-            last_pk, _score, last_published = newest[-1]
-            older = Q(published_at__lt=last_published) | Q(
-                published_at=last_published, pk__lt=last_pk
-            )
-            better = (
-                ranked.filter(older, needed, score__gt=floor)
-                .order_by("-score", "-published_at", "-id")
-                .values_list("pk", "score", "published_at")[:limit]
-            )
-            best = sorted(best + list(better), key=_rank, reverse=True)[:limit]
+    newest = match.newest_in_groups(window, since)
+    best = []
+    if newest:
+        in_window = match.ranked(Q(pk__in=[pk for _published, pk in newest]))
+        best = sorted(in_window.values_list(*ROW), key=_rank, reverse=True)[:limit]
+    floor = best[-1][1] if len(best) == limit else -1
+    others = []
+    if len(newest) == window:  # older postings of the groups
+        last_published, last_pk = newest[-1]
+        older = Q(published_at__lt=last_published) | Q(
+            published_at=last_published, pk__lt=last_pk
+        )
+        others.append((Q(occupation_group__in=match.groups) & older, True))
+    if match.keywords is not None:  # matches of the keywords outside the groups
+        outside = Q(search=match.keywords)
+        if match.groups:
+            outside &= ~Q(occupation_group__in=match.groups)
+        others.append((outside, False))
+    for other, in_groups in others:
+        needed = match.necessary(floor + 1, in_groups=in_groups)
+        if needed is None:
+            continue
+        ranked = match.ranked(other)
+        if since is not None:
+            ranked = ranked.filter(published_at__gte=since)
+        better = (
+            ranked.filter(needed, score__gt=floor)
+            .order_by("-score", "-published_at", "-id")
+            .values_list(*ROW)[:limit]
+        )
+        best = sorted(best + list(better), key=_rank, reverse=True)[:limit]
     ids = [pk for pk, _score, _published in best]
-    winners = ranked.filter(pk__in=ids).select_related("employer", "org_unit__parent")
+    winners = match.ranked(Q(pk__in=ids)).select_related("employer", "org_unit__parent")
     by_id = {posting.pk: posting for posting in winners.defer("search")}
     return [by_id[pk] for pk in ids]
 
@@ -135,6 +145,16 @@ def ranked_postings(resume: Resume):
     """Every candidate for a resume scored and ordered: the ranking postings_for()
     gives the top of without scoring them all (tests and bench compare the two)."""
     return _Match(resume).ranked().order_by("-score", "-published_at", "-id")
+
+
+ROW = ("pk", "score", "published_at")
+
+NEWEST_OF_ONE_KIND = """
+(SELECT published_at, id FROM jobs_jobposting
+ WHERE status = 'published' AND occupation_group = %s AND education = %s
+   AND published_at >= %s
+ ORDER BY published_at DESC, id DESC LIMIT %s)
+"""
 
 
 def _rank(row):
@@ -163,11 +183,38 @@ class _Match:
             "experience": POINTS["experience"],
         }
 
-    def ranked(self):
+    def newest_in_groups(self, count: int, since=None) -> list[tuple]:
+        """(published_at, id) of the newest `count` published postings in the
+        groups wanted at an education the seeker has, newest first, valid or
+        not: one walk of the job_match_candidates index per group and
+        education."""
+        person = self.resume.person
+        if not self.groups:
+            return []
+        if person.education:
+            allowed = EDUCATION_ORDER[: EDUCATION_ORDER.index(person.education) + 1]
+        else:
+            allowed = EDUCATION_ORDER
+        kinds = [(group, level) for group in self.groups for level in ["", *allowed]]
+        since = since or datetime.datetime(1, 1, 2, tzinfo=datetime.UTC)
+        sql = " UNION ALL ".join([NEWEST_OF_ONE_KIND] * len(kinds))
+        params = [value for kind in kinds for value in (*kind, since, count)]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT * FROM ({sql}) AS newest "
+                "ORDER BY published_at DESC, id DESC LIMIT %s",
+                [*params, count],
+            )
+            return cursor.fetchall()
+
+    def ranked(self, wanted: Q | None = None):
+        """Candidates scored; `wanted` narrows them (the groups or the keywords
+        wanted by default)."""
         resume, person, groups = self.resume, self.resume.person, self.groups
-        wanted = Q(occupation_group__in=groups) if groups else Q(pk__in=[])
-        if self.keywords is not None:
-            wanted |= Q(search=self.keywords)
+        if wanted is None:
+            wanted = Q(occupation_group__in=groups) if groups else Q(pk__in=[])
+            if self.keywords is not None:
+                wanted |= Q(search=self.keywords)
         postings = (
             JobPosting.objects.published()
             .filter(wanted)
@@ -213,16 +260,20 @@ class _Match:
             annotations["place_points"] = _points(place, POINTS["place"])
         return postings.annotate(**annotations).annotate(score=TOTAL)
 
-    def necessary(self, score: int) -> Q | None:
-        """What a posting must have to reach `score`, in terms indexes can find
-        (None when no posting can): every part it cannot do without."""
-        slack = sum(self.best.values()) - score
+    def necessary(self, score: int, *, in_groups: bool = True) -> Q | None:
+        """What a posting (in the groups wanted or not) must have to reach
+        `score`, in terms indexes can find (None when no posting can): every part
+        it cannot do without."""
+        best = sum(self.best.values())
+        if not in_groups:
+            best -= self.best["occupation"]
+        slack = best - score
         if slack < 0:
             return None
         needed = Q()
         if self.best["keyword"] > slack:
-            needed &= Q(search=self.keywords) & _named(self.resume)
-        if self.best["occupation"] > slack:
+            needed &= _named(self.resume)
+        if in_groups and self.best["occupation"] > slack:
             needed &= Q(occupation_group__in=self.groups)
         low, high = self.resume.expected_salary_min, self.resume.expected_salary_max
         if low is not None and POINTS["salary"] - NEGOTIABLE_SALARY_POINTS > slack:

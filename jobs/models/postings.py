@@ -279,6 +279,25 @@ class JobPosting(TimeStamped):
                 name="job_published_salary",
             ),
             models.Index(fields=["status", "valid_until"], name="job_status_valid"),
+            # Matching (jobs/matching.py) walks each group and education newest
+            # first, and scores from the index alone.
+            models.Index(
+                fields=["occupation_group", "education", "-published_at", "-id"],
+                include=[
+                    "valid_until",
+                    "employer",
+                    "org_unit",
+                    "salary_min",
+                    "salary_max",
+                    "experience_years",
+                    "latitude",
+                    "longitude",
+                    "title",
+                    "occupation_name",
+                ],
+                condition=Q(status="published"),
+                name="job_match_candidates",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
