@@ -303,3 +303,43 @@ def test_the_push_is_cut_into_chunks_covering_every_active_seeker_once(
     ranges = list(push.chunks.filter(side="seeker").values_list("first_id", "last_id"))
     assert ranges == [(resume.pk, resume.pk), (other.pk, other.pk)]
     assert push.chunks.filter(side="employer").count() == len(postings)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_chunk_delivered_twice_runs_in_one_worker_only(
+    resume, postings, seeker, monkeypatch
+):
+    import threading
+
+    from django.db import connection
+
+    from jobs.models import MatchPushChunk
+
+    chunk_id = services.plan_match_push().chunks.get(side="seeker").pk
+    ranking, second_tried = threading.Event(), threading.Event()
+    real_postings_for = matching.postings_for
+
+    def slow_in_the_first(*args, **kwargs):
+        if threading.current_thread().name == "first":
+            ranking.set()
+            second_tried.wait(timeout=30)
+        return real_postings_for(*args, **kwargs)
+
+    monkeypatch.setattr(matching, "postings_for", slow_in_the_first)
+    results = {}
+
+    def worker(name):
+        try:
+            chunk = MatchPushChunk.objects.get(pk=chunk_id)
+            results[name] = services.push_match_chunk(chunk)
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=worker, args=["first"], name="first")
+    first.start()
+    assert ranking.wait(timeout=30)
+    worker("second")  # while the first holds the chunk
+    second_tried.set()
+    first.join(timeout=60)
+    assert results == {"first": 1, "second": 0}
+    assert Notification.objects.filter(recipient=seeker).count() == 1
