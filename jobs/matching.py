@@ -46,7 +46,9 @@ NEGOTIABLE_SALARY_POINTS = 8
 NEAR_KM, FAR_KM = 3, 10
 FAR_POINTS = 8
 KM_PER_DEGREE = 111.195  # of latitude, and of longitude on the index's plane
-WINDOW = 500  # the newest postings of the groups wanted, ranked first
+# The newest postings of the groups wanted are ranked first, 500, then the next
+# 4,000 when the top can still change; older ones only by _Match.necessary.
+WINDOW, WINDOW_GROWTH, WINDOWS = 500, 8, 2
 GOOD_MATCH = 60  # the daily push only sends matches at least this good
 TOTAL = (
     F("keyword_points")
@@ -103,20 +105,38 @@ def postings_for(
     one's, which needs enough of the score's parts that indexes find the few
     that might (_Match.necessary); often none can."""
     match = _Match(resume)
-    window = max(WINDOW, limit)
-    newest = match.newest_in_groups(window, since)
-    best = []
-    if newest:
-        in_window = match.ranked(Q(pk__in=[pk for _published, pk in newest]))
-        best = sorted(in_window.values_list(*ROW), key=_rank, reverse=True)[:limit]
-    floor = best[-1][1] if len(best) == limit else -1
     others = []
-    if len(newest) == window:  # older postings of the groups
-        last_published, last_pk = newest[-1]
+    best, before, size = [], None, max(WINDOW, limit)
+    for _window in range(WINDOWS):
+        newest = match.newest_in_groups(size, since, before)
+        if newest is None:
+            break
+        sql, params = newest
+        in_window = match.ranked(Q(pk__in=RawSQL(f"SELECT id FROM {sql}", params)))
+        best = sorted(
+            best + list(in_window.values_list(*ROW)), key=_rank, reverse=True
+        )[:limit]
+        floor = best[-1][1] if len(best) == limit else -1
+        if match.necessary(floor + 1) is None:
+            break  # nothing older can do better
+        with connection.cursor() as cursor:  # the window's oldest, if it is full
+            cursor.execute(
+                f"SELECT published_at, id, count(*) OVER () FROM {sql} "
+                "ORDER BY published_at, id LIMIT 1",
+                params,
+            )
+            oldest = cursor.fetchone()
+        if oldest is None or oldest[2] < size:
+            break  # every posting of the groups has been ranked
+        before, size = oldest[:2], size * WINDOW_GROWTH
+    else:
+        # Older postings of the groups than the last window's.
+        last_published, last_pk = before
         older = Q(published_at__lt=last_published) | Q(
             published_at=last_published, pk__lt=last_pk
         )
         others.append((Q(occupation_group__in=match.groups) & older, True))
+    floor = best[-1][1] if len(best) == limit else -1
     if match.keywords is not None:  # matches of the keywords outside the groups
         outside = Q(search=match.keywords)
         if match.groups:
@@ -152,9 +172,11 @@ ROW = ("pk", "score", "published_at")
 NEWEST_OF_ONE_KIND = """
 (SELECT published_at, id FROM jobs_jobposting
  WHERE status = 'published' AND occupation_group = %s AND education = %s
-   AND published_at >= %s
+   AND published_at >= %s AND (published_at, id) < (%s, %s)
  ORDER BY published_at DESC, id DESC LIMIT %s)
 """
+# Later than any publication: the first window has nothing before it.
+END_OF_TIME = (datetime.datetime(9999, 1, 1, tzinfo=datetime.UTC), 0)
 
 
 def _rank(row):
@@ -183,29 +205,31 @@ class _Match:
             "experience": POINTS["experience"],
         }
 
-    def newest_in_groups(self, count: int, since=None) -> list[tuple]:
-        """(published_at, id) of the newest `count` published postings in the
-        groups wanted at an education the seeker has, newest first, valid or
-        not: one walk of the job_match_candidates index per group and
-        education."""
+    def newest_in_groups(
+        self, count: int, since=None, before=None
+    ) -> tuple[str, list] | None:
+        """SQL (a subquery with its alias) and parameters for the newest `count`
+        published postings in the groups wanted at an education the seeker has,
+        published before (published_at, id) `before` when given, valid or not: one
+        walk of the job_match_candidates index per group and education, merged.
+        None without groups."""
         person = self.resume.person
         if not self.groups:
-            return []
+            return None
         if person.education:
             allowed = EDUCATION_ORDER[: EDUCATION_ORDER.index(person.education) + 1]
         else:
             allowed = EDUCATION_ORDER
         kinds = [(group, level) for group in self.groups for level in ["", *allowed]]
         since = since or datetime.datetime(1, 1, 2, tzinfo=datetime.UTC)
-        sql = " UNION ALL ".join([NEWEST_OF_ONE_KIND] * len(kinds))
-        params = [value for kind in kinds for value in (*kind, since, count)]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT * FROM ({sql}) AS newest "
-                "ORDER BY published_at DESC, id DESC LIMIT %s",
-                [*params, count],
-            )
-            return cursor.fetchall()
+        walks = " UNION ALL ".join([NEWEST_OF_ONE_KIND] * len(kinds))
+        before = before or END_OF_TIME
+        params = [value for kind in kinds for value in (*kind, since, *before, count)]
+        sql = (
+            f"(SELECT * FROM ({walks}) AS walks "
+            "ORDER BY published_at DESC, id DESC LIMIT %s) AS newest"
+        )
+        return sql, [*params, count]
 
     def ranked(self, wanted: Q | None = None):
         """Candidates scored; `wanted` narrows them (the groups or the keywords
