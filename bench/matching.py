@@ -17,8 +17,10 @@ the machine slows both sides alike but not the absolute figures.
 planned, a real qcluster (Q_WORKERS workers, 2 by default) runs the chunks, and
 with --kill-after one worker is killed (SIGKILL) that many seconds in; its chunk
 is queued again (jobs.tasks.resume_match_pushes) and must finish without a message
-sent twice. --push-chunks N runs only the first N seeker chunks (1,000 resumes
-each) and the employer chunks; the 500 k figure is then extrapolated and said so.
+sent twice. --push-chunks N and --employer-chunks M run only the first chunks of
+each side (--chunk-size, 1,000 as in production); the figure for all is then
+extrapolated from the rate, and said so. The sides run one after the other so that
+each is timed.
 """
 
 import argparse
@@ -145,95 +147,75 @@ def _worker_pids(cluster_pid: int) -> list[int]:
     return [child.pid for child in children if "Worker" in " ".join(child.cmdline())]
 
 
-def measure_push(size: int, kill_after: float | None, push_chunks: int | None):
+def measure_push(size: int, args) -> None:
+    kill_after, push_chunks = args.kill_after, args.push_chunks
     os.environ["BENCH_Q_SYNC"] = "false"  # tasks go to the queue, as in production
     import django
 
     django.setup()
     from django.db import connection
-    from django.db.models import Count, Sum
+    from django.db.models import Count
     from django.utils import timezone
-    from django_q.tasks import async_task
 
     from jobs import services
-    from jobs.models import MatchPushChunk, Resume
+    from jobs.models import JobPosting, MatchPushChunk, Resume
+    from jobs.services import matches
     from portal.models import Notification
+
+    matches.CHUNK_SIZE = args.chunk_size
 
     with connection.cursor() as cursor:  # each run pushes every match anew
         cursor.execute("TRUNCATE jobs_matchnotice")
         cursor.execute("DELETE FROM django_q_ormq")
-    env = dict(os.environ)
     started_at = timezone.now()
     push = services.plan_match_push()
-    seeker_chunks = push.chunks.filter(side="seeker").order_by("first_id")
-    if push_chunks is not None:
-        last = seeker_chunks[push_chunks - 1 : push_chunks].get().last_id
-        MatchPushChunk.objects.filter(
-            push=push, side="seeker", first_id__gt=last
-        ).delete()
-    seekers = Resume.objects.filter(person__user__is_active=True).count()
-    pushed = sum(
-        Resume.objects.filter(
-            person__user__is_active=True, pk__gte=first, pk__lte=last
-        ).count()
-        for first, last in push.chunks.filter(side="seeker").values_list(
-            "first_id", "last_id"
-        )
-    )
-    new_postings = sum(
-        last - first + 1
-        for first, last in push.chunks.filter(side="employer").values_list(
-            "first_id", "last_id"
-        )
-    )
+    totals = {
+        "seeker": Resume.objects.filter(person__user__is_active=True).count(),
+        "employer": JobPosting.objects.published()
+        .filter(published_at__gte=push.since)
+        .count(),
+    }
+    keep = {"seeker": push_chunks, "employer": args.employer_chunks}
+    for side, count in keep.items():
+        chunks = push.chunks.filter(side=side).order_by("first_id")
+        if count is not None and chunks.count() > count:
+            last = chunks[count - 1].last_id
+            MatchPushChunk.objects.filter(
+                push=push, side=side, first_id__gt=last
+            ).delete()
     print(
-        f"push: {pushed:,} of {seekers:,} active seekers' resumes, new postings "
-        f"in ids of {new_postings:,}, {push.chunks.count()} chunks ({load()})"
+        f"push on {size:,} postings: {totals['seeker']:,} active seekers, "
+        f"{totals['employer']:,} postings published in the last day "
+        f"(workers: {os.environ.get('Q_WORKERS', '2')}, {load()})"
     )
     cluster = subprocess.Popen(
         [sys.executable, "manage.py", "qcluster"],
         cwd=BASE_DIR,
-        env=env,
+        env=dict(os.environ),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    started = time.perf_counter()
-    for chunk_id in push.chunks.values_list("pk", flat=True):
-        async_task("jobs.tasks.push_match_chunk", chunk_id)
-    killed = False
     try:
-        while True:
-            time.sleep(5)
-            push.refresh_from_db()
-            elapsed = time.perf_counter() - started
-            if push.finished_at is not None:
-                break
-            if kill_after is not None and not killed and elapsed > kill_after:
-                workers = _worker_pids(cluster.pid)
-                if workers:
-                    os.kill(workers[0], signal.SIGKILL)
-                    killed = True
-                    print(f"  {elapsed:6.0f} s: killed worker {workers[0]}")
-            queued = connection.cursor()
-            queued.execute("SELECT count(*) FROM django_q_ormq")
-            if queued.fetchone()[0] == 0:
-                # What the 15-minute schedule does: queue unfinished chunks again.
-                services.resume_match_pushes()
-            if int(elapsed) % 60 < 5:
-                done = push.chunks.filter(finished_at__isnull=False).count()
+        for side in ["seeker", "employer"]:  # one after the other, each timed
+            chunks = push.chunks.filter(side=side)
+            items = _items(side, chunks)
+            seconds = _run_side(
+                chunks, cluster, kill_after if side == "seeker" else None
+            )
+            sent = sum(chunks.values_list("sent", flat=True))
+            rate = items / seconds
+            print(
+                f"  {side} side: {items:,} in {seconds:.0f} s, {rate:.1f}/s, "
+                f"{sent:,} messages ({load()})"
+            )
+            if items < totals[side]:
                 print(
-                    f"  {elapsed:6.0f} s: {done} of {push.chunks.count()} chunks "
-                    f"done ({load()})"
+                    f"    all {totals[side]:,} at this rate: "
+                    f"{totals[side] / rate / 60:.0f} min (extrapolated)"
                 )
     finally:
         cluster.send_signal(signal.SIGTERM)
         cluster.wait(timeout=120)
-    seconds = time.perf_counter() - started
-    by_side = dict(
-        push.chunks.values("side")
-        .annotate(sent=Sum("sent"))
-        .values_list("side", "sent")
-    )
     twice = (
         Notification.objects.filter(
             created_at__gte=started_at, recipient__role="seeker"
@@ -243,25 +225,67 @@ def measure_push(size: int, kill_after: float | None, push_chunks: int | None):
         .filter(n__gt=1)
         .count()
     )
-    print(f"  done in {seconds:.0f} s ({load()}): messages sent by side {by_side}")
-    print(f"  seekers told twice: {twice}")
-    seeker_seconds = seconds  # both sides share the workers
-    if pushed < seekers:
-        print(
-            f"  extrapolated to {seekers:,} resumes: "
-            f"{seeker_seconds * seekers / pushed / 60:.0f} min "
-            "(assumes the employer side's time stays as measured)"
-        )
+    print(f"  seekers told more than once: {twice}")
+
+
+def _items(side, chunks) -> int:
+    from jobs.models import JobPosting, Resume
+
+    rows = (
+        Resume.objects.filter(person__user__is_active=True)
+        if side == "seeker"
+        else JobPosting.objects.published()
+    )
+    return sum(
+        rows.filter(pk__gte=first, pk__lte=last).count()
+        for first, last in chunks.values_list("first_id", "last_id")
+    )
+
+
+def _run_side(chunks, cluster, kill_after) -> float:
+    """Queue the chunks, wait until every one is finished; kill a worker
+    `kill_after` seconds in. Returns the seconds taken."""
+    from django.db import connection
+    from django_q.tasks import async_task
+
+    started = time.perf_counter()
+    for chunk_id in chunks.values_list("pk", flat=True):
+        async_task("jobs.tasks.push_match_chunk", chunk_id)
+    killed, reported = False, 0
+    while chunks.filter(finished_at__isnull=True).exists():
+        time.sleep(1)
+        elapsed = time.perf_counter() - started
+        if kill_after is not None and not killed and elapsed > kill_after:
+            workers = _worker_pids(cluster.pid)
+            if workers:
+                os.kill(workers[0], signal.SIGKILL)
+                killed = True
+                print(f"    {elapsed:6.0f} s: killed worker {workers[0]} (SIGKILL)")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM django_q_ormq")
+            idle = cursor.fetchone()[0] == 0
+        if idle:  # what the 15-minute schedule does, for this side's chunks
+            for chunk_id in chunks.filter(finished_at__isnull=True).values_list(
+                "pk", flat=True
+            ):
+                async_task("jobs.tasks.push_match_chunk", chunk_id)
+        if elapsed - reported >= 60:
+            reported = elapsed
+            done = chunks.filter(finished_at__isnull=False).count()
+            print(f"    {elapsed:6.0f} s: {done} of {chunks.count()} chunks ({load()})")
+    return time.perf_counter() - started
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="20000,200000,1000000")
-    parser.add_argument("--samples", type=int, default=100)
+    parser.add_argument("--samples", type=int, default=100, help="0: no matching")
     parser.add_argument("--resumes", type=int, default=500_000)
     parser.add_argument("--push", action="store_true")
     parser.add_argument("--kill-after", type=float)
     parser.add_argument("--push-chunks", type=int)
+    parser.add_argument("--employer-chunks", type=int)
+    parser.add_argument("--chunk-size", type=int, default=1000)
     parser.add_argument("--measure", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -275,11 +299,11 @@ def main() -> None:
     for size in sizes:
         ensure_database(database_for(size))
         prepare(size, args.resumes if size == max(sizes) else 2_000)
-    for size in sizes:
+    for size in sizes if args.samples else []:
         measure_matching(size, args.samples)
     if args.push:
         os.environ["BENCH_DATABASE"] = database_for(max(sizes))
-        measure_push(max(sizes), args.kill_after, args.push_chunks)
+        measure_push(max(sizes), args)
 
 
 if __name__ == "__main__":

@@ -196,6 +196,7 @@ class _Match:
         self.prefixes = _district_prefixes(resume)
         home = person.residence
         self.home = home if home is not None and home.latitude is not None else None
+        self.units = None  # in the districts wanted, read when first needed
         # The best each part can give this resume.
         self.best = {
             "keyword": POINTS["keyword"] if self.keywords is not None else 0,
@@ -319,7 +320,9 @@ class _Match:
     def _place(self, km: float) -> Q:
         """Within km of home (by the posting point's GiST index) or in a wanted
         district (by the org unit's index)."""
-        place = Q(org_unit__in=_units_under(self.prefixes))
+        if self.units is None:
+            self.units = _units_under(self.prefixes)
+        place = Q(org_unit__in=self.units)
         if self.home is None:
             return place
         # A circle on the index's plane a little wider than km: the score's exact
