@@ -5,16 +5,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('jobs', '0011_match_push'),
-        ('portal', '0012_occupation_and_retirement_date'),
+        ("jobs", "0011_match_push"),
+        ("portal", "0012_occupation_and_retirement_date"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='jobposting',
-            index=models.Index(condition=models.Q(('status', 'published')), fields=['occupation_group', 'education', '-published_at', '-id'], include=('valid_until', 'employer', 'org_unit', 'salary_min', 'salary_max', 'experience_years', 'latitude', 'longitude', 'title', 'occupation_name'), name='job_match_candidates'),
+            model_name="jobposting",
+            index=models.Index(
+                condition=models.Q(("status", "published")),
+                fields=["occupation_group", "education", "-published_at", "-id"],
+                include=(
+                    "valid_until",
+                    "employer",
+                    "org_unit",
+                    "salary_min",
+                    "salary_max",
+                    "experience_years",
+                    "latitude",
+                    "longitude",
+                    "title",
+                    "occupation_name",
+                ),
+                name="job_match_candidates",
+            ),
         ),
     ]
