@@ -108,34 +108,28 @@ def postings_for(
     others = []
     best, before, size = [], None, max(WINDOW, limit)
     for _window in range(WINDOWS):
-        newest = match.newest_in_groups(size, since, before)
-        if newest is None:
-            break
-        sql, params = newest
-        in_window = match.ranked(Q(pk__in=RawSQL(f"SELECT id FROM {sql}", params)))
-        best = sorted(
-            best + list(in_window.values_list(*ROW)), key=_rank, reverse=True
-        )[:limit]
+        edge = match.oldest_in_window(size, since, before)
+        if edge is None:
+            break  # no posting of the groups (left)
+        oldest_published, oldest_pk, count = edge
+        # The window: the groups' postings from its oldest on (and before the
+        # last window), scored from job_match_candidates alone.
+        in_window = Q(occupation_group__in=match.groups) & _from(
+            oldest_published, oldest_pk
+        )
+        if before is not None:
+            in_window &= _before(*before)
+        rows = match.ranked(in_window).values_list(*ROW)
+        best = sorted(best + list(rows), key=_rank, reverse=True)[:limit]
         floor = best[-1][1] if len(best) == limit else -1
         if match.necessary(floor + 1) is None:
             break  # nothing older can do better
-        with connection.cursor() as cursor:  # the window's oldest, if it is full
-            cursor.execute(
-                f"SELECT published_at, id, count(*) OVER () FROM {sql} "
-                "ORDER BY published_at, id LIMIT 1",
-                params,
-            )
-            oldest = cursor.fetchone()
-        if oldest is None or oldest[2] < size:
+        if count < size:
             break  # every posting of the groups has been ranked
-        before, size = oldest[:2], size * WINDOW_GROWTH
+        before, size = (oldest_published, oldest_pk), size * WINDOW_GROWTH
     else:
         # Older postings of the groups than the last window's.
-        last_published, last_pk = before
-        older = Q(published_at__lt=last_published) | Q(
-            published_at=last_published, pk__lt=last_pk
-        )
-        others.append((Q(occupation_group__in=match.groups) & older, True))
+        others.append((Q(occupation_group__in=match.groups) & _before(*before), True))
     floor = best[-1][1] if len(best) == limit else -1
     if match.keywords is not None:  # matches of the keywords outside the groups
         outside = Q(search=match.keywords)
@@ -168,6 +162,7 @@ def ranked_postings(resume: Resume):
 
 
 ROW = ("pk", "score", "published_at")
+PUBLISHED_ID = '("jobs_jobposting"."published_at", "jobs_jobposting"."id")'
 
 NEWEST_OF_ONE_KIND = """
 (SELECT published_at, id FROM jobs_jobposting
@@ -177,6 +172,16 @@ NEWEST_OF_ONE_KIND = """
 """
 # Later than any publication: the first window has nothing before it.
 END_OF_TIME = (datetime.datetime(9999, 1, 1, tzinfo=datetime.UTC), 0)
+
+
+def _before(published, pk) -> Q:
+    """Published before (published, pk), as one row comparison: the index
+    (…, published_at, id) reads it as one range."""
+    return Q(RawSQL(f"{PUBLISHED_ID} < (%s, %s)", (published, pk), BooleanField()))
+
+
+def _from(published, pk) -> Q:
+    return Q(RawSQL(f"{PUBLISHED_ID} >= (%s, %s)", (published, pk), BooleanField()))
 
 
 def _rank(row):
@@ -206,14 +211,13 @@ class _Match:
             "experience": POINTS["experience"],
         }
 
-    def newest_in_groups(
-        self, count: int, since=None, before=None
-    ) -> tuple[str, list] | None:
-        """SQL (a subquery with its alias) and parameters for the newest `count`
-        published postings in the groups wanted at an education the seeker has,
-        published before (published_at, id) `before` when given, valid or not: one
-        walk of the job_match_candidates index per group and education, merged.
-        None without groups."""
+    def oldest_in_window(self, count: int, since=None, before=None) -> tuple | None:
+        """(published_at, id, size) of the oldest of the newest `count` published
+        postings in the groups wanted at an education the seeker has, published
+        from `since` on and before (published_at, id) `before`, valid or not, and
+        how many there are (at most `count`): one walk of the
+        job_match_candidates index per group and education, merged. None when
+        there are none (or no groups)."""
         person = self.resume.person
         if not self.groups:
             return None
@@ -223,14 +227,18 @@ class _Match:
             allowed = EDUCATION_ORDER
         kinds = [(group, level) for group in self.groups for level in ["", *allowed]]
         since = since or datetime.datetime(1, 1, 2, tzinfo=datetime.UTC)
-        walks = " UNION ALL ".join([NEWEST_OF_ONE_KIND] * len(kinds))
         before = before or END_OF_TIME
+        walks = " UNION ALL ".join([NEWEST_OF_ONE_KIND] * len(kinds))
         params = [value for kind in kinds for value in (*kind, since, *before, count)]
-        sql = (
-            f"(SELECT * FROM ({walks}) AS walks "
-            "ORDER BY published_at DESC, id DESC LIMIT %s) AS newest"
-        )
-        return sql, [*params, count]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT published_at, id, count(*) OVER () FROM "
+                f"(SELECT * FROM ({walks}) AS walks "
+                "ORDER BY published_at DESC, id DESC LIMIT %s) AS newest "
+                "ORDER BY published_at, id LIMIT 1",
+                [*params, count],
+            )
+            return cursor.fetchone()
 
     def ranked(self, wanted: Q | None = None):
         """Candidates scored; `wanted` narrows them (the groups or the keywords

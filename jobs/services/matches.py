@@ -12,7 +12,9 @@ from jobs import matching
 from jobs.models import JobPosting, MatchNotice, MatchPush, MatchPushChunk, Resume
 from portal.services import notify, notify_employer_staff
 
-CHUNK_SIZE = 1000  # resumes or postings per task
+# Resumes or postings per task: a chunk must end well within Q_CLUSTER["timeout"]
+# (300 s), at a few tenths of a second per seeker on a busy machine.
+CHUNK_SIZE = 200
 LOCK_NAMESPACE = 2117  # pg_try_advisory_lock(namespace, chunk id)
 
 CHUNK_RANGES = """
