@@ -204,7 +204,7 @@ def measure_push(size: int, args) -> None:
     try:
         for side in ["seeker", "employer"]:  # one after the other, each timed
             chunks = push.chunks.filter(side=side)
-            items = _items(side, chunks)
+            items = _items(side, chunks, push.since)
             seconds = _run_side(
                 chunks, cluster, kill_after if side == "seeker" else None
             )
@@ -217,7 +217,8 @@ def measure_push(size: int, args) -> None:
             if items < totals[side]:
                 print(
                     f"    all {totals[side]:,} at this rate: "
-                    f"{totals[side] / rate / 60:.0f} min (extrapolated)"
+                    f"{totals[side] / rate / 60:.0f} min (extrapolated; a killed "
+                    "worker's chunk waits Q_CLUSTER['retry'] before it runs again)"
                 )
     finally:
         cluster.send_signal(signal.SIGTERM)
@@ -234,13 +235,14 @@ def measure_push(size: int, args) -> None:
     print(f"  seekers told more than once: {twice}")
 
 
-def _items(side, chunks) -> int:
+def _items(side, chunks, since) -> int:
+    """The resumes or new postings the chunks hold."""
     from jobs.models import JobPosting, Resume
 
     rows = (
         Resume.objects.filter(person__user__is_active=True)
         if side == "seeker"
-        else JobPosting.objects.published()
+        else JobPosting.objects.published().filter(published_at__gte=since)
     )
     return sum(
         rows.filter(pk__gte=first, pk__lte=last).count()
