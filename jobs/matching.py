@@ -5,14 +5,35 @@ postings for a resume (or all public resumes for a posting); the reasons shown t
 people are read from the same annotations, so words and ranking never disagree.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
-from jobs.models import EDUCATION_ORDER, Application, JobPosting, Resume
+from jobs.models import (
+    EDUCATION_ORDER,
+    LONGITUDE_FACTOR,
+    Application,
+    JobPosting,
+    Resume,
+)
+from jobs.models.postings import POINT_SQL
 from jobs.search import to_tsquery
+from portal.models import OrgUnit
 
 POINTS = {
     "keyword": 30,  # the posting matches a job the seeker named
@@ -23,6 +44,11 @@ POINTS = {
 }
 NEGOTIABLE_SALARY_POINTS = 8
 NEAR_KM, FAR_KM = 3, 10
+FAR_POINTS = 8
+KM_PER_DEGREE = 111.195  # of latitude, and of longitude on the index's plane
+# The newest postings of the groups wanted are ranked first, 500, then the next
+# 4,000 when the top can still change; older ones only by _Match.necessary.
+WINDOW, WINDOW_GROWTH, WINDOWS = 500, 8, 2
 GOOD_MATCH = 60  # the daily push only sends matches at least this good
 TOTAL = (
     F("keyword_points")
@@ -66,67 +92,265 @@ def _keyword_query(resume: Resume) -> SearchQuery | None:
     return SearchQuery(" | ".join(phrases), search_type="raw", config="simple")
 
 
-def postings_for(resume: Resume, limit: int = 20):
-    """Published postings for a resume, best first, with score parts annotated."""
-    person = resume.person
-    groups = resume.intended_occupation_groups
-    keywords = _keyword_query(resume)
-    wanted = Q(occupation_group__in=groups) if groups else Q(pk__in=[])
-    if keywords is not None:
-        wanted |= Q(search=keywords)
-    postings = (
-        JobPosting.objects.published()
-        .filter(wanted)
-        .exclude(  # jobs the seeker has already applied to
-            Exists(
-                Application.objects.active().filter(
-                    posting=OuterRef("pk"), person=person
+def postings_for(
+    resume: Resume, limit: int = 20, *, since: datetime.datetime | None = None
+):
+    """Published postings for a resume, best first, with score parts annotated;
+    only those published from `since` on when it is given (the daily push).
+
+    The same ranking as scoring every candidate, without scoring them all
+    (docs/matching.md): the newest WINDOW postings of the groups wanted are read
+    from an index and ranked first. Any other candidate (older ones, keyword
+    matches outside the groups) enters the top only with a score above the last
+    one's, which needs enough of the score's parts that indexes find the few
+    that might (_Match.necessary); often none can."""
+    match = _Match(resume)
+    others = []
+    best, before, size = [], None, max(WINDOW, limit)
+    for _window in range(WINDOWS):
+        edge = match.oldest_in_window(size, since, before)
+        if edge is None:
+            break  # no posting of the groups (left)
+        oldest_published, oldest_pk, count = edge
+        # The window: the groups' postings from its oldest on (and before the
+        # last window), scored from job_match_candidates alone.
+        in_window = Q(occupation_group__in=match.groups) & _from(
+            oldest_published, oldest_pk
+        )
+        if before is not None:
+            in_window &= _before(*before)
+        rows = match.ranked(in_window).values_list(*ROW)
+        best = sorted(best + list(rows), key=_rank, reverse=True)[:limit]
+        floor = best[-1][1] if len(best) == limit else -1
+        if match.necessary(floor + 1) is None:
+            break  # nothing older can do better
+        if count < size:
+            break  # every posting of the groups has been ranked
+        before, size = (oldest_published, oldest_pk), size * WINDOW_GROWTH
+    else:
+        # Older postings of the groups than the last window's.
+        others.append((Q(occupation_group__in=match.groups) & _before(*before), True))
+    floor = best[-1][1] if len(best) == limit else -1
+    if match.keywords is not None:  # matches of the keywords outside the groups
+        outside = Q(search=match.keywords)
+        if match.groups:
+            outside &= ~Q(occupation_group__in=match.groups)
+        others.append((outside, False))
+    for other, in_groups in others:
+        needed = match.necessary(floor + 1, in_groups=in_groups)
+        if needed is None:
+            continue
+        ranked = match.ranked(other)
+        if since is not None:
+            ranked = ranked.filter(published_at__gte=since)
+        better = (
+            ranked.filter(needed, score__gt=floor)
+            .order_by("-score", "-published_at", "-id")
+            .values_list(*ROW)[:limit]
+        )
+        best = sorted(best + list(better), key=_rank, reverse=True)[:limit]
+    ids = [pk for pk, _score, _published in best]
+    winners = match.ranked(Q(pk__in=ids)).select_related("employer", "org_unit__parent")
+    by_id = {posting.pk: posting for posting in winners.defer("search")}
+    return [by_id[pk] for pk in ids]
+
+
+def ranked_postings(resume: Resume):
+    """Every candidate for a resume scored and ordered: the ranking postings_for()
+    gives the top of without scoring them all (tests and bench compare the two)."""
+    return _Match(resume).ranked().order_by("-score", "-published_at", "-id")
+
+
+ROW = ("pk", "score", "published_at")
+PUBLISHED_ID = '("jobs_jobposting"."published_at", "jobs_jobposting"."id")'
+
+NEWEST_OF_ONE_KIND = """
+(SELECT published_at, id FROM jobs_jobposting
+ WHERE status = 'published' AND occupation_group = %s AND education = %s
+   AND published_at >= %s AND (published_at, id) < (%s, %s)
+ ORDER BY published_at DESC, id DESC LIMIT %s)
+"""
+# Later than any publication: the first window has nothing before it.
+END_OF_TIME = (datetime.datetime(9999, 1, 1, tzinfo=datetime.UTC), 0)
+
+
+def _before(published, pk) -> Q:
+    """Published before (published, pk), as one row comparison: the index
+    (…, published_at, id) reads it as one range."""
+    return Q(RawSQL(f"{PUBLISHED_ID} < (%s, %s)", (published, pk), BooleanField()))
+
+
+def _from(published, pk) -> Q:
+    return Q(RawSQL(f"{PUBLISHED_ID} >= (%s, %s)", (published, pk), BooleanField()))
+
+
+def _rank(row):
+    pk, score, published = row
+    return (score, published, pk)
+
+
+class _Match:
+    """One resume's candidates and score, and which parts an older candidate needs
+    to reach a score."""
+
+    def __init__(self, resume: Resume):
+        self.resume = resume
+        person = resume.person
+        self.groups = resume.intended_occupation_groups
+        self.keywords = _keyword_query(resume)
+        self.prefixes = _district_prefixes(resume)
+        home = person.residence
+        self.home = home if home is not None and home.latitude is not None else None
+        self.units = None  # in the districts wanted, read when first needed
+        # The best each part can give this resume.
+        self.best = {
+            "keyword": POINTS["keyword"] if self.keywords is not None else 0,
+            "occupation": POINTS["occupation"] if self.groups else 0,
+            "salary": POINTS["salary"],
+            "place": POINTS["place"] if self.home or self.prefixes else 0,
+            "experience": POINTS["experience"],
+        }
+
+    def oldest_in_window(self, count: int, since=None, before=None) -> tuple | None:
+        """(published_at, id, size) of the oldest of the newest `count` published
+        postings in the groups wanted at an education the seeker has, published
+        from `since` on and before (published_at, id) `before`, valid or not, and
+        how many there are (at most `count`): one walk of the
+        job_match_candidates index per group and education, merged. None when
+        there are none (or no groups)."""
+        person = self.resume.person
+        if not self.groups:
+            return None
+        if person.education:
+            allowed = EDUCATION_ORDER[: EDUCATION_ORDER.index(person.education) + 1]
+        else:
+            allowed = EDUCATION_ORDER
+        kinds = [(group, level) for group in self.groups for level in ["", *allowed]]
+        since = since or datetime.datetime(1, 1, 2, tzinfo=datetime.UTC)
+        before = before or END_OF_TIME
+        walks = " UNION ALL ".join([NEWEST_OF_ONE_KIND] * len(kinds))
+        params = [value for kind in kinds for value in (*kind, since, *before, count)]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT published_at, id, count(*) OVER () FROM "
+                f"(SELECT * FROM ({walks}) AS walks "
+                "ORDER BY published_at DESC, id DESC LIMIT %s) AS newest "
+                "ORDER BY published_at, id LIMIT 1",
+                [*params, count],
+            )
+            return cursor.fetchone()
+
+    def ranked(self, wanted: Q | None = None):
+        """Candidates scored; `wanted` narrows them (the groups or the keywords
+        wanted by default)."""
+        resume, person, groups = self.resume, self.resume.person, self.groups
+        if wanted is None:
+            wanted = Q(occupation_group__in=groups) if groups else Q(pk__in=[])
+            if self.keywords is not None:
+                wanted |= Q(search=self.keywords)
+        postings = (
+            JobPosting.objects.published()
+            .filter(wanted)
+            .exclude(  # jobs the seeker has already applied to
+                Exists(
+                    Application.objects.active().filter(
+                        posting=OuterRef("pk"), person=person
+                    )
                 )
             )
         )
-    )
-    if person.education:
-        postings = postings.for_education(person.education)
+        if person.education:
+            postings = postings.for_education(person.education)
 
-    place = Q(pk__in=[])
-    for prefix in _district_prefixes(resume):
-        place |= Q(org_unit__code__startswith=prefix)
-    home = person.residence
-    annotations = {
-        "keyword_points": _points(_named(resume), POINTS["keyword"])
-        if keywords is not None
-        else Value(0),
-        "occupation_points": _points(
-            Q(occupation_group__in=groups), POINTS["occupation"]
+        place = Q(pk__in=[])
+        for prefix in self.prefixes:
+            place |= Q(org_unit__code__startswith=prefix)
+        annotations = {
+            "keyword_points": _points(_named(resume), POINTS["keyword"])
+            if self.keywords is not None
+            else Value(0),
+            "occupation_points": _points(
+                Q(occupation_group__in=groups), POINTS["occupation"]
+            )
+            if groups
+            else Value(0),
+            "salary_points": _salary_points(resume),
+            "experience_points": _points(
+                Q(experience_years__lte=resume.experience_years),
+                POINTS["experience"],
+            ),
+        }
+        if self.home is not None:
+            postings = postings.with_distance(self.home.latitude, self.home.longitude)
+            annotations["place_points"] = Case(
+                When(distance_km__lte=NEAR_KM, then=Value(POINTS["place"])),
+                When(place, then=Value(POINTS["place"])),
+                When(distance_km__lte=FAR_KM, then=Value(FAR_POINTS)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        else:
+            annotations["place_points"] = _points(place, POINTS["place"])
+        return postings.annotate(**annotations).annotate(score=TOTAL)
+
+    def necessary(self, score: int, *, in_groups: bool = True) -> Q | None:
+        """What a posting (in the groups wanted or not) must have to reach
+        `score`, in terms indexes can find (None when no posting can): every part
+        it cannot do without."""
+        best = sum(self.best.values())
+        if not in_groups:
+            best -= self.best["occupation"]
+        slack = best - score
+        if slack < 0:
+            return None
+        needed = Q()
+        if self.best["keyword"] > slack:
+            needed &= _named(self.resume)
+        if in_groups and self.best["occupation"] > slack:
+            needed &= Q(occupation_group__in=self.groups)
+        low, high = self.resume.expected_salary_min, self.resume.expected_salary_max
+        if low is not None and POINTS["salary"] - NEGOTIABLE_SALARY_POINTS > slack:
+            needed &= Q(salary_max__gte=low)
+            if high is not None:
+                needed &= Q(salary_min__lte=high)
+        elif low is not None and POINTS["salary"] > slack:
+            overlap = Q(salary_max__gte=low)
+            if high is not None:
+                overlap &= Q(salary_min__lte=high)
+            needed &= overlap | Q(salary_min__isnull=True)
+        if self.best["place"] > slack:
+            near = POINTS["place"] - FAR_POINTS > slack
+            needed &= self._place(NEAR_KM if near else FAR_KM)
+        if POINTS["experience"] > slack:
+            needed &= Q(experience_years__lte=self.resume.experience_years)
+        return needed
+
+    def _place(self, km: float) -> Q:
+        """Within km of home (by the posting point's GiST index) or in a wanted
+        district (by the org unit's index)."""
+        if self.units is None:
+            self.units = _units_under(self.prefixes)
+        place = Q(org_unit__in=self.units)
+        if self.home is None:
+            return place
+        # A circle on the index's plane a little wider than km: the score's exact
+        # distance decides; this only has to keep everything within km.
+        radius = km / KM_PER_DEGREE * 1.02
+        circle = RawSQL(
+            f"{POINT_SQL} <@ circle(point(%s, %s), %s)",
+            (self.home.longitude * LONGITUDE_FACTOR, self.home.latitude, radius),
+            output_field=BooleanField(),
         )
-        if groups
-        else Value(0),
-        "salary_points": _salary_points(resume),
-        "experience_points": _points(
-            Q(experience_years__lte=resume.experience_years), POINTS["experience"]
-        ),
-    }
-    if home is not None and home.latitude is not None:
-        postings = postings.with_distance(home.latitude, home.longitude)
-        annotations["place_points"] = Case(
-            When(distance_km__lte=NEAR_KM, then=Value(POINTS["place"])),
-            When(place, then=Value(POINTS["place"])),
-            When(distance_km__lte=FAR_KM, then=Value(8)),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-    else:
-        annotations["place_points"] = _points(place, POINTS["place"])
-    ranked = postings.annotate(**annotations).annotate(score=TOTAL)
-    # Rank narrow rows (ids and scores) first; then load only the winners.
-    ids = list(
-        ranked.order_by("-score", "-published_at", "-id").values_list("pk", flat=True)[
-            :limit
-        ]
-    )
-    winners = ranked.filter(pk__in=ids).select_related("employer", "org_unit__parent")
-    by_id = {posting.pk: posting for posting in winners.defer("search")}
-    return [by_id[pk] for pk in ids]
+        return place | Q(circle)
+
+
+def _units_under(prefixes: list[str]) -> list[int]:
+    if not prefixes:
+        return []
+    codes = Q(pk__in=[])
+    for prefix in prefixes:
+        codes |= Q(code__startswith=prefix)
+    return list(OrgUnit.objects.filter(codes).values_list("pk", flat=True))
 
 
 def _salary_points(resume: Resume):

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("fairs", "0008_scan_nonce_per_fair_and_steward"),
-        ("jobs", "0011_video_rooms"),
+        ("jobs", "0012_video_rooms"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

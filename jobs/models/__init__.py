@@ -20,6 +20,7 @@ from jobs.models.postings import (
     ToSimpleTsvector,
     default_valid_until,
 )
+from jobs.models.pushes import MatchPush, MatchPushChunk
 from jobs.models.resumes import Resume, ResumeEducation, ResumeExperience
 from jobs.models.video import (
     MAX_INTERVIEWERS,
@@ -55,4 +56,6 @@ __all__ = [
     "VideoRoom",
     "VideoSignal",
     "ice_servers",
+    "MatchPush",
+    "MatchPushChunk",
 ]

@@ -303,6 +303,25 @@ class JobPosting(TimeStamped):
                 condition=Q(status="published"),
                 name="job_published_group",
             ),
+            # Matching (jobs/matching.py) walks each group and education newest
+            # first, and scores from the index alone.
+            models.Index(
+                fields=["occupation_group", "education", "-published_at", "-id"],
+                include=[
+                    "valid_until",
+                    "employer",
+                    "org_unit",
+                    "salary_min",
+                    "salary_max",
+                    "experience_years",
+                    "latitude",
+                    "longitude",
+                    "title",
+                    "occupation_name",
+                ],
+                condition=Q(status="published"),
+                name="job_match_candidates",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

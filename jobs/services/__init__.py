@@ -22,7 +22,13 @@ from jobs.services.interviews import (
     reschedule_invitation,
     send_interview_reminders,
 )
-from jobs.services.matches import push_new_matches
+from jobs.services.matches import (
+    plan_match_push,
+    push_match_chunk,
+    push_new_matches,
+    resume_match_pushes,
+    start_match_push,
+)
 from jobs.services.postings import (
     approve_posting,
     close_posting,
@@ -59,6 +65,10 @@ __all__ = [
     "pause_posting",
     "propose_interview_time",
     "push_new_matches",
+    "plan_match_push",
+    "push_match_chunk",
+    "resume_match_pushes",
+    "start_match_push",
     "reject_posting",
     "renew_posting",
     "reschedule_invitation",

@@ -151,3 +151,195 @@ def test_matches_whose_message_died_with_the_worker_are_sent_by_the_retry(
     monkeypatch.undo()
     assert services.push_new_matches() >= 1
     assert Notification.objects.filter(recipient=seeker).exists()
+
+
+TITLES = [  # (title, group, occupation)
+    ("财务会计", "2", "会计"),
+    ("出纳兼会计", "3", "出纳"),
+    ("维修电工", "6", "电工"),
+    ("氩弧焊工", "6", "焊工"),
+    ("普工（长白班）", "6", "普通操作工"),
+    ("软件测试工程师", "2", "测试工程师"),
+]
+
+
+@pytest.fixture
+def many_postings(employer, other_employer, foshan, home):
+    """Postings differing in every part of the score, published over a month, some
+    at the same moment (ties go to the higher id)."""
+    import datetime
+    import random
+
+    from django.utils import timezone
+
+    from jobs.models import JobPosting
+
+    rng = random.Random(17)
+    nanhai = foshan["nanhai_street"]
+    nanhai.latitude, nanhai.longitude = 23.0500, 113.1400
+    nanhai.save(update_fields=["latitude", "longitude"])
+    now = timezone.now()
+    made = []
+    for index in range(48):
+        title, group, occupation = TITLES[index % len(TITLES)]
+        low = rng.choice([None, 3000, 5000, 7000, 9000])
+        owner = employer if index % 3 else other_employer
+        posting = factories.make_posting(
+            owner.employer,
+            title=title,
+            occupation_group=group,
+            occupation_name=occupation,
+            salary_min=low,
+            salary_max=None if low is None else low + rng.choice([1000, 3000]),
+            education=rng.choice(["", "", "senior", "college", "bachelor", "master"]),
+            experience_years=rng.choice([0, 1, 3, 5]),
+            latitude=23.02 + rng.choice([0.0, 0.01, 0.05, 0.12, 0.3]),
+            longitude=113.12 + rng.choice([0.0, 0.02, 0.08]),
+        )
+        made.append(posting)
+        published = now - datetime.timedelta(hours=rng.randrange(0, 720, 6))
+        JobPosting.objects.filter(pk=posting.pk).update(published_at=published)
+    return made
+
+
+def _resumes(seeker, foshan, home):
+    """Seekers wanting different things from different places."""
+    community = foshan["chancheng_community"]
+    community.latitude, community.longitude = 23.0210, 113.1210
+    community.save(update_fields=["latitude", "longitude"])
+    wishes = [
+        dict(intended_occupations="会计", intended_occupation_groups=["2"],
+             expected_salary_min=6000, expected_salary_max=9000, experience_years=3),
+        dict(intended_occupations="", intended_occupation_groups=["6"],
+             expected_salary_min=None, expected_salary_max=None),
+        dict(intended_occupations="电工 焊工", intended_occupation_groups=[],
+             expected_salary_min=8000, expected_salary_max=None, experience_years=5),
+        dict(intended_occupations="会计 测试", intended_occupation_groups=["2", "6"],
+             expected_salary_min=3000, expected_salary_max=4000, experience_years=10),
+        dict(intended_occupations="焊", intended_occupation_groups=["3"],
+             expected_salary_min=5000, expected_salary_max=6000),
+    ]  # fmt: skip
+    places = [
+        (home, "college", []),
+        (foshan["nanhai_street"], "", ["nanhai"]),
+        (community, "senior", ["chancheng", "nanhai"]),
+        (None, "master", []),
+        (foshan["nanhai_community"], "junior", ["chancheng"]),
+    ]
+    users = [seeker] + [
+        factories.make_seeker(residence=community) for _ in range(1, len(wishes))
+    ]
+    for user, wish, (residence, education, districts) in zip(
+        users, wishes, places, strict=True
+    ):
+        person = user.person
+        person.residence, person.education = residence, education
+        person.save(update_fields=["residence", "education"])
+        resume = factories.make_resume(user, **wish)
+        resume.intended_districts.set([foshan[key] for key in districts])
+        yield resume
+
+
+@pytest.mark.parametrize("window", [1, 3, 10])
+def test_the_narrowed_matching_gives_the_top_of_the_full_ranking(
+    seeker, foshan, home, many_postings, monkeypatch, window
+):
+    monkeypatch.setattr(matching, "WINDOW", window)
+    for resume in _resumes(seeker, foshan, home):
+        for limit in (1, 5, 8):
+            full = list(matching.ranked_postings(resume)[:limit])
+            narrowed = matching.postings_for(resume, limit=limit)
+            assert [(p.pk, p.score) for p in narrowed] == [
+                (p.pk, p.score) for p in full
+            ], (resume.intended_occupations, limit)
+
+
+def test_a_chunk_whose_worker_died_is_taken_up_after_its_last_committed_seeker(
+    resume, postings, seeker, other_seeker, monkeypatch
+):
+    from jobs.services import matches
+
+    second = factories.make_resume(
+        other_seeker, intended_occupations="会计", intended_occupation_groups=["2"]
+    )
+    monkeypatch.setattr(matches, "CHUNK_SIZE", 10)
+    push = services.plan_match_push()
+    chunk = push.chunks.get(side="seeker")
+    assert (chunk.first_id, chunk.last_id) == (resume.pk, second.pk)
+    sent_to = []
+
+    def dies_at_the_second(user, *args, **kwargs):
+        if sent_to:
+            raise SystemExit  # the worker is killed
+        sent_to.append(user)
+        return real_notify(user, *args, **kwargs)
+
+    real_notify = matches.notify
+    monkeypatch.setattr(matches, "notify", dies_at_the_second)
+    with pytest.raises(SystemExit):
+        services.push_match_chunk(chunk)
+    monkeypatch.setattr(matches, "notify", real_notify)
+    chunk.refresh_from_db()
+    assert chunk.done_up_to == resume.pk and chunk.finished_at is None
+    assert services.resume_match_pushes() == push.chunks.count()  # queued again
+
+    for queued in push.chunks.all():
+        services.push_match_chunk(queued)
+    assert Notification.objects.filter(recipient=seeker).count() == 1
+    assert Notification.objects.filter(recipient=other_seeker).count() == 1
+    push.refresh_from_db()
+    assert push.finished_at is not None
+    assert services.push_match_chunk(chunk) == 0  # finished chunks send nothing
+
+
+def test_the_push_is_cut_into_chunks_covering_every_active_seeker_once(
+    resume, postings, other_seeker, monkeypatch
+):
+    from jobs.services import matches
+
+    other = factories.make_resume(other_seeker)
+    monkeypatch.setattr(matches, "CHUNK_SIZE", 1)
+    push = services.plan_match_push()
+    ranges = list(push.chunks.filter(side="seeker").values_list("first_id", "last_id"))
+    assert ranges == [(resume.pk, resume.pk), (other.pk, other.pk)]
+    assert push.chunks.filter(side="employer").count() == len(postings)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_chunk_delivered_twice_runs_in_one_worker_only(
+    resume, postings, seeker, monkeypatch
+):
+    import threading
+
+    from django.db import connection
+
+    from jobs.models import MatchPushChunk
+
+    chunk_id = services.plan_match_push().chunks.get(side="seeker").pk
+    ranking, second_tried = threading.Event(), threading.Event()
+    real_postings_for = matching.postings_for
+
+    def slow_in_the_first(*args, **kwargs):
+        if threading.current_thread().name == "first":
+            ranking.set()
+            second_tried.wait(timeout=30)
+        return real_postings_for(*args, **kwargs)
+
+    monkeypatch.setattr(matching, "postings_for", slow_in_the_first)
+    results = {}
+
+    def worker(name):
+        try:
+            chunk = MatchPushChunk.objects.get(pk=chunk_id)
+            results[name] = services.push_match_chunk(chunk)
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=worker, args=["first"], name="first")
+    first.start()
+    assert ranking.wait(timeout=30)
+    worker("second")  # while the first holds the chunk
+    second_tried.set()
+    first.join(timeout=60)
+    assert results == {"first": 1, "second": 0}
+    assert Notification.objects.filter(recipient=seeker).count() == 1

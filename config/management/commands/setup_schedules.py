@@ -28,6 +28,12 @@ SCHEDULES = [
         "cron": "30 7 * * *",
     },
     {
+        "name": "Queue again the match push chunks whose worker died",
+        "func": "jobs.tasks.resume_match_pushes",
+        "schedule_type": Schedule.MINUTES,
+        "minutes": 15,
+    },
+    {
         "name": "Flag registered unemployed people out of contact for six months",
         "func": "registration.tasks.flag_lost_contact",
         "schedule_type": Schedule.CRON,

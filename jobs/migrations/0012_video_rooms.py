@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("jobs", "0010_backfill_intervals"),
+        ("jobs", "0011_search_filter_indexes"),
         ("portal", "0012_occupation_and_retirement_date"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
