@@ -2,16 +2,19 @@
 home, each settled on its case page through the service (subsidies/admin.py)."""
 
 import datetime
+import threading
 
 import pytest
 import time_machine
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import AuditEntry
 from subsidies import services
+from subsidies.errors import SubsidyError
 from subsidies.models import Application, DuplicateSuspect, SubsidyType
-from subsidies.services import chain
+from subsidies.services import chain, duplicates
 from tests import factories
 
 
@@ -271,3 +274,49 @@ def test_leaders_see_both_queues_totals_without_links(
     for name in ("duplicatesuspect.duplicates", "objection.objections"):
         assert (found[name].read_only, found[name].area) == (True, 1)
         assert found[name].first_url == ""
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_caseworkers_settling_one_look_alike_at_once_settle_it_once():
+    foshan = factories.make_org_tree()
+    twins = [
+        factories.make_seeker(
+            residence=foshan["chancheng_community"],
+            name="陈家明",
+            phone=f"1380000000{n}",
+            id_number=factories.id_number(birth="19950305", sequence=n),
+        )
+        for n in (1, 2)
+    ]
+    for twin in twins:
+        start_up(twin)
+    suspect = DuplicateSuspect.objects.get()
+    deciders = iter(
+        [
+            (factories.make_staff("caseworker", org_unit=foshan["chancheng"]), True),
+            (factories.make_staff("caseworker", org_unit=foshan["city"]), False),
+        ]
+    )
+    lock = threading.Lock()
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def settle():
+        with lock:
+            by, duplicate = next(deciders)
+        try:
+            barrier.wait()
+            duplicates.resolve_suspect(suspect, duplicate=duplicate, by=by)
+            outcomes.append("ok")
+        except SubsidyError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=settle) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["ok", "refused"]
+    assert AuditEntry.objects.filter(action="subsidies.duplicate.resolved").count() == 1
