@@ -184,6 +184,8 @@ class QueueSummary:
             }
         if self.first_since is not None:
             days = (today - self.first_since).days
+            if days == 0:
+                return _("arrived today")
             return ngettext("waiting %(days)d day", "waiting %(days)d days", days) % {
                 "days": days
             }
