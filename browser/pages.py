@@ -159,11 +159,13 @@ def public_pages() -> list[Page]:
             "log in, paused after too many tries",
             "/accounts/login/",
             status=429,
-            # A name of its own per run and language: the fifth try is paused.
+            # A name of its own per run, language and screen width: the fifth
+            # try is paused.
             then=submit(
                 "main form",
                 f"form.username.value = 'locked-{uuid.uuid4().hex[:8]}-' + "
-                "document.documentElement.lang; form.password.value = 'wrong';",
+                "document.documentElement.lang + '-' + window.innerWidth; "
+                "form.password.value = 'wrong';",
             ),
             repeat=5,
         ),
