@@ -370,9 +370,15 @@ def employer_pages() -> list[Page]:
     employer = hired.posting.employer
     staff = employer.staff.first().username
     posting = hired.posting
-    received = Application.objects.filter(
-        posting__employer=employer, status="received"
-    ).first()
+    # Opening one marks it viewed: each pass takes another, then a viewed one.
+    received = (
+        Application.objects.filter(posting__employer=employer, status="received")
+        .order_by("pk")
+        .first()
+        or Application.objects.filter(posting__employer=employer, status="viewed")
+        .order_by("pk")
+        .first()
+    )
     public_resume = Resume.objects.public().first()
     invitation = InterviewInvitation.objects.filter(
         posting__employer=employer
