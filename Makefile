@@ -65,7 +65,9 @@ check: $(MO_FILES)
 
 # Every page for every persona, in Chinese and English, in headless Chromium: HTTP
 # and console errors, axe-core's serious and critical WCAG 2.1 AA violations, the
-# Nu HTML Checker's errors (browser/check_pages.py). About 10 minutes: not in `test`.
+# Nu HTML Checker's errors (browser/check_pages.py); then every page again on a
+# phone (390 × 844) in Chinese, also counting pages wider than the screen.
+# About 15 minutes: not in `test`.
 check-browser: install browser/node_modules/.installed
 	@$(MAKE) --no-print-directory system-packages SYSTEM_PACKAGES="$(BROWSER_PACKAGES)"
 	$(PY) browser/check_pages.py

@@ -3,17 +3,23 @@
 
     .venv/bin/python browser/check_pages.py [--port N] [--running]
         [--pgdata var/browser-check/pgdata] [--chromium /usr/bin/chromium]
-        [--languages zh-hans,en] [--only TEXT] [--keep DIR] [--settle 0.3]
+        [--languages zh-hans,en] [--phone-languages zh-hans]
+        [--only TEXT] [--keep DIR] [--settle 0.3]
 
 Starts `make run` on its own embedded PostgreSQL (seeded the first time, as
 bench/serve.py does), then opens every page of browser/pages.py as its persona, in
-Chinese and in English. On each page it notes the HTTP errors (the page's status
+Chinese and in English at 1280 × 800, then again on a phone (390 × 844, mobile
+emulation: touch, a phone's user agent, three device pixels per CSS pixel), in
+Chinese by default. On each page it notes the HTTP errors (the page's status
 when not the one expected, our own files that failed to load), the browser
 console's errors, and the serious and critical violations axe-core finds for WCAG
-2.1 A and AA; the HTML as served is then read by the Nu HTML Checker (vnu.jar). It
-prints one line per page, the problems under it, and a summary; the exit status is
-1 when anything was found or a page of the portal was left out. The tools come from
-browser/package.json (`npm ci` in `make check-browser`).
+2.1 A and AA; the HTML as served is then read by the Nu HTML Checker (vnu.jar). On
+the phone it also notes a page wider than the screen: the whole page scrolls
+sideways (a wide table or chart scrolls inside its own box, with a hint, instead),
+naming the outermost elements that stick out. It prints one line per page, the
+problems under it, and a summary; the exit status is 1 when anything was found or
+a page of the portal was left out. The tools come from browser/package.json (`npm
+ci` in `make check-browser`).
 """
 
 import argparse
@@ -57,6 +63,49 @@ RUN_AXE = (
     "})"
 )
 
+PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 3, "mobile": True}
+PHONE_USER_AGENT = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Chrome/124.0 Mobile Safari/537.36"
+)
+# The page wider than the screen: the outermost elements that reach past its
+# right edge outside any box that clips or scrolls them (fixed ones, an
+# off-screen menu, do not widen the page). An absolutely positioned element is
+# clipped only by boxes from its containing block (the nearest positioned
+# ancestor) up: a hidden label in a scrolling table whose box is not positioned
+# widens the page.
+PAGE_TOO_WIDE = """(function () {
+  var root = document.documentElement, width = root.clientWidth;
+  if (root.scrollWidth <= width + 1) { return null; }
+  function inBox(el) {
+    var absolute = getComputedStyle(el).position === "absolute";
+    for (var node = el.parentElement; node && node !== document.body;
+         node = node.parentElement) {
+      var style = getComputedStyle(node);
+      if (absolute && style.position === "static") { continue; }
+      if (style.overflowX !== "visible") { return true; }
+      absolute = style.position === "absolute";
+    }
+    return false;
+  }
+  function name(el) {
+    return el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+      Array.prototype.map.call(el.classList, function (c) { return "." + c; }).join("");
+  }
+  var outer = [];
+  document.querySelectorAll("body *").forEach(function (el) {
+    var box = el.getBoundingClientRect();
+    if (box.right <= width + 1 || !box.width) { return; }
+    if (getComputedStyle(el).position === "fixed" || inBox(el)) { return; }
+    if (outer.some(function (o) { return o.contains(el); })) { return; }
+    outer.push(el);
+  });
+  return root.scrollWidth + " px wide on a " + width + " px screen: " +
+    outer.slice(0, 4).map(function (el) {
+      return name(el) + " (to " + Math.round(el.getBoundingClientRect().right) + " px)";
+    }).join(", ") + (outer.length > 4 ? " +" + (outer.length - 4) : "");
+})()"""
+
 # Nu messages that are wrong about valid HTML, with the reason; none so far.
 NU_FALSE_POSITIVES: list[tuple[re.Pattern, str]] = []
 
@@ -70,6 +119,11 @@ class CheckingBrowser(Browser):
         self.call("Runtime.enable")
         self.call("Log.enable")
         self.call("Page.addScriptToEvaluateOnNewDocument", source=AXE.read_text())
+
+    def as_phone(self) -> None:
+        self.call("Emulation.setDeviceMetricsOverride", **PHONE)
+        self.call("Emulation.setTouchEmulationEnabled", enabled=True, maxTouchPoints=5)
+        self.call("Network.setUserAgentOverride", userAgent=PHONE_USER_AGENT)
 
     def log_in_as(self, base: str, session: str | None, language: str) -> None:
         super().log_in_as(base, session)
@@ -166,7 +220,7 @@ def console_errors(browser: CheckingBrowser) -> list[str]:
     return errors
 
 
-def check_page(browser, page, base, language, settle) -> dict:
+def check_page(browser, page, base, language, settle, phone=False) -> dict:
     browser.open(base + page.path, settle=settle)
     for _time in range(page.repeat if page.then else 0):
         browser.follow(page.then, settle=settle)
@@ -179,6 +233,7 @@ def check_page(browser, page, base, language, settle) -> dict:
         except RuntimeError:
             html = None
     http, console = http_errors(browser, page, base, document), console_errors(browser)
+    too_wide = browser.evaluate(PAGE_TOO_WIDE) if phone else None
     # Last: axe's own probing (it sets styles the policy refuses) is not the page's.
     violations = [
         v for v in browser.evaluate(RUN_AXE) or [] if v["impact"] in AXE_IMPACTS
@@ -191,6 +246,8 @@ def check_page(browser, page, base, language, settle) -> dict:
         "axe": violations,
         "html": html,
         "nu": [],
+        "phone": phone,
+        "wide": [too_wide] if too_wide else [],
     }
 
 
@@ -258,7 +315,10 @@ def main() -> None:
         "--pgdata", type=Path, default=ROOT / "var" / "browser-check" / "pgdata"
     )
     parser.add_argument("--chromium", default=shutil.which("chromium") or "chromium")
-    parser.add_argument("--languages", default="zh-hans,en")
+    parser.add_argument("--languages", default="zh-hans,en", help="at 1280 × 800")
+    parser.add_argument(
+        "--phone-languages", default="zh-hans", help="at 390 × 844; '' for none"
+    )
     parser.add_argument("--only", help="only pages whose persona, title or path has it")
     parser.add_argument("--keep", type=Path, help="keep the pages' HTML in this folder")
     parser.add_argument("--settle", type=float, default=0.3)
@@ -292,14 +352,19 @@ def main() -> None:
             pages = [p for p in pages if args.only in f"{p.persona} {p.title} {p.path}"]
         browser = CheckingBrowser(args.chromium)
         sessions = {}
-        languages = args.languages.split(",")
-        total = len(pages) * len(languages)
-        for language in languages:
+        passes = [(language, False) for language in split(args.languages)]
+        passes += [(language, True) for language in split(args.phone_languages)]
+        total = len(pages) * len(passes)
+        for language, phone in passes:
+            if phone:
+                browser.as_phone()
             for page in pages:
                 if page.user and page.user not in sessions:
                     sessions[page.user] = session_of(base, page.user)
                 browser.log_in_as(base, sessions.get(page.user), language)
-                results.append(check_page(browser, page, base, language, args.settle))
+                results.append(
+                    check_page(browser, page, base, language, args.settle, phone)
+                )
                 print(f"\r{len(results)}/{total} pages", end="", file=sys.stderr)
         print(file=sys.stderr)
     finally:
@@ -315,13 +380,20 @@ def main() -> None:
     sys.exit(report(results, missing if not args.only else [], filtered, started))
 
 
+def split(languages: str) -> list[str]:
+    return [language for language in languages.split(",") if language]
+
+
+KINDS = ("http", "console", "axe", "nu", "wide")
+
+
 def report(results, missing, filtered, started) -> int:
     counts = Counter()
     rules = Counter()
     failing = 0
     for result in results:
         page = result["page"]
-        found = {kind: len(result[kind]) for kind in ("http", "console", "axe", "nu")}
+        found = {kind: len(result[kind]) for kind in KINDS}
         counts.update(found)
         rules.update(v["id"] for v in result["axe"])
         failing += any(found.values())
@@ -329,10 +401,12 @@ def report(results, missing, filtered, started) -> int:
         status = (
             f"HTTP {found['http']} · console {found['console']} · "
             f"axe {found['axe']} · html {found['nu']}"
+            + (f" · too wide {found['wide']}" if result["phone"] else "")
             if any(found.values())
             else "ok"
         )
-        print(f"[{result['language']}] {who} · {page.title} {page.path}: {status}")
+        where = result["language"] + (" phone" if result["phone"] else "")
+        print(f"[{where}] {who} · {page.title} {page.path}: {status}")
         for error in result["http"]:
             print(f"    HTTP: {error}")
         for error in result["console"]:
@@ -346,9 +420,14 @@ def report(results, missing, filtered, started) -> int:
             )
         for error in result["nu"]:
             print(f"    html: {error}")
+        for error in result["wide"]:
+            print(f"    too wide: {error}")
     for name in missing:
         print(f"not opened: {name} (add it to browser/pages.py or NOT_PAGES)")
-    languages = Counter(result["language"] for result in results)
+    languages = Counter(
+        result["language"] + (" on a phone" if result["phone"] else "")
+        for result in results
+    )
     print(
         f"\n{len(results)} pages ("
         + ", ".join(f"{n} in {language}" for language, n in languages.items())
@@ -357,6 +436,7 @@ def report(results, missing, filtered, started) -> int:
     print(
         f"HTTP errors {counts['http']} · console errors {counts['console']} · "
         f"axe serious/critical {counts['axe']} · HTML errors {counts['nu']}"
+        f" · pages wider than a phone {counts['wide']}"
         f" ({filtered} documented false positives filtered)"
         + (f" · pages not opened {len(missing)}" if missing else "")
     )

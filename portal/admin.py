@@ -14,8 +14,10 @@ from django.contrib.admin.widgets import (
     AdminSplitDateTime,
     AutocompleteSelect,
 )
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import BLANK_CHOICE_DASH
 from django.http import HttpResponse
@@ -26,8 +28,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_noop, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop, ngettext_lazy
+from django_q.admin import ScheduleAdmin as DjangoQScheduleAdmin
+from django_q.models import Schedule
 
 from portal import services
 from portal.casework import EmployerCasework
@@ -745,8 +749,81 @@ class PortalUserChangeForm(UserChangeForm):
         return cleaned
 
 
+# Names Django and django-q2 store in English (permissions, the role groups,
+# schedules), shown in the user's language when displayed; the rows keep them.
+
+DEFAULT_PERMISSION_NAMES = {
+    "add": _("Can add %(model)s"),
+    "change": _("Can change %(model)s"),
+    "delete": _("Can delete %(model)s"),
+    "view": _("Can view %(model)s"),
+}
+
+
+def permission_label(permission: Permission) -> str:
+    """ "app | model | what it allows", from the model's translated names and the
+    name its Meta.permissions declares (lazy, so translated) or Django's four
+    default actions; the stored English name for anything else."""
+    model = permission.content_type.model_class()
+    if model is None:
+        return str(permission)
+    opts = model._meta
+    declared = dict(opts.permissions)
+    action, _sep, model_name = permission.codename.partition("_")
+    if permission.codename in declared:
+        name = str(declared[permission.codename])
+    elif action in DEFAULT_PERMISSION_NAMES and model_name == opts.model_name:
+        name = str(DEFAULT_PERMISSION_NAMES[action]) % {"model": opts.verbose_name}
+    else:
+        name = permission.name
+    return f"{opts.app_config.verbose_name} | {opts.verbose_name} | {name}"
+
+
+def group_label(group: Group) -> str:
+    """A role's group (setup_roles names each after its role) by the role's
+    translated name."""
+    return str(dict(User.Role.choices).get(group.name, group.name))
+
+
+class PermissionsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return permission_label(obj)
+
+
+class GroupsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return group_label(obj)
+
+
+class TranslatedNamesMixin:
+    """The permission and group pickers of the user and group pages."""
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        if db_field.name in ("permissions", "user_permissions"):
+            kwargs["form_class"] = PermissionsField
+            kwargs.setdefault(
+                "queryset", Permission.objects.select_related("content_type")
+            )
+        elif db_field.name == "groups":
+            kwargs["form_class"] = GroupsField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class GroupFilter(admin.SimpleListFilter):
+    title = _("role group")
+    parameter_name = "groups__id__exact"
+
+    def lookups(self, request, model_admin):
+        return [(group.pk, group_label(group)) for group in Group.objects.all()]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(groups__id=self.value())
+        return queryset
+
+
 @admin.register(User)
-class UserAdmin(RelatedThroughService, DjangoUserAdmin):
+class UserAdmin(TranslatedNamesMixin, RelatedThroughService, DjangoUserAdmin):
     form = PortalUserChangeForm
     list_display = [
         "masked_username",
@@ -757,7 +834,7 @@ class UserAdmin(RelatedThroughService, DjangoUserAdmin):
         "is_active",
         "last_login",
     ]
-    list_filter = ["role", "is_active", "is_superuser", "groups"]
+    list_filter = ["role", "is_active", "is_superuser", GroupFilter]
     search_fields = [
         "=username",
         "first_name",
@@ -1026,3 +1103,34 @@ class RecusalAdmin(admin.ModelAdmin):
             by=request.user, id_number=obj.id_number, relation=obj.relation
         )
         obj.pk, obj.user = recusal.pk, recusal.user
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(TranslatedNamesMixin, DjangoGroupAdmin):
+    list_display = ["role_name"]
+
+    @admin.display(description=_("name"), ordering="name")
+    def role_name(self, obj):
+        return group_label(obj)
+
+
+admin.site.unregister(Schedule)
+
+
+@admin.register(Schedule)
+class ScheduleAdmin(DjangoQScheduleAdmin):
+    """Schedule names are written in English by setup_schedules, which marks each
+    for translation."""
+
+    list_display = [
+        "translated_name" if name == "name" else name
+        for name in DjangoQScheduleAdmin.list_display
+    ]
+    list_display_links = ["id", "translated_name"]
+
+    @admin.display(description=_("name"), ordering="name")
+    def translated_name(self, obj):
+        return gettext(obj.name) if obj.name else "—"

@@ -53,6 +53,15 @@ class Fact:
 
 
 @dataclass(frozen=True)
+class Section:
+    """A further block of facts on the case page, e.g. the other application a
+    look-alike is compared with."""
+
+    title: str
+    facts: list[Fact]
+
+
+@dataclass(frozen=True)
 class Check:
     """An automatic check the app computed: passed, failed, or (None) a fact for
     the caseworker to weigh."""
@@ -175,6 +184,8 @@ class QueueSummary:
             }
         if self.first_since is not None:
             days = (today - self.first_since).days
+            if days == 0:
+                return _("arrived today")
             return ngettext("waiting %(days)d day", "waiting %(days)d days", days) % {
                 "days": days
             }
@@ -306,6 +317,9 @@ class CaseworkMixin:
     def case_record(self, request, obj) -> list[Fact]:
         return []
 
+    def case_sections(self, request, obj) -> list[Section]:
+        return []
+
     def case_checks(self, request, obj) -> list[Check]:
         return []
 
@@ -366,6 +380,7 @@ class CaseworkMixin:
             "decisions": decisions,
             "seen": self.case_version(obj),
             "record": self.case_record(request, obj),
+            "sections": self.case_sections(request, obj),
             "checks": self.case_checks(request, obj),
             "documents": self.case_documents(request, obj),
             "history": self.case_history(request, obj),

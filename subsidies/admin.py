@@ -643,9 +643,70 @@ class ApplicationAdmin(
     )
 
 
-class ApplicationTaskAdmin(admin.ModelAdmin):
+def application_facts(application, user) -> list[casework.Fact]:
+    """An application as a side section shows it: the person masked, and a link
+    to its own case page when it is in the user's area."""
+    person = application.person
+    facts = [
+        casework.Fact(
+            pgettext_lazy("subsidy", "applicant"),
+            f"{application.applicant_name} ({person.masked_id_number})"
+            if person is not None
+            else application.applicant_name,
+        )
+    ]
+    if person is not None:
+        facts += [
+            casework.Fact(_("born"), person.birth_date.isoformat()),
+            casework.Fact(_("mobile phone"), person.masked_phone or "—"),
+        ]
+    facts += [
+        casework.Fact(_("subsidy type"), str(application.subsidy_type)),
+        casework.Fact(_("status"), application.get_status_display()),
+        casework.Fact(_("applied at"), str(application.org_unit)),
+        casework.Fact(_("submitted on"), casework.iso_date(application.created_at)),
+        casework.Fact(_("amount (yuan)"), str(application.amount)),
+    ]
+    if Application.objects.for_user(user).filter(pk=application.pk).exists():
+        facts.append(
+            casework.Fact(
+                _("case page"),
+                str(application),
+                url=reverse(
+                    "admin:subsidies_application_change", args=[application.pk]
+                ),
+                link_text=gettext("Open the application"),
+            )
+        )
+    return facts
+
+
+def unsettled(field: str):
+    """A decision open while the task's `field` is unset and the user may decide
+    on its application (scope, own or a relative's application, another step
+    decided: chain.check_decider)."""
+
+    def allowed(task, user) -> bool:
+        if getattr(task, field) is not None:
+            return False
+        return not decider_refusal(task.application, user, level="")
+
+    return allowed
+
+
+class ApplicationTaskAdmin(casework.CaseworkMixin, admin.ModelAdmin):
     """Tasks on applications (objections, look-alikes): those of the caseworker's
-    area, decided through actions only."""
+    area, each settled on its own case page (or many at once by the list's
+    actions), through the service."""
+
+    case_error = SubsidyError
+    resolution_field = ""  # the field that settles the task
+    list_select_related = [
+        "application__person",
+        "application__employer",
+        "application__subsidy_type",
+        "application__org_unit",
+    ]
 
     def get_queryset(self, request):
         scoped = Application.objects.for_user(request.user)
@@ -662,6 +723,42 @@ class ApplicationTaskAdmin(admin.ModelAdmin):
 
     def has_decide_permission(self, request):
         return request.user.has_perm("subsidies.decide_application")
+
+    @admin.display(description=_("area"), ordering="application__org_unit__code")
+    def case_area(self, obj):
+        return obj.application.org_unit.name
+
+    def case_version(self, obj):
+        state = getattr(obj, self.resolution_field)
+        return f"{state}:{obj.application.updated_at.isoformat()}"
+
+    def case_record(self, request, obj):
+        application = obj.application
+        record = [
+            casework.Fact(
+                _("subsidy application"),
+                str(application),
+                url=reverse(
+                    "admin:subsidies_application_change", args=[application.pk]
+                ),
+                link_text=gettext("Open the application"),
+            ),
+            casework.Fact(_("status"), application.get_status_display()),
+        ]
+        if application.employer_id is not None:
+            record += casework.employer_record(application.employer, request.user)
+        if application.person_id is not None:
+            record += casework.person_record(application.person, request.user)
+        return record
+
+    def case_history(self, request, obj):
+        return casework.audit_history(obj.application)
+
+    def case_next_step(self, request, obj):
+        if getattr(obj, self.resolution_field) is not None:
+            return casework.NextStep(gettext("None: settled."))
+        refusal = decider_refusal(obj.application, request.user, level="")
+        return casework.NextStep(self.next_step_text, refusal)
 
 
 def resolve_objections(*, upheld: bool, description):
@@ -682,14 +779,26 @@ def resolve_objections(*, upheld: bool, description):
     )
 
 
+def open_objections(queryset):
+    """Objections not yet settled on applications still on notice (an upheld
+    one refuses the application: the others on it have nothing left to stop)."""
+    return queryset.filter(
+        upheld__isnull=True, application__status=Application.Status.ON_NOTICE
+    )
+
+
 @admin.register(Objection)
 class ObjectionAdmin(ApplicationTaskAdmin):
-    list_display = ["application", "raised_at", "upheld"]
+    list_display = ["application", "case_area", "raised_at", "notice_until", "upheld"]
     list_filter = ["upheld"]
-    list_select_related = ["application__person", "application__subsidy_type"]
     actions = ["uphold_selected", "dismiss_selected"]
     fields = ["application", "text", "contact", "raised_at", "upheld", "resolution"]
     readonly_fields = fields
+    resolution_field = "upheld"
+    next_step_text = _(
+        "Check what the objection says, then dismiss it (the approval goes on) "
+        "or uphold it (the application is refused), with your finding."
+    )
 
     uphold_selected = resolve_objections(
         upheld=True, description=_("Uphold: refuse the application")
@@ -697,6 +806,76 @@ class ObjectionAdmin(ApplicationTaskAdmin):
     dismiss_selected = resolve_objections(
         upheld=False, description=_("Dismiss the objection")
     )
+
+    @admin.display(
+        description=_("public notice until"), ordering="application__notice_ends"
+    )
+    def notice_until(self, obj):
+        return casework.iso_date(obj.application.notice_ends)
+
+    # The approval waits on an open objection: it is due by the notice's end.
+    case_queues = [
+        casework.Queue(
+            name="objections",
+            label=_("Objections to subsidy notices to check"),
+            pending=open_objections,
+            permission="decide",
+            due=F("application__notice_ends"),
+            since="raised_at",
+        )
+    ]
+    case_decisions = [
+        casework.Decision(
+            name="dismiss",
+            label=_("Dismiss the objection"),
+            service=partial(chain.resolve_objection, upheld=False),
+            permission="decide",
+            done=_("%(case)s: objection dismissed."),
+            form_class=ObjectionFindingForm,
+            allowed=unsettled("upheld"),
+        ),
+        casework.Decision(
+            name="uphold",
+            label=_("Uphold: refuse the application"),
+            service=partial(chain.resolve_objection, upheld=True),
+            permission="decide",
+            done=_("%(case)s: objection upheld, the application refused."),
+            form_class=ObjectionFindingForm,
+            allowed=unsettled("upheld"),
+            danger=True,
+        ),
+    ]
+
+    def case_sections(self, request, obj):
+        facts = [
+            casework.Fact(_("objection"), obj.text),
+            casework.Fact(_("raised at"), date_format(obj.raised_at, "DATE_FORMAT")),
+            casework.Fact(_("contact (optional)"), obj.contact or "—"),
+            casework.Fact(
+                _("public notice until"), casework.iso_date(obj.application.notice_ends)
+            ),
+        ]
+        if obj.upheld is not None:
+            facts += [
+                casework.Fact(
+                    _("outcome"),
+                    gettext("upheld") if obj.upheld else gettext("dismissed"),
+                ),
+                casework.Fact(_("resolution"), obj.resolution),
+            ]
+        return [casework.Section(gettext("The objection"), facts)]
+
+    def case_checks(self, request, obj):
+        others = obj.application.objections.exclude(pk=obj.pk)
+        return [
+            casework.Check(
+                gettext("Other objection to the same application"),
+                None if other.upheld is None else not other.upheld,
+                other.text,
+                url=reverse("admin:subsidies_objection_change", args=[other.pk]),
+            )
+            for other in others
+        ]
 
 
 @admin.register(DisbursementBatch)
@@ -953,13 +1132,35 @@ class PaymentAdmin(AccountColumns, admin.ModelAdmin):
     )
 
 
+def open_suspects(queryset):
+    """Look-alikes not yet checked, on applications still going (a refused or
+    withdrawn one will never be paid)."""
+    return queryset.filter(is_duplicate__isnull=True).exclude(
+        application__status__in=[
+            Application.Status.REFUSED,
+            Application.Status.WITHDRAWN,
+        ]
+    )
+
+
 @admin.register(DuplicateSuspect)
 class DuplicateSuspectAdmin(ApplicationTaskAdmin):
     """Review tasks: an application is held from payment until decided."""
 
-    list_display = ["application", "other_application", "reason", "is_duplicate"]
+    list_display = [
+        "application",
+        "other_application",
+        "reason",
+        "case_area",
+        "created_at",
+        "is_duplicate",
+    ]
     list_filter = ["is_duplicate"]
-    list_select_related = ["application__person", "other_application__person"]
+    list_select_related = [
+        *ApplicationTaskAdmin.list_select_related,
+        "other_application__person",
+        "other_application__subsidy_type",
+    ]
     actions = ["not_duplicate", "confirm_duplicate"]
     fields = [
         "application",
@@ -970,6 +1171,11 @@ class DuplicateSuspectAdmin(ApplicationTaskAdmin):
         "resolved_by",
     ]
     readonly_fields = fields
+    resolution_field = "is_duplicate"
+    next_step_text = _(
+        "Compare the two applications, then release this one for payment or "
+        "confirm the duplicate (held), with your finding."
+    )
 
     not_duplicate = service_action(
         partial(duplicates.resolve_suspect, duplicate=False),
@@ -994,6 +1200,74 @@ class DuplicateSuspectAdmin(ApplicationTaskAdmin):
             "count",
         ),
     )
+
+    case_queues = [
+        casework.Queue(
+            name="duplicates",
+            label=_("Look-alike subsidy applications to check"),
+            pending=open_suspects,
+            permission="decide",
+        )
+    ]
+    case_decisions = [
+        casework.Decision(
+            name="release",
+            label=_("Not a duplicate: release"),
+            service=partial(duplicates.resolve_suspect, duplicate=False),
+            permission="decide",
+            done=_("%(case)s: not a duplicate, released."),
+            form_class=ObjectionFindingForm,
+            allowed=unsettled("is_duplicate"),
+        ),
+        casework.Decision(
+            name="confirm",
+            label=_("A duplicate: keep held"),
+            service=partial(duplicates.resolve_suspect, duplicate=True),
+            permission="decide",
+            done=_("%(case)s: confirmed as a duplicate, held from payment."),
+            form_class=ObjectionFindingForm,
+            allowed=unsettled("is_duplicate"),
+            danger=True,
+        ),
+    ]
+
+    def case_sections(self, request, obj):
+        others = [obj.other_application]
+        # Further look-alikes of the same application, open or settled.
+        others += [
+            suspect.other_application
+            for suspect in obj.application.duplicate_suspects.exclude(pk=obj.pk)
+            .select_related("other_application__person")
+            .order_by("pk")
+        ]
+        return [
+            casework.Section(
+                gettext("The similar application")
+                if index == 0
+                else gettext("Another similar application"),
+                application_facts(other, request.user),
+            )
+            for index, other in enumerate(others)
+        ]
+
+    def case_checks(self, request, obj):
+        """What the two have in common, for the caseworker to weigh."""
+        mine, other = obj.application.person, obj.other_application.person
+        if mine is None or other is None:
+            return [casework.Check(obj.reason, None)]
+
+        def same(label, a, b):
+            return casework.Check(
+                label, None, gettext("the same") if a and a == b else gettext("differs")
+            )
+
+        return [
+            casework.Check(gettext("Why it was flagged"), None, obj.reason),
+            same(gettext("Name"), mine.name, other.name),
+            same(gettext("Birth date"), mine.birth_date, other.birth_date),
+            same(gettext("Mobile phone"), mine.phone, other.phone),
+            same(gettext("ID number"), mine.id_number, other.id_number),
+        ]
 
 
 @admin.register(InsuranceYear)

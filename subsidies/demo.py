@@ -1,4 +1,5 @@
-"""Demo subsidy data for seed_demo: applications at every step of the chain, an
+"""Demo subsidy data for seed_demo: applications at every step of the chain (one
+on notice with an objection to check, one flagged as a look-alike), an
 employer's internship application, insurance years and the refunds computed
 from them, and two years of training subsidies of registered unemployed people
 and job-search subsidies of graduates, paid in monthly batches."""
@@ -12,6 +13,7 @@ from django.utils import timezone
 from graduates.models import Graduate
 from jobs import services as jobs
 from jobs.models import JobPosting
+from portal import services as portal_services
 from portal.demo import add_months, at, cohorts, history_start, keeping_dates
 from portal.models import Employer, User
 from registration.models import UnemploymentRegistration
@@ -57,6 +59,13 @@ def seed_applications(employers: list[Employer]) -> None:
     registered = UnemploymentRegistration.objects.filter(
         status=UnemploymentRegistration.Status.REGISTERED, person__user__isnull=False
     ).select_related("person__user", "person__residence")[:6]
+    registered = list(registered)
+    if len(registered) >= 6:
+        # A couple sharing one mobile phone: the second application is flagged
+        # as a look-alike for a caseworker to check.
+        shared = registered[5].person
+        shared.phone = registered[4].person.phone
+        portal_services.save_person(shared, by=shared.user, changed_fields=["phone"])
     made = []
     for index, registration in enumerate(registered):
         made.append(
@@ -74,7 +83,11 @@ def seed_applications(employers: list[Employer]) -> None:
         )
     admin = User.objects.get(username="admin")
     if len(made) >= 3:
-        _through_reviews(made[0])  # stays on public notice
+        on_notice = _through_reviews(made[0])  # stays on public notice
+        chain.raise_objection(
+            on_notice,
+            text="据我了解，申请人目前在亲戚开的五金店上班，并非失业人员，请核实。",
+        )
         paid = _through_reviews(made[1])
         # A notice that ran earlier: the demo shows an approved, paid subsidy.
         Application.objects.filter(pk=paid.pk).update(

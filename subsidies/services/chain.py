@@ -247,7 +247,12 @@ def resolve_objection(objection: Objection, *, upheld: bool, resolution: str, by
     objection.upheld = upheld
     objection.resolution = resolution
     objection.save(update_fields=["upheld", "resolution"])
-    audit(by, "subsidies.objection.resolved", objection.application, {"upheld": upheld})
+    audit(
+        by,
+        "subsidies.objection.resolved",
+        objection.application,
+        {"upheld": upheld, "note": resolution},
+    )
     if upheld:
         refuse_application(objection.application, resolution, by=by)
     return objection

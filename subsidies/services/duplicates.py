@@ -51,7 +51,10 @@ def is_held(application: Application) -> bool:
 
 
 @transaction.atomic
-def resolve_suspect(suspect: DuplicateSuspect, *, duplicate: bool, by: User):
+def resolve_suspect(
+    suspect: DuplicateSuspect, *, duplicate: bool, by: User, resolution: str = ""
+):
+    """`resolution`: what the check found, kept in the audit trail."""
     suspect = DuplicateSuspect.objects.select_for_update().get(pk=suspect.pk)
     if suspect.is_duplicate is not None:
         raise SubsidyError(_("This suspicion is already resolved."))
@@ -63,6 +66,6 @@ def resolve_suspect(suspect: DuplicateSuspect, *, duplicate: bool, by: User):
         by,
         "subsidies.duplicate.resolved",
         suspect.application,
-        {"duplicate": duplicate},
+        {"duplicate": duplicate, "note": resolution},
     )
     return suspect

@@ -40,6 +40,11 @@ GRANTED_SINCE = {
         "stats.change_employedpopulation",
         "stats.view_employedpopulation",
     ],
+    "leader": [
+        # Leaders see the to-do's totals of objections and look-alikes.
+        "subsidies.view_duplicatesuspect",
+        "subsidies.view_objection",
+    ],
 }
 
 
@@ -143,7 +148,7 @@ def test_setup_roles_sets_exactly_the_declared_permissions_and_audits(db):
     Group.objects.get(name="leader").delete()
     output = run("setup_roles")
     assert "+ portal.verify_employer" in output and "- portal.delete_person" in output
-    assert "Role leader: created, 14 permissions added, 0 removed." in output
+    assert "Role leader: created, 16 permissions added, 0 removed." in output
     assert caseworker.permissions.filter(codename="verify_employer").exists()
     assert not caseworker.permissions.filter(codename="delete_person").exists()
     entry = AuditEntry.objects.for_object(caseworker).get()
@@ -161,7 +166,7 @@ def test_setup_roles_refuses_an_unknown_permission(db, monkeypatch):
     monkeypatch.setitem(setup_roles.ROLES, "leader", ["portal.view_person", "x.y"])
     with pytest.raises(CommandError, match="x.y"):
         run("setup_roles")
-    assert Group.objects.get(name="leader").permissions.count() == 14
+    assert Group.objects.get(name="leader").permissions.count() == 16
 
 
 def test_setup_catalogue_adds_what_is_missing_and_keeps_staff_edits(db):

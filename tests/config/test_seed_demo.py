@@ -28,7 +28,7 @@ from registration.models import EmploymentRegistration, UnemploymentRegistration
 from stats.models import EmployedPopulation, Fact, Report
 from stats.periods import MONTH, QUARTER, Period
 from subsidies.models import Application as SubsidyApplication
-from subsidies.models import Payment
+from subsidies.models import DuplicateSuspect, Objection, Payment
 
 ONE = datetime.timedelta(days=1)
 
@@ -117,6 +117,10 @@ def test_the_demo_loads_foshan_with_the_personas_the_readme_names(
         subsidy_type__code="internship", employer__isnull=False
     ).exists()
     assert SubsidyApplication.objects.filter(insurance_year__isnull=False).exists()
+    # The to-do's task queues have a case each: an objection to the notice, a
+    # look-alike to check.
+    assert Objection.objects.filter(upheld__isnull=True).count() == 1
+    assert DuplicateSuspect.objects.filter(is_duplicate__isnull=True).count() == 1
     assert Report.objects.filter(status="done", period_kind="month").exists()
 
 

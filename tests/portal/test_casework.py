@@ -115,3 +115,16 @@ def test_an_employer_is_verified_beside_its_licence(client, foshan, caseworker):
     employer.refresh_from_db()
     assert employer.is_verified
     assert answer.url == reverse("admin:index")
+
+
+def test_the_most_urgent_case_that_came_in_today_arrived_today(
+    english, caseworker, employer
+):
+    factories.make_posting(employer.employer, publish=False)
+    english.force_login(caseworker)
+    page = english.get(reverse("admin:index"))
+    postings = rows(page)["jobposting.review"]
+    assert (postings.mine, postings.when) == (1, "arrived today")
+    empty = rows(page)["application.notice"]
+    assert empty.area == 0 and empty.when == ""
+    assert 'data-label="Most urgent">—</td>' in page.text

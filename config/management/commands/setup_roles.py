@@ -110,6 +110,8 @@ ROLES = {
         "fairs.view_jobfair",
         "fairs.view_boothbooking",
         "subsidies.view_application",
+        "subsidies.view_objection",
+        "subsidies.view_duplicatesuspect",
     ],
 }
 
