@@ -4,7 +4,7 @@ own queries module; this only collects them."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from fairs.queries import period_figures
+from fairs.queries import HALL_FIGURES, hall_period_figures, period_figures
 from graduates.queries import leaver_rates, reported
 from portal.models import OrgUnit
 from registration.queries import COUNTS
@@ -62,6 +62,12 @@ def unit_figures(
     figures.update(rate_figures(unit, period, registration["unemployed_at_end"]))
     for name, value in period_figures(unit, first, last).items():
         figures[(f"fair_{name}", "", "")] = value
+    for name in HALL_FIGURES:  # per recruiting hall, and their total
+        figures[(f"hall_{name}", "", "")] = 0
+    for hall_id, hall in hall_period_figures(unit, first, last).items():
+        for name in HALL_FIGURES:
+            figures[(f"hall_{name}", "hall", str(hall_id))] = hall[name]
+            figures[(f"hall_{name}", "", "")] += hall[name]
     year = last.year
     # As they stood at the end of the last day (docs/statistics.md, "Graduates").
     figures[("graduates_reported", "", "")] = reported(year, unit, last).count()

@@ -31,6 +31,8 @@ def _event(invitation, action, *, by_employer, note="", time=None):
 
 
 def _tell_seeker(invitation, template):
+    if invitation.person.user is None:  # in the registry without an account
+        return
     notify(
         invitation.person.user,
         template,
@@ -68,12 +70,15 @@ def invite_to_interview(
     place: str = "",
     video_url: str = "",
     message: str = "",
+    met_in_hall: bool = False,
 ) -> InterviewInvitation:
     """The employer invites first. The seeker must have applied to the employer or
-    made the resume public; one open invitation per person and posting."""
+    made the resume public, or (`met_in_hall`, checked by the caller) be checked in
+    today at the recruiting hall where the employer sits at a desk; one open
+    invitation per person and posting."""
     if posting.employer_id != by.employer_id or not posting.is_public:
         raise JobError(_("Invite for one of your own open postings."))
-    if not resume.can_be_read_by(by):
+    if not met_in_hall and not resume.can_be_read_by(by):
         raise JobError(_("This resume is not open to your organisation."))
     if not (place.strip() or video_url.strip()):
         raise JobError(_("Give a place or a video meeting link."))

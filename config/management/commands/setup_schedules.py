@@ -87,6 +87,12 @@ SCHEDULES = [
         "schedule_type": Schedule.CRON,
         "cron": "30 2 * * *",
     },
+    {
+        "name": "Count the city's figures for the recruiting halls' screens",
+        "func": "fairs.tasks.refresh_hall_figures",
+        "schedule_type": Schedule.MINUTES,
+        "minutes": 1,
+    },
 ]
 
 

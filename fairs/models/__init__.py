@@ -599,3 +599,12 @@ def read_pass_token(token: str) -> tuple[str, uuid.UUID] | None:
         return kind, uuid.UUID(hex=hex_code)
     except (signing.BadSignature, ValueError):
         return None
+
+
+# The recruiting hall's tables, after the fair's (docs/recruiting-hall.md).
+from fairs.models.halls import DeskContact as DeskContact  # noqa: E402
+from fairs.models.halls import Hall as Hall  # noqa: E402
+from fairs.models.halls import HallCheckIn as HallCheckIn  # noqa: E402
+from fairs.models.halls import HallFigures as HallFigures  # noqa: E402
+from fairs.models.halls import KioskSession as KioskSession  # noqa: E402
+from fairs.models.halls import Terminal as Terminal  # noqa: E402
