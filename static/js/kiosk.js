@@ -43,7 +43,7 @@
       if (left <= 0) {
         wipe();
       } else if (left <= 15 && timer) {
-        timer.textContent = timer.dataset.timerText.replace("%(seconds)s", left);
+        timer.textContent = timer.dataset.timerText + " " + left;
       }
     }, 1000);
   }

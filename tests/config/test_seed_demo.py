@@ -314,3 +314,17 @@ def test_the_employed_population_is_entered_for_three_years_as_demo_figures(demo
         city = rows.get(org_unit__level="city", year=year).employed
         districts = rows.filter(org_unit__level="district", year=year)
         assert city == sum(row.employed for row in districts) > 1000
+
+
+def test_the_demo_has_a_recruiting_hall_with_a_kiosk_two_desks_and_a_screen(demo, db):
+    from fairs.models import DeskContact, Hall, HallCheckIn
+
+    hall = Hall.objects.get()
+    kinds = sorted(hall.terminals.values_list("kind", flat=True))
+    assert kinds == ["desk", "desk", "kiosk", "screen"]
+    today = HallCheckIn.objects.filter(hall=hall, day=timezone.localdate()).count()
+    assert 8 <= today <= 14
+    contacts = DeskContact.objects.count()
+    assert 0 < contacts < HallCheckIn.objects.count() / 2
+    assert hall.figures.data["hall"]["employers"] == 2
+    assert hall.figures.data["city"]["positions"] > 0
