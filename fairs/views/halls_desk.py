@@ -99,19 +99,22 @@ def desk_favourite(request, pk):
 @desk_required
 def desk_invite(request, pk):
     def run(check_in):
+        posting_id = request.POST.get("posting", "")
         posting = (
             JobPosting.objects.published()
-            .filter(
-                employer_id=request.user.employer_id,
-                pk=request.POST.get("posting") or 0,
-            )
+            .filter(employer_id=request.user.employer_id, pk=posting_id)
             .first()
+            if posting_id.isdigit() and len(posting_id) < 10
+            else None
         )
         if posting is None:
             raise FairError(_("Choose one of your open postings."))
         when = None
         if request.POST.get("when") == "later":
-            when = parse_datetime(request.POST.get("at", "") or "")
+            try:
+                when = parse_datetime(request.POST.get("at", "")[:40])
+            except ValueError:  # a date that does not exist
+                when = None
             if when is None:
                 raise FairError(_("Give the interview's date and time."))
             if timezone.is_naive(when):
