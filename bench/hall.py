@@ -44,7 +44,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 class Screen(threading.Thread):
-    """One screen: its own keep-alive connection, one request every `every` s."""
+    """One screen: one request every `every` seconds."""
 
     def __init__(self, port, path, every, until, delay):
         super().__init__(daemon=True)
@@ -55,14 +55,12 @@ class Screen(threading.Thread):
 
     def run(self):
         time.sleep(self.delay)
-        connection = None
         tick = time.monotonic()
         while tick < self.until:
+            # A new connection each time, as a browser's after 5 s: the server
+            # closes idle keep-alive connections after 2 s (gunicorn's default).
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
             try:
-                if connection is None:
-                    connection = http.client.HTTPConnection(
-                        "127.0.0.1", self.port, timeout=10
-                    )
                 started = time.perf_counter()
                 connection.request("GET", self.path)
                 response = connection.getresponse()
@@ -74,8 +72,9 @@ class Screen(threading.Thread):
                     self.errors.append(str(response.status))
             except (OSError, http.client.HTTPException) as error:
                 self.errors.append(type(error).__name__)
-                connection = None
-            tick += self.every
+            finally:
+                connection.close()
+            tick = max(tick + self.every, time.monotonic())
             time.sleep(max(0.0, tick - time.monotonic()))
 
 
@@ -103,13 +102,15 @@ def report(name: str, result: dict) -> None:
     print(
         f"{name}: {total} requests in {result['seconds']:.0f} s "
         f"({total / result['seconds']:.1f}/s), {len(errors)} errors"
-        + (f" ({', '.join(sorted(set(errors)))})" if errors else "")
+        + (f" ({', '.join(sorted(set(errors)))})" if errors else ""),
+        flush=True,
     )
     if ms:
         print(
             f"  latency ms: median {statistics.median(ms):.1f}, "
             f"p95 {percentile(ms, 0.95):.1f}, p99 {percentile(ms, 0.99):.1f}, "
-            f"max {max(ms):.1f}"
+            f"max {max(ms):.1f}",
+            flush=True,
         )
 
 
@@ -139,12 +140,15 @@ def main() -> None:
         if hall is None:
             sys.exit("the demo data has no recruiting hall")
         path = reverse("fairs:hall_screen_data", args=[hall.pk])
-        print(f"{base}{path} · {os.cpu_count()} CPUs · load {os.getloadavg()}")
+        print(
+            f"{base}{path} · {os.cpu_count()} CPUs · load {os.getloadavg()}",
+            flush=True,
+        )
         baseline = measure(
             args.port, path, screens=1, every=0, seconds=args.seconds / 3
         )
         report("baseline, one screen back to back", baseline)
-        print(f"load {os.getloadavg()}")
+        print(f"load {os.getloadavg()}", flush=True)
         crowd = measure(
             args.port,
             path,
@@ -153,7 +157,7 @@ def main() -> None:
             seconds=args.seconds,
         )
         report(f"{args.screens} screens every {args.every:g} s", crowd)
-        print(f"load {os.getloadavg()}")
+        print(f"load {os.getloadavg()}", flush=True)
     finally:
         stop_server(server)
 
