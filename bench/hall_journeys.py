@@ -110,10 +110,10 @@ class HallJourney(Journey):
     def keystrokes(self, text: str) -> None:
         """What an ID card reader sends: one key per character, then Enter."""
         for char in text:
-            for kind in ("keyDown", "char", "keyUp"):
-                params = {"type": kind, "key": char, "text": char}
-                if kind == "keyUp":
-                    params.pop("text")
+            for kind in ("rawKeyDown", "char", "keyUp"):
+                params = {"type": kind, "key": char}
+                if kind == "char":
+                    params["text"] = char
                 self.browser.call("Input.dispatchKeyEvent", **params)
         self.browser.events.clear()
         for kind in ("rawKeyDown", "char", "keyUp"):
@@ -150,11 +150,6 @@ def wait_for_screen(journey, screen, field: str, before: str, seconds=10.0) -> f
 
 
 def run(args, shots: Path) -> None:
-    from django.utils import timezone
-
-    from fairs.models import HallCheckIn
-    from portal.models import SmsMessage
-
     base = f"http://127.0.0.1:{args.port}"
     pgdata = args.pgdata.resolve()
     downloads = shots.parent / "downloads"
@@ -166,11 +161,23 @@ def run(args, shots: Path) -> None:
     try:
         wait_until_up(base, server)
         setup_django(pgdata)
+        from django.utils import timezone
+
+        from fairs.models import HallCheckIn
+        from portal.models import SmsMessage
+
         hall, kiosk, desk, posting, person, staff = cast()
         print(f"{base}: {hall.name}; {person.masked_name} wants {posting.title}")
 
         screen = JourneyBrowser(args.chromium, downloads)
         browsers.append(screen)
+        screen.call(  # the hall's screen
+            "Emulation.setDeviceMetricsOverride",
+            width=1920,
+            height=1080,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
         watcher = HallJourney(screen, base, shots, args.language)
         watcher.as_user(None)
         watcher.open(reverse("fairs:hall_screen", args=[hall.pk]))
@@ -187,7 +194,9 @@ def run(args, shots: Path) -> None:
         at_desk.enrol(desk)
         at_desk.step("desk-enrolled", f"the caseworker enrols {desk.name}")
         at_desk.log_in(staff.username, reverse("fairs:desk_home"))
-        at_desk.browser.click("main form button[type=submit]")
+        start = at_desk.t("Start at this desk")
+        if start in at_desk.browser.text():  # not seated yet today
+            at_desk.browser.click("main form button[type=submit]", start)
         at_desk.expect(posting.employer.name)
         at_desk.step("desk-seated", f"{posting.employer.name} starts at the desk")
 

@@ -9,6 +9,8 @@
     }, data);
   }
 
+  var locale = document.documentElement.lang || undefined;
+
   function bars(list, rows) {
     var top = rows.reduce(function (most, row) {
       return Math.max(most, row.value);
@@ -26,7 +28,7 @@
         meter.value = row.value;
         meter.setAttribute("aria-hidden", "true");
         var figure = document.createElement("strong");
-        figure.textContent = row.value.toLocaleString();
+        figure.textContent = row.value.toLocaleString(locale);
         item.append(label, meter, figure);
         return item;
       })
@@ -44,14 +46,14 @@
         var found = value(data, field.dataset.field);
         if (found !== undefined) {
           field.textContent =
-            found === null ? "–" : typeof found === "number" ? found.toLocaleString() : found;
+            found === null ? "–" : typeof found === "number" ? found.toLocaleString(locale) : found;
         }
       });
       root.querySelectorAll("[data-list]").forEach(function (list) {
         bars(list, data[list.dataset.list] || []);
       });
       if (clock) {
-        clock.textContent = new Date(data.computed_at).toLocaleTimeString();
+        clock.textContent = new Date(data.computed_at).toLocaleTimeString(locale);
       }
     }
 
