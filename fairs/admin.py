@@ -363,11 +363,11 @@ class TerminalAdmin(ScopedAdmin):
         ]
 
     def revoke_view(self, request, pk):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         terminal = get_object_or_404(self.get_queryset(request), pk=pk)
         if not self.has_change_permission(request, terminal):
             raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
         try:
             services.revoke_terminal(terminal, by=request.user)
         except FairError as error:

@@ -331,3 +331,10 @@ def test_the_hall_figures_reach_the_statistics(hall_day, hall, foshan):
     assert facts[("hall_check_ins", "", "")] == 1
     assert facts[("hall_resumes", "hall", str(hall.pk))] == 1
     assert facts[("hall_invitations", "", "")] == 0
+
+
+def test_the_home_page_shows_the_halls_live_figures_once_counted(client, hall):
+    url = reverse("fairs:hall_screen_data", args=[hall.pk])
+    assert url not in client.get(reverse("home")).content.decode()
+    services.refresh_all_hall_figures()
+    assert url in client.get(reverse("home")).content.decode()
