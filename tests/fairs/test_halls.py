@@ -20,7 +20,7 @@ from fairs.models import (
     KioskSession,
     Terminal,
 )
-from jobs.models import InterviewInvitation
+from jobs.models import InterviewInvitation, Resume
 from portal.models import AuditEntry, SmsMessage
 from stats import services as stats_services
 from stats.models import Fact
@@ -338,3 +338,15 @@ def test_the_home_page_shows_the_halls_live_figures_once_counted(client, hall):
     assert url not in client.get(reverse("home")).content.decode()
     services.refresh_all_hall_figures()
     assert url in client.get(reverse("home")).content.decode()
+
+
+def test_the_resume_link_goes_by_sms_to_the_phone_on_record_only(
+    kiosk_client, registered
+):
+    identify(kiosk_client, registered)
+    kiosk_client.post(reverse("fairs:kiosk_resume"), {"groups": ["6"]})
+    kiosk_client.post(reverse("fairs:kiosk_send_resume"), {"phone": "13111111111"})
+    message = SmsMessage.objects.get(template="hall_resume_link")
+    assert message.phone == registered.phone
+    token = message.params["link"].rstrip("/").split("/")[-1]
+    assert Resume.from_share_token(token) == registered.resume
