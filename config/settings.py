@@ -126,7 +126,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 # Functions returning dicts of figures the home page shows; the core imports no app.
-HOME_FIGURES = ["jobs.queries.home_figures"]
+HOME_FIGURES = ["jobs.queries.home_figures", "fairs.queries.home_hall"]
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -292,6 +292,18 @@ SMS_TENCENT = {
             "id": os.environ.get("TENCENT_SMS_TEMPLATE_NOTIFICATION", ""),
             "params": ["subject"],
         },
+        "hall_code": {
+            "id": os.environ.get("TENCENT_SMS_TEMPLATE_HALL_CODE", ""),
+            "params": ["code", "minutes"],
+        },
+        "hall_invitation": {
+            "id": os.environ.get("TENCENT_SMS_TEMPLATE_HALL_INVITATION", ""),
+            "params": ["employer", "booth", "time"],
+        },
+        "hall_resume_link": {
+            "id": os.environ.get("TENCENT_SMS_TEMPLATE_HALL_RESUME_LINK", ""),
+            "params": ["link", "days"],
+        },
     },
 }
 # No SMS a person did not just ask for between these hours (local time).
@@ -306,6 +318,18 @@ ACCOUNT_CLAIM = {
     "per_phone_per_day": 5,
     "per_address_per_hour": 10,
 }
+
+# The recruiting hall's kiosks (fairs/services/halls.py): a session ends after this
+# many idle seconds; SMS codes, wrong answers allowed per session, codes per person.
+HALL_KIOSK = {
+    "idle_seconds": 60,
+    "code_minutes": 5,
+    "attempts": 3,
+    "codes_per_person_per_day": 5,
+}
+# The device token's cookie (years: a terminal is enrolled once).
+HALL_TERMINAL_COOKIE = "hall_terminal"
+HALL_TERMINAL_COOKIE_DAYS = 5 * 365
 
 Q_CLUSTER = {
     "name": "portal",

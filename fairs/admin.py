@@ -2,7 +2,12 @@
 bookings."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -12,10 +17,12 @@ from fairs.errors import FairError
 from fairs.forms import JobFairForm
 from fairs.models import (
     BoothBooking,
+    Hall,
     JobFair,
     PointsEntry,
     PointsRules,
     Scan,
+    Terminal,
     booked_count,
     booth_count,
 )
@@ -269,3 +276,117 @@ class PointsRulesAdmin(CityRulesAdmin):
 
     def save_model(self, request, obj, form, change):
         save_points_rules(obj, by=request.user, changed_fields=form.changed_data)
+
+
+@admin.register(Hall)
+class HallAdmin(ScopedAdmin):
+    list_display = ["name", "org_unit", "address", "opening_hours", "is_open"]
+    list_filter = ["is_open"]
+    search_fields = ["name", "address"]
+    list_select_related = ["org_unit"]
+    fields = ["name", "org_unit", "address", "opening_hours", "is_open"]
+
+    def save_model(self, request, obj, form, change):
+        services.save_hall(obj, by=request.user, fields=form.changed_data)
+
+
+@admin.register(Terminal)
+class TerminalAdmin(ScopedAdmin):
+    """Terminals of the halls; a lost or stolen device is revoked in one click."""
+
+    list_display = [
+        "name",
+        "hall",
+        "kind",
+        "booth",
+        "enrolled",
+        "last_seen_at",
+        "enrol_link",
+        "revoke_button",
+    ]
+    list_filter = ["kind", ("hall", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "hall__name", "booth"]
+    list_select_related = ["hall"]
+    fields = [
+        "hall",
+        "kind",
+        "name",
+        "booth",
+        "enrolled_at",
+        "enrolled_by",
+        "revoked_at",
+        "last_seen_at",
+    ]
+    readonly_fields = ["enrolled_at", "enrolled_by", "revoked_at", "last_seen_at"]
+    actions = ["revoke_selected"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "hall":
+            kwargs["queryset"] = Hall.objects.for_user(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        services.save_terminal(obj, by=request.user, fields=form.changed_data)
+
+    @admin.display(description=_("device enrolled"), boolean=True)
+    def enrolled(self, obj):
+        return obj.is_enrolled
+
+    @admin.display(description=_("enrol"))
+    def enrol_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("fairs:terminal_enrol", args=[obj.pk]),
+            _("Enrol a device"),
+        )
+
+    @admin.display(description=_("revoke"))
+    def revoke_button(self, obj):
+        if not obj.is_enrolled:
+            return "—"
+        # Posts the change list's form (with its CSRF token) to the revoke URL.
+        return format_html(
+            '<button type="submit" class="button" formaction="{}" formmethod="post"'
+            " formnovalidate>{}</button>",
+            reverse("admin:fairs_terminal_revoke", args=[obj.pk]),
+            _("Revoke now"),
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/revoke/",
+                self.admin_site.admin_view(self.revoke_view),
+                name="fairs_terminal_revoke",
+            ),
+            *super().get_urls(),
+        ]
+
+    def revoke_view(self, request, pk):
+        terminal = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_change_permission(request, terminal):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        try:
+            services.revoke_terminal(terminal, by=request.user)
+        except FairError as error:
+            self.message_user(request, str(error), messages.WARNING)
+        else:
+            self.message_user(
+                request,
+                _("%(terminal)s is revoked: its device token no longer works.")
+                % {"terminal": terminal},
+                messages.SUCCESS,
+            )
+        return redirect("admin:fairs_terminal_changelist")
+
+    revoke_selected = service_action(
+        services.revoke_terminal,
+        description=_("Revoke the selected terminals' device tokens"),
+        permission="change",
+        error=FairError,
+        done=ngettext_lazy(
+            "%(count)d terminal revoked.", "%(count)d terminals revoked.", "count"
+        ),
+    )

@@ -250,3 +250,79 @@ def _fair(name, unit, day, opens, admin, kind="general") -> JobFair:
         by=admin,
     )
     return services.publish_fair(fair, by=admin)
+
+
+# The recruiting hall -------------------------------------------------------------
+
+HALL_NAME = "禅城区智慧招聘大厅"
+
+
+def seed_hall(employers) -> None:
+    """One hall with a kiosk, two employer desks and a screen (enrolled from the
+    back office's Hall terminals list, on each device); four weeks of check-ins
+    with what came of them, and this morning's: two employers at the desks."""
+    from fairs.models import DeskContact, Hall, HallCheckIn, KioskSession, Terminal
+    from fairs.services.halls import refresh_all_hall_figures
+
+    if Hall.objects.exists():
+        return
+    district = OrgUnit.objects.get(code="440604000000")
+    hall = Hall.objects.create(
+        name=HALL_NAME,
+        org_unit=district,
+        address="禅城区汾江中路128号 人力资源市场一楼",
+        opening_hours="周一至周六 9:00–12:00，14:00–17:00",
+    )
+    kiosk = Terminal.objects.create(hall=hall, kind="kiosk", name="1号自助简历一体机")
+    desks = [
+        Terminal.objects.create(
+            hall=hall, kind="desk", name=f"{n}号展位桌面机", booth=n
+        )
+        for n in ("64", "65")
+    ]
+    Terminal.objects.create(hall=hall, kind="screen", name="大厅实时供求大屏")
+    rng = random.Random(19)
+    people = list(
+        Person.objects.filter(resume__isnull=False, phone__gt="").order_by("pk")[:400]
+    )
+    today = timezone.localdate()
+    seated = [e for e in employers[1:] if e.postings.exists()][:2]
+    for desk, employer in zip(desks, seated, strict=False):
+        desk.employer, desk.employer_day = employer, today
+        desk.save(update_fields=["employer", "employer_day"])
+    days = [today - datetime.timedelta(days=n) for n in range(28, -1, -1)]
+    for day in days:
+        if day.weekday() == 6:  # closed on Sundays
+            continue
+        count = rng.randint(8, 14) if day == today else rng.randint(18, 40)
+        for person in rng.sample(people, min(count, len(people))):
+            moment = at(day) + datetime.timedelta(minutes=rng.randint(0, 420))
+            moment = min(moment, timezone.now())
+            check_in = HallCheckIn.objects.create(
+                hall=hall, person=person, day=day, shares_resume=rng.random() < 0.6
+            )
+            HallCheckIn.objects.filter(pk=check_in.pk).update(checked_in_at=moment)
+            KioskSession.objects.create(
+                terminal=kiosk,
+                person=person,
+                factor=rng.choice(["sms", "sms", "name"]),
+                verified_at=moment,
+                resume_made_at=moment if rng.random() < 0.55 else None,
+                last_activity_at=moment,
+                ended_at=moment + datetime.timedelta(minutes=3),
+            )
+            if seated and rng.random() < 0.3:
+                outcome = rng.choices(
+                    ["", "intention", "hired", "unsuitable"], [5, 3, 1, 3]
+                )[0]
+                DeskContact.objects.create(
+                    check_in=check_in,
+                    employer=rng.choice(seated),
+                    desk=rng.choice(desks),
+                    is_favourite=rng.random() < 0.4,
+                    outcome=outcome,
+                    outcome_at=moment + datetime.timedelta(minutes=20)
+                    if outcome
+                    else None,
+                )
+    refresh_all_hall_figures()

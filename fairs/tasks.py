@@ -15,3 +15,7 @@ def confirm_booking(booking_id: int) -> None:
 
 def award_hiring_points() -> int:
     return points.award_hiring_points()
+
+
+def refresh_hall_figures() -> int:
+    return services.refresh_all_hall_figures()

@@ -4,7 +4,7 @@ own queries module; this only collects them."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from fairs.queries import period_figures
+from fairs.queries import HALL_FIGURES, hall_period_figures, period_figures
 from graduates.queries import leaver_rates, reported
 from jobs.queries import video_interview_figures
 from portal.models import OrgUnit
@@ -65,6 +65,12 @@ def unit_figures(
         figures[(f"fair_{name}", "", "")] = value
     for name, value in video_interview_figures(unit, first, last).items():
         figures[(f"video_{name}", "", "")] = value
+    for name in HALL_FIGURES:  # per recruiting hall, and their total
+        figures[(f"hall_{name}", "", "")] = 0
+    for hall_id, hall in hall_period_figures(unit, first, last).items():
+        for name in HALL_FIGURES:
+            figures[(f"hall_{name}", "hall", str(hall_id))] = hall[name]
+            figures[(f"hall_{name}", "", "")] += hall[name]
     year = last.year
     # As they stood at the end of the last day (docs/statistics.md, "Graduates").
     figures[("graduates_reported", "", "")] = reported(year, unit, last).count()

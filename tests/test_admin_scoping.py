@@ -63,6 +63,7 @@ NANHAI_NAMES = [
     "佛山市南海区桂城五金厂",
     "南海区秋季招聘会",
     "南海区仓储主管",
+    "南海区智慧招聘大厅",
 ]
 
 
@@ -91,7 +92,7 @@ def start_up(seeker):
 
 def job_fair_rows(foshan, employer_user):
     from fairs import services
-    from fairs.models import PointsEntry, Scan
+    from fairs.models import Hall, PointsEntry, Scan, Terminal
     from portal.models import User
 
     fair = factories.make_fair(foshan["nanhai"], name="南海区秋季招聘会")
@@ -109,11 +110,21 @@ def job_fair_rows(foshan, employer_user):
     )
     with at(fair, 9):
         services.gate.scan(fair, booking.pass_token, by=steward)
+    hall = Hall.objects.create(
+        name="南海区智慧招聘大厅",
+        org_unit=foshan["nanhai"],
+        address="南海区桂城",
+        opening_hours="9:00–17:00",
+    )
     return {
         "fairs.JobFair": fair,
         "fairs.BoothBooking": booking,
         "fairs.Scan": Scan.objects.get(booking=booking),
         "fairs.PointsEntry": PointsEntry.objects.get(booking=booking),
+        "fairs.Hall": hall,
+        "fairs.Terminal": Terminal.objects.create(
+            hall=hall, kind="kiosk", name="南海区智慧招聘大厅1号自助机"
+        ),
     }
 
 

@@ -19,6 +19,26 @@ from fairs.views.gate import (
     pass_register,
     points_history,
 )
+from fairs.views.halls import hall_screen, hall_screen_data, terminal_enrol
+from fairs.views.halls_desk import (
+    desk_favourite,
+    desk_home,
+    desk_invite,
+    desk_outcome,
+    desk_take,
+)
+from fairs.views.halls_kiosk import (
+    kiosk_card,
+    kiosk_check_in,
+    kiosk_done,
+    kiosk_home,
+    kiosk_jobs,
+    kiosk_resume,
+    kiosk_review,
+    kiosk_send_code,
+    kiosk_send_resume,
+    kiosk_verify,
+)
 from fairs.views.remote import remote_queue
 
 __all__ = [
@@ -40,4 +60,22 @@ __all__ = [
     "points_history",
     "short_name",
     "visit_intention",
+    "desk_favourite",
+    "desk_home",
+    "desk_invite",
+    "desk_outcome",
+    "desk_take",
+    "hall_screen",
+    "hall_screen_data",
+    "kiosk_card",
+    "kiosk_check_in",
+    "kiosk_done",
+    "kiosk_home",
+    "kiosk_jobs",
+    "kiosk_resume",
+    "kiosk_review",
+    "kiosk_send_code",
+    "kiosk_send_resume",
+    "kiosk_verify",
+    "terminal_enrol",
 ]

@@ -32,6 +32,8 @@ def _event(invitation, action, *, by_employer, note="", time=None):
 
 
 def _tell_seeker(invitation, template):
+    if invitation.person.user is None:  # in the registry without an account
+        return
     notify(
         invitation.person.user,
         template,
@@ -71,14 +73,17 @@ def invite_to_interview(
     message: str = "",
     portal_video: bool = False,
     interviewers: list[User] | None = None,
+    met_in_hall: bool = False,
 ) -> InterviewInvitation:
     """The employer invites first. The seeker must have applied to the employer or
-    made the resume public; one open invitation per person and posting. With
-    `portal_video` the interview is held in the portal's video room, by the
-    interviewers named (the inviting person when none are)."""
+    made the resume public, or (`met_in_hall`, checked by the caller) be checked in
+    today at the recruiting hall where the employer sits at a desk; one open
+    invitation per person and posting. With `portal_video` the interview is held in
+    the portal's video room, by the interviewers named (the inviting person when
+    none are)."""
     if posting.employer_id != by.employer_id or not posting.is_public:
         raise JobError(_("Invite for one of your own open postings."))
-    if not resume.can_be_read_by(by):
+    if not met_in_hall and not resume.can_be_read_by(by):
         raise JobError(_("This resume is not open to your organisation."))
     if not (place.strip() or video_url.strip() or portal_video):
         raise JobError(_("Give a place or a video meeting link."))

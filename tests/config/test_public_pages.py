@@ -16,6 +16,7 @@ from django.urls.converters import IntConverter, UUIDConverter
 from django.utils import timezone
 
 from fairs import services as fairs
+from fairs.models import Hall, HallCheckIn
 from jobs import services as jobs
 from portal.models import DifficultyCategory, Person
 from registration import services as registration
@@ -43,6 +44,8 @@ PUBLIC = {
     "fairs:fair_list",
     "fairs:fair_detail",
     "fairs:booth_page",
+    "fairs:hall_screen",
+    "fairs:hall_screen_data",
     "subsidies:subsidy_list",
     "subsidies:subsidy_detail",
     "subsidies:notice_list",
@@ -185,6 +188,16 @@ def demo(foshan, employer, caseworker, city_caseworker):
         by=employer,
     )
     certificate = EmploymentCertificate.objects.get(person=recognised.person)
+    # A recruiting hall where everyone has checked in: its screen shows counts only.
+    hall = Hall.objects.create(
+        name="禅城区智慧招聘大厅",
+        org_unit=foshan["chancheng"],
+        address="岭南大道北1号",
+        opening_hours="9:00–17:00",
+    )
+    for person in Person.objects.all():
+        HallCheckIn.objects.create(hall=hall, person=person, day=timezone.localdate())
+    fairs.refresh_all_hall_figures()
     return {
         "employer_detail": {"pk": employer.employer.pk},
         "jobs:job_detail": {"pk": posting.pk},
@@ -193,6 +206,8 @@ def demo(foshan, employer, caseworker, city_caseworker):
         "registration:certificate_verify": {"code": certificate.code},
         "fairs:fair_detail": {"pk": fair.pk},
         "fairs:booth_page": {"code": booking.code},
+        "fairs:hall_screen": {"pk": hall.pk},
+        "fairs:hall_screen_data": {"pk": hall.pk},
         "subsidies:subsidy_detail": {"code": "start-up"},
         "subsidies:objection_new": {"code": noticed.code},
         "password_reset_confirm": {"uidb64": "MQ", "token": "no-such-token"},

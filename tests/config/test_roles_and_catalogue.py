@@ -39,6 +39,13 @@ GRANTED_SINCE = {
         "stats.add_employedpopulation",
         "stats.change_employedpopulation",
         "stats.view_employedpopulation",
+        # Caseworkers set up recruiting halls and their terminals (fairs/admin.py).
+        "fairs.view_hall",
+        "fairs.add_hall",
+        "fairs.change_hall",
+        "fairs.view_terminal",
+        "fairs.add_terminal",
+        "fairs.change_terminal",
     ],
     "leader": [
         # Leaders see the to-do's totals of objections and look-alikes.

@@ -334,3 +334,17 @@ def test_the_demo_employer_and_seeker_have_a_video_interview_open_now(demo, db):
         "pending",
         "not_suitable",
     }
+
+
+def test_the_demo_has_a_recruiting_hall_with_a_kiosk_two_desks_and_a_screen(demo, db):
+    from fairs.models import DeskContact, Hall, HallCheckIn
+
+    hall = Hall.objects.get()
+    kinds = sorted(hall.terminals.values_list("kind", flat=True))
+    assert kinds == ["desk", "desk", "kiosk", "screen"]
+    today = HallCheckIn.objects.filter(hall=hall, day=timezone.localdate()).count()
+    assert 8 <= today <= 14
+    contacts = DeskContact.objects.count()
+    assert 0 < contacts < HallCheckIn.objects.count() / 2
+    assert hall.figures.data["hall"]["employers"] == 2
+    assert hall.figures.data["city"]["positions"] > 0

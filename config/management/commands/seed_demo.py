@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from fairs.demo import seed_fairs
+from fairs.demo import seed_fairs, seed_hall
 from graduates.demo import seed_graduates
 from jobs.demo import (
     seed_applications,
@@ -57,6 +57,7 @@ class Command(BaseCommand):
         seed_video_interviews(employers[0], seekers[0])
         seed_graduates(seekers, verified_employers)
         seed_fairs(verified_employers)
+        seed_hall(verified_employers)
         seed_subsidy_applications(verified_employers)
         seed_missing_intervals()
         seed_employed_population(today)

@@ -113,6 +113,14 @@ SCHEDULES = [
         "schedule_type": Schedule.CRON,
         "cron": "30 2 * * *",
     },
+    {
+        "name": gettext_noop(
+            "Count the city's figures for the recruiting halls' screens"
+        ),
+        "func": "fairs.tasks.refresh_hall_figures",
+        "schedule_type": Schedule.MINUTES,
+        "minutes": 1,
+    },
 ]
 
 

@@ -681,3 +681,12 @@ def fair_is_on(fair: JobFair, moment: datetime.datetime | None = None) -> bool:
         and local.date() == fair.date
         and fair.starts_at <= local.time() < fair.ends_at
     )
+
+
+# The recruiting hall's tables, after the fair's (docs/recruiting-hall.md).
+from fairs.models.halls import DeskContact as DeskContact  # noqa: E402
+from fairs.models.halls import Hall as Hall  # noqa: E402
+from fairs.models.halls import HallCheckIn as HallCheckIn  # noqa: E402
+from fairs.models.halls import HallFigures as HallFigures  # noqa: E402
+from fairs.models.halls import KioskSession as KioskSession  # noqa: E402
+from fairs.models.halls import Terminal as Terminal  # noqa: E402

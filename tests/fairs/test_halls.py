@@ -1,0 +1,352 @@
+"""The smart recruiting hall: device tokens, the kiosk, the employer desk, the
+screen and the hall's figures (docs/recruiting-hall.md)."""
+
+import datetime
+import json
+import time
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from fairs import services
+from fairs.models import (
+    DeskContact,
+    Hall,
+    HallCheckIn,
+    HallFigures,
+    KioskSession,
+    Terminal,
+)
+from jobs.models import InterviewInvitation, Resume
+from portal.models import AuditEntry, SmsMessage
+from stats import services as stats_services
+from stats.models import Fact
+from stats.periods import Period
+from tests import factories
+
+COOKIE = settings.HALL_TERMINAL_COOKIE
+
+
+@pytest.fixture
+def hall(foshan):
+    return Hall.objects.create(
+        name="禅城区智慧招聘大厅",
+        org_unit=foshan["chancheng"],
+        address="禅城区岭南大道北1号",
+        opening_hours="周一至周五 9:00–17:00",
+    )
+
+
+def make_terminal(hall, kind, name, booth=""):
+    return Terminal.objects.create(hall=hall, kind=kind, name=name, booth=booth)
+
+
+@pytest.fixture
+def kiosk(hall, caseworker):
+    terminal = make_terminal(hall, "kiosk", "1号自助机")
+    return terminal, services.enrol_terminal(terminal, by=caseworker)
+
+
+@pytest.fixture
+def desk(hall, caseworker):
+    terminal = make_terminal(hall, "desk", "64号桌面机", booth="64")
+    return terminal, services.enrol_terminal(terminal, by=caseworker)
+
+
+@pytest.fixture
+def kiosk_client(client, kiosk):
+    client.cookies[COOKIE] = kiosk[1]
+    return client
+
+
+@pytest.fixture
+def registered(foshan):
+    """Someone in the registry (no account), with a phone and education on record."""
+    return factories.make_person(
+        residence=foshan["chancheng_community"],
+        name="王建国",
+        phone="13600136000",
+        education="senior",
+        id_number=factories.id_number(area="440604"),
+    )
+
+
+def identify(client, person, *, name=None):
+    client.post(reverse("fairs:kiosk_card"), {"id_number": person.id_number})
+    return client.post(reverse("fairs:kiosk_verify"), {"name": name or person.name})
+
+
+def test_terminal_pages_refuse_a_browser_without_a_device_token(client, seeker, hall):
+    client.force_login(seeker)
+    for name in ("fairs:kiosk_home", "fairs:desk_home"):
+        response = client.get(reverse(name))
+        assert response.status_code == 403
+    client.cookies[COOKIE] = "made-up-token"
+    assert client.get(reverse("fairs:kiosk_home")).status_code == 403
+
+
+def test_a_kiosk_token_does_not_open_the_desk(kiosk_client):
+    assert kiosk_client.get(reverse("fairs:kiosk_home")).status_code == 200
+    assert kiosk_client.get(reverse("fairs:desk_home")).status_code == 403
+
+
+def test_enrolment_sets_an_httponly_cookie_logs_the_caseworker_out_and_is_audited(
+    client, hall, caseworker
+):
+    terminal = make_terminal(hall, "kiosk", "2号自助机")
+    client.force_login(caseworker)
+    response = client.post(reverse("fairs:terminal_enrol", args=[terminal.pk]))
+    cookie = response.cookies[COOKIE]
+    assert cookie["httponly"] and cookie["max-age"] > 365 * 86400
+    terminal.refresh_from_db()
+    assert terminal.token_digest and cookie.value not in terminal.token_digest
+    assert "_auth_user_id" not in client.session
+    assert AuditEntry.objects.filter(action="fairs.terminal.enrolled").count() == 1
+    assert client.get(reverse("fairs:kiosk_home")).status_code == 200
+
+
+def test_another_districts_caseworker_cannot_enrol_the_halls_terminal(
+    client, hall, outsider_caseworker
+):
+    terminal = make_terminal(hall, "kiosk", "3号自助机")
+    client.force_login(outsider_caseworker)
+    response = client.post(reverse("fairs:terminal_enrol", args=[terminal.pk]))
+    assert response.status_code == 404
+    terminal.refresh_from_db()
+    assert not terminal.is_enrolled
+
+
+def test_a_stolen_token_is_revoked_in_one_click_from_the_back_office(
+    client, kiosk, caseworker
+):
+    terminal, secret = kiosk
+    client.force_login(caseworker)
+    changelist = client.get(reverse("admin:fairs_terminal_changelist"))
+    revoke_url = reverse("admin:fairs_terminal_revoke", args=[terminal.pk])
+    assert revoke_url in changelist.content.decode()
+    client.post(revoke_url)
+    client.logout()
+    client.cookies[COOKIE] = secret
+    assert client.get(reverse("fairs:kiosk_home")).status_code == 403
+    assert AuditEntry.objects.filter(action="fairs.terminal.revoked").count() == 1
+
+
+def test_an_unknown_id_number_offers_registration_and_nobody_elses_data(
+    kiosk_client, registered
+):
+    number = factories.id_number(area="440605")
+    response = kiosk_client.post(reverse("fairs:kiosk_card"), {"id_number": number})
+    page = response.content.decode()
+    assert reverse("signup_seeker") in page or "<svg" in page
+    assert registered.name not in page and registered.masked_phone not in page
+    assert not KioskSession.objects.exists()
+
+
+def test_nothing_personal_shows_before_the_second_factor(kiosk_client, registered):
+    kiosk_client.post(reverse("fairs:kiosk_card"), {"id_number": registered.id_number})
+    page = kiosk_client.get(reverse("fairs:kiosk_home")).content.decode()
+    assert registered.name not in page and registered.name[0] + "*" not in page
+    assert kiosk_client.get(reverse("fairs:kiosk_review")).status_code == 302
+
+
+def test_three_wrong_names_end_the_session(kiosk_client, registered):
+    kiosk_client.post(reverse("fairs:kiosk_card"), {"id_number": registered.id_number})
+    for _ in range(3):
+        kiosk_client.post(reverse("fairs:kiosk_verify"), {"name": "张三"})
+    session = KioskSession.objects.get()
+    assert session.ended_at is not None and session.verified_at is None
+
+
+def test_the_sms_code_goes_to_the_phone_on_record_and_opens_the_session(
+    kiosk_client, registered
+):
+    kiosk_client.post(reverse("fairs:kiosk_card"), {"id_number": registered.id_number})
+    kiosk_client.post(reverse("fairs:kiosk_send_code"))
+    message = SmsMessage.objects.get(template="hall_code")
+    assert message.phone == registered.phone
+    kiosk_client.post(reverse("fairs:kiosk_verify"), {"code": "000000x"})
+    assert KioskSession.objects.get().verified_at is None
+    kiosk_client.post(reverse("fairs:kiosk_verify"), {"code": message.params["code"]})
+    assert KioskSession.objects.get().factor == "sms"
+
+
+def test_kiosk_pages_are_never_stored_and_done_leaves_nothing(kiosk_client, registered):
+    identify(kiosk_client, registered)
+    response = kiosk_client.get(reverse("fairs:kiosk_home"))
+    assert "no-store" in response["Cache-Control"]
+    assert registered.masked_name in response.content.decode()
+    kiosk_client.post(reverse("fairs:kiosk_done"))
+    for name in ("fairs:kiosk_home", "fairs:kiosk_resume", "fairs:kiosk_jobs"):
+        page = kiosk_client.get(reverse(name), follow=True).content.decode()
+        assert registered.masked_name not in page
+
+
+def test_sixty_seconds_idle_ends_the_session(kiosk_client, registered):
+    identify(kiosk_client, registered)
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=61)):
+        page = kiosk_client.get(reverse("fairs:kiosk_home")).content.decode()
+    assert registered.masked_name not in page
+    assert KioskSession.objects.get().ended_at is not None
+
+
+def test_a_resume_made_at_the_kiosk_and_a_check_in_reach_the_screen(
+    kiosk_client, registered, hall, django_capture_on_commit_callbacks
+):
+    identify(kiosk_client, registered)
+    kiosk_client.post(
+        reverse("fairs:kiosk_resume"), {"groups": ["6"], "occupation": ["普工"]}
+    )
+    resume = registered.resume
+    assert resume.intended_occupation_groups == ["6"]
+    review = kiosk_client.get(reverse("fairs:kiosk_review")).content.decode()
+    assert registered.name in review
+    with django_capture_on_commit_callbacks(execute=True):
+        kiosk_client.post(reverse("fairs:kiosk_check_in"), {"share": "yes"})
+    check_in = HallCheckIn.objects.get()
+    assert check_in.shares_resume and check_in.day == timezone.localdate()
+    data = kiosk_client.get(reverse("fairs:hall_screen_data", args=[hall.pk])).json()
+    assert data["hall"]["seekers"] == 1 and data["hall"]["resumes"] == 1
+    assert data["origins"] == [{"label": "佛山", "value": 1}]
+    text = json.dumps(data, ensure_ascii=False)
+    assert registered.name not in text and registered.id_number not in text
+
+
+@pytest.fixture
+def hall_day(
+    kiosk_client, registered, employer, desk, django_capture_on_commit_callbacks
+):
+    """The registered person checked in (resume not shared); the employer has a
+    matching open job."""
+    factories.make_posting(employer.employer, occupation_group="6", title="普工")
+    identify(kiosk_client, registered)
+    kiosk_client.post(reverse("fairs:kiosk_resume"), {"groups": ["6"]})
+    with django_capture_on_commit_callbacks(execute=True):
+        kiosk_client.post(reverse("fairs:kiosk_check_in"))
+    kiosk_client.post(reverse("fairs:kiosk_done"))
+    return HallCheckIn.objects.get()
+
+
+def desk_client(client, desk, user):
+    client.cookies[COOKIE] = desk[1]
+    client.force_login(user)
+    client.post(reverse("fairs:desk_take"))
+    return client
+
+
+def test_the_desk_shows_the_person_masked_and_the_invitation_texts_company_and_booth(
+    client,
+    hall_day,
+    employer,
+    desk,
+    registered,
+    hall,
+    django_capture_on_commit_callbacks,
+):
+    desk_client(client, desk, employer)
+    page = client.get(reverse("fairs:desk_home")).content.decode()
+    assert registered.masked_name in page and registered.name not in page
+    posting = employer.employer.postings.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("fairs:desk_invite", args=[hall_day.pk]),
+            {"posting": posting.pk, "when": "now"},
+        )
+    invitation = InterviewInvitation.objects.get()
+    assert invitation.person == registered and "64" in invitation.place
+    sms = SmsMessage.objects.get(template="hall_invitation")
+    assert sms.phone == registered.phone
+    assert sms.params["employer"] == employer.employer.name
+    assert sms.params["booth"] == "64"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("fairs:desk_outcome", args=[hall_day.pk]), {"outcome": "hired"}
+        )
+    data = client.get(reverse("fairs:hall_screen_data", args=[hall.pk])).json()
+    assert data["hall"]["invitations"] == 1
+    assert data["hall"]["intentions"] == 1 and data["hall"]["hires"] == 1
+
+
+def test_a_double_invite_sends_one_message(client, hall_day, employer, desk):
+    desk_client(client, desk, employer)
+    posting = employer.employer.postings.get()
+    for _ in range(2):
+        client.post(
+            reverse("fairs:desk_invite", args=[hall_day.pk]),
+            {"posting": posting.pk, "when": "now"},
+        )
+    assert InterviewInvitation.objects.count() == 1
+    assert SmsMessage.objects.filter(template="hall_invitation").count() == 1
+
+
+def test_an_employer_not_at_the_desk_cannot_act_on_the_people_in_the_hall(
+    client, hall_day, other_employer, desk
+):
+    client.cookies[COOKIE] = desk[1]
+    client.force_login(other_employer)  # holds the desk's cookie, never took the desk
+    client.post(reverse("fairs:desk_outcome", args=[hall_day.pk]), {"outcome": "hired"})
+    page = client.get(reverse("fairs:desk_home")).content.decode()
+    assert hall_day.person.masked_name not in page
+    assert not DeskContact.objects.exists()
+
+
+def test_the_desk_of_another_hall_does_not_reach_this_halls_check_ins(
+    client, hall_day, employer, foshan, caseworker
+):
+    other = Hall.objects.create(
+        name="南海大厅", org_unit=foshan["chancheng"], address="x", opening_hours="x"
+    )
+    terminal = make_terminal(other, "desk", "1号桌面机", booth="1")
+    secret = services.enrol_terminal(terminal, by=caseworker)
+    desk_client(client, (terminal, secret), employer)
+    response = client.post(
+        reverse("fairs:desk_outcome", args=[hall_day.pk]), {"outcome": "hired"}
+    )
+    assert response.status_code == 404
+    assert not DeskContact.objects.exists()
+
+
+def test_the_screen_is_public_and_its_endpoint_reads_one_stored_row(
+    client, hall, django_assert_max_num_queries
+):
+    services.refresh_all_hall_figures()
+    assert client.get(reverse("fairs:hall_screen", args=[hall.pk])).status_code == 200
+    with django_assert_max_num_queries(1):
+        started = time.perf_counter()
+        response = client.get(reverse("fairs:hall_screen_data", args=[hall.pk]))
+        elapsed = time.perf_counter() - started
+    assert response.status_code == 200 and elapsed < 0.05
+    assert HallFigures.objects.count() == 1
+
+
+def test_the_hall_figures_reach_the_statistics(hall_day, hall, foshan):
+    period = Period.containing("month", timezone.localdate())
+    stats_services.refresh_facts(period)
+    facts = {
+        (fact.indicator, fact.dimension, fact.category): fact.value
+        for fact in Fact.objects.for_period(period).filter(org_unit=foshan["city"])
+    }
+    assert facts[("hall_check_ins", "", "")] == 1
+    assert facts[("hall_resumes", "hall", str(hall.pk))] == 1
+    assert facts[("hall_invitations", "", "")] == 0
+
+
+def test_the_home_page_shows_the_halls_live_figures_once_counted(client, hall):
+    url = reverse("fairs:hall_screen_data", args=[hall.pk])
+    assert url not in client.get(reverse("home")).content.decode()
+    services.refresh_all_hall_figures()
+    assert url in client.get(reverse("home")).content.decode()
+
+
+def test_the_resume_link_goes_by_sms_to_the_phone_on_record_only(
+    kiosk_client, registered
+):
+    identify(kiosk_client, registered)
+    kiosk_client.post(reverse("fairs:kiosk_resume"), {"groups": ["6"]})
+    kiosk_client.post(reverse("fairs:kiosk_send_resume"), {"phone": "13111111111"})
+    message = SmsMessage.objects.get(template="hall_resume_link")
+    assert message.phone == registered.phone
+    token = message.params["link"].rstrip("/").split("/")[-1]
+    assert Resume.from_share_token(token) == registered.resume
