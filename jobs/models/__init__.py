@@ -10,6 +10,7 @@ from jobs.models.interviews import (
     InvitationEvent,
     people_known_to,
 )
+from jobs.models.listings import JobListing
 from jobs.models.postings import (
     EDUCATION_ORDER,
     LONGITUDE_FACTOR,
@@ -43,4 +44,5 @@ __all__ = [
     "ToSimpleTsvector",
     "default_valid_until",
     "people_known_to",
+    "JobListing",
 ]

@@ -22,6 +22,7 @@ from jobs.services.interviews import (
     reschedule_invitation,
     send_interview_reminders,
 )
+from jobs.services.listings import list_posting, rebuild_listings
 from jobs.services.matches import push_new_matches
 from jobs.services.postings import (
     approve_posting,
@@ -61,4 +62,6 @@ __all__ = [
     "toggle_favourite_posting",
     "toggle_favourite_resume",
     "withdraw_application",
+    "list_posting",
+    "rebuild_listings",
 ]

@@ -20,6 +20,7 @@ from jobs import services
 from jobs.forms import JobMapForm, JobPostingForm, JobSearchForm
 from jobs.models import (
     FavouritePosting,
+    JobListing,
     JobPosting,
     JobType,
     Resume,
@@ -230,6 +231,8 @@ def search_postings(params: dict, *, few: bool | None = None):
         order = "distance"
     else:
         order = "salary" if sort == "salary" else "newest"
+    if "q" not in params and order in ("newest", "salary"):
+        return _listings(params, order, few)
     # Salary is not walked: it goes with the occupation, so a keyword's matches
     # may all sit at the far end of the salary index.
     walk = few is False and order == "newest"
@@ -262,6 +265,34 @@ def search_postings(params: dict, *, few: bool | None = None):
         return postings.order_by(salary.desc(nulls_last=True), "-id")
     published = F("published_at") + UNINDEXED if few else F("published_at")
     return postings.order_by(published.desc(), "-id")
+
+
+def _listings(params: dict, order: str, few: bool | None):
+    """search_postings() without a keyword, on the narrow table: the same postings
+    in the same order, their pk being the posting's id. Many matches walk the
+    order's index and stop after a page; few are read by the filters' indexes and
+    sorted."""
+    listings = JobListing.objects.public()
+    if "district" in params:
+        listings = listings.in_district(params["district"])
+    if "occupation" in params:
+        listings = listings.filter(occupation_group=params["occupation"])
+    if "industry" in params:
+        listings = listings.filter(industry=params["industry"])
+    if "salary_min" in params:
+        listings = listings.filter(salary_max__gte=params["salary_min"])
+    if "education" in params:
+        listings = listings.for_education(params["education"])
+    if "job_type" in params:
+        listings = listings.filter(job_type=params["job_type"])
+    if "posted_within" in params:
+        since = timezone.now() - datetime.timedelta(days=int(params["posted_within"]))
+        listings = listings.filter(published_at__gte=since)
+    if order == "salary":
+        salary = F("salary_max") + 0 if few else F("salary_max")
+        return listings.order_by(salary.desc(nulls_last=True), "-posting_id")
+    published = F("published_at") + UNINDEXED if few else F("published_at")
+    return listings.order_by(published.desc(), "-posting_id")
 
 
 def job_detail(request, pk):
