@@ -315,3 +315,50 @@ def test_closing_is_confirmed_first(client, employer, posting):
     client.post(url)
     posting.refresh_from_db()
     assert posting.status == JobPosting.Status.CLOSED
+
+
+def test_the_filters_show_the_chosen_values_and_escape_hostile_ones(client, foshan):
+    nanhai = foshan["nanhai"].code
+    response = client.get(
+        reverse("jobs:job_list"),
+        {
+            "district": nanhai,
+            "job_type": "part_time",
+            "salary_min": '"><script>alert(1)</script>',
+            "lat": '"><b>x',
+        },
+    )
+    assert f'<option value="{nanhai}" selected>' in response.text
+    assert '<option value="part_time" selected>' in response.text
+    assert '<option value="full_time">' in response.text
+    assert "<script>alert" not in response.text and "<b>x" not in response.text
+    assert 'value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in response.text
+    assert (
+        'name="salary_min"' in response.text and 'aria-invalid="true"' in response.text
+    )
+
+
+def test_a_card_shows_what_the_posting_asks_and_offers(client, english, employer):
+    posting = factories.make_posting(
+        employer.employer,
+        title="<b>仓库主管</b>",
+        job_type="part_time",
+        education="bachelor",
+        experience_years=3,
+        salary_min=6000,
+        salary_max=8000,
+    )
+    response = client.get(reverse("jobs:job_list"))
+    card = response.text.split('<li class="job-card">')[1]
+    place = f"{posting.org_unit.parent.name}·{posting.org_unit.name}"
+    for shown in [
+        "&lt;b&gt;仓库主管&lt;/b&gt;",
+        f'href="{posting.get_absolute_url()}"',
+        "6000–8000 CNY/month",
+        posting.employer.name,
+        place,
+        posting.get_job_type_display(),
+        posting.get_education_display(),
+        "3 years of experience",
+    ]:
+        assert shown in card, shown
