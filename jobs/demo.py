@@ -14,6 +14,7 @@ from jobs.models import (
     Resume,
     ResumeInterval,
 )
+from jobs.services.listings import rebuild_listings
 from portal.demo import (
     add_months,
     at,
@@ -244,6 +245,7 @@ def seed_postings(employers, targets: dict) -> list[JobPosting]:
         batch_size=1000,
     )
     _seed_history_applications(planned, today)
+    rebuild_listings()
     return postings
 
 

@@ -3,6 +3,8 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from jobs.models import (
@@ -182,13 +184,7 @@ class JobSearchForm(forms.Form):
     ]
 
     q = forms.CharField(label=_("Keywords"), required=False, max_length=60)
-    district = forms.ModelChoiceField(
-        label=_("District"),
-        queryset=OrgUnit.objects.filter(level=OrgUnit.Level.DISTRICT),
-        to_field_name="code",
-        required=False,
-        empty_label=_("All districts"),
-    )
+    district = forms.ChoiceField(label=_("District"), required=False)
     occupation = forms.ChoiceField(
         label=_("Occupation group"),
         choices=[("", _("All occupations")), *OccupationGroup.choices],
@@ -225,14 +221,79 @@ class JobSearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["district"].queryset = OrgUnit.objects.current().filter(
-            level=OrgUnit.Level.DISTRICT
+        # One query for the choices, the check of the chosen district and the
+        # district names among the keywords.
+        self.districts = list(
+            OrgUnit.objects.current().filter(level=OrgUnit.Level.DISTRICT)
         )
+        self.fields["district"].choices = [
+            ("", _("All districts")),
+            *((unit.code, unit.name) for unit in self.districts),
+        ]
+
+    def clean_district(self):
+        code = self.cleaned_data["district"]
+        return next((unit for unit in self.districts if unit.code == code), None)
 
     def valid_data(self) -> dict:
         """The parameters that passed their checks; the others are dropped."""
         self.is_valid()
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+    def filter_controls(self) -> list[tuple[str, str, str]]:
+        """(id, label, HTML) of each filter's control, the same markup as the
+        widgets' but joined here: rendering ten widgets through Django's form
+        templates took longer than the search's SQL (docs/technical-choices.md,
+        "Search at real traffic")."""
+        controls = []
+        for name, field in self.fields.items():
+            if name == "q" or field.widget.is_hidden:
+                continue
+            controls.append((f"id_{name}", field.label, self.control(name)))
+        return controls
+
+    def hidden_controls(self) -> str:
+        return mark_safe(
+            "".join(
+                self.control(name)
+                for name, field in self.fields.items()
+                if field.widget.is_hidden
+            )
+        )
+
+    def control(self, name: str) -> str:
+        field = self.fields[name]
+        value = self.data.get(name)
+        value = "" if value is None else str(value)
+        invalid = mark_safe(' aria-invalid="true"') if name in self.errors else ""
+        if field.widget.is_hidden:
+            return format_html(
+                '<input type="hidden" name="{0}" id="id_{0}"{1}{2}>',
+                name,
+                format_html(' value="{}"', value) if value else "",
+                invalid,
+            )
+        if isinstance(field, forms.IntegerField):
+            return format_html(
+                '<input type="number" name="{0}" min="{1}" max="{2}" id="id_{0}"'
+                "{3}{4}>",
+                name,
+                field.min_value,
+                field.max_value,
+                format_html(' value="{}"', value) if value else "",
+                invalid,
+            )
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (code, mark_safe(" selected") if str(code) == value else "", label)
+                for code, label in field.choices
+            ),
+        )
+        return format_html(
+            '<select name="{0}" id="id_{0}"{1}>{2}</select>', name, invalid, options
+        )
 
 
 class ResumeForm(forms.ModelForm):

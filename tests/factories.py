@@ -171,10 +171,12 @@ def make_posting(employer, *, publish=True, **overrides):
 def backdate_postings(days):
     """Every posting as if approved `days` ago: its publication and the first day
     of its intervals (what the figures read) move back."""
+    from jobs import services as job_services
     from jobs.models import JobPosting, PostingInterval
 
     then = timezone.now() - datetime.timedelta(days=days)
     JobPosting.objects.update(published_at=then)
+    job_services.rebuild_listings()
     PostingInterval.objects.update(starts_on=timezone.localdate(then))
 
 

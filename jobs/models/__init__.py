@@ -10,6 +10,7 @@ from jobs.models.interviews import (
     InvitationEvent,
     people_known_to,
 )
+from jobs.models.listings import JobListing
 from jobs.models.postings import (
     EDUCATION_ORDER,
     LONGITUDE_FACTOR,
@@ -58,4 +59,5 @@ __all__ = [
     "ice_servers",
     "MatchPush",
     "MatchPushChunk",
+    "JobListing",
 ]

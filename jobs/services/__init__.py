@@ -22,6 +22,7 @@ from jobs.services.interviews import (
     reschedule_invitation,
     send_interview_reminders,
 )
+from jobs.services.listings import list_posting, rebuild_listings
 from jobs.services.matches import (
     plan_match_push,
     push_match_chunk,
@@ -87,4 +88,6 @@ __all__ = [
     "rate_video_call",
     "record_video_outcome",
     "send_video_signal",
+    "list_posting",
+    "rebuild_listings",
 ]

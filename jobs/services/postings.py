@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from jobs.errors import JobError
 from jobs.models import JobPosting
 from jobs.services import history
+from jobs.services.listings import list_posting
 from portal.audit import audit
 from portal.models import User
 from portal.services import notify_employer_staff
@@ -25,6 +26,7 @@ def _locked(posting: JobPosting) -> JobPosting:
 def _set_status(posting: JobPosting, status: str, *extra_fields: str) -> None:
     posting.status = status
     posting.save(update_fields=["status", *extra_fields, "updated_at"])
+    list_posting(posting)
 
 
 @transaction.atomic
@@ -50,6 +52,7 @@ def save_posting(posting: JobPosting, *, by: User) -> JobPosting:
     posting.rejection_reason = ""
     posting.submitted_at = timezone.now()
     posting.save()
+    list_posting(posting)
     audit(by, "jobs.posting.created" if created else "jobs.posting.changed", posting)
     return posting
 

@@ -55,7 +55,7 @@ def test_search_by_keyword_and_filters_keeps_a_shareable_url(client, foshan, pos
         reverse("jobs:job_list"),
         {"q": "电工", "district": foshan["chancheng"].code, "salary_min": "5000"},
     )
-    assert list(response.context["page"].object_list) == [posting]
+    assert [c.pk for c in response.context["page"].object_list] == [posting.pk]
     other = client.get(
         reverse("jobs:job_list"), {"q": "电工", "district": foshan["nanhai"].code}
     )
@@ -70,7 +70,7 @@ def test_a_district_named_in_the_keywords_filters_by_district(
     factories.make_posting(other_employer.employer, title="出纳会计")  # 南海区
     for q in ("会计 禅城", "禅城区 会计"):
         response = client.get(reverse("jobs:job_list"), {"q": q})
-        assert list(response.context["page"].object_list) == [here]
+        assert [c.pk for c in response.context["page"].object_list] == [here.pk]
         assert f"is read as the district {foshan['chancheng'].name}" in response.text
 
 
@@ -80,7 +80,7 @@ def test_keywords_over_the_limit_are_searched_shortened_and_the_page_says_so(
     accountant = factories.make_posting(employer.employer, title="财务会计")
     factories.make_posting(employer.employer, title="叉车司机")
     response = client.get(reverse("jobs:job_list"), {"q": "会计 " + "很长的描述" * 20})
-    assert list(response.context["page"].object_list) == [accountant]
+    assert [c.pk for c in response.context["page"].object_list] == [accountant.pk]
     assert "at most 60 characters long; the search used “会计”" in response.text
 
 
@@ -110,7 +110,10 @@ def test_distance_sort_with_a_location(client, employer, posting):
     response = client.get(
         reverse("jobs:job_list"), {"sort": "distance", "lat": "23.02", "lng": "113.12"}
     )
-    assert list(response.context["page"].object_list) == [posting, far]
+    assert [c.pk for c in response.context["page"].object_list] == [
+        posting.pk,
+        far.pk,
+    ]
     assert "距离" in response.text and "公里" in response.text
 
 
@@ -312,3 +315,50 @@ def test_closing_is_confirmed_first(client, employer, posting):
     client.post(url)
     posting.refresh_from_db()
     assert posting.status == JobPosting.Status.CLOSED
+
+
+def test_the_filters_show_the_chosen_values_and_escape_hostile_ones(client, foshan):
+    nanhai = foshan["nanhai"].code
+    response = client.get(
+        reverse("jobs:job_list"),
+        {
+            "district": nanhai,
+            "job_type": "part_time",
+            "salary_min": '"><script>alert(1)</script>',
+            "lat": '"><b>x',
+        },
+    )
+    assert f'<option value="{nanhai}" selected>' in response.text
+    assert '<option value="part_time" selected>' in response.text
+    assert '<option value="full_time">' in response.text
+    assert "<script>alert" not in response.text and "<b>x" not in response.text
+    assert 'value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in response.text
+    assert (
+        'name="salary_min"' in response.text and 'aria-invalid="true"' in response.text
+    )
+
+
+def test_a_card_shows_what_the_posting_asks_and_offers(client, english, employer):
+    posting = factories.make_posting(
+        employer.employer,
+        title="<b>仓库主管</b>",
+        job_type="part_time",
+        education="bachelor",
+        experience_years=3,
+        salary_min=6000,
+        salary_max=8000,
+    )
+    response = client.get(reverse("jobs:job_list"))
+    card = response.text.split('<li class="job-card">')[1]
+    place = f"{posting.org_unit.parent.name}·{posting.org_unit.name}"
+    for shown in [
+        "&lt;b&gt;仓库主管&lt;/b&gt;",
+        f'href="{posting.get_absolute_url()}"',
+        "6000–8000 CNY/month",
+        posting.employer.name,
+        place,
+        posting.get_job_type_display(),
+        posting.get_education_display(),
+        "3 years of experience",
+    ]:
+        assert shown in card, shown

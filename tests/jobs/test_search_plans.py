@@ -8,13 +8,16 @@ import itertools
 import random
 
 import pytest
+import time_machine
 from django.core.cache import caches
 from django.db.models import F
 from django.utils import timezone
 
+from jobs import services
 from jobs.forms import JobSearchForm
-from jobs.models import JobPosting
+from jobs.models import JobListing, JobPosting
 from jobs.views import postings as views
+from portal import services as portal_services
 from tests import factories
 
 TITLES = ["仓库管理员", "叉车司机", "财务会计", "维修电工", "Python开发工程师",
@@ -39,6 +42,11 @@ QUERIES = [
     {"q": "工", "sort": "relevance"},
     {"sort": "salary"},
     {"posted_within": "3"},
+    {"district": "440605000000"},
+    {"district": "440604000000", "sort": "salary"},
+    {"job_type": "part_time", "education": "junior"},
+    {"salary_min": "6000", "sort": "salary"},
+    {"occupation": "3", "posted_within": "7"},
 ]
 
 
@@ -99,6 +107,7 @@ def postings(foshan):
         JobPosting.objects.filter(pk=posting.pk).update(
             published_at=now - datetime.timedelta(hours=hours)
         )
+    services.rebuild_listings()
     return made
 
 
@@ -132,3 +141,46 @@ def test_a_frequent_word_is_walked_in_date_order_and_a_rare_one_is_sorted(
     few = str(views.search_postings({"q": "工"}, few=True).query)
     assert "ts_match_vq" in many and "@@" not in many
     assert "@@" in few and "ORDER BY (" in few
+
+
+def test_searches_without_a_keyword_read_only_the_narrow_table(postings):
+    for params in [{}, {"sort": "salary", "education": "senior"}, {"job_type": "x"}]:
+        for few in (True, False, None):
+            valid = JobSearchForm(params).valid_data()
+            sql = str(views.search_postings(valid, few=few).query)
+            assert "jobs_joblisting" in sql and "jobs_jobposting" not in sql
+
+
+def test_the_narrow_table_follows_every_status_change(caseworker, postings):
+    def listed():
+        valid = JobSearchForm({}).valid_data()
+        return list(views.search_postings(valid).values_list("pk", flat=True))
+
+    def expected():
+        reference_ids = reference({}).values_list("pk", flat=True)
+        return list(reference_ids)
+
+    posting = postings[0]
+    staff = posting.employer.staff.first()
+    steps = [
+        lambda: services.pause_posting(posting, by=staff),
+        lambda: services.resume_posting(posting, by=staff),
+        lambda: services.save_posting(posting, by=staff),  # back to review
+        lambda: services.approve_posting(posting, by=caseworker),
+        lambda: services.close_posting(posting, by=staff),
+    ]
+    assert listed() == expected()
+    for step in steps:
+        step()
+        assert listed() == expected()
+    assert posting.pk not in listed()
+    # An employer's verification withdrawn and the date passing happen without
+    # the posting's services: the search checks both itself.
+    other = postings[1]
+    portal_services.reject_employer(other.employer, by=caseworker, reason="执照过期")
+    assert other.pk not in listed() and listed() == expected()
+    assert listed()  # the other employer's postings stay
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=31)):
+        assert listed() == expected() == []
+        services.expire_postings()
+        assert not JobListing.objects.exists()

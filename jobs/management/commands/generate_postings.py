@@ -9,6 +9,7 @@ from django.db import connection
 from django.utils import timezone
 
 from jobs.demo import BENEFITS, DUTIES, HOURS, JOBS_BY_INDUSTRY, REQUIREMENTS
+from jobs.services.listings import rebuild_listings
 from portal.models import Employer
 
 COLUMNS = [
@@ -119,4 +120,5 @@ class Command(BaseCommand):
                 while chunk := buffer.read(1 << 20):
                     copy.write(chunk)
             cursor.execute("ANALYZE jobs_jobposting")
+        rebuild_listings()
         self.stdout.write(f"{count} postings added.")

@@ -29,6 +29,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from jobs.services.listings import rebuild_listings
 from portal.models import OrgUnit, Person, User
 from stats.periods import MONTH, Period
 
@@ -546,6 +547,7 @@ class Command(BaseCommand):
             },
         )
         self.step("postings (two years)", POSTINGS, {"count": count(600_000), **dates})
+        rebuild_listings()  # the job list's narrow table
         self.step("posting intervals", POSTING_INTERVALS, dates)
         self.step(
             "resumes",
