@@ -202,6 +202,8 @@ def test_only_city_staff_pay(client, staff, graduate_in_flexible_work):
         "1" in str(m) and "3600.58" in str(m) for m in response.context["messages"]
     )
     assert payment.reference in response.text
+    # A batch is only read here: its page leads back to the list, not "Close".
+    assert "返回列表" in response.text and ">关闭<" not in response.text
 
 
 def test_fund_use_per_type_and_unit(graduate_in_flexible_work, staff, foshan):
