@@ -239,21 +239,7 @@ def search_postings(params: dict, *, few: bool | None = None):
     postings = JobPosting.objects.published()
     if "q" in params:
         postings = postings.search(params["q"], indexed=not walk)
-    if "district" in params:
-        postings = postings.in_district(params["district"])
-    if "occupation" in params:
-        postings = postings.filter(occupation_group=params["occupation"])
-    if "industry" in params:
-        postings = postings.filter(industry=params["industry"])
-    if "salary_min" in params:
-        postings = postings.filter(salary_max__gte=params["salary_min"])
-    if "education" in params:
-        postings = postings.for_education(params["education"])
-    if "job_type" in params:
-        postings = postings.filter(job_type=params["job_type"])
-    if "posted_within" in params:
-        since = timezone.now() - datetime.timedelta(days=int(params["posted_within"]))
-        postings = postings.filter(published_at__gte=since)
+    postings = _filtered(postings, params)
     if located:
         postings = postings.with_distance(params["lat"], params["lng"])
     if order == "relevance":
@@ -267,27 +253,33 @@ def search_postings(params: dict, *, few: bool | None = None):
     return postings.order_by(published.desc(), "-id")
 
 
+def _filtered(rows, params: dict):
+    """The search form's filters, on postings or on their narrow listing rows (the
+    same field names and queryset methods)."""
+    if "district" in params:
+        rows = rows.in_district(params["district"])
+    if "occupation" in params:
+        rows = rows.filter(occupation_group=params["occupation"])
+    if "industry" in params:
+        rows = rows.filter(industry=params["industry"])
+    if "salary_min" in params:
+        rows = rows.filter(salary_max__gte=params["salary_min"])
+    if "education" in params:
+        rows = rows.for_education(params["education"])
+    if "job_type" in params:
+        rows = rows.filter(job_type=params["job_type"])
+    if "posted_within" in params:
+        since = timezone.now() - datetime.timedelta(days=int(params["posted_within"]))
+        rows = rows.filter(published_at__gte=since)
+    return rows
+
+
 def _listings(params: dict, order: str, few: bool | None):
     """search_postings() without a keyword, on the narrow table: the same postings
     in the same order, their pk being the posting's id. Many matches walk the
     order's index and stop after a page; few are read by the filters' indexes and
     sorted."""
-    listings = JobListing.objects.public()
-    if "district" in params:
-        listings = listings.in_district(params["district"])
-    if "occupation" in params:
-        listings = listings.filter(occupation_group=params["occupation"])
-    if "industry" in params:
-        listings = listings.filter(industry=params["industry"])
-    if "salary_min" in params:
-        listings = listings.filter(salary_max__gte=params["salary_min"])
-    if "education" in params:
-        listings = listings.for_education(params["education"])
-    if "job_type" in params:
-        listings = listings.filter(job_type=params["job_type"])
-    if "posted_within" in params:
-        since = timezone.now() - datetime.timedelta(days=int(params["posted_within"]))
-        listings = listings.filter(published_at__gte=since)
+    listings = _filtered(JobListing.objects.public(), params)
     if order == "salary":
         salary = F("salary_max") + 0 if few else F("salary_max")
         return listings.order_by(salary.desc(nulls_last=True), "-posting_id")
