@@ -38,6 +38,17 @@ NOT_PAGES = {
     "employer_licence": "the uploaded file",
     "jobs:job_map_geojson": "GeoJSON for the map's script",
     "map_outlines": "GeoJSON for the map's script",
+    "fairs:hall_screen_data": "JSON for the hall screen's script",
+    "fairs:kiosk_card": "POST only, redirects",
+    "fairs:kiosk_send_code": "POST only, redirects",
+    "fairs:kiosk_verify": "POST only, redirects",
+    "fairs:kiosk_send_resume": "POST only, redirects",
+    "fairs:kiosk_check_in": "POST only, redirects",
+    "fairs:kiosk_done": "POST only, redirects",
+    "fairs:desk_take": "POST only, redirects",
+    "fairs:desk_favourite": "POST only, redirects",
+    "fairs:desk_invite": "POST only, redirects",
+    "fairs:desk_outcome": "POST only, redirects",
     "jobs:job_apply": "POST only, redirects",
     "jobs:job_favourite": "POST only, redirects",
     "jobs:resume_favourite": "POST only, redirects",
@@ -696,6 +707,27 @@ def all_pages() -> list[Page]:
         *staff_pages(),
         *admin_pages(),
         *video_pages(),
+        *hall_pages(),
+    ]
+
+
+def hall_pages() -> list[Page]:
+    """The demo hall's screen (public) and a terminal's enrolment page. The kiosk
+    and desk pages answer only an enrolled device: not opened yet."""
+    from fairs.models import Hall
+
+    hall = Hall.objects.order_by("pk").first()
+    terminal = hall.terminals.order_by("pk").first()
+    return [
+        Page(
+            ANONYMOUS, None, "hall screen", reverse("fairs:hall_screen", args=[hall.pk])
+        ),
+        Page(
+            CITY_CASEWORKER,
+            "cw_city",
+            "enrol a hall terminal",
+            reverse("fairs:terminal_enrol", args=[terminal.pk]),
+        ),
     ]
 
 
