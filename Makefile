@@ -48,7 +48,7 @@ check: $(MO_FILES)
 	$(PY) manage.py check --fail-level WARNING
 	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) -m portal.embedded_db run -- $(PY) manage.py makemigrations --check --dry-run
-	@catalogues() { for po in locale/*/LC_MESSAGES/django.po; do msgcat --no-wrap $$po; done | md5sum; }; \
+	@catalogues() { for po in locale/*/LC_MESSAGES/django.po; do msgcat --no-wrap --no-location $$po | grep -v POT-Creation-Date; done | md5sum; }; \
 	before=$$(catalogues); \
 	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --add-location=file --ignore=.venv --ignore=var >/dev/null; \
 	if [ "$$before" != "$$(catalogues)" ]; then \
