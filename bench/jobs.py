@@ -15,9 +15,10 @@ generate_postings, COPY), then prints:
   of the slowest query of each class);
 - the cached case: one repeated URL, caches on;
 - the map query and matching one resume (in-process test client);
-- throughput under gunicorn (2 workers) in one run: the bare view (one indexed query,
-  a small template), the traffic list with the per-process caches off, the same
-  with them on, and the one repeated URL; each with the client's p50/p95/p99.
+- throughput in one run, served as production does (gunicorn, 2 processes of 4
+  threads): the bare view (one indexed query, a small template), the traffic list
+  with the per-process caches off, the same with them on, and the one repeated
+  URL; each with the client's p50/p95/p99.
 
 Every figure is printed with the load average, as the machine may be shared.
 Throughput uses a Python client with 16 threads (the same for every row).
@@ -369,13 +370,16 @@ def throughput(urls: list[str], seconds: int) -> tuple[float, tuple]:
 
 
 def serve(port: str, caches_on: bool) -> subprocess.Popen:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings",
-           "BENCH_CACHES": "on" if caches_on else "off"}  # fmt: skip
+    """gunicorn as production runs it (serve_portal: 2 processes of 4 threads with
+    a database pool each)."""
+    from config.management.commands.serve_portal import web_server
+
+    command, env = web_server(port)
+    env.update(DJANGO_SETTINGS_MODULE="bench.settings",
+               BENCH_CACHES="on" if caches_on else "off")  # fmt: skip
     server = subprocess.Popen(
-        [str(BASE_DIR / ".venv/bin/gunicorn"), "config.wsgi", "-w", "2",
-         "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=BASE_DIR, env=env,
-    )  # fmt: skip
+        [*command, "--log-level", "warning"], cwd=BASE_DIR, env=env
+    )
     for _ in range(150):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/bare/").read()
@@ -410,7 +414,10 @@ def measure_throughput(queries, seconds: int) -> None:
             server.wait()
         rows[-1] = (*rows[-1], load())
     bare = rows[0][1][0]
-    print(f"throughput (python client, 16 threads, {seconds} s each, gunicorn -w 2):")
+    print(
+        f"throughput (python client, 16 threads, {seconds} s each, served as "
+        "production: gunicorn, 2 processes x 4 threads):"
+    )
     for row in rows:
         label, (rate, (p50, p95, p99)) = row[:2]
         print(f"  {label:<42} {rate:>6.0f} req/s {rate / bare:>5.0%} of bare | "

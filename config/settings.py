@@ -226,6 +226,12 @@ CACHES = {
         "LOCATION": "search",
         "OPTIONS": {"MAX_ENTRIES": 5000},
     },
+    # Per process: reference data read on every page and changed once in years
+    # (portal.models.current_districts).
+    "reference": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "reference",
+    },
 }
 # How long a job search's result ids are reused (new postings appear after this).
 SEARCH_CACHE_SECONDS = env_int("SEARCH_CACHE_SECONDS", 60)

@@ -1,3 +1,4 @@
+import functools
 import re
 
 from django import forms
@@ -18,7 +19,7 @@ from jobs.models import (
     VideoRoom,
 )
 from portal.forms import StreetChoiceField
-from portal.models import Employer, OrgUnit, Person, User
+from portal.models import Employer, OrgUnit, Person, User, current_districts
 
 # What a machine can check of the rules for online postings
 # (docs/postings-and-fairs.md, "Job postings"); the rest is for the caseworker who
@@ -223,9 +224,7 @@ class JobSearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         # One query for the choices, the check of the chosen district and the
         # district names among the keywords.
-        self.districts = list(
-            OrgUnit.objects.current().filter(level=OrgUnit.Level.DISTRICT)
-        )
+        self.districts = current_districts()
         self.fields["district"].choices = [
             ("", _("All districts")),
             *((unit.code, unit.name) for unit in self.districts),
@@ -283,17 +282,25 @@ class JobSearchForm(forms.Form):
                 format_html(' value="{}"', value) if value else "",
                 invalid,
             )
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (code, mark_safe(" selected") if str(code) == value else "", label)
-                for code, label in field.choices
-            ),
+        options = _options(
+            tuple((str(code), str(label)) for code, label in field.choices)
         )
+        if value:
+            option = format_html('<option value="{}"', value)
+            options = options.replace(f"{option}>", f"{option} selected>", 1)
         return format_html(
-            '<select name="{0}" id="id_{0}"{1}>{2}</select>', name, invalid, options
+            '<select name="{0}" id="id_{0}"{1}>{2}</select>',
+            name,
+            invalid,
+            mark_safe(options),
         )
+
+
+@functools.lru_cache(maxsize=64)
+def _options(choices: tuple[tuple[str, str], ...]) -> str:
+    """The <option>s of a select's (code, label) pairs, none selected: the same few
+    lists on every search, in each language."""
+    return format_html_join("", '<option value="{}">{}</option>', choices)
 
 
 class ResumeForm(forms.ModelForm):

@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import caches
 from django.db import models
 from django.db.models import F, Func, Q
 from django.db.models.functions import Cast, Substr
@@ -116,6 +117,18 @@ class OrgUnit(models.Model):
 
     def contains(self, other: "OrgUnit | None") -> bool:
         return other is not None and other.code.startswith(self.descendant_prefix)
+
+
+def current_districts() -> list[OrgUnit]:
+    """Today's districts, read at most once a minute per process (the "reference"
+    cache): the job search and the home page name them on every request, and they
+    change once in years."""
+    reference = caches["reference"]
+    districts = reference.get("current_districts")
+    if districts is None:
+        districts = list(OrgUnit.objects.current().filter(level=OrgUnit.Level.DISTRICT))
+        reference.set("current_districts", districts, 60)
+    return districts
 
 
 class User(AbstractUser):

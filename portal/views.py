@@ -29,11 +29,18 @@ from portal.forms import (
     ProfileForm,
     SeekerSignupForm,
 )
-from portal.models import Employer, Notification, OrgUnit, Person, User
+from portal.models import (
+    Employer,
+    Notification,
+    OrgUnit,
+    Person,
+    User,
+    current_districts,
+)
 
 
 def home(request):
-    districts = list(OrgUnit.objects.current().filter(level=OrgUnit.Level.DISTRICT))
+    districts = current_districts()
     per_district = dict(
         Employer.objects.verified()
         .values_list(Substr("org_unit__code", 1, 6))

@@ -13,4 +13,5 @@ SEARCH_CACHE_SECONDS = 0
 CACHES = {  # noqa: F405
     **CACHES,  # noqa: F405
     "template_fragments": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    "reference": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }

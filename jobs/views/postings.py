@@ -128,15 +128,16 @@ def job_list(request):
         form.data["q"] = params.get("q", "")
         if district is not None:
             form.data["district"] = district.code
-    count, ids = _search_page(params, request.GET.get("page"))
+    count, ids, rows = _search_page(params, request.GET.get("page"))
     page = CappedPaginator(range(count), PAGE_SIZE).get_page(request.GET.get("page"))
-    # Re-check the cached ids against published(): nothing withdrawn is shown.
-    public = JobPosting.objects.published().filter(pk__in=ids)
-    columns = CARD_COLUMNS
-    if "lat" in params and "lng" in params:
-        public = public.with_distance(params["lat"], params["lng"])
-        columns = [*CARD_COLUMNS, "distance_km"]
-    page.object_list = job_cards(ids, public.values(*columns))
+    if rows is None:
+        # Cached ids or listing rows: read the cards, re-checked against
+        # published(): nothing withdrawn is shown.
+        public = JobPosting.objects.published().filter(pk__in=ids)
+        if "lat" in params and "lng" in params:
+            public = public.with_distance(params["lat"], params["lng"])
+        rows = public.values(*_card_columns(params))
+    page.object_list = job_cards(ids, rows)
     # The cards' cache key: exactly the postings shown and the point distances are
     # measured from.
     shown = [card.pk for card in page.object_list]
@@ -182,10 +183,18 @@ def _district_in_keywords(
     return None, ""
 
 
-def _search_page(params: dict, page_number) -> tuple[int, list[int]]:
-    """(capped count, ids on the page) for a search, kept for SEARCH_CACHE_SECONDS
-    in this process: popular searches repeat. Postings are re-checked against
-    published() when shown, so a stale entry never shows a withdrawn job.
+def _card_columns(params: dict) -> list[str]:
+    if "lat" in params and "lng" in params:
+        return [*CARD_COLUMNS, "distance_km"]
+    return CARD_COLUMNS
+
+
+def _search_page(params: dict, page_number) -> tuple[int, list[int], list | None]:
+    """(capped count, ids on the page, their cards' rows or None) for a search.
+    The count and ids are kept for SEARCH_CACHE_SECONDS in this process: popular
+    searches repeat. Cached ids come without rows; their postings are re-checked
+    against published() when shown, so a stale entry never shows a withdrawn job.
+    A keyword search reads its cards with the page, in the same query.
 
     The capped count decides how the page is read (docs/technical-choices.md,
     "Search at real traffic"): up to the cap, all matches are read and sorted;
@@ -194,18 +203,23 @@ def _search_page(params: dict, page_number) -> tuple[int, list[int]]:
     key = "jobs:" + urlencode(sorted((k, str(v)) for k, v in params.items()))
     key = f"{key}|{page_number}"
     cached = search_cache.get(key)
-    if cached is None:
-        count = CappedPaginator(search_postings(params), PAGE_SIZE).count
-        few = count <= CappedPaginator.COUNT_CAP
-        if not few and str(page_number).isdigit() and int(page_number) > WALK_PAGES:
-            few = None  # a deep page of many matches: the planner's choice
-        paginator = CappedPaginator(search_postings(params, few=few), PAGE_SIZE)
-        paginator.count = count
-        page = paginator.get_page(page_number)
-        ids = list(page.object_list.values_list("pk", flat=True))
-        cached = (count, ids)
-        search_cache.set(key, cached, settings.SEARCH_CACHE_SECONDS)
-    return cached
+    if cached is not None:
+        return (*cached, None)
+    count = CappedPaginator(search_postings(params), PAGE_SIZE).count
+    few = count <= CappedPaginator.COUNT_CAP
+    if not few and str(page_number).isdigit() and int(page_number) > WALK_PAGES:
+        few = None  # a deep page of many matches: the planner's choice
+    paginator = CappedPaginator(search_postings(params, few=few), PAGE_SIZE)
+    paginator.count = count
+    shown = paginator.get_page(page_number).object_list
+    rows = None
+    if shown.model is JobPosting:
+        rows = list(shown.values(*_card_columns(params)))
+        ids = [row["pk"] for row in rows]
+    else:
+        ids = list(shown.values_list("pk", flat=True))
+    search_cache.set(key, (count, ids), settings.SEARCH_CACHE_SECONDS)
+    return count, ids, rows
 
 
 # Many matches are walked in date order up to this page; beyond it the walk may

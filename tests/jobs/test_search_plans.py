@@ -123,7 +123,7 @@ def test_every_plan_lists_the_same_postings_in_the_same_order(
         valid = JobSearchForm(params).valid_data()
         matches = list(reference(valid).values_list("pk", flat=True))
         expected = matches[: cap + 1]  # pages end at the capped count
-        count, ids = views._search_page(valid, page)
+        count, ids, _rows = views._search_page(valid, page)
         start = (page - 1) * views.PAGE_SIZE
         if start >= len(expected):  # a page past the end shows the last one
             start = max(0, (len(expected) - 1) // views.PAGE_SIZE * views.PAGE_SIZE)

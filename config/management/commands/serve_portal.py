@@ -41,18 +41,8 @@ class Command(BaseCommand):
             web, web_env = [*manage, "runserver", f"127.0.0.1:{port}"], os.environ
         else:
             call_command("collectstatic", interactive=False, verbosity=0)
-            threads = os.environ.get("WEB_THREADS", "4")
-            web = [
-                *(sys.executable, "-m", "gunicorn", "config.wsgi"),
-                *("--worker-class", "gthread", "--threads", threads),
-                *("--workers", os.environ.get("WEB_WORKERS", "2")),
-                *("--bind", f"127.0.0.1:{port}", "--access-logfile", "-"),
-                # No control socket: it sits at one path per user, and several
-                # copies of the portal may run side by side.
-                "--no-control-socket",
-            ]
-            pool = os.environ.get("DB_POOL_MAX_SIZE") or threads
-            web_env = {**os.environ, "DB_POOL_MAX_SIZE": pool}
+            web, web_env = web_server(port)
+            web.extend(["--access-logfile", "-"])
         worker = subprocess.Popen([*manage, "qcluster"], env=worker_env)
         # In its own process group, so that stopping it also stops the processes it
         # started (the autoreloader's server, which outlives its parent otherwise).
@@ -75,3 +65,20 @@ class Command(BaseCommand):
                 child.kill()
                 child.wait()
         self.stdout.write("Portal stopped.")
+
+
+def web_server(port: str) -> tuple[list[str], dict[str, str]]:
+    """The command and environment of gunicorn as production runs it (also what
+    the benchmarks serve with)."""
+    threads = os.environ.get("WEB_THREADS", "4")
+    command = [
+        *(sys.executable, "-m", "gunicorn", "config.wsgi"),
+        *("--worker-class", "gthread", "--threads", threads),
+        *("--workers", os.environ.get("WEB_WORKERS", "2")),
+        *("--bind", f"127.0.0.1:{port}"),
+        # No control socket: it sits at one path per user, and several copies of
+        # the portal may run side by side.
+        "--no-control-socket",
+    ]
+    pool = os.environ.get("DB_POOL_MAX_SIZE") or threads
+    return command, {**os.environ, "DB_POOL_MAX_SIZE": pool}
