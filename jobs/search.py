@@ -39,15 +39,16 @@ def term_tokens(term: str) -> list[str]:
     return lexemes
 
 
-def to_tsquery(text: str) -> str | None:
+def to_tsquery(text: str, *, any_term: bool = False) -> str | None:
     """A raw tsquery for the user's text, or None when it holds nothing searchable.
 
-    Terms separated by spaces must all match (AND); within a term, tokens must be
-    adjacent (phrase). User text never reaches to_tsquery unquoted.
+    Terms separated by spaces must all match (AND), or one of them with `any_term`
+    (OR); within a term, tokens must be adjacent (phrase). User text never reaches
+    to_tsquery unquoted.
     """
     phrases = []
     for term in text.split()[:MAX_TERMS]:
         lexemes = term_tokens(term)
         if lexemes:
             phrases.append("(" + " <-> ".join(lexemes) + ")")
-    return " & ".join(phrases) or None
+    return (" | " if any_term else " & ").join(phrases) or None

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from jobs.search import MAX_TERMS, to_tsquery
+from jobs.search import to_tsquery
 from portal.models import Employer, OrgUnit, Person, TimeStamped, scope_filter
 
 # cos(23°): one degree of longitude is this much shorter than one of latitude in
@@ -108,15 +108,29 @@ class JobPostingQuerySet(models.QuerySet):
             )
         # Relevance: a hit in the title beats one in the description. ts_rank would
         # read every match's tsvector (TOASTed), ~60 ms for a frequent term.
-        in_title = Q()
-        for term in text.split()[:MAX_TERMS]:
-            in_title |= Q(title__icontains=term)
         return self.filter(matches).annotate(
             rank=Case(
-                When(in_title, then=Value(1)),
+                When(self.title_match(text), then=Value(1)),
                 default=Value(0),
                 output_field=models.IntegerField(),
             )
+        )
+
+    @staticmethod
+    def title_match(text: str, *, indexed: bool = True):
+        """The title holds one of the keywords (as search() finds them), read from
+        the stored title_search; not `indexed`, written so that its index cannot
+        answer it (as in search())."""
+        query = SearchQuery(
+            to_tsquery(text, any_term=True) or "", search_type="raw", config="simple"
+        )
+        if indexed:
+            return Q(title_search=query)
+        return Func(
+            F("title_search"),
+            query,
+            function="ts_match_vq",
+            output_field=models.BooleanField(),
         )
 
     def in_district(self, district: OrgUnit):
@@ -263,6 +277,12 @@ class JobPosting(TimeStamped):
         output_field=SearchVectorField(),
         db_persist=True,
     )
+    # The title alone: "best match" ranks title hits first (JobPostingQuerySet.search).
+    title_search = models.GeneratedField(
+        expression=ToSimpleTsvector(CjkBigrams(F("title"))),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     objects = JobPostingQuerySet.as_manager()
 
@@ -273,6 +293,11 @@ class JobPosting(TimeStamped):
         permissions = [("moderate_jobposting", _("Can approve or return job postings"))]
         indexes = [
             GinIndex(fields=["search"], name="job_search_gin"),
+            GinIndex(
+                fields=["title_search"],
+                condition=Q(status="published"),
+                name="job_title_search_gin",
+            ),
             GistIndex(
                 Func(
                     F("longitude") * LONGITUDE_FACTOR, F("latitude"), function="point"

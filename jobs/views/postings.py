@@ -209,11 +209,11 @@ def _search_page(params: dict, page_number) -> tuple[int, list[int], list | None
     few = count <= CappedPaginator.COUNT_CAP
     if not few and str(page_number).isdigit() and int(page_number) > WALK_PAGES:
         few = None  # a deep page of many matches: the planner's choice
-    paginator = CappedPaginator(search_postings(params, few=few), PAGE_SIZE)
-    paginator.count = count
-    shown = paginator.get_page(page_number).object_list
+    page = CappedPaginator(range(count), PAGE_SIZE).get_page(page_number)
+    start, end = max(0, page.start_index() - 1), page.end_index()
+    shown = search_postings(params, few=few, upto=end)[start:end]
     rows = None
-    if shown.model is JobPosting:
+    if shown.model is JobPosting and not shown.query.combinator:
         rows = list(shown.values(*_card_columns(params)))
         ids = [row["pk"] for row in rows]
     else:
@@ -231,12 +231,13 @@ WALK_PAGES = 5
 UNINDEXED = datetime.timedelta(0)
 
 
-def search_postings(params: dict, *, few: bool | None = None):
+def search_postings(params: dict, *, few: bool | None = None, upto: int = 0):
     """Published postings filtered and sorted by the search form's valid parameters.
 
     `few` says whether the matches are few (at most the count cap) or many; None
     (unknown) leaves the plan to the planner, whose estimate of a phrase's matches
-    is often ten times off."""
+    is often ten times off. `upto`, the end of the page to be read, lets many
+    matches in best-match order be read without ranking them all."""
     located = "lat" in params and "lng" in params
     sort = params.get("sort", "newest")
     if sort == "relevance" and "q" in params:
@@ -249,13 +250,15 @@ def search_postings(params: dict, *, few: bool | None = None):
         return _listings(params, order, few)
     # Salary is not walked: it goes with the occupation, so a keyword's matches
     # may all sit at the far end of the salary index.
-    walk = few is False and order == "newest"
+    walk = few is False and order in ("newest", "relevance")
     postings = JobPosting.objects.published()
     if "q" in params:
         postings = postings.search(params["q"], indexed=not walk)
     postings = _filtered(postings, params)
     if located:
         postings = postings.with_distance(params["lat"], params["lng"])
+    if order == "relevance" and walk and upto:
+        return _title_hits_first(postings, params["q"], upto)
     if order == "relevance":
         return postings.order_by("-rank", "-published_at", "-id")
     if order == "distance":
@@ -265,6 +268,29 @@ def search_postings(params: dict, *, few: bool | None = None):
         return postings.order_by(salary.desc(nulls_last=True), "-id")
     published = F("published_at") + UNINDEXED if few else F("published_at")
     return postings.order_by(published.desc(), "-id")
+
+
+def _title_hits_first(postings, text: str, upto: int):
+    """Many matches in best-match order, to the `upto`-th, without ranking them
+    all. When the title hits (counted up to the cap by title_search's index) fill
+    the page, they alone are read, as search_postings reads matches. Otherwise
+    the page holds every title hit and the newest others, walked by the date
+    index: the matches are more than the cap, so the others are at least
+    cap − upto of them, and the walk stops early."""
+    objects = JobPosting.objects
+    cap = CappedPaginator.COUNT_CAP
+    newest = ("-published_at", "-id")
+    hits = postings.filter(objects.title_match(text))
+    hit_count = hits.order_by()[: cap + 1].count()
+    if hit_count > cap:
+        walked = postings.filter(objects.title_match(text, indexed=False))
+        return walked.order_by(*newest)
+    unindexed = F("published_at") + UNINDEXED
+    if hit_count >= upto:
+        return hits.order_by(unindexed.desc(), "-id")
+    others = postings.exclude(objects.title_match(text)).order_by(*newest)[:upto]
+    hits = hits.order_by(unindexed.desc(), "-id")[:upto]
+    return hits.union(others, all=True).order_by("-rank", *newest)
 
 
 def _filtered(rows, params: dict):

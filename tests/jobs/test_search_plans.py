@@ -40,6 +40,9 @@ QUERIES = [
     {"occupation": "6", "sort": "salary"},
     {"q": "工", "sort": "salary"},
     {"q": "工", "sort": "relevance"},
+    {"q": "电工", "sort": "relevance"},
+    {"q": "食宿", "sort": "relevance"},
+    {"q": "工 食宿", "sort": "relevance"},
     {"sort": "salary"},
     {"posted_within": "3"},
     {"district": "440605000000"},
@@ -111,7 +114,7 @@ def postings(foshan):
     return made
 
 
-@pytest.mark.parametrize("cap", [3, 1000])
+@pytest.mark.parametrize("cap", [3, 25, 1000])
 def test_every_plan_lists_the_same_postings_in_the_same_order(
     postings, monkeypatch, cap
 ):
@@ -137,10 +140,30 @@ def test_a_frequent_word_is_walked_in_date_order_and_a_rare_one_is_sorted(
     postings, monkeypatch
 ):
     monkeypatch.setattr(views.CappedPaginator, "COUNT_CAP", 3)
-    many = str(views.search_postings({"q": "工"}, few=False).query)
-    few = str(views.search_postings({"q": "工"}, few=True).query)
-    assert "ts_match_vq" in many and "@@" not in many
-    assert "@@" in few and "ORDER BY (" in few
+    many = str(views.search_postings({"q": "工"}, few=False).query).split(" WHERE ")
+    few = str(views.search_postings({"q": "工"}, few=True).query).split(" WHERE ")
+    assert "ts_match_vq" in many[1] and "@@" not in many[1]
+    assert "@@" in few[1] and "ORDER BY (" in few[1]
+
+
+def test_best_match_over_many_matches_reads_title_hits_by_their_index(
+    postings, monkeypatch
+):
+    def where(params, cap, upto):
+        monkeypatch.setattr(views.CappedPaginator, "COUNT_CAP", cap)
+        query = views.search_postings(params, few=False, upto=upto).query
+        return str(query).split(" WHERE ", 1)[1]
+
+    hits = '"jobs_jobposting"."title_search" @@'
+    walked = 'ts_match_vq("jobs_jobposting"."title_search"'
+    # More title hits than the cap: walked in date order.
+    assert walked in where({"q": "工", "sort": "relevance"}, 3, 20)
+    # Enough title hits for the page: they alone, by their index.
+    only_hits = where({"q": "工", "sort": "relevance"}, 1000, 20)
+    assert hits in only_hits and " UNION " not in only_hits
+    # Too few: every title hit, then the newest others.
+    union = where({"q": "食宿", "sort": "relevance"}, 3, 20)
+    assert " UNION ALL " in union and union.count("LIMIT 20") == 2
 
 
 def test_searches_without_a_keyword_read_only_the_narrow_table(postings):
