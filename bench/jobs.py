@@ -279,14 +279,12 @@ def explain_search(name: str, params: dict, ms: float) -> None:
     from django.db import connection
 
     from jobs.forms import JobSearchForm
-    from jobs.views.postings import PAGE_SIZE, CappedPaginator, search_postings
+    from jobs.views.postings import CappedPaginator, page_postings, search_postings
 
     print(f"\n== {name}: slowest {params} ({ms:.1f} ms of SQL)")
     valid = JobSearchForm(params).valid_data()
     count = search_postings(valid).order_by()[: CappedPaginator.COUNT_CAP + 1]
-    few = count.count() <= CappedPaginator.COUNT_CAP
-    page = max(1, int(params.get("page", 1)))
-    rows = search_postings(valid, few=few)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    rows = page_postings(valid, params.get("page"), count.count())
     for label, queryset in [("count", count), ("page", rows)]:
         sql, sql_params = queryset.values("pk").query.sql_with_params()
         with connection.cursor() as cursor:

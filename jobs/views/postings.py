@@ -206,12 +206,7 @@ def _search_page(params: dict, page_number) -> tuple[int, list[int], list | None
     if cached is not None:
         return (*cached, None)
     count = CappedPaginator(search_postings(params), PAGE_SIZE).count
-    few = count <= CappedPaginator.COUNT_CAP
-    if not few and str(page_number).isdigit() and int(page_number) > WALK_PAGES:
-        few = None  # a deep page of many matches: the planner's choice
-    page = CappedPaginator(range(count), PAGE_SIZE).get_page(page_number)
-    start, end = max(0, page.start_index() - 1), page.end_index()
-    shown = search_postings(params, few=few, upto=end)[start:end]
+    shown = page_postings(params, page_number, count)
     rows = None
     if shown.model is JobPosting and not shown.query.combinator:
         rows = list(shown.values(*_card_columns(params)))
@@ -220,6 +215,16 @@ def _search_page(params: dict, page_number) -> tuple[int, list[int], list | None
         ids = list(shown.values_list("pk", flat=True))
     search_cache.set(key, (count, ids), settings.SEARCH_CACHE_SECONDS)
     return count, ids, rows
+
+
+def page_postings(params: dict, page_number, count: int):
+    """The postings of the page, read as the capped count says (_search_page)."""
+    few = count <= CappedPaginator.COUNT_CAP
+    if not few and str(page_number).isdigit() and int(page_number) > WALK_PAGES:
+        few = None  # a deep page of many matches: the planner's choice
+    page = CappedPaginator(range(count), PAGE_SIZE).get_page(page_number)
+    start, end = max(0, page.start_index() - 1), page.end_index()
+    return search_postings(params, few=few, upto=end)[start:end]
 
 
 # Many matches are walked in date order up to this page; beyond it the walk may
@@ -250,7 +255,7 @@ def search_postings(params: dict, *, few: bool | None = None, upto: int = 0):
         return _listings(params, order, few)
     # Salary is not walked: it goes with the occupation, so a keyword's matches
     # may all sit at the far end of the salary index.
-    walk = few is False and order in ("newest", "relevance")
+    walk = few is False and (order == "newest" or order == "relevance" and upto > 0)
     postings = JobPosting.objects.published()
     if "q" in params:
         postings = postings.search(params["q"], indexed=not walk)
