@@ -276,6 +276,7 @@ def measure_traffic(queries, explain: bool) -> None:
 
 
 def explain_search(name: str, params: dict, ms: float) -> None:
+    from django.core.exceptions import EmptyResultSet
     from django.db import connection
 
     from jobs.forms import JobSearchForm
@@ -286,7 +287,11 @@ def explain_search(name: str, params: dict, ms: float) -> None:
     count = search_postings(valid).order_by()[: CappedPaginator.COUNT_CAP + 1]
     rows = page_postings(valid, params.get("page"), count.count())
     for label, queryset in [("count", count), ("page", rows)]:
-        sql, sql_params = queryset.values("pk").query.sql_with_params()
+        try:
+            sql, sql_params = queryset.values("pk").query.sql_with_params()
+        except EmptyResultSet:
+            print(f"-- {label}: no query (an empty page)")
+            continue
         with connection.cursor() as cursor:
             cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", sql_params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
