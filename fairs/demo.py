@@ -326,3 +326,50 @@ def seed_hall(employers) -> None:
                     else None,
                 )
     refresh_all_hall_figures()
+
+
+def seed_hall_invitations() -> None:
+    """The demo hall's interview invitations from the desks, which seed_hall does
+    not make: every person the employer recorded a result for was invited first
+    (an interview at the booth), and some of the others were invited too."""
+    from fairs.models import DeskContact
+    from fairs.services.halls import refresh_all_hall_figures
+    from jobs.models import InterviewInvitation, InvitationEvent
+
+    contacts = DeskContact.objects.filter(check_in__hall__name=HALL_NAME)
+    if not contacts.exists() or contacts.filter(invitation__isnull=False).exists():
+        return
+    rng = random.Random("hall-invitations")
+    now = timezone.now()
+    used = set()
+    for contact in contacts.select_related(
+        "check_in__hall", "check_in__person__resume", "desk", "employer"
+    ).order_by("pk"):
+        if not contact.outcome and rng.random() >= 0.4:
+            continue
+        person = contact.check_in.person
+        posting = contact.employer.postings.filter(published_at__isnull=False).first()
+        staff = contact.employer.staff.filter(is_active=True).first()
+        resume = getattr(person, "resume", None)
+        if None in (posting, staff, resume) or (posting.pk, person.pk) in used:
+            continue
+        used.add((posting.pk, person.pk))
+        moment = contact.check_in.checked_in_at + datetime.timedelta(minutes=10)
+        invitation = InterviewInvitation.objects.create(
+            posting=posting,
+            person=person,
+            resume=resume,
+            scheduled_at=moment,
+            place=f"{contact.check_in.hall.name} {contact.desk.booth}号展位",
+            status=InterviewInvitation.Status.ACCEPTED
+            if moment < now
+            else InterviewInvitation.Status.SENT,
+            reminded_at=moment if moment < now else None,
+            invited_by=staff,
+        )
+        InvitationEvent.objects.create(
+            invitation=invitation, action="sent", by_employer=True
+        )
+        contact.invitation = invitation
+        contact.save(update_fields=["invitation"])
+    refresh_all_hall_figures()

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from fairs.models import Hall
 from portal.models import OrgUnit
 from stats.categories import CATEGORIES, SEEKER_TABLE
 from stats.models import ClosedPeriod, Fact, FrozenFact, Report, WarningRule
@@ -200,6 +201,12 @@ ADDITIVE_INDICATORS = frozenset(
         "subsidy_applications",
         "subsidy_approved",
         "subsidy_paid_amount",
+        # Rooms and employers: each room belongs to its employer's street.
+        "video_held",
+        "video_employers",
+        "video_hire",
+        "video_pending",
+        "video_not_suitable",
     }
 )
 
@@ -549,3 +556,95 @@ def stuck_reports(before: datetime.datetime) -> dict[str, dict]:
         .aggregate(count=Count("pk"), since=Min("started"))
     )
     return {"reports": stuck} if stuck["count"] else {}
+
+
+# Video interviews held in the portal (jobs.queries.video_interview_figures),
+# stored as "video_<name>"; the outcomes are the room's outcome values.
+VIDEO_INDICATORS = [
+    "video_held",
+    "video_employers",
+    "video_seekers",
+    "video_hire",
+    "video_pending",
+    "video_not_suitable",
+]
+
+# A recruiting hall's figures (fairs.queries.HALL_FIGURES), stored per hall
+# (dimension "hall", category the hall's id) and summed over the unit's halls.
+HALL_INDICATORS = [
+    "hall_check_ins",
+    "hall_resumes",
+    "hall_invitations",
+    "hall_intentions",
+    "hall_hires",
+]
+
+
+def compared(unit: OrgUnit, period: Period, indicators, dimension="") -> dict:
+    """{(indicator, category): {"value", "mom", "yoy"}} for every category the
+    period has, counts compared in per cent with the previous period and the
+    same period a year before."""
+    periods = [period, period.previous(), period.year_before()]
+    values = facts(
+        [unit], periods, indicators=indicators, dimension=dimension, as_of=period
+    )
+    figures = {}
+    for (_unit, p, indicator, _dimension, category), now in values.items():
+        if p != period:
+            continue
+        before = [
+            values.get((unit.pk, q, indicator, dimension, category))
+            for q in periods[1:]
+        ]
+        figures[(indicator, category)] = {
+            "value": now,
+            "mom": change_percent(now, before[0]),
+            "yoy": change_percent(now, before[1]),
+        }
+    return figures
+
+
+def video_figures(unit: OrgUnit, period: Period) -> dict[str, dict]:
+    """{indicator: {"value", "mom", "yoy"}} of the video interviews held by the
+    unit's employers; "video_no_outcome" is those held with no outcome recorded
+    yet (held minus the three outcomes)."""
+    found = compared(unit, period, VIDEO_INDICATORS)
+    empty = {"value": None, "mom": None, "yoy": None}
+    figures = {name: found.get((name, ""), empty) for name in VIDEO_INDICATORS}
+    held = figures["video_held"]["value"]
+    outcomes = [figures[name]["value"] for name in VIDEO_INDICATORS[3:]]
+    figures["video_no_outcome"] = {
+        "value": None if held is None else held - sum(v or 0 for v in outcomes),
+        "mom": None,
+        "yoy": None,
+    }
+    return figures
+
+
+def hall_figures(unit: OrgUnit, period: Period) -> list[dict]:
+    """The recruiting halls run by the unit or below that have figures for the
+    period, each {"hall_id", "name", "figures": {indicator: {"value", "mom",
+    "yoy"}}}, by name. A hall is listed from the stored figures, so a closed
+    period keeps the halls it had; it is named as it is called now."""
+    found = compared(unit, period, HALL_INDICATORS, dimension="hall")
+    ids = sorted({int(category) for _indicator, category in found})
+    names = dict(Hall.objects.filter(pk__in=ids).values_list("pk", "name"))
+    empty = {"value": None, "mom": None, "yoy": None}
+    halls = [
+        {
+            "hall_id": pk,
+            "name": names.get(pk, f"#{pk}"),
+            "figures": {
+                name: found.get((name, str(pk)), empty) for name in HALL_INDICATORS
+            },
+        }
+        for pk in ids
+    ]
+    return sorted(halls, key=lambda hall: (hall["name"], hall["hall_id"]))
+
+
+def hall_totals(unit: OrgUnit, period: Period) -> dict[str, dict]:
+    """{indicator: {"value", "mom", "yoy"}} summed over the unit's halls."""
+    found = compared(unit, period, HALL_INDICATORS)
+    empty = {"value": None, "mom": None, "yoy": None}
+    return {name: found.get((name, ""), empty) for name in HALL_INDICATORS}

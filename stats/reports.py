@@ -60,6 +60,32 @@ AREA_FIGURES = [
     ("unemployed_at_end", gettext_lazy("Registered unemployed")),
 ]
 
+# Video interviews held in the portal (docs/statistics.md, "Video interviews").
+VIDEO_ROWS = [
+    ("video_held", gettext_lazy("Video interviews held")),
+    ("video_employers", gettext_lazy("Employers interviewing by video")),
+    ("video_seekers", gettext_lazy("Job seekers interviewed by video")),
+    ("video_hire", gettext_lazy("Outcome hired")),
+    ("video_pending", gettext_lazy("Outcome undecided")),
+    ("video_not_suitable", gettext_lazy("Outcome not suitable")),
+    ("video_no_outcome", gettext_lazy("No outcome recorded yet")),
+]
+
+# A recruiting hall's figures (docs/statistics.md, "Recruiting halls").
+HALL_ROWS = [
+    ("hall_check_ins", gettext_lazy("Check-ins")),
+    ("hall_resumes", gettext_lazy("Resumes made at the kiosks")),
+    ("hall_invitations", gettext_lazy("Interview invitations from the desks")),
+    ("hall_intentions", gettext_lazy("Intentions reached")),
+    ("hall_hires", gettext_lazy("Hired in the hall")),
+]
+
+HALLS_NOTE = gettext_lazy(
+    "A hall counts in the unit that runs it, and a unit's halls include those of "
+    "the units below it; the city and the districts run halls of their own, so "
+    "these figures do not add up from the areas below."
+)
+
 SUBSIDY_FIGURES = ["subsidy_applications", "subsidy_people_paid", "subsidy_paid_amount"]
 
 
@@ -106,9 +132,34 @@ def standard_table(unit: OrgUnit, period: Period, dimension: str) -> list:
     return queries.supply_demand_table(unit, period, dimension)
 
 
+def hall_blocks(unit: OrgUnit, period: Period) -> list[dict]:
+    """The unit's halls, each {"name", "rows": [(label, figure)]}, led by all
+    of them together when there are several."""
+    halls = queries.hall_figures(unit, period)
+    blocks = [
+        {
+            "name": hall["name"],
+            "rows": [(label, hall["figures"][name]) for name, label in HALL_ROWS],
+        }
+        for hall in halls
+    ]
+    if len(halls) > 1:
+        totals = queries.hall_totals(unit, period)
+        blocks.insert(
+            0,
+            {
+                "name": _("All halls"),
+                "rows": [(label, totals[name]) for name, label in HALL_ROWS],
+                "is_total": True,
+            },
+        )
+    return blocks
+
+
 def report_context(unit: OrgUnit, period: Period) -> dict:
     """Everything the report shows; the dashboard shows the same and more."""
     figures = queries.key_figures(unit, period)
+    video = queries.video_figures(unit, period)
     trend = [(p.label(), v) for p, v in queries.trend(unit, period, "ratio")]
     closed = ClosedPeriod.objects.filter(
         period_kind=period.kind, period_start=period.start
@@ -151,6 +202,11 @@ def report_context(unit: OrgUnit, period: Period) -> dict:
         "children": queries.children(unit, period),
         "gaps": queries.largest_gaps(unit, period),
         "subsidies": subsidy_rows(unit, period),
+        "video_held": video["video_held"],
+        "video_rows": [(label, video[name]) for name, label in VIDEO_ROWS],
+        "video_sums": sums(unit, VIDEO_ROWS),
+        "halls": hall_blocks(unit, period),
+        "halls_note": HALLS_NOTE,
     }
 
 
@@ -287,6 +343,45 @@ def xlsx(context: dict) -> bytes:
                     ],
                 )
             )
+    sheet = book.create_sheet(_("Video interviews")[:31])
+    sheet.append(
+        xlsx_row(sheet, ["", _("Value"), _("month on month"), _("year on year")])
+    )
+    for label, figure in context["video_rows"]:
+        sheet.append(
+            xlsx_row(sheet, [label, figure["value"], figure["mom"], figure["yoy"]])
+        )
+    if context["video_sums"]:
+        sheet.append(xlsx_row(sheet, [context["video_sums"]]))
+    sheet = book.create_sheet(_("Recruiting halls")[:31])
+    sheet.append(
+        xlsx_row(
+            sheet,
+            [
+                _("Recruiting hall"),
+                _("Figure"),
+                _("Value"),
+                _("month on month"),
+                _("year on year"),
+            ],
+        )
+    )
+    for hall in context["halls"]:
+        for label, figure in hall["rows"]:
+            sheet.append(
+                xlsx_row(
+                    sheet,
+                    [
+                        hall["name"],
+                        label,
+                        figure["value"],
+                        figure["mom"],
+                        figure["yoy"],
+                    ],
+                )
+            )
+    if context["halls"]:
+        sheet.append(xlsx_row(sheet, [str(context["halls_note"])]))
     for sheet in book.worksheets:
         for cell in sheet[1]:
             cell.font = Font(bold=True)

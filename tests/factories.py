@@ -333,3 +333,71 @@ def approve_subsidy(application, staff):
         chain.approve_application(application, by=approver)
     application.refresh_from_db()
     return application
+
+
+def make_video_room(employer, seeker_user, *, held_at=None, outcome=""):
+    """A video room of `employer` with the seeker, held at `held_at` (None: the
+    two never met) with the outcome recorded."""
+    from jobs.models import VideoRoom
+
+    moment = held_at or timezone.now()
+    return VideoRoom.objects.create(
+        employer=employer,
+        seeker=seeker_user,
+        opens_at=moment - datetime.timedelta(minutes=15),
+        closes_at=moment + datetime.timedelta(minutes=60),
+        held_at=held_at,
+        outcome=outcome,
+        outcome_at=held_at if outcome else None,
+    )
+
+
+def make_hall(org_unit, name):
+    """A recruiting hall with a kiosk and one employer desk (booth 1)."""
+    from fairs.models import Hall, Terminal
+
+    hall = Hall.objects.create(
+        name=name, org_unit=org_unit, address="大厅地址", opening_hours="9:00–17:00"
+    )
+    Terminal.objects.create(hall=hall, kind="kiosk", name="1号自助机")
+    Terminal.objects.create(hall=hall, kind="desk", name="1号桌面机", booth="1")
+    return hall
+
+
+def make_hall_visit(hall, seeker_user, day, *, resume=False, employer_user=None,
+                    invite=False, outcome=""):  # fmt: skip
+    """The seeker checks in at the hall's kiosk on `day`, with a resume made there;
+    an employer at the desk invites them and records an outcome."""
+    from fairs.models import DeskContact, HallCheckIn, KioskSession, Terminal
+    from jobs.models import InterviewInvitation
+
+    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
+    person = seeker_user.person
+    check_in = HallCheckIn.objects.create(hall=hall, person=person, day=day)
+    KioskSession.objects.create(
+        terminal=Terminal.objects.get(hall=hall, kind="kiosk"),
+        person=person,
+        resume_made_at=moment if resume else None,
+        ended_at=moment,
+    )
+    if employer_user is None:
+        return check_in
+    invitation = None
+    if invite:
+        invitation = InterviewInvitation.objects.create(
+            posting=make_posting(employer_user.employer),
+            person=person,
+            resume=person.resume,
+            scheduled_at=moment,
+            place=f"{hall.name} 1号展位",
+            invited_by=employer_user,
+        )
+    DeskContact.objects.create(
+        check_in=check_in,
+        employer=employer_user.employer,
+        desk=Terminal.objects.get(hall=hall, kind="desk"),
+        invitation=invitation,
+        outcome=outcome,
+        outcome_at=moment if outcome else None,
+    )
+    return check_in

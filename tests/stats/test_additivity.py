@@ -31,6 +31,12 @@ NOT_ADDITIVE = {
     "graduates_reported",
     "leavers_contact_rate",
     "leavers_employment_rate",
+    "video_seekers",
+    "hall_check_ins",
+    "hall_resumes",
+    "hall_invitations",
+    "hall_intentions",
+    "hall_hires",
 }
 
 
@@ -49,7 +55,15 @@ def start_up(unit, name):
 
 
 @pytest.fixture
-def city(foshan, market, employer, caseworker, outsider_caseworker, city_caseworker):
+def city(
+    foshan,
+    market,
+    employer,
+    other_employer,
+    caseworker,
+    outsider_caseworker,
+    city_caseworker,
+):
     """Postings, seekers, registrations and subsidy applications in both districts,
     and a graduate the city serves itself (no residence, from outside the city)."""
     factories.make_unemployment(market[0].person, by=caseworker)
@@ -63,6 +77,10 @@ def city(foshan, market, employer, caseworker, outsider_caseworker, city_casewor
         residence=None, id_number=factories.id_number(area="110101")
     )
     factories.make_graduate(outsider, by=city_caseworker)
+    for boss in (employer, other_employer):  # a video interview in each district
+        factories.make_video_room(
+            boss.employer, market[0], held_at=timezone.now(), outcome="hire"
+        )
     period = Period.containing("month", timezone.localdate())
     services.refresh_facts(period)
     return period
@@ -95,6 +113,9 @@ def test_for_every_additive_figure_the_city_is_the_sum_of_its_districts(foshan, 
         ("unemployed_at_end", "", ""),
         ("employed_at_end", "", ""),
         ("subsidy_applications", "", ""),
+        ("video_held", "", ""),
+        ("video_employers", "", ""),
+        ("video_hire", "", ""),
     }  # the data reaches every kind of row
     assert {key: whole.get(key, 0) for key in keys} == {
         key: summed.get(key, 0) for key in keys
@@ -111,7 +132,7 @@ def test_graduates_are_not_additive_since_the_city_serves_some_itself(foshan, ci
 def labels(names) -> set[str]:
     """The Chinese labels the report gives these figures."""
     figures = [*((name, label) for name, label, _rate in reports.KEY_ROWS)]
-    figures += reports.AREA_FIGURES
+    figures += [*reports.AREA_FIGURES, *reports.VIDEO_ROWS, *reports.HALL_ROWS]
     with translation.override("zh-hans"):
         return {str(label) for name, label in figures if name in names}
 
@@ -126,15 +147,18 @@ def test_the_report_says_the_city_is_a_sum_only_of_additive_figures(
     text = pdf_text(report)
     claims = [line.strip() for line in text.splitlines() if SUMS in line]
     # No other sentence says so, wrapped over two lines or not.
-    assert re.sub(r"\s+", "", text).count(SUMS) == len(claims) == 3
+    assert re.sub(r"\s+", "", text).count(SUMS) == len(claims) == 4
     sheets = sheet_rows(report, "主要指标") + sheet_rows(report, "分地区")
+    sheets += sheet_rows(report, "视频面试")
     claims += [str(row[0]) for row in sheets if SUMS in str(row[0])]
-    assert len(claims) == 5  # key figures, by area, the tables; and in the sheets
+    # Key figures, by area, the tables, video interviews; and in the sheets.
+    assert len(claims) == 7
     named = set()
     for claim in claims:
         figures, _colon, rest = claim.partition("：")
         assert rest == "全市数为各区数之和。"
         named |= set(figures.split("、"))
     assert named <= labels(queries.ADDITIVE_INDICATORS) and "需求人数" in named
+    assert "视频面试场次" in named
     assert not named & labels(NOT_ADDITIVE)
     assert not NOT_ADDITIVE & queries.ADDITIVE_INDICATORS

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from fairs.demo import seed_fairs, seed_hall
+from fairs.demo import seed_fairs, seed_hall, seed_hall_invitations
 from graduates.demo import seed_graduates
 from jobs.demo import (
     seed_applications,
@@ -58,6 +58,7 @@ class Command(BaseCommand):
         seed_graduates(seekers, verified_employers)
         seed_fairs(verified_employers)
         seed_hall(verified_employers)
+        seed_hall_invitations()
         seed_subsidy_applications(verified_employers)
         seed_missing_intervals()
         seed_employed_population(today)
