@@ -277,22 +277,29 @@ def measure_traffic(queries, explain: bool) -> None:
 
 def explain_search(name: str, params: dict, ms: float) -> None:
     from django.core.exceptions import EmptyResultSet
-    from django.db import connection
+    from django.db import connection, transaction
 
     from jobs.forms import JobSearchForm
-    from jobs.views.postings import CappedPaginator, page_postings, search_postings
+    from jobs.views.postings import (
+        CappedPaginator,
+        capped_count,
+        page_postings,
+        search_postings,
+    )
 
     print(f"\n== {name}: slowest {params} ({ms:.1f} ms of SQL)")
     valid = JobSearchForm(params).valid_data()
     count = search_postings(valid).order_by()[: CappedPaginator.COUNT_CAP + 1]
-    rows = page_postings(valid, params.get("page"), count.count())
+    rows = page_postings(valid, params.get("page"), capped_count(valid))
     for label, queryset in [("count", count), ("page", rows)]:
         try:
             sql, sql_params = queryset.values("pk").query.sql_with_params()
         except EmptyResultSet:
             print(f"-- {label}: no query (an empty page)")
             continue
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
+            if label == "count" and "q" in valid:  # as capped_count() counts
+                cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", sql_params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
         print(f"-- {label}\n{plan}")
