@@ -4,8 +4,11 @@ the outcome; a third user is refused. Needs Debian's chromium (`make
 check-browser` installs it); about 20 s."""
 
 import datetime
+import os
 import shutil
+import signal
 import time
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import SESSION_KEY
@@ -17,6 +20,10 @@ from jobs.models import Application, InterviewInvitation, VideoRoom
 from tests import factories
 
 CHROMIUM = shutil.which("chromium")
+TURNSERVER = shutil.which("turnserver")
+needs_turnserver = pytest.mark.skipif(
+    TURNSERVER is None, reason="needs coturn's turnserver (Debian package coturn)"
+)
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium")
 
 
@@ -122,6 +129,8 @@ def test_two_browsers_meet_by_video_and_a_third_user_is_refused(
         assert [r["peer"] for r in hr_reports] == [seeker.pk]
         assert [r["peer"] for r in candidate_reports] == [employer.pk]
         assert all(r["framesDecoded"] > 0 for r in hr_reports + candidate_reports)
+        # One camera each: no switch-camera button.
+        assert candidate.evaluate('document.getElementById("video-switch").hidden')
         room.refresh_from_db()
         assert room.held_at is not None
         # The phone's page fits its width: nothing to scroll sideways.
@@ -153,6 +162,128 @@ def test_two_browsers_meet_by_video_and_a_third_user_is_refused(
         text = candidate.evaluate("document.body.innerText")
         assert seeker.person.name not in text
         assert employer.employer.name not in text
+    finally:
+        for browser in browsers:
+            browser.close()
+
+
+def frames_above(count: int) -> str:
+    return f"""
+    videoRoom.report().then(function (reports) {{
+      return reports.length > 0 && reports.every(function (r) {{
+        return r.state === "connected" && r.framesDecoded > {count};
+      }}) && reports;
+    }})"""
+
+
+def frames_flow(browser, seconds=30) -> list:
+    """Connected, and more frames decoded than a moment ago: the picture moves."""
+    now = browser.evaluate(
+        "videoRoom.report().then(function (r) { return r[0].framesDecoded; })"
+    )
+    return wait_for(browser, frames_above(now or 0), seconds)
+
+
+def start_call(live_server, settings, employer, seeker, browsers, flags=()):
+    """An accepted video invitation due in five minutes and both sides in its room,
+    each in a Chromium of its own (added to `browsers`), connected with frames."""
+    from bench.csp_pages import Browser
+
+    posting = factories.make_posting(employer.employer, title="仓库管理员")
+    resume = factories.make_resume(seeker)
+    services.apply_to_posting(posting, person=seeker.person)
+    invitation = services.invite_to_interview(
+        resume,
+        posting=posting,
+        by=employer,
+        scheduled_at=timezone.now() + datetime.timedelta(minutes=5),
+        portal_video=True,
+    )
+    services.accept_invitation(invitation, by=seeker)
+    room = VideoRoom.objects.get(invitation=invitation)
+    base = live_server.url.replace("localhost", "127.0.0.1")
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]
+    for user in (employer, seeker):
+        browser = Browser(CHROMIUM, flags)
+        browsers.append(browser)
+        browser.log_in_as(base, session_for(user))
+        browser.open(f"{base}{room.get_absolute_url()}")
+        wait_for(browser, '!document.getElementById("video-join").disabled')
+        browser.evaluate('document.getElementById("video-join").click(); true')
+    for browser in browsers:
+        wait_for(browser, CONNECTED_WITH_FRAMES)
+    return room
+
+
+def network_process(browser) -> int:
+    """Chromium's network service: it carries the page's requests and its WebRTC
+    packets, so stopping it is the browser's network going down."""
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"NetworkService" in command and browser.profile.encode() in command:
+            return int(entry.name)
+    raise AssertionError("Chromium's network service not found")
+
+
+STATUS = 'document.getElementById("video-status").textContent'
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_call_comes_back_after_a_network_blip_and_switches_camera(
+    live_server, settings, employer, seeker
+):
+    browsers = []
+    try:
+        # Three cameras each. Chromium's second fake camera films in Y16, a depth
+        # format that is not sent as video; the third is an ordinary colour camera.
+        room = start_call(
+            live_server,
+            settings,
+            employer,
+            seeker,
+            browsers,
+            flags=("--use-fake-device-for-media-stream=device-count=3",),
+        )
+        hr, candidate = browsers
+
+        # The seeker turns to another camera (twice, to the third): the employer
+        # still sees moving pictures, now from it.
+        assert not candidate.evaluate('document.getElementById("video-switch").hidden')
+        sending = "videoRoom.report().then(function (r) { return r[0].sending[0]; })"
+        assert candidate.evaluate(sending) == "fake_device_0"
+        for camera in ("fake_device_1", "fake_device_2"):
+            candidate.evaluate('document.getElementById("video-switch").click(); true')
+            wait_for(
+                candidate,
+                f"{sending}.then(function (s) {{ return s === {camera!r}; }})",
+            )
+        frames_flow(hr)
+
+        # The seeker's network drops for eight seconds, then comes back.
+        pid = network_process(candidate)
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            wait_for(
+                hr,
+                "videoRoom.report().then(function (r) {"
+                ' return r[0].state !== "connected"; })',
+                20,
+            )
+            time.sleep(2)
+        finally:
+            os.kill(pid, signal.SIGCONT)
+        for browser in browsers:
+            frames_flow(browser)
+        # Both pages say so (not "reconnecting" left over from the polls).
+        connected = 'JSON.parse(document.getElementById("video-text").textContent)'
+        for browser in browsers:
+            wait_for(browser, f"{connected}.connected === {STATUS}")
+        # Still the same room and the same two members.
+        present = sorted(services.poll_video_room(room, by=seeker, after=0)["present"])
+        assert present == sorted([seeker.pk, employer.pk])
     finally:
         for browser in browsers:
             browser.close()
