@@ -444,3 +444,58 @@ def test_parallel_signals_cannot_both_take_the_last_place(room, seeker):
         worker.join()
     assert sorted(outcomes) == ["stored"] + ["wait"] * (threads - 1)
     assert VideoSignal.objects.filter(sender=seeker).count() == SIGNAL_BURST
+
+
+def room_endpoints(client, room):
+    """The page and each endpoint of a room, as one user tries them."""
+    return [
+        client.get(room.get_absolute_url()),
+        join(client, room),
+        client.get(reverse("jobs:video_poll", args=[room.code]), {"after": 0}),
+        post_signal(client, room, kind="hello", nonce="intruder"),
+        client.post(reverse("jobs:video_leave", args=[room.code])),
+        client.post(
+            reverse("jobs:video_outcome", args=[room.code]),
+            {"outcome-outcome": "hire"},
+        ),
+        client.post(reverse("jobs:video_rate", args=[room.code]), {"rating-rating": 1}),
+    ]
+
+
+def test_a_member_of_another_room_gets_nothing_from_this_one(
+    client, room, seeker, employer, other_seeker, posting
+):
+    """The seeker of another accepted invitation of the same employer, in their own
+    room at the same time, tries every door of this room."""
+    resume = factories.make_resume(other_seeker)
+    services.apply_to_posting(posting, person=other_seeker.person)
+    theirs = services.invite_to_interview(
+        resume,
+        posting=posting,
+        by=employer,
+        scheduled_at=room.invitation.scheduled_at,
+        portal_video=True,
+    )
+    services.accept_invitation(theirs, by=other_seeker)
+    their_room = VideoRoom.objects.get(invitation=theirs)
+    client.force_login(other_seeker)
+    with during(room):
+        assert join(client, their_room).status_code == 200
+        answers = room_endpoints(client, room)
+        # Addressing this room's seeker from their own room does not reach them.
+        misaddressed = post_signal(client, their_room, to=seeker.pk, nonce="x")
+    assert [answer.status_code for answer in answers] == [404] * len(answers)
+    for answer in answers:
+        assert seeker.person.name not in answer.text
+    assert misaddressed.status_code == 403
+    assert not VideoSignal.objects.exists()
+    room.refresh_from_db()
+    assert room.outcome == "" and room.employer_rating is None
+
+
+def test_a_visitor_who_is_not_logged_in_is_sent_to_log_in_from_every_door(client, room):
+    with during(room):
+        answers = room_endpoints(client, room)
+    assert [answer.status_code for answer in answers] == [302] * len(answers)
+    assert all(answer.url.startswith(reverse("login")) for answer in answers)
+    assert not VideoSignal.objects.exists()

@@ -3,10 +3,15 @@ microphones go from the invitation to a connected call with video both ways and
 the outcome; a third user is refused. Needs Debian's chromium (`make
 check-browser` installs it); about 20 s."""
 
+import contextlib
 import datetime
 import os
+import secrets
 import shutil
 import signal
+import socket
+import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -287,3 +292,126 @@ def test_the_call_comes_back_after_a_network_blip_and_switches_camera(
     finally:
         for browser in browsers:
             browser.close()
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def turn_server(secret: str, max_bps: int | None = None):
+    """coturn on the loopback, checking logins as production does (use-auth-secret
+    with the portal's VIDEO_TURN_SECRET); its TURN address. Loopback peers are
+    allowed here only because both browsers' relayed addresses are on it."""
+    port = free_port()
+    relay = free_port()
+    folder = Path(tempfile.mkdtemp(prefix="portal-turn-"))
+    command = [
+        TURNSERVER,
+        *("-n", "--no-cli", "--no-tls", "--no-dtls", "--simple-log"),
+        *("--listening-ip=127.0.0.1", "--relay-ip=127.0.0.1"),
+        f"--listening-port={port}",
+        f"--min-port={relay}",
+        f"--max-port={min(relay + 20, 65535)}",
+        "--use-auth-secret",
+        f"--static-auth-secret={secret}",
+        "--realm=portal.test",
+        "--allow-loopback-peers",
+        f"--pidfile={folder / 'turnserver.pid'}",
+        f"--log-file={folder / 'turn.log'}",
+        *([f"--max-bps={max_bps}"] if max_bps else []),
+    ]
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise AssertionError("turnserver did not start")
+        yield f"turn:127.0.0.1:{port}?transport=udp", folder
+    finally:
+        process.terminate()
+        process.wait()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+RELAYED = """
+videoRoom.report().then(function (reports) {
+  return reports.length > 0 && reports.every(function (r) {
+    return r.local === "relay" && r.remote === "relay";
+  }) && reports;
+})
+"""
+
+
+@needs_turnserver
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_both_browsers_meet_through_coturn_with_the_logins_the_portal_makes(
+    live_server, settings, employer, seeker
+):
+    secret = secrets.token_urlsafe(24)
+    browsers = []
+    with turn_server(secret) as (url, _folder):
+        settings.VIDEO_STUN_URLS = []
+        settings.VIDEO_TURN_URLS = [url]
+        settings.VIDEO_TURN_SECRET = secret
+        settings.VIDEO_RELAY_ONLY = True
+        try:
+            start_call(live_server, settings, employer, seeker, browsers)
+            for browser in browsers:
+                # Relay candidates only: every packet went through coturn.
+                reports = wait_for(browser, RELAYED, 10)
+                assert all(r["framesDecoded"] > 0 for r in reports)
+                frames_flow(browser)
+        finally:
+            for browser in browsers:
+                browser.close()
+
+
+@needs_turnserver
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_call_too_weak_for_video_goes_on_with_sound_and_video_can_be_tried_again(
+    live_server, settings, employer, seeker
+):
+    secret = secrets.token_urlsafe(24)
+    browsers = []
+    # The relay lets each side send 10 kB/s (80 kbit/s): sound gets through,
+    # 640 × 480 video does not.
+    with turn_server(secret, max_bps=10_000) as (url, _folder):
+        settings.VIDEO_STUN_URLS = []
+        settings.VIDEO_TURN_URLS = [url]
+        settings.VIDEO_TURN_SECRET = secret
+        settings.VIDEO_RELAY_ONLY = True
+        try:
+            start_call(live_server, settings, employer, seeker, browsers)
+            hr, candidate = browsers
+            audio_only = 'document.getElementById("video-audio-only")'
+            wait_for(candidate, f"!{audio_only}.hidden", 40)
+            said = candidate.evaluate(f"{audio_only}.textContent")
+            assert said == candidate.evaluate(
+                'JSON.parse(document.getElementById("video-text").textContent)'
+                ".audioOnly"
+            )
+            assert (
+                candidate.evaluate(
+                    'document.getElementById("video-quality").dataset.quality'
+                )
+                == "poor"
+            )
+            sending = "videoRoom.report().then(function (r) { return r[0].sending; })"
+            assert candidate.evaluate(sending) == [None]
+
+            candidate.evaluate('document.getElementById("video-retry").click(); true')
+            assert candidate.evaluate(f"{audio_only}.hidden")
+            assert candidate.evaluate(sending) == ["fake_device_0"]
+        finally:
+            for browser in browsers:
+                browser.close()
