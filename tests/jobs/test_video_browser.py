@@ -234,6 +234,7 @@ def network_process(browser) -> int:
 
 
 STATUS = 'document.getElementById("video-status").textContent'
+TEXT = 'JSON.parse(document.getElementById("video-text").textContent)'
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -282,10 +283,19 @@ def test_the_call_comes_back_after_a_network_blip_and_switches_camera(
             os.kill(pid, signal.SIGCONT)
         for browser in browsers:
             frames_flow(browser)
-        # Both pages say so (not "reconnecting" left over from the polls).
-        connected = 'JSON.parse(document.getElementById("video-text").textContent)'
+        # Both pages say so.
         for browser in browsers:
-            wait_for(browser, f"{connected}.connected === {STATUS}")
+            wait_for(browser, f"{TEXT}.connected === {STATUS}")
+
+        # Only the portal is out of reach for a moment (DevTools' offline mode
+        # stops the page's requests, not its WebRTC packets): the call goes on, the
+        # page says it is reconnecting, then that it is connected again.
+        offline = {"latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
+        candidate.call("Network.emulateNetworkConditions", offline=True, **offline)
+        wait_for(candidate, f"{TEXT}.reconnecting === {STATUS}", 15)
+        frames_flow(hr)
+        candidate.call("Network.emulateNetworkConditions", offline=False, **offline)
+        wait_for(candidate, f"{TEXT}.connected === {STATUS}", 15)
         # Still the same room and the same two members.
         present = sorted(services.poll_video_room(room, by=seeker, after=0)["present"])
         assert present == sorted([seeker.pk, employer.pk])
