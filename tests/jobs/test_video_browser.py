@@ -260,15 +260,19 @@ def test_the_call_comes_back_after_a_network_blip_and_switches_camera(
         assert not candidate.evaluate('document.getElementById("video-switch").hidden')
         sending = "videoRoom.report().then(function (r) { return r[0].sending[0]; })"
         assert candidate.evaluate(sending) == "fake_device_0"
+        switch = 'document.getElementById("video-switch")'
         for camera in ("fake_device_1", "fake_device_2"):
-            candidate.evaluate('document.getElementById("video-switch").click(); true')
+            # The button is disabled while a camera is being switched.
+            wait_for(candidate, f"!{switch}.disabled")
+            candidate.evaluate(f"{switch}.click(); true")
             wait_for(
                 candidate,
                 f"{sending}.then(function (s) {{ return s === {camera!r}; }})",
             )
         frames_flow(hr)
 
-        # The seeker's network drops for eight seconds, then comes back.
+        # The seeker's network drops until the employer's page notices, and 2 s
+        # more; then it comes back.
         pid = network_process(candidate)
         os.kill(pid, signal.SIGSTOP)
         try:
