@@ -404,7 +404,7 @@ def test_a_member_sending_too_many_signals_is_told_to_wait(
     assert VideoSignal.objects.filter(sender=seeker).count() == SIGNAL_BURST + 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_parallel_signals_cannot_both_take_the_last_place(room, seeker):
     from django.db import connection
 
