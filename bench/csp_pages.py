@@ -120,7 +120,7 @@ class WebSocket:
 
 
 class Browser:
-    def __init__(self, chromium: str):
+    def __init__(self, chromium: str, flags: tuple[str, ...] = ()):
         self.profile = tempfile.mkdtemp(prefix="csp-chromium-")
         self.process = subprocess.Popen(
             [
@@ -135,6 +135,7 @@ class Browser:
                 "--use-fake-ui-for-media-stream",
                 # Nothing but the portal: the map's tile server stays unreached.
                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+                *flags,
                 "about:blank",
             ],
             stdout=subprocess.DEVNULL,

@@ -545,3 +545,6 @@ VIDEO_STUN_URLS = env_list("VIDEO_STUN_URLS", [])
 VIDEO_TURN_URLS = env_list("VIDEO_TURN_URLS", [])
 VIDEO_TURN_SECRET = env_secret("VIDEO_TURN_SECRET")
 VIDEO_TURN_TTL = env_int("VIDEO_TURN_TTL", 4 * 3600)
+# Media only through the TURN relay: neither side learns the other's address, at the
+# cost of relaying every call (docs/video-interviews.md).
+VIDEO_RELAY_ONLY = env_bool("VIDEO_RELAY_ONLY", False)

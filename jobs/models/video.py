@@ -24,6 +24,12 @@ PRESENT_SECONDS = 12
 SIGNAL_SECONDS = 60
 # The largest signalling message: an SDP offer with video and audio is 3 to 6 KB.
 SIGNAL_MAX_BYTES = 16 * 1024
+# At most this many signalling messages per member and room in any SIGNAL_BURST_SECONDS:
+# a call's setup sends a hello, an offer or answer and its ICE candidates (10 from one
+# browser with two network interfaces in the browser test; a phone with Wi-Fi, mobile
+# data, IPv6 and TURN may send 30) to each of up to three others.
+SIGNAL_BURST = 120
+SIGNAL_BURST_SECONDS = 10
 
 
 def ice_servers(user, now: float | None = None) -> list[dict]:

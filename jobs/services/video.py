@@ -2,6 +2,7 @@
 the outcome and the ratings (docs/video-interviews.md)."""
 
 import datetime
+import math
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -18,7 +19,13 @@ from jobs.models import (
     VideoRoom,
     VideoSignal,
 )
-from jobs.models.video import PRESENT_SECONDS, SIGNAL_MAX_BYTES, SIGNAL_SECONDS
+from jobs.models.video import (
+    PRESENT_SECONDS,
+    SIGNAL_BURST,
+    SIGNAL_BURST_SECONDS,
+    SIGNAL_MAX_BYTES,
+    SIGNAL_SECONDS,
+)
 from jobs.services.applications import set_application_status
 from portal.audit import audit
 from portal.models import User
@@ -182,9 +189,11 @@ def send_video_signal(
     payload: str,
     recipient_id: int | None = None,
 ) -> bool:
-    """Put a message in the mailbox. Only from a member while the room is open,
-    to another member, and no larger than SIGNAL_MAX_BYTES. The same nonce twice
-    from one sender (a replay or a retried request) stores nothing: False."""
+    """Put a message in the mailbox. Only from a member who has joined, while the
+    room is open, to another member, no larger than SIGNAL_MAX_BYTES, and at most
+    SIGNAL_BURST of theirs in SIGNAL_BURST_SECONDS (refused with `retry_after`).
+    The same nonce twice from one sender (a replay or a retried request) stores
+    nothing: False."""
     _check_can_enter(room, by)
     if kind not in VideoSignal.Kind.values:
         raise JobError(_("Unknown signalling message."))
@@ -196,26 +205,49 @@ def send_video_signal(
         members = {room.seeker_id, *room.interviewers.values_list("pk", flat=True)}
         if recipient_id not in members or recipient_id == by.pk:
             raise JobError(_("Unknown signalling message."))
-    now = timezone.now()
-    try:
-        with transaction.atomic():
-            VideoSignal.objects.create(
-                room=room,
-                sender=by,
-                recipient_id=recipient_id,
-                nonce=nonce,
-                kind=kind,
-                payload=payload,
-                created_at=now,
-            )
-    except IntegrityError:
-        return False
+    with transaction.atomic():
+        # The member's presence row, locked, puts their messages in single file:
+        # two parallel requests cannot both count the same free place.
+        if not VideoPresence.objects.select_for_update().filter(room=room, user=by):
+            raise JobError(_("Join the room first."))
+        now = timezone.now()
+        _check_burst(room, by, now)
+        try:
+            with transaction.atomic():
+                VideoSignal.objects.create(
+                    room=room,
+                    sender=by,
+                    recipient_id=recipient_id,
+                    nonce=nonce,
+                    kind=kind,
+                    payload=payload,
+                    created_at=now,
+                )
+        except IntegrityError:
+            return False
     if kind == VideoSignal.Kind.HELLO:
         # Old messages are never delivered: drop them when someone (re)joins.
         VideoSignal.objects.filter(
             room=room, created_at__lt=now - datetime.timedelta(seconds=SIGNAL_SECONDS)
         ).delete()
     return True
+
+
+def _check_burst(room: VideoRoom, by: User, now) -> None:
+    since = now - datetime.timedelta(seconds=SIGNAL_BURST_SECONDS)
+    recent = VideoSignal.objects.filter(room=room, sender=by, created_at__gt=since)
+    times = list(
+        recent.order_by("-created_at").values_list("created_at", flat=True)[
+            :SIGNAL_BURST
+        ]
+    )
+    if len(times) >= SIGNAL_BURST:
+        # Free again when the oldest of the last SIGNAL_BURST leaves the window.
+        wait = (times[-1] - since).total_seconds()
+        raise JobError(
+            _("Too many signalling messages at once: wait a moment."),
+            retry_after=max(1, math.ceil(wait)),
+        )
 
 
 def leave_video_room(room: VideoRoom, *, by: User) -> None:

@@ -4,6 +4,7 @@ page-not-found answer, so a room never tells a stranger it exists."""
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
@@ -65,6 +66,7 @@ def video_room(request, code):
         "names": {str(pk): name for pk, name in names.items()},
         "seeker": room.seeker_id,
         "iceServers": ice_servers(request.user) if not refusal else [],
+        "iceTransportPolicy": "relay" if settings.VIDEO_RELAY_ONLY else "all",
         "presentSeconds": PRESENT_SECONDS,
         "maxBytes": SIGNAL_MAX_BYTES,
         "closesAt": room.closes_at.isoformat(),
@@ -147,8 +149,9 @@ def video_poll(request, code):
 @require_POST
 @login_required
 def video_signal(request, code):
-    """Members, while the room is open: one message, JSON {nonce, kind, payload,
-    to}, at most SIGNAL_MAX_BYTES of payload."""
+    """Members who joined, while the room is open: one message, JSON {nonce, kind,
+    payload, to}, at most SIGNAL_MAX_BYTES of payload; 429 with `retry_after`
+    beyond the member's SIGNAL_BURST."""
     room = _member_room(request, code)
     if len(request.body) > SIGNAL_MAX_BYTES + 1024:
         return JsonResponse({"error": _("Too large.")}, status=413)
@@ -166,6 +169,12 @@ def video_signal(request, code):
     except (ValueError, TypeError, AttributeError):
         return JsonResponse({"error": _("Unknown signalling message.")}, status=400)
     except services.JobError as error:
+        if error.retry_after:
+            response = JsonResponse(
+                {"error": str(error), "retry_after": error.retry_after}, status=429
+            )
+            response["Retry-After"] = str(error.retry_after)
+            return response
         return _refused(error)
     return JsonResponse({"stored": stored})
 

@@ -95,6 +95,7 @@
         if (!response.ok) {
           var error = new Error(data.error || response.status);
           error.refused = response.status === 403;
+          error.retryAfter = response.status === 429 ? data.retry_after || 1 : 0;
           throw error;
         }
         return data;
@@ -114,14 +115,26 @@
         data: payload || null,
       }),
     };
+    return deliver(body, 0);
+  }
+
+  // Too many messages at once (the mailbox's limit per member): the same message
+  // again a little later; its nonce makes sure it is stored once.
+  function deliver(body, attempt) {
     return request(app.dataset.signal, body).catch(function (error) {
-      if (error.refused) stop(error.message);
+      if (error.refused) return stop(error.message);
+      if (error.retryAfter && attempt < 5 && joined) {
+        return new Promise(function (resolve) {
+          setTimeout(resolve, error.retryAfter * 1000);
+        }).then(function () { return deliver(body, attempt + 1); });
+      }
     });
   }
 
   function poll() {
     if (!joined) return;
     request(app.dataset.poll + "?after=" + cursor).then(function (data) {
+      if (failures) sayState();
       failures = 0;
       cursor = data.cursor;
       present = data.present;
@@ -140,6 +153,12 @@
       say(text.reconnecting);
       setTimeout(poll, Math.min(1000 * failures, 5000));
     });
+  }
+
+  function sayState() {
+    var states = Object.keys(peers).map(function (id) { return peers[id].pc.connectionState; });
+    if (states.indexOf("connected") >= 0) say(text.connected);
+    else if (states.length) say(text.connecting);
   }
 
   function showPresence() {
@@ -162,10 +181,14 @@
     var peer = peers[id];
     if (peer && peer.session === theirSession) return peer;
     if (peer) closePeer(id);
-    var pc = new RTCPeerConnection({ iceServers: config.iceServers });
+    var pc = new RTCPeerConnection({
+      iceServers: config.iceServers,
+      iceTransportPolicy: config.iceTransportPolicy,
+    });
     peer = peers[id] = {
       pc: pc, session: theirSession, polite: config.me > id,
       makingOffer: false, ignoreOffer: false, weak: 0, tracksAdded: false,
+      lost: 0, received: 0,
     };
     pc.onnegotiationneeded = function () {
       peer.makingOffer = true;
@@ -294,7 +317,11 @@
       ids.forEach(function (id, i) {
         var peer = peers[id];
         if (!peer) return;
-        peer.weak = reports[i].quality === "poor" ? peer.weak + 1 : 0;
+        peer.lost = reports[i].lost;
+        peer.received = reports[i].received;
+        // A connection that is down is being reconnected, not too weak for video.
+        var weak = reports[i].quality === "poor" && reports[i].state === "connected";
+        peer.weak = weak ? peer.weak + 1 : 0;
         if (peer.weak >= 3 && !audioOnly) soundOnly();
       });
     });
@@ -305,7 +332,8 @@
   function peerReport(peer) {
     return peer.pc.getStats().then(function (stats) {
       var report = { state: peer.pc.connectionState, framesDecoded: 0, rtt: null,
-        lost: 0, received: 0, bitrate: null };
+        lost: 0, received: 0, bitrate: null, local: null, remote: null };
+      var pair = null;
       stats.forEach(function (s) {
         if (s.type === "inbound-rtp" && s.kind === "video") report.framesDecoded += s.framesDecoded || 0;
         if (s.type === "inbound-rtp") {
@@ -315,9 +343,16 @@
         if (s.type === "candidate-pair" && s.nominated && s.state === "succeeded") {
           report.rtt = s.currentRoundTripTime;
           report.bitrate = s.availableOutgoingBitrate || null;
+          pair = s;
         }
       });
-      var loss = report.lost / Math.max(report.lost + report.received, 1);
+      if (pair) {
+        report.local = (stats.get(pair.localCandidateId) || {}).candidateType || null;
+        report.remote = (stats.get(pair.remoteCandidateId) || {}).candidateType || null;
+      }
+      var lost = report.lost - peer.lost;
+      var received = report.received - peer.received;
+      var loss = lost > 0 ? lost / Math.max(lost + received, 1) : 0;
       if (report.state !== "connected") report.quality = "poor";
       else if ((report.rtt || 0) > 0.6 || loss > 0.08 || (report.bitrate && report.bitrate < 100000)) report.quality = "poor";
       else if ((report.rtt || 0) > 0.3 || loss > 0.02 || (report.bitrate && report.bitrate < 300000)) report.quality = "fair";
@@ -331,13 +366,15 @@
     Object.keys(peers).forEach(function (id) {
       videoSenders(peers[id]).forEach(function (sender) { sender.replaceTrack(null); });
     });
-    say(text.audioOnly);
+    $("video-audio-only").textContent = text.audioOnly;
+    $("video-audio-only").hidden = false;
     $("video-retry").hidden = false;
   }
 
   $("video-retry").addEventListener("click", function () {
     audioOnly = false;
     $("video-retry").hidden = true;
+    $("video-audio-only").hidden = true;
     Object.keys(peers).forEach(function (id) {
       peers[id].weak = 0;
       videoSenders(peers[id]).forEach(function (sender) { sender.replaceTrack(videoTrack); });
@@ -358,29 +395,39 @@
   toggle($("video-mute"), "audio", text.mute, text.unmute);
   toggle($("video-camera"), "video", text.cameraOff, text.cameraOn);
 
+  // Phones often cannot open two cameras at once: the one in use is stopped first,
+  // and opened again if the other cannot be.
   $("video-switch").addEventListener("click", function () {
+    var button = $("video-switch");
+    var current = videoTrack && videoTrack.getSettings().deviceId;
+    button.disabled = true;
     navigator.mediaDevices.enumerateDevices().then(function (devices) {
       var cameras = devices.filter(function (d) { return d.kind === "videoinput"; });
-      var current = videoTrack && videoTrack.getSettings().deviceId;
       var index = cameras.findIndex(function (d) { return d.deviceId === current; });
       var next = cameras[(index + 1) % cameras.length];
-      return navigator.mediaDevices.getUserMedia({ video: { deviceId: { exact: next.deviceId } } });
-    }).then(function (media) {
-      var track = media.getVideoTracks()[0];
-      Object.keys(peers).forEach(function (id) {
-        videoSenders(peers[id]).forEach(function (sender) {
-          if (!audioOnly) sender.replaceTrack(track);
-        });
-      });
-      if (videoTrack) {
-        stream.removeTrack(videoTrack);
-        videoTrack.stop();
-      }
-      stream.addTrack(track);
-      videoTrack = track;
-      $("video-self").srcObject = stream;
-    }).catch(function () {});
+      if (videoTrack) videoTrack.stop();
+      return open(next.deviceId).catch(function () { return open(current); });
+    }).then(useCamera).catch(function () {}).then(function () { button.disabled = false; });
   });
+
+  function open(deviceId) {
+    return navigator.mediaDevices.getUserMedia({ video: { deviceId: { exact: deviceId } } });
+  }
+
+  function useCamera(media) {
+    var track = media.getVideoTracks()[0];
+    // The camera-off button still holds for the new camera.
+    track.enabled = $("video-camera").getAttribute("aria-pressed") !== "true";
+    Object.keys(peers).forEach(function (id) {
+      videoSenders(peers[id]).forEach(function (sender) {
+        if (!audioOnly) sender.replaceTrack(track);
+      });
+    });
+    if (videoTrack) stream.removeTrack(videoTrack);
+    stream.addTrack(track);
+    videoTrack = track;
+    $("video-self").srcObject = stream;
+  }
 
   function stop(message) {
     joined = false;
@@ -426,6 +473,9 @@
       return Promise.all(Object.keys(peers).map(function (id) {
         return peerReport(peers[id]).then(function (report) {
           report.peer = Number(id);
+          report.sending = videoSenders(peers[id]).map(function (sender) {
+            return sender.track ? sender.track.label : null;
+          });
           return report;
         });
       }));

@@ -3,6 +3,7 @@ import datetime
 import hashlib
 import hmac
 import json
+import threading
 
 import pytest
 import time_machine
@@ -61,6 +62,10 @@ def room(invitation, seeker):
 
 def during(room):
     return time_machine.travel(room.opens_at + datetime.timedelta(minutes=20))
+
+
+def join(client, room):
+    return client.post(reverse("jobs:video_join", args=[room.code]))
 
 
 def post_signal(client, room, **message):
@@ -202,6 +207,7 @@ def test_signals_go_from_one_member_to_the_other_once(client, room, seeker, empl
 def test_a_hello_to_everyone_reaches_every_other_member(client, room, seeker, employer):
     client.force_login(seeker)
     with during(room):
+        join(client, room)
         post_signal(client, room, kind="hello", nonce="h1")
         client.force_login(employer)
         poll = reverse("jobs:video_poll", args=[room.code])
@@ -212,7 +218,8 @@ def test_a_hello_to_everyone_reaches_every_other_member(client, room, seeker, em
 def test_stale_signals_are_not_delivered(client, room, seeker, employer):
     client.force_login(employer)
     with during(room) as traveller:
-        post_signal(client, room, to=seeker.pk, payload="old offer")
+        join(client, room)
+        assert post_signal(client, room, to=seeker.pk, payload="x").json()["stored"]
         traveller.shift(datetime.timedelta(seconds=61))
         client.force_login(seeker)
         poll = reverse("jobs:video_poll", args=[room.code])
@@ -224,6 +231,7 @@ def test_large_odd_or_misaddressed_signals_are_refused(
 ):
     client.force_login(seeker)
     with during(room):
+        join(client, room)
         large = post_signal(client, room, payload="x" * (16 * 1024 + 1))
         odd = post_signal(client, room, kind="script")
         stranger = post_signal(client, room, to=other_seeker.pk)
@@ -355,3 +363,139 @@ def test_the_statistics_count_interviews_held_and_hires_by_month(
     assert other_district["held"] == 0
     next_day = day + datetime.timedelta(days=1)
     assert video_interview_figures(foshan["city"], next_day, next_day)["held"] == 0
+
+
+def test_signals_are_refused_until_the_member_joins(client, room, seeker):
+    client.force_login(seeker)
+    with during(room):
+        before = post_signal(client, room, kind="hello")
+        join(client, room)
+        after = post_signal(client, room, kind="hello")
+    assert before.status_code == 403
+    assert after.json() == {"stored": True}
+
+
+def test_a_member_sending_too_many_signals_is_told_to_wait(
+    client, english, room, seeker, employer
+):
+    from jobs.models.video import SIGNAL_BURST, SIGNAL_BURST_SECONDS
+
+    employer_client = client.__class__()
+    employer_client.force_login(employer)
+    client.force_login(seeker)
+    with during(room) as traveller:
+        join(client, room)
+        join(employer_client, room)
+        sent = [
+            post_signal(client, room, kind="candidate", nonce=f"c{n}").status_code
+            for n in range(SIGNAL_BURST)
+        ]
+        refused = post_signal(client, room, kind="candidate", nonce="one more")
+        other_side = post_signal(employer_client, room, kind="answer", nonce="a1")
+        traveller.shift(datetime.timedelta(seconds=SIGNAL_BURST_SECONDS))
+        later = post_signal(client, room, kind="candidate", nonce="one more")
+    assert sent == [200] * SIGNAL_BURST
+    assert refused.status_code == 429
+    assert "Too many signalling messages" in refused.json()["error"]
+    assert 1 <= refused.json()["retry_after"] <= SIGNAL_BURST_SECONDS
+    assert refused["Retry-After"] == str(refused.json()["retry_after"])
+    assert other_side.json() == {"stored": True}
+    assert later.json() == {"stored": True}
+    assert VideoSignal.objects.filter(sender=seeker).count() == SIGNAL_BURST + 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_parallel_signals_cannot_both_take_the_last_place(room, seeker):
+    from django.db import connection
+
+    from jobs.models.video import SIGNAL_BURST
+
+    now = timezone.now()
+    VideoRoom.objects.filter(pk=room.pk).update(
+        opens_at=now - datetime.timedelta(minutes=1),
+        closes_at=now + datetime.timedelta(minutes=30),
+    )
+    room.refresh_from_db()
+    services.enter_video_room(room, by=seeker)
+    VideoSignal.objects.bulk_create(
+        VideoSignal(room=room, sender=seeker, nonce=f"c{n}", kind="candidate")
+        for n in range(SIGNAL_BURST - 1)
+    )
+    threads = 6
+    start = threading.Barrier(threads)
+    outcomes = []
+
+    def send(n):
+        try:
+            start.wait()
+            services.send_video_signal(
+                room, by=seeker, nonce=f"p{n}", kind="candidate", payload="{}"
+            )
+            outcomes.append("stored")
+        except services.JobError as error:
+            outcomes.append(error.retry_after and "wait")
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=send, args=(n,)) for n in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert sorted(outcomes) == ["stored"] + ["wait"] * (threads - 1)
+    assert VideoSignal.objects.filter(sender=seeker).count() == SIGNAL_BURST
+
+
+def room_endpoints(client, room):
+    """The page and each endpoint of a room, as one user tries them."""
+    return [
+        client.get(room.get_absolute_url()),
+        join(client, room),
+        client.get(reverse("jobs:video_poll", args=[room.code]), {"after": 0}),
+        post_signal(client, room, kind="hello", nonce="intruder"),
+        client.post(reverse("jobs:video_leave", args=[room.code])),
+        client.post(
+            reverse("jobs:video_outcome", args=[room.code]),
+            {"outcome-outcome": "hire"},
+        ),
+        client.post(reverse("jobs:video_rate", args=[room.code]), {"rating-rating": 1}),
+    ]
+
+
+def test_a_member_of_another_room_gets_nothing_from_this_one(
+    client, room, seeker, employer, other_seeker, posting
+):
+    """The seeker of another accepted invitation of the same employer, in their own
+    room at the same time, tries every door of this room."""
+    resume = factories.make_resume(other_seeker)
+    services.apply_to_posting(posting, person=other_seeker.person)
+    theirs = services.invite_to_interview(
+        resume,
+        posting=posting,
+        by=employer,
+        scheduled_at=room.invitation.scheduled_at,
+        portal_video=True,
+    )
+    services.accept_invitation(theirs, by=other_seeker)
+    their_room = VideoRoom.objects.get(invitation=theirs)
+    client.force_login(other_seeker)
+    with during(room):
+        assert join(client, their_room).status_code == 200
+        answers = room_endpoints(client, room)
+        # Addressing this room's seeker from their own room does not reach them.
+        misaddressed = post_signal(client, their_room, to=seeker.pk, nonce="x")
+    assert [answer.status_code for answer in answers] == [404] * len(answers)
+    for answer in answers:
+        assert seeker.person.name not in answer.text
+    assert misaddressed.status_code == 403
+    assert not VideoSignal.objects.exists()
+    room.refresh_from_db()
+    assert room.outcome == "" and room.employer_rating is None
+
+
+def test_a_visitor_who_is_not_logged_in_is_sent_to_log_in_from_every_door(client, room):
+    with during(room):
+        answers = room_endpoints(client, room)
+    assert [answer.status_code for answer in answers] == [302] * len(answers)
+    assert all(answer.url.startswith(reverse("login")) for answer in answers)
+    assert not VideoSignal.objects.exists()
