@@ -8,6 +8,7 @@ import time
 import pytest
 import time_machine
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -350,3 +351,62 @@ def test_the_resume_link_goes_by_sms_to_the_phone_on_record_only(
     assert message.phone == registered.phone
     token = message.params["link"].rstrip("/").split("/")[-1]
     assert Resume.from_share_token(token) == registered.resume
+
+
+# Closing time ----------------------------------------------------------------------
+
+
+def at_local(hour: int, minute: int) -> datetime.datetime:
+    return timezone.make_aware(
+        datetime.datetime.combine(timezone.localdate(), datetime.time(hour, minute))
+    )
+
+
+def test_after_closing_time_the_desks_are_signed_out_and_kiosk_sessions_end_once(
+    hall, desk, kiosk, employer, registered
+):
+    employer_at_desk = desk_client(Client(), desk, employer)
+    at_kiosk = Client()
+    at_kiosk.cookies[COOKIE] = kiosk[1]
+    identify(at_kiosk, registered)
+    hall.closes_at = datetime.time(17, 30)
+    hall.save()
+
+    assert services.close_halls(at_local(17, 29)) == {"desks": 0, "kiosk_sessions": 0}
+    assert employer_at_desk.get(reverse("fairs:desk_home")).status_code == 200
+
+    assert services.close_halls(at_local(17, 31)) == {"desks": 1, "kiosk_sessions": 1}
+    terminal = Terminal.objects.get(pk=desk[0].pk)
+    assert terminal.employer is None and terminal.employer_session_key == ""
+    assert KioskSession.objects.get().ended_at is not None
+    # The employer's login on the desk is gone: the desk asks to sign in again.
+    response = employer_at_desk.get(reverse("fairs:desk_home"))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+    assert (
+        registered.masked_name
+        not in at_kiosk.get(reverse("fairs:kiosk_home")).content.decode()
+    )
+    closed = AuditEntry.objects.filter(
+        action__in=["fairs.desk.signed_out", "fairs.kiosk.session_closed"]
+    )
+    assert closed.count() == 2
+
+    assert services.close_halls(at_local(17, 45)) == {"desks": 0, "kiosk_sessions": 0}
+    assert closed.count() == 2
+
+
+def test_a_desk_left_signed_in_yesterday_is_signed_out_before_opening(
+    hall, desk, employer
+):
+    desk_client(Client(), desk, employer)
+    Terminal.objects.filter(pk=desk[0].pk).update(
+        employer_day=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    assert services.close_halls(at_local(8, 0))["desks"] == 1
+    assert Terminal.objects.get(pk=desk[0].pk).employer is None
+
+
+def test_closing_the_halls_is_scheduled():
+    from config.management.commands.setup_schedules import SCHEDULES
+
+    assert "fairs.tasks.close_halls" in [entry["func"] for entry in SCHEDULES]
