@@ -473,21 +473,29 @@ def record_outcome(
 
 def close_halls(now: datetime.datetime | None = None) -> dict[str, int]:
     """After each hall's closing time (and for anything left from an earlier day):
-    employers at the desks signed out, their login on the device ended, and open
-    kiosk sessions ended; each audited. Running it again changes nothing."""
+    employers at the desks signed out, their login on the device ended, and the
+    kiosk sessions left open since before closing ended; each audited. Running it
+    again changes nothing."""
     moment = timezone.localtime(now)
     today = moment.date()
-    closed = [hall.pk for hall in Hall.objects.all() if moment.time() >= hall.closes_at]
-    leftover = Q(hall__in=closed) | Q(employer_day__lt=today)
+    closing = {
+        hall.pk: _at(today, hall.closes_at)
+        for hall in Hall.objects.all()
+        if moment.time() >= hall.closes_at
+    }
+    leftover = Q(hall__in=closing) | Q(employer_day__lt=today)
     desks = Terminal.objects.filter(
         leftover, Q(employer__isnull=False) | ~Q(employer_session_key="")
     ).values_list("pk", flat=True)
-    sessions = KioskSession.objects.filter(
-        Q(terminal__hall__in=closed) | Q(started_at__lt=_start_of(today)),
-        ended_at__isnull=True,
-    ).values_list("pk", flat=True)
+    # A kiosk in use after closing (staff trying it) ends by itself when idle.
+    left = Q(started_at__lt=_at(today, datetime.time()))
+    for hall, closed_at in closing.items():
+        left |= Q(terminal__hall=hall, last_activity_at__lt=closed_at)
+    sessions = KioskSession.objects.filter(left, ended_at__isnull=True).values_list(
+        "pk", flat=True
+    )
     return {
-        "desks": sum(_sign_out_desk(pk, closed, today) for pk in desks),
+        "desks": sum(_sign_out_desk(pk, list(closing), today) for pk in desks),
         "kiosk_sessions": sum(_end_left_session(pk) for pk in sessions),
     }
 
@@ -501,8 +509,8 @@ def _end_login(desk: Terminal) -> None:
         desk.employer_session_key = ""
 
 
-def _start_of(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+def _at(day: datetime.date, time: datetime.time) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, time))
 
 
 @transaction.atomic

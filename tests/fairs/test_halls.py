@@ -368,12 +368,13 @@ def at_local(hour: int, minute: int) -> datetime.datetime:
 def test_after_closing_time_the_desks_are_signed_out_and_kiosk_sessions_end_once(
     hall, desk, kiosk, employer, registered
 ):
-    employer_at_desk = desk_client(Client(), desk, employer)
-    at_kiosk = Client()
-    at_kiosk.cookies[COOKIE] = kiosk[1]
-    identify(at_kiosk, registered)
     hall.closes_at = datetime.time(17, 30)
     hall.save()
+    at_kiosk = Client()
+    at_kiosk.cookies[COOKIE] = kiosk[1]
+    with time_machine.travel(at_local(16, 0)):
+        employer_at_desk = desk_client(Client(), desk, employer)
+        identify(at_kiosk, registered)
 
     assert services.close_halls(at_local(17, 29)) == {"desks": 0, "kiosk_sessions": 0}
     assert employer_at_desk.get(reverse("fairs:desk_home")).status_code == 200
@@ -396,6 +397,18 @@ def test_after_closing_time_the_desks_are_signed_out_and_kiosk_sessions_end_once
 
     assert services.close_halls(at_local(17, 45)) == {"desks": 0, "kiosk_sessions": 0}
     assert closed.count() == 2
+
+
+def test_a_kiosk_in_use_after_closing_is_left_to_end_when_idle(hall, kiosk, registered):
+    at_kiosk = Client()
+    at_kiosk.cookies[COOKIE] = kiosk[1]
+    with time_machine.travel(at_local(17, 40)):
+        identify(at_kiosk, registered)
+    assert services.close_halls(at_local(17, 41))["kiosk_sessions"] == 0
+    assert services.close_halls(at_local(8, 0) + datetime.timedelta(days=1)) == {
+        "desks": 0,
+        "kiosk_sessions": 1,
+    }
 
 
 def test_a_desk_left_signed_in_yesterday_is_signed_out_before_opening(
