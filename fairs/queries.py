@@ -219,33 +219,34 @@ def market_figures() -> dict:
 
 def hall_jobs_for(hall, person, day: datetime.date, limit: int = 8) -> list[dict]:
     """Jobs of the employers at the hall's desks today that match the person's
-    resume best, with the booth to go to."""
-    resume = Resume.objects.filter(person=person).select_related("person").first()
+    resume best, with the booth to go to: only their postings are ranked."""
+    resume = (
+        Resume.objects.filter(person=person).select_related("person__residence").first()
+    )
     booths = {
         desk.employer_id: desk.booth for desk in desks_today(hall, day).order_by("pk")
     }
     if resume is None or not booths:
         return []
-    matches = []
-    for posting in matching.postings_for(resume, limit=MATCH_DEPTH):
-        if posting.employer_id in booths:
-            matches.append({"posting": posting, "booth": booths[posting.employer_id]})
-    return matches[:limit]
-
-
-# How deep each person's ranking is searched for the employers in the hall.
-MATCH_DEPTH = 200
+    postings = matching.ranked_postings(resume).filter(employer_id__in=booths)
+    return [
+        {"posting": posting, "booth": booths[posting.employer_id]}
+        for posting in postings.select_related("employer")[:limit]
+    ]
 
 
 def desk_matches(desk, day: datetime.date) -> list[dict]:
-    """The people checked in at the desk's hall today whose best matches include
-    the desk's employer's open postings, best first, with the reasons."""
+    """The people checked in at the desk's hall today for whom one of the desk's
+    employer's open postings is among the work they want (jobs.matching's
+    candidates and score), best first, with the reasons. Only the employer's
+    postings are ranked for each person, not the city's (docs/recruiting-hall.md)."""
     employer_id = desk.employer_today()
     if employer_id is None:
         return []
     check_ins = (
         HallCheckIn.objects.filter(hall=desk.hall_id, day=day)
         .select_related("person__resume", "person__residence")
+        .prefetch_related("person__resume__intended_districts")
         .order_by("checked_in_at")
     )
     contacts = {
@@ -259,13 +260,11 @@ def desk_matches(desk, day: datetime.date) -> list[dict]:
         resume = getattr(check_in.person, "resume", None)
         if resume is None:
             continue
-        best = next(
-            (
-                posting
-                for posting in matching.postings_for(resume, limit=MATCH_DEPTH)
-                if posting.employer_id == employer_id
-            ),
-            None,
+        best = (
+            matching.ranked_postings(resume)
+            .filter(employer_id=employer_id)
+            .defer("search")
+            .first()
         )
         if best is None:
             continue

@@ -50,11 +50,11 @@ class Hall(TimeStamped):
     )
     is_open = models.BooleanField(_("in service"), default=True)
     closes_at = models.TimeField(
-        _("closes at"),
+        _("closing time"),
         default=datetime.time(17, 30),
         help_text=_(
             "Every day after this time, employers still signed in at the desks are "
-            "signed out and open kiosk sessions are ended."
+            "signed out and kiosk sessions left open are ended."
         ),
     )
 

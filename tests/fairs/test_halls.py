@@ -601,3 +601,27 @@ def test_an_invitation_submitted_twice_at_once_makes_one_invitation_and_one_sms(
     assert sorted(outcomes) == ["refused", "sent"]
     assert InterviewInvitation.objects.count() == 1
     assert SmsMessage.objects.filter(template="hall_invitation").count() == 1
+
+
+def test_the_desk_ranks_only_its_employers_postings_for_each_person_present(
+    client, kiosk_client, hall_day, foshan, employer, other_employer, desk
+):
+    """Another employer's job that suits someone present better does not put them
+    on this desk, and does not hide them from it."""
+    factories.make_posting(other_employer.employer, occupation_group="3")
+    factories.make_posting(
+        other_employer.employer, occupation_group="6", title="普工", salary_max=9000
+    )
+    warehouse = factories.make_person(
+        residence=foshan["chancheng_community"],
+        name="李仓管",
+        id_number=factories.id_number(area="440604"),
+    )
+    identify(kiosk_client, warehouse)
+    kiosk_client.post(reverse("fairs:kiosk_resume"), {"groups": ["3"]})
+    kiosk_client.post(reverse("fairs:kiosk_check_in"))
+    desk_client(client, desk, employer)
+    page = client.get(reverse("fairs:desk_home"))
+    rows = page.context["rows"]
+    assert [row["check_in"].person for row in rows] == [hall_day.person]
+    assert rows[0]["posting"].employer == employer.employer
