@@ -236,19 +236,31 @@ def hall_jobs_for(hall, person, day: datetime.date, limit: int = 8) -> list[dict
 
 
 def desk_matches(desk, day: datetime.date) -> list[dict]:
-    """The people checked in at the desk's hall today for whom one of the desk's
-    employer's open postings is among the work they want (jobs.matching's
-    candidates and score), best first, with the reasons. Only the employer's
-    postings are ranked for each person, not the city's (docs/recruiting-hall.md)."""
+    """The people checked in at the desk's hall today whom one of the desk's
+    employer's open postings suits (jobs.matching.resumes_for, among the people
+    present), each with the best of them, best first, with the reasons. Each of
+    the employer's postings ranks the people present: one query per posting, not
+    one per person (docs/recruiting-hall.md)."""
     employer_id = desk.employer_today()
     if employer_id is None:
         return []
     check_ins = (
         HallCheckIn.objects.filter(hall=desk.hall_id, day=day)
         .select_related("person__resume", "person__residence")
-        .prefetch_related("person__resume__intended_districts")
         .order_by("checked_in_at")
     )
+    present = Resume.objects.filter(
+        person__in=HallCheckIn.objects.filter(hall=desk.hall_id, day=day).values(
+            "person_id"
+        )
+    )
+    count = present.count()
+    best = {}  # resume id: (the resume scored, the posting)
+    postings = JobPosting.objects.published().filter(employer_id=employer_id)
+    for posting in postings.select_related("org_unit") if count else []:
+        for match in matching.resumes_for(posting, limit=count, among=present):
+            if match.pk not in best or match.score > best[match.pk][0].score:
+                best[match.pk] = (match, posting)
     contacts = {
         contact.check_in_id: contact
         for contact in DeskContact.objects.filter(
@@ -258,22 +270,15 @@ def desk_matches(desk, day: datetime.date) -> list[dict]:
     rows = []
     for check_in in check_ins:
         resume = getattr(check_in.person, "resume", None)
-        if resume is None:
+        if resume is None or resume.pk not in best:
             continue
-        best = (
-            matching.ranked_postings(resume)
-            .filter(employer_id=employer_id)
-            .defer("search")
-            .first()
-        )
-        if best is None:
-            continue
+        match, posting = best[resume.pk]
         rows.append(
             {
                 "check_in": check_in,
                 "resume": resume,
-                "posting": best,
-                "reasons": matching.reasons(best),
+                "posting": posting,
+                "reasons": matching.reasons(match),
                 "contact": contacts.get(check_in.pk),
             }
         )

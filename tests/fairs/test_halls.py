@@ -620,8 +620,18 @@ def test_the_desk_ranks_only_its_employers_postings_for_each_person_present(
     identify(kiosk_client, warehouse)
     kiosk_client.post(reverse("fairs:kiosk_resume"), {"groups": ["3"]})
     kiosk_client.post(reverse("fairs:kiosk_check_in"))
+    # Someone who picked no kind of work, only the job (the kiosk offers the
+    # occupations of the open postings).
+    named = factories.make_person(
+        residence=foshan["chancheng_community"],
+        name="赵普工",
+        id_number=factories.id_number(area="440604"),
+    )
+    identify(kiosk_client, named)
+    kiosk_client.post(reverse("fairs:kiosk_resume"), {"occupation": ["仓库管理"]})
+    kiosk_client.post(reverse("fairs:kiosk_check_in"))
     desk_client(client, desk, employer)
     page = client.get(reverse("fairs:desk_home"))
     rows = page.context["rows"]
-    assert [row["check_in"].person for row in rows] == [hall_day.person]
-    assert rows[0]["posting"].employer == employer.employer
+    assert {row["check_in"].person for row in rows} == {hall_day.person, named}
+    assert {row["posting"].employer for row in rows} == {employer.employer}
