@@ -5,20 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('fairs', '0010_recruiting_halls'),
+        ("fairs", "0010_recruiting_halls"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='hall',
-            name='closes_at',
-            field=models.TimeField(default=datetime.time(17, 30), help_text='Every day after this time, employers still signed in at the desks are signed out and kiosk sessions left open are ended.', verbose_name='closing time'),
+            model_name="hall",
+            name="closes_at",
+            field=models.TimeField(
+                default=datetime.time(17, 30),
+                help_text="Every day after this time, employers still signed in at the desks are signed out and kiosk sessions left open are ended.",
+                verbose_name="closing time",
+            ),
         ),
         migrations.AddField(
-            model_name='terminal',
-            name='employer_session_key',
+            model_name="terminal",
+            name="employer_session_key",
             field=models.CharField(blank=True, editable=False, max_length=40),
         ),
     ]
