@@ -15,6 +15,18 @@ the same run, against /fairs/halls/<demo hall>/screen.json:
 Prints for each the answers, errors (non-200, resets, timeouts), requests per
 second, and the latency's median, p95, p99 and maximum, with the load average before
 and after. Stops the server as Ctrl-C does.
+
+    .venv/bin/python bench/hall.py --desk [--postings 20000] [--seekers 300]
+                                   [--employer-postings 20] [--repeats 5]
+
+The employer desk's ranking at scale instead, on the embedded PostgreSQL's
+database of bench/matching.py for that many published postings (the demo, the
+generated postings and 2,000 generated seekers with resumes, filled once): the demo
+hall gets SEEKERS of them checked in today, and the employer at its first desk
+EMPLOYER_POSTINGS open postings (generated ones handed over). Then, alternately,
+REPEATS times each: the desk's rows as first built (each seeker's best 200 in the
+city by jobs.matching.postings_for, kept when one is the employer's) and as now
+(fairs.queries.desk_matches), with the rows found and the load average.
 """
 
 import argparse
@@ -22,6 +34,7 @@ import http.client
 import os
 import random
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -114,6 +127,157 @@ def report(name: str, result: dict) -> None:
         )
 
 
+def city_ranking(desk, day):
+    """The desk's rows as first built (the baseline): each seeker present ranked
+    against every posting in the city, kept when one of the best 200 is the
+    employer's."""
+    from fairs.models import HallCheckIn
+    from jobs import matching
+
+    employer_id = desk.employer_today()
+    rows = []
+    check_ins = HallCheckIn.objects.filter(hall=desk.hall_id, day=day).select_related(
+        "person__resume", "person__residence"
+    )
+    for check_in in check_ins:
+        resume = getattr(check_in.person, "resume", None)
+        if resume is None:
+            continue
+        best = next(
+            (
+                posting
+                for posting in matching.postings_for(resume, limit=200)
+                if posting.employer_id == employer_id
+            ),
+            None,
+        )
+        if best is not None:
+            rows.append((check_in.pk, best.pk, matching.reasons(best).score))
+    return sorted(rows, key=lambda row: -row[2])
+
+
+def desk_data(seekers: int, employer_postings: int):
+    """The demo hall's first desk seated today with its employer holding
+    `employer_postings` open postings, and `seekers` people with resumes checked
+    in today (a benchmark database: written directly, as the generators do)."""
+    from django.utils import timezone
+
+    from fairs.models import Hall, HallCheckIn, Terminal
+    from jobs.models import JobPosting
+    from portal.models import Person
+
+    hall = Hall.objects.order_by("pk").first()
+    desk = hall.terminals.filter(kind="desk").order_by("booth").first()
+    today = timezone.localdate()
+    Terminal.objects.filter(pk=desk.pk).update(employer_day=today)
+    desk.refresh_from_db()
+    own = JobPosting.objects.published().filter(employer=desk.employer_id)
+    # The generator spreads its postings over every employer: the desk's keeps
+    # one of each kind of work (then the newest) and hands the rest on.
+    if own.count() > employer_postings:
+        kept = list(
+            own.order_by("occupation_group", "-published_at")
+            .distinct("occupation_group")
+            .values_list("pk", flat=True)
+        )[:employer_postings]
+        kept += list(
+            own.exclude(pk__in=kept)
+            .order_by("-published_at")
+            .values_list("pk", flat=True)[: employer_postings - len(kept)]
+        )
+        other = (
+            JobPosting.objects.published()
+            .exclude(employer=desk.employer_id)
+            .values_list("employer", flat=True)
+            .first()
+        )
+        own.exclude(pk__in=kept).update(employer=other)
+    missing = employer_postings - own.count()
+    if missing > 0:
+        handed = (
+            JobPosting.objects.published()
+            .exclude(employer=desk.employer_id)
+            .order_by("occupation_group", "-published_at")
+            .distinct("occupation_group")
+            .values_list("pk", flat=True)
+        )
+        handed = list(handed)[:missing]
+        handed += list(
+            JobPosting.objects.published()
+            .exclude(employer=desk.employer_id)
+            .exclude(pk__in=handed)
+            .order_by("-published_at")
+            .values_list("pk", flat=True)[: missing - len(handed)]
+        )
+        JobPosting.objects.filter(pk__in=handed).update(employer=desk.employer_id)
+    present = HallCheckIn.objects.filter(hall=hall, day=today)
+    wanted = seekers - present.count()
+    if wanted > 0:
+        people = (
+            Person.objects.filter(resume__isnull=False)
+            .exclude(pk__in=present.values("person_id"))
+            .order_by("-pk")
+            .values_list("pk", flat=True)[:wanted]
+        )
+        HallCheckIn.objects.bulk_create(
+            HallCheckIn(hall=hall, person_id=pk, day=today) for pk in people
+        )
+    return desk, today, own.count(), present.count()
+
+
+def measure_desk(args) -> None:
+    """In the child process connected to the benchmark database."""
+    import django
+
+    django.setup()
+    from fairs import queries
+    from jobs.models import JobPosting
+
+    desk, today, own, present = desk_data(args.seekers, args.employer_postings)
+    print(
+        f"{JobPosting.objects.published().count()} published postings, "
+        f"{present} checked in, {own} open postings of {desk.employer} at booth "
+        f"{desk.booth} · {os.cpu_count()} CPUs · load {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
+    sides = {"city ranking (before)": city_ranking, "desk_matches (now)": None}
+    times = {name: [] for name in sides}
+    found = {}
+    for _repeat in range(args.repeats):
+        for name, build in sides.items():
+            build = build or (lambda desk, day: queries.desk_matches(desk, day))
+            started = time.perf_counter()
+            rows = build(desk, today)
+            times[name].append((time.perf_counter() - started) * 1000)
+            found[name] = len(rows)
+    for name, ms in times.items():
+        print(
+            f"{name}: {found[name]} rows; median {statistics.median(ms):.0f} ms, "
+            f"max {max(ms):.0f} ms over {len(ms)} · load {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
+
+
+def desk_bench(args) -> None:
+    from bench.matching import database_for, ensure_database, prepare
+    from portal import embedded_db
+
+    if not os.environ.get("DATABASE_URL"):
+        embedded_db.start()
+    ensure_database(database_for(args.postings))
+    prepare(args.postings, 2_000)
+    env = {
+        **os.environ,
+        "BENCH_DATABASE": database_for(args.postings),
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+    }
+    command = [sys.executable, __file__, "--desk-measure", "--postings"]
+    command += [str(args.postings), "--seekers", str(args.seekers)]
+    command += ["--employer-postings", str(args.employer_postings)]
+    command += ["--repeats", str(args.repeats)]
+    subprocess.run(command, env=env, cwd=BASE_DIR, check=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8794)
@@ -123,7 +287,19 @@ def main() -> None:
     parser.add_argument("--screens", type=int, default=200)
     parser.add_argument("--every", type=float, default=5.0)
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--desk", action="store_true")
+    parser.add_argument("--postings", type=int, default=20_000)
+    parser.add_argument("--seekers", type=int, default=300)
+    parser.add_argument("--employer-postings", type=int, default=20)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--desk-measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.desk_measure:
+        measure_desk(args)
+        return
+    if args.desk:
+        desk_bench(args)
+        return
     base = f"http://127.0.0.1:{args.port}"
     pgdata = args.pgdata.resolve()
     server = start_server("run", args.port, pgdata)

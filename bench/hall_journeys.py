@@ -1,5 +1,10 @@
 """The recruiting hall's journeys in headless Chromium, a screenshot at each step.
 
+The done-when journeys run in the suite (tests/fairs/test_hall_browser.py, on a
+small database of their own); this script walks them on the demo data, enrols the
+devices through the login form as a caseworker would and records an outcome, and
+keeps a screenshot of every step for the documentation and reviews.
+
     .venv/bin/python bench/hall_journeys.py [--port 8795]
         [--pgdata var/hall-journeys/pgdata] [--shots var/hall-journeys/screenshots]
         [--language zh-hans|en] [--reuse] [--chromium /usr/bin/chromium]

@@ -344,6 +344,8 @@ def main() -> None:
         # server: the same key as `make run`.
         os.environ.setdefault("SECRET_KEY_FILE", str(ROOT / "var" / "secret-key"))
         setup_django(args.pgdata.resolve())
+        from django.conf import settings
+
         from browser.pages import all_pages
 
         pages = all_pages()
@@ -362,6 +364,16 @@ def main() -> None:
                 if page.user and page.user not in sessions:
                     sessions[page.user] = session_of(base, page.user)
                 browser.log_in_as(base, sessions.get(page.user), language)
+                if page.terminal:
+                    browser.call(
+                        "Network.setCookie",
+                        name=settings.HALL_TERMINAL_COOKIE,
+                        value=page.terminal,
+                        url=base,
+                        httpOnly=True,
+                    )
+                if page.prepare is not None:
+                    page.prepare()
                 results.append(
                     check_page(browser, page, base, language, args.settle, phone)
                 )

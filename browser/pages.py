@@ -10,6 +10,7 @@ app's own service first; this database is the check's own.
 
 import datetime
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -87,6 +88,11 @@ class Page:
     status: int = 200
     then: str | None = None
     repeat: int = 1  # times `then` is run, each on the page the last one led to
+    # A hall terminal's device token, sent as its cookie (the kiosk and the desk).
+    terminal: str = ""
+    # Run in the check's process just before the page is opened: what the page
+    # shows then (a kiosk session started a moment ago, a desk taken today).
+    prepare: Callable[[], object] | None = None
 
 
 def submit(form_selector: str, fill: str = "") -> str:
@@ -712,12 +718,90 @@ def all_pages() -> list[Page]:
 
 
 def hall_pages() -> list[Page]:
-    """The demo hall's screen (public) and a terminal's enrolment page. The kiosk
-    and desk pages answer only an enrolled device: not opened yet."""
-    from fairs.models import Hall
+    """The demo hall's screen (public), a terminal's enrolment page, a kiosk page
+    refused to a browser that is no terminal, and the kiosk and desk pages on
+    enrolled devices: the demo's kiosk and first desk are enrolled anew here (the
+    check's own database), with a kiosk session started for a person of the
+    registry just before each page that needs one (it would end after 60 s idle)."""
+    from django.contrib.auth import get_user_model
+    from stdnum.cn import ric
+
+    from fairs import services
+    from fairs.models import Hall, KioskSession
+    from portal.models import Employer, Person
 
     hall = Hall.objects.order_by("pk").first()
     terminal = hall.terminals.order_by("pk").first()
+    caseworker = get_user_model().objects.get(username="cw_city")
+    kiosk = hall.terminals.filter(kind="kiosk").order_by("pk").first()
+    desk = hall.terminals.filter(kind="desk").order_by("booth").first()
+    kiosk_token = services.enrol_terminal(kiosk, by=caseworker)
+    desk_token = services.enrol_terminal(desk, by=caseworker)
+    person = (
+        Person.objects.filter(resume__isnull=False, phone__gt="").order_by("pk").first()
+    )
+    unknown = next(
+        number
+        for serial in range(100, 1000)
+        for number in [f"44060419800101{serial}"]
+        for number in [number + ric.calc_check_digit(number)]
+        if not Person.objects.filter(id_number=number).exists()
+    )
+    # Staff of two verified employers with open jobs: the one seated at the desk
+    # just before its page (the hall's closing signs desks out), and another.
+    seated, other = [
+        get_user_model()
+        .objects.filter(employer=employer, is_active=True)
+        .order_by("pk")
+        .first()
+        for employer in Employer.objects.verified()
+        .filter(postings__status="published")
+        .distinct()
+        .order_by("pk")[:2]
+    ]
+
+    def no_session():
+        for session in KioskSession.objects.filter(
+            terminal=kiosk, ended_at__isnull=True
+        ):
+            services.end_session(session)
+
+    def card_read():
+        return services.start_session(kiosk, person.id_number)
+
+    def identified():
+        return services.confirm_name(card_read(), person.name)
+
+    def checked_in():
+        services.check_in(identified(), shares_resume=False)
+
+    def seat():
+        services.take_desk(desk, by=seated)
+
+    def at_kiosk(title, name, prepare, then=None):
+        return Page(
+            ANONYMOUS,
+            None,
+            f"kiosk: {title}",
+            reverse(f"fairs:{name}"),
+            then=then,
+            terminal=kiosk_token,
+            prepare=prepare,
+        )
+
+    def at_desk(user, title):
+        return Page(
+            EMPLOYER,
+            user.username,
+            f"desk: {title}",
+            reverse("fairs:desk_home"),
+            terminal=desk_token,
+            prepare=seat,
+        )
+
+    type_unknown = submit(
+        "form.kiosk-card", f"form.elements.id_number.value = {unknown!r};"
+    )
     return [
         Page(
             ANONYMOUS, None, "hall screen", reverse("fairs:hall_screen", args=[hall.pk])
@@ -728,6 +812,22 @@ def hall_pages() -> list[Page]:
             "enrol a hall terminal",
             reverse("fairs:terminal_enrol", args=[terminal.pk]),
         ),
+        Page(
+            ANONYMOUS,
+            None,
+            "kiosk page in a browser that is no terminal",
+            reverse("fairs:kiosk_home"),
+            status=403,
+        ),
+        at_kiosk("put the ID card on the reader", "kiosk_home", no_session),
+        at_kiosk("no record: register", "kiosk_home", no_session, type_unknown),
+        at_kiosk("second factor", "kiosk_home", card_read),
+        at_kiosk("menu", "kiosk_home", identified),
+        at_kiosk("work wanted", "kiosk_resume", identified),
+        at_kiosk("resume", "kiosk_review", identified),
+        at_kiosk("jobs in the hall", "kiosk_jobs", checked_in),
+        at_desk(seated, "the people in the hall today"),
+        at_desk(other, "start at this desk"),
     ]
 
 

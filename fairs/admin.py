@@ -284,7 +284,7 @@ class HallAdmin(ScopedAdmin):
     list_filter = ["is_open"]
     search_fields = ["name", "address"]
     list_select_related = ["org_unit"]
-    fields = ["name", "org_unit", "address", "opening_hours", "is_open"]
+    fields = ["name", "org_unit", "address", "opening_hours", "closes_at", "is_open"]
 
     def save_model(self, request, obj, form, change):
         services.save_hall(obj, by=request.user, fields=form.changed_data)

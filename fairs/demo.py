@@ -272,6 +272,7 @@ def seed_hall(employers) -> None:
         org_unit=district,
         address="禅城区汾江中路128号 人力资源市场一楼",
         opening_hours="周一至周六 9:00–12:00，14:00–17:00",
+        closes_at=datetime.time(17, 0),
     )
     kiosk = Terminal.objects.create(hall=hall, kind="kiosk", name="1号自助简历一体机")
     desks = [

@@ -219,27 +219,28 @@ def market_figures() -> dict:
 
 def hall_jobs_for(hall, person, day: datetime.date, limit: int = 8) -> list[dict]:
     """Jobs of the employers at the hall's desks today that match the person's
-    resume best, with the booth to go to."""
-    resume = Resume.objects.filter(person=person).select_related("person").first()
+    resume best, with the booth to go to: only their postings are ranked."""
+    resume = (
+        Resume.objects.filter(person=person).select_related("person__residence").first()
+    )
     booths = {
         desk.employer_id: desk.booth for desk in desks_today(hall, day).order_by("pk")
     }
     if resume is None or not booths:
         return []
-    matches = []
-    for posting in matching.postings_for(resume, limit=MATCH_DEPTH):
-        if posting.employer_id in booths:
-            matches.append({"posting": posting, "booth": booths[posting.employer_id]})
-    return matches[:limit]
-
-
-# How deep each person's ranking is searched for the employers in the hall.
-MATCH_DEPTH = 200
+    postings = matching.ranked_postings(resume).filter(employer_id__in=booths)
+    return [
+        {"posting": posting, "booth": booths[posting.employer_id]}
+        for posting in postings.select_related("employer")[:limit]
+    ]
 
 
 def desk_matches(desk, day: datetime.date) -> list[dict]:
-    """The people checked in at the desk's hall today whose best matches include
-    the desk's employer's open postings, best first, with the reasons."""
+    """The people checked in at the desk's hall today whom one of the desk's
+    employer's open postings suits (jobs.matching.resumes_for, among the people
+    present), each with the best of them, best first, with the reasons. Each of
+    the employer's postings ranks the people present: one query per posting, not
+    one per person (docs/recruiting-hall.md)."""
     employer_id = desk.employer_today()
     if employer_id is None:
         return []
@@ -248,6 +249,18 @@ def desk_matches(desk, day: datetime.date) -> list[dict]:
         .select_related("person__resume", "person__residence")
         .order_by("checked_in_at")
     )
+    present = Resume.objects.filter(
+        person__in=HallCheckIn.objects.filter(hall=desk.hall_id, day=day).values(
+            "person_id"
+        )
+    )
+    count = present.count()
+    best = {}  # resume id: (the resume scored, the posting)
+    postings = JobPosting.objects.published().filter(employer_id=employer_id)
+    for posting in postings.select_related("org_unit") if count else []:
+        for match in matching.resumes_for(posting, limit=count, among=present):
+            if match.pk not in best or match.score > best[match.pk][0].score:
+                best[match.pk] = (match, posting)
     contacts = {
         contact.check_in_id: contact
         for contact in DeskContact.objects.filter(
@@ -257,24 +270,15 @@ def desk_matches(desk, day: datetime.date) -> list[dict]:
     rows = []
     for check_in in check_ins:
         resume = getattr(check_in.person, "resume", None)
-        if resume is None:
+        if resume is None or resume.pk not in best:
             continue
-        best = next(
-            (
-                posting
-                for posting in matching.postings_for(resume, limit=MATCH_DEPTH)
-                if posting.employer_id == employer_id
-            ),
-            None,
-        )
-        if best is None:
-            continue
+        match, posting = best[resume.pk]
         rows.append(
             {
                 "check_in": check_in,
                 "resume": resume,
-                "posting": best,
-                "reasons": matching.reasons(best),
+                "posting": posting,
+                "reasons": matching.reasons(match),
                 "contact": contacts.get(check_in.pk),
             }
         )

@@ -19,3 +19,7 @@ def award_hiring_points() -> int:
 
 def refresh_hall_figures() -> int:
     return services.refresh_all_hall_figures()
+
+
+def close_halls() -> dict[str, int]:
+    return services.close_halls()

@@ -368,9 +368,11 @@ def _salary_points(resume: Resume):
     )
 
 
-def resumes_for(posting: JobPosting, limit: int = 20):
-    """Public resumes for a posting, best first, with score parts annotated."""
-    resumes = Resume.objects.public().select_related("person__residence")
+def resumes_for(posting: JobPosting, limit: int = 20, *, among=None):
+    """Public resumes for a posting (or those of `among`, a Resume queryset: the
+    people present in a recruiting hall), best first, with score parts annotated."""
+    among = Resume.objects.public() if among is None else among
+    resumes = among.select_related("person__residence")
     district_prefix = posting.org_unit.code[:6]
     wants_district = Resume.intended_districts.through.objects.filter(
         resume_id=OuterRef("pk"), orgunit__code__startswith=district_prefix

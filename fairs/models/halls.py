@@ -49,6 +49,14 @@ class Hall(TimeStamped):
         ),
     )
     is_open = models.BooleanField(_("in service"), default=True)
+    closes_at = models.TimeField(
+        _("closing time"),
+        default=datetime.time(17, 30),
+        help_text=_(
+            "Every day after this time, employers still signed in at the desks are "
+            "signed out and kiosk sessions left open are ended."
+        ),
+    )
 
     objects = HallQuerySet.as_manager()
 
@@ -113,6 +121,8 @@ class Terminal(TimeStamped):
         related_name="+",
     )
     employer_day = models.DateField(_("employer at the desk on"), null=True, blank=True)
+    # The employer's login on this device, ended when the hall closes.
+    employer_session_key = models.CharField(max_length=40, blank=True, editable=False)
 
     objects = TerminalQuerySet.as_manager()
 

@@ -20,6 +20,7 @@ from fairs.services.gate import (
 )
 from fairs.services.halls import (
     check_in,
+    close_halls,
     confirm_name,
     end_session,
     enrol_terminal,
@@ -67,6 +68,7 @@ __all__ = [
     "cancel_booking",
     "cancel_refusal",
     "check_in",
+    "close_halls",
     "confirm_booking",
     "confirm_name",
     "employer_refusal",

@@ -6,9 +6,11 @@ import datetime
 import hashlib
 import hmac
 import secrets
+from importlib import import_module
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -79,7 +81,19 @@ def revoke_terminal(terminal: Terminal, *, by: User) -> Terminal:
         )
     terminal.token_digest = ""
     terminal.revoked_at = timezone.now()
-    terminal.save(update_fields=["token_digest", "revoked_at", "updated_at"])
+    # An employer's login on a stolen desk would outlive the token.
+    _end_login(terminal)
+    terminal.employer, terminal.employer_day = None, None
+    terminal.save(
+        update_fields=[
+            "token_digest",
+            "revoked_at",
+            "employer",
+            "employer_day",
+            "employer_session_key",
+            "updated_at",
+        ]
+    )
     KioskSession.objects.filter(terminal=terminal, ended_at__isnull=True).update(
         ended_at=timezone.now()
     )
@@ -334,16 +348,24 @@ def check_in(session: KioskSession, *, shares_resume: bool) -> HallCheckIn:
 
 
 @transaction.atomic
-def take_desk(desk: Terminal, *, by: User) -> Terminal:
-    """The employer signed in at this desk sits at its booth today."""
+def take_desk(desk: Terminal, *, by: User, session_key: str = "") -> Terminal:
+    """The employer signed in at this desk sits at its booth today; `session_key`
+    is their login on the device, ended when the hall closes."""
     if not (by.is_employer_staff and by.employer.is_verified):
         raise FairError(_("Sign in with a verified employer account."))
     desk = Terminal.objects.select_for_update().get(pk=desk.pk)
     today = timezone.localdate()
-    if desk.employer_id == by.employer_id and desk.employer_day == today:
+    if (
+        desk.employer_id == by.employer_id
+        and desk.employer_day == today
+        and desk.employer_session_key == session_key
+    ):
         return desk
     desk.employer, desk.employer_day = by.employer, today
-    desk.save(update_fields=["employer", "employer_day", "updated_at"])
+    desk.employer_session_key = session_key
+    desk.save(
+        update_fields=["employer", "employer_day", "employer_session_key", "updated_at"]
+    )
     audit(by, "fairs.desk.taken", desk)
     _refresh_after_commit(desk.hall)
     return desk
@@ -444,6 +466,81 @@ def record_outcome(
     audit(by, "fairs.desk.outcome", contact, {"outcome": outcome})
     _refresh_after_commit(desk.hall)
     return contact
+
+
+# Closing time ------------------------------------------------------------------
+
+
+def close_halls(now: datetime.datetime | None = None) -> dict[str, int]:
+    """After each hall's closing time (and for anything left from an earlier day):
+    employers at the desks signed out, their login on the device ended, and the
+    kiosk sessions left open since before closing ended; each audited. Running it
+    again changes nothing."""
+    moment = timezone.localtime(now)
+    today = moment.date()
+    closing = {
+        hall.pk: _at(today, hall.closes_at)
+        for hall in Hall.objects.all()
+        if moment.time() >= hall.closes_at
+    }
+    leftover = Q(hall__in=closing) | Q(employer_day__lt=today)
+    desks = Terminal.objects.filter(
+        leftover, Q(employer__isnull=False) | ~Q(employer_session_key="")
+    ).values_list("pk", flat=True)
+    # A kiosk in use after closing (staff trying it) ends by itself when idle.
+    left = Q(started_at__lt=_at(today, datetime.time()))
+    for hall, closed_at in closing.items():
+        left |= Q(terminal__hall=hall, last_activity_at__lt=closed_at)
+    sessions = KioskSession.objects.filter(left, ended_at__isnull=True).values_list(
+        "pk", flat=True
+    )
+    return {
+        "desks": sum(_sign_out_desk(pk, list(closing), today) for pk in desks),
+        "kiosk_sessions": sum(_end_left_session(pk) for pk in sessions),
+    }
+
+
+def _end_login(desk: Terminal) -> None:
+    """Log out the employer who signed in on the desk (their other devices stay
+    signed in)."""
+    if desk.employer_session_key:
+        engine = import_module(settings.SESSION_ENGINE)
+        engine.SessionStore(session_key=desk.employer_session_key).delete()
+        desk.employer_session_key = ""
+
+
+def _at(day: datetime.date, time: datetime.time) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, time))
+
+
+@transaction.atomic
+def _sign_out_desk(pk: int, closed: list[int], today: datetime.date) -> bool:
+    desk = Terminal.objects.select_for_update().get(pk=pk)
+    if desk.employer_id is None and not desk.employer_session_key:
+        return False  # signed out meanwhile
+    if desk.hall_id not in closed and desk.employer_day == today:
+        return False  # taken again today, while the hall is open
+    _end_login(desk)
+    employer = desk.employer_id
+    desk.employer, desk.employer_day = None, None
+    desk.save(
+        update_fields=["employer", "employer_day", "employer_session_key", "updated_at"]
+    )
+    audit(None, "fairs.desk.signed_out", desk, {"employer": employer})
+    return True
+
+
+@transaction.atomic
+def _end_left_session(pk: int) -> bool:
+    ended = KioskSession.objects.filter(pk=pk, ended_at__isnull=True).update(
+        ended_at=timezone.now()
+    )
+    if ended:
+        session = KioskSession.objects.get(pk=pk)
+        audit(
+            None, "fairs.kiosk.session_closed", session, {"kiosk": session.terminal_id}
+        )
+    return bool(ended)
 
 
 # The screen ----------------------------------------------------------------------

@@ -58,7 +58,11 @@ def desk_take(request):
     if not _employer(request):
         return redirect("fairs:desk_home")
     try:
-        services.take_desk(request.terminal, by=request.user)
+        services.take_desk(
+            request.terminal,
+            by=request.user,
+            session_key=request.session.session_key or "",
+        )
     except FairError as error:
         messages.error(request, str(error))
     return redirect("fairs:desk_home")

@@ -18,6 +18,7 @@ from fairs import queries, services
 from fairs.errors import FairError
 from fairs.views.halls import terminal_required
 from jobs.models import OccupationGroup, Resume
+from portal.middleware import allow_nul_bytes
 from portal.qr import qr_svg
 from portal.validators import validate_id_number
 
@@ -65,6 +66,10 @@ def kiosk_home(request):
     )
 
 
+# A NUL byte typed at the kiosk gets the kiosk's own answer, not the site's 400
+# page, which would leave the touch screen with no way back: these fields are
+# only validated or compared in Python, never sent to the database.
+@allow_nul_bytes("id_number")
 @never_cache
 @require_POST
 @kiosk_required
@@ -101,6 +106,7 @@ def kiosk_send_code(request):
     return redirect("fairs:kiosk_home")
 
 
+@allow_nul_bytes("code", "name")
 @never_cache
 @require_POST
 @kiosk_required

@@ -3,15 +3,19 @@ screen and the hall's figures (docs/recruiting-hall.md)."""
 
 import datetime
 import json
+import threading
 import time
 
 import pytest
 import time_machine
 from django.conf import settings
+from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from fairs import services
+from fairs.errors import FairError
 from fairs.models import (
     DeskContact,
     Hall,
@@ -350,3 +354,284 @@ def test_the_resume_link_goes_by_sms_to_the_phone_on_record_only(
     assert message.phone == registered.phone
     token = message.params["link"].rstrip("/").split("/")[-1]
     assert Resume.from_share_token(token) == registered.resume
+
+
+# Closing time ----------------------------------------------------------------------
+
+
+def at_local(hour: int, minute: int) -> datetime.datetime:
+    return timezone.make_aware(
+        datetime.datetime.combine(timezone.localdate(), datetime.time(hour, minute))
+    )
+
+
+def test_after_closing_time_the_desks_are_signed_out_and_kiosk_sessions_end_once(
+    hall, desk, kiosk, employer, registered
+):
+    hall.closes_at = datetime.time(17, 30)
+    hall.save()
+    at_kiosk = Client()
+    at_kiosk.cookies[COOKIE] = kiosk[1]
+    with time_machine.travel(at_local(16, 0)):
+        employer_at_desk = desk_client(Client(), desk, employer)
+        identify(at_kiosk, registered)
+
+    assert services.close_halls(at_local(17, 29)) == {"desks": 0, "kiosk_sessions": 0}
+    assert employer_at_desk.get(reverse("fairs:desk_home")).status_code == 200
+
+    assert services.close_halls(at_local(17, 31)) == {"desks": 1, "kiosk_sessions": 1}
+    terminal = Terminal.objects.get(pk=desk[0].pk)
+    assert terminal.employer is None and terminal.employer_session_key == ""
+    assert KioskSession.objects.get().ended_at is not None
+    # The employer's login on the desk is gone: the desk asks to sign in again.
+    response = employer_at_desk.get(reverse("fairs:desk_home"))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+    assert (
+        registered.masked_name
+        not in at_kiosk.get(reverse("fairs:kiosk_home")).content.decode()
+    )
+    closed = AuditEntry.objects.filter(
+        action__in=["fairs.desk.signed_out", "fairs.kiosk.session_closed"]
+    )
+    assert closed.count() == 2
+
+    assert services.close_halls(at_local(17, 45)) == {"desks": 0, "kiosk_sessions": 0}
+    assert closed.count() == 2
+
+
+def test_a_kiosk_in_use_after_closing_is_left_to_end_when_idle(hall, kiosk, registered):
+    at_kiosk = Client()
+    at_kiosk.cookies[COOKIE] = kiosk[1]
+    with time_machine.travel(at_local(17, 40)):
+        identify(at_kiosk, registered)
+    assert services.close_halls(at_local(17, 41))["kiosk_sessions"] == 0
+    assert services.close_halls(at_local(8, 0) + datetime.timedelta(days=1)) == {
+        "desks": 0,
+        "kiosk_sessions": 1,
+    }
+
+
+def test_a_desk_left_signed_in_yesterday_is_signed_out_before_opening(
+    hall, desk, employer
+):
+    desk_client(Client(), desk, employer)
+    Terminal.objects.filter(pk=desk[0].pk).update(
+        employer_day=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    assert services.close_halls(at_local(8, 0))["desks"] == 1
+    assert Terminal.objects.get(pk=desk[0].pk).employer is None
+
+
+def test_closing_the_halls_is_scheduled():
+    from config.management.commands.setup_schedules import SCHEDULES
+
+    assert "fairs.tasks.close_halls" in [entry["func"] for entry in SCHEDULES]
+
+
+# Hostile input -----------------------------------------------------------------------
+
+KIOSK_PAGES = ["kiosk_home", "kiosk_resume", "kiosk_review", "kiosk_jobs"]
+KIOSK_STEPS = [
+    "kiosk_card",
+    "kiosk_send_code",
+    "kiosk_verify",
+    "kiosk_send_resume",
+    "kiosk_check_in",
+    "kiosk_done",
+]
+
+
+def test_a_kiosk_revoked_mid_session_shows_nothing_and_starts_afresh_when_enrolled(
+    kiosk_client, kiosk, registered, caseworker
+):
+    identify(kiosk_client, registered)
+    kiosk_client.post(reverse("fairs:kiosk_resume"), {"groups": ["6"]})
+    services.revoke_terminal(kiosk[0], by=caseworker)
+    for name in KIOSK_PAGES:
+        response = kiosk_client.get(reverse(f"fairs:{name}"))
+        assert response.status_code == 403
+        assert registered.masked_name not in response.content.decode()
+    assert kiosk_client.post(reverse("fairs:kiosk_check_in")).status_code == 403
+    assert not HallCheckIn.objects.exists()
+    kiosk_client.cookies[COOKIE] = services.enrol_terminal(kiosk[0], by=caseworker)
+    for name in KIOSK_PAGES:
+        page = kiosk_client.get(reverse(f"fairs:{name}"), follow=True)
+        assert registered.masked_name not in page.content.decode()
+
+
+def test_a_desk_revoked_mid_session_refuses_and_logs_the_employer_out_of_it(
+    client, hall_day, desk, employer, caseworker
+):
+    desk_client(client, desk, employer)
+    services.revoke_terminal(desk[0], by=caseworker)
+    posting = employer.employer.postings.get()
+    response = client.post(
+        reverse("fairs:desk_invite", args=[hall_day.pk]),
+        {"posting": posting.pk, "when": "now"},
+    )
+    assert response.status_code == 403
+    assert not InterviewInvitation.objects.exists()
+    assert not client.get(reverse("home")).wsgi_request.user.is_authenticated
+
+
+def test_a_desk_token_opens_no_kiosk_url_and_a_kiosk_token_no_desk_url(
+    client, hall_day, desk, kiosk, employer
+):
+    client.cookies[COOKIE] = desk[1]
+    for name in KIOSK_PAGES:
+        assert client.get(reverse(f"fairs:{name}")).status_code == 403
+    for name in KIOSK_STEPS:
+        response = client.post(
+            reverse(f"fairs:{name}"), {"id_number": hall_day.person.id_number}
+        )
+        assert response.status_code == 403
+    assert not KioskSession.objects.filter(ended_at__isnull=True).exists()
+
+    client.cookies[COOKIE] = kiosk[1]
+    client.force_login(employer)
+    assert client.post(reverse("fairs:desk_take")).status_code == 403
+    posting = employer.employer.postings.get()
+    for name, data in [
+        ("desk_favourite", {}),
+        ("desk_invite", {"posting": posting.pk, "when": "now"}),
+        ("desk_outcome", {"outcome": "hired"}),
+    ]:
+        response = client.post(reverse(f"fairs:{name}", args=[hall_day.pk]), data)
+        assert response.status_code == 403
+    assert Terminal.objects.get(pk=desk[0].pk).employer is None
+    assert not DeskContact.objects.exists()
+
+
+def test_a_kiosk_browsers_cookies_replayed_after_done_bring_nothing_back(
+    kiosk_client, kiosk, registered
+):
+    identify(kiosk_client, registered)
+    kiosk_client.post(reverse("fairs:kiosk_resume"), {"groups": ["6"]})
+    assert (
+        registered.name
+        in kiosk_client.get(reverse("fairs:kiosk_review")).content.decode()
+    )
+    replayed = Client()
+    replayed.cookies = kiosk_client.cookies.__class__(kiosk_client.cookies)
+    kiosk_client.post(reverse("fairs:kiosk_done"))
+    for name in KIOSK_PAGES:
+        page = replayed.get(reverse(f"fairs:{name}"), follow=True).content.decode()
+        assert registered.masked_name not in page and registered.name not in page
+    replayed.post(reverse("fairs:kiosk_check_in"), {"share": "yes"})
+    replayed.post(reverse("fairs:kiosk_send_resume"))
+    replayed.post(reverse("fairs:kiosk_verify"), {"name": registered.name})
+    assert not HallCheckIn.objects.exists()
+    assert not SmsMessage.objects.filter(template="hall_resume_link").exists()
+    assert KioskSession.objects.get().verified_at is not None  # the first only
+    assert (
+        registered.masked_name
+        not in replayed.get(reverse("fairs:kiosk_home")).content.decode()
+    )
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "44060419900101\x001234",
+        "\x00",
+        "4" * 200,
+        "9" * 18 + "\x00" * 200,
+    ],
+    ids=["nul-inside", "nul-alone", "200-digits", "nul-tail"],
+)
+def test_an_id_number_with_a_nul_byte_or_200_digits_is_refused_cleanly(
+    kiosk_client, registered, typed
+):
+    response = kiosk_client.post(
+        reverse("fairs:kiosk_card"), {"id_number": typed}, follow=True
+    )
+    assert response.status_code == 200
+    assert not KioskSession.objects.exists()
+    # The kiosk's start page again, with the reason, not the site's error page.
+    assert reverse("fairs:kiosk_card") in response.content.decode()
+    assert list(response.context["messages"])
+
+
+def test_a_name_or_code_with_a_nul_byte_counts_as_a_wrong_answer(
+    kiosk_client, registered
+):
+    kiosk_client.post(reverse("fairs:kiosk_card"), {"id_number": registered.id_number})
+    for data in [{"name": registered.name + "\x00"}, {"code": "\x00" * 6}]:
+        response = kiosk_client.post(reverse("fairs:kiosk_verify"), data, follow=True)
+        assert response.status_code == 200
+    session = KioskSession.objects.get()
+    assert session.verified_at is None and session.failed_attempts == 2
+
+
+@pytest.mark.parametrize("postings", ["one posting", "two postings"])
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_invitation_submitted_twice_at_once_makes_one_invitation_and_one_sms(
+    hall_day, desk, employer, postings
+):
+    """A double tap, or two staff of the employer at two of its desks inviting the
+    same person to two of its jobs at the same moment; the person is a favourite
+    already, so both find the employer's contact with them."""
+    desk_client(Client(), desk, employer)
+    seated = Terminal.objects.get(pk=desk[0].pk)
+    services.toggle_favourite(seated, hall_day, by=employer)
+    first = employer.employer.postings.get()
+    second = (
+        factories.make_posting(employer.employer, occupation_group="6", title="包装工")
+        if postings == "two postings"
+        else first
+    )
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def submit(posting):
+        try:
+            barrier.wait()
+            services.invite_from_desk(seated, hall_day, by=employer, posting=posting)
+            outcomes.append("sent")
+        except FairError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=[p]) for p in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["refused", "sent"]
+    assert InterviewInvitation.objects.count() == 1
+    assert SmsMessage.objects.filter(template="hall_invitation").count() == 1
+
+
+def test_the_desk_ranks_only_its_employers_postings_for_each_person_present(
+    client, kiosk_client, hall_day, foshan, employer, other_employer, desk
+):
+    """Another employer's job that suits someone present better does not put them
+    on this desk, and does not hide them from it."""
+    factories.make_posting(other_employer.employer, occupation_group="3")
+    factories.make_posting(
+        other_employer.employer, occupation_group="6", title="普工", salary_max=9000
+    )
+    warehouse = factories.make_person(
+        residence=foshan["chancheng_community"],
+        name="李仓管",
+        id_number=factories.id_number(area="440604"),
+    )
+    identify(kiosk_client, warehouse)
+    kiosk_client.post(reverse("fairs:kiosk_resume"), {"groups": ["3"]})
+    kiosk_client.post(reverse("fairs:kiosk_check_in"))
+    # Someone who picked no kind of work, only the job (the kiosk offers the
+    # occupations of the open postings).
+    named = factories.make_person(
+        residence=foshan["chancheng_community"],
+        name="赵普工",
+        id_number=factories.id_number(area="440604"),
+    )
+    identify(kiosk_client, named)
+    kiosk_client.post(reverse("fairs:kiosk_resume"), {"occupation": ["仓库管理"]})
+    kiosk_client.post(reverse("fairs:kiosk_check_in"))
+    desk_client(client, desk, employer)
+    page = client.get(reverse("fairs:desk_home"))
+    rows = page.context["rows"]
+    assert {row["check_in"].person for row in rows} == {hall_day.person, named}
+    assert {row["posting"].employer for row in rows} == {employer.employer}

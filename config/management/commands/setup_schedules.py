@@ -121,6 +121,14 @@ SCHEDULES = [
         "schedule_type": Schedule.MINUTES,
         "minutes": 1,
     },
+    {
+        "name": gettext_noop(
+            "Sign out the halls' desks and end kiosk sessions after closing time"
+        ),
+        "func": "fairs.tasks.close_halls",
+        "schedule_type": Schedule.MINUTES,
+        "minutes": 15,
+    },
 ]
 
 
