@@ -25,7 +25,7 @@ SERVE_ENV := PORT=$(PORT) SITE_URL=$(SITE_URL) \
 BROWSER_PACKAGES := chromium fonts-noto-cjk $(if $(shell command -v java),,default-jre-headless) \
 	$(if $(shell command -v npm),,npm)
 
-.PHONY: run dev test check check-browser journeys install system-packages messages db-start db-stop clean
+.PHONY: run dev test test-tools check check-browser journeys install system-packages messages db-start db-stop clean
 
 # Served as in production: gunicorn, DEBUG off, collected static files.
 run: install $(LOCAL_SECRET_KEY)
@@ -39,7 +39,23 @@ $(LOCAL_SECRET_KEY):
 	mkdir -p $(@D)
 	umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))' > $@
 
-test: install check
+test: install test-tools check
+
+# The browser tests (tests/*/test_*_browser.py) drive Debian's Chromium, and the video
+# tests relay calls through coturn's turnserver, unpacked from Debian's package under
+# var/tools/coturn: installing the package would start an open relay under systemd.
+TURNSERVER := var/tools/coturn/usr/bin/turnserver
+test-tools: $(TURNSERVER)
+	@$(MAKE) --no-print-directory system-packages SYSTEM_PACKAGES="chromium fonts-noto-cjk"
+
+$(TURNSERVER):
+	apt-cache show coturn >/dev/null 2>&1 || apt-get update -qq
+	@$(MAKE) --no-print-directory system-packages \
+		SYSTEM_PACKAGES="$$(apt-cache depends coturn | awk '/Depends: lib/ {printf "%s ", $$2}')"
+	mkdir -p var/tools/coturn
+	cd var/tools && apt-get download -qq coturn
+	dpkg -x var/tools/coturn_*.deb var/tools/coturn && rm var/tools/coturn_*.deb
+	touch $@
 
 check: $(MO_FILES)
 	$(VENV)/bin/ruff check .

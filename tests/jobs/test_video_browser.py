@@ -25,7 +25,9 @@ from jobs.models import Application, InterviewInvitation, VideoRoom
 from tests import factories
 
 CHROMIUM = shutil.which("chromium")
-TURNSERVER = shutil.which("turnserver")
+# `make test` unpacks coturn's turnserver under var/tools (Makefile, test-tools).
+UNPACKED = Path(__file__).resolve().parents[2] / "var/tools/coturn/usr/bin/turnserver"
+TURNSERVER = str(UNPACKED) if UNPACKED.exists() else shutil.which("turnserver")
 needs_turnserver = pytest.mark.skipif(
     TURNSERVER is None, reason="needs coturn's turnserver (Debian package coturn)"
 )
