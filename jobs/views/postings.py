@@ -206,7 +206,12 @@ def _search_page(params: dict, page_number) -> tuple[int, list[int], list | None
     cached = search_cache.get(key)
     if cached is not None:
         return (*cached, None)
-    count = capped_count(params)
+    number = int(page_number) if str(page_number).isdigit() else 1
+    start = (max(number, 1) - 1) * PAGE_SIZE
+    count, ids = capped_count(params, page=(start, start + PAGE_SIZE))
+    if count <= CappedPaginator.COUNT_CAP and (ids or not count):
+        search_cache.set(key, (count, ids), settings.SEARCH_CACHE_SECONDS)
+        return count, ids, None
     shown = page_postings(params, page_number, count)
     rows = None
     if shown.model is JobPosting and not shown.query.combinator:
@@ -218,18 +223,46 @@ def _search_page(params: dict, page_number) -> tuple[int, list[int], list | None
     return count, ids, rows
 
 
-def capped_count(params: dict) -> int:
-    """The matches counted up to one more than the cap. A keyword's are counted
-    through its index: for a frequent word the planner prefers scanning the table,
-    which reads each row's vector (stored compressed or apart) to check it, while
-    the index's exact matches need no check; 40 ms against 5 ms for 上班 over
-    200,000 postings (docs/technical-choices.md, "Search at real traffic")."""
-    matches = search_postings(params).order_by()[: CappedPaginator.COUNT_CAP + 1]
-    if "q" not in params:
-        return matches.count()
+# The columns each order sorts by, before the id (search_postings).
+SORT_KEYS = {
+    "newest": [("published_at", "DESC")],
+    "salary": [("salary_max", "DESC NULLS LAST")],
+    "relevance": [("rank", "DESC"), ("published_at", "DESC")],
+    "distance": [("distance_km", "ASC")],
+}
+
+
+def capped_count(params: dict, *, page: tuple[int, int] = (0, 0)):
+    """The matches counted up to one more than the cap, and with `page` (start,
+    end) the ids of that page in the same statement: the matches read for the
+    count are sorted, which is the page when they are at most the cap (few), so
+    few matches are read once, not once to count and again to sort. Returns
+    (count, ids); the ids are meaningless above the cap.
+
+    A keyword's matches are counted through its index: for a frequent word the
+    planner prefers scanning the table, which reads each row's vector (stored
+    compressed or apart) to check it, while the index's exact matches need no
+    check; 40 ms against 5 ms for 上班 over 200,000 postings
+    (docs/technical-choices.md, "Search at real traffic")."""
+    keys = SORT_KEYS[search_order(params)]
+    matches = search_postings(params).order_by()
+    matches = matches.values_list("pk", *(name for name, _d in keys))
+    sql, args = matches[: CappedPaginator.COUNT_CAP + 1].query.sql_with_params()
+    names = ", ".join(f"k{i}" for i in range(len(keys)))
+    order = ", ".join(f"k{i} {direction}" for i, (_n, direction) in enumerate(keys))
+    statement = (
+        f"WITH m (pk, {names}) AS MATERIALIZED ({sql}) "
+        "SELECT total.n, shown.pk FROM (SELECT count(*) AS n FROM m) AS total "
+        f"LEFT JOIN LATERAL (SELECT pk FROM m ORDER BY {order}, pk DESC "
+        "LIMIT %s OFFSET %s) AS shown ON true"
+    )
+    start, end = page
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        return matches.count()
+        if "q" in params:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(statement, [*args, end - start, start])
+        rows = cursor.fetchall()
+    return rows[0][0], [pk for _n, pk in rows if pk is not None]
 
 
 def page_postings(params: dict, page_number, count: int):
@@ -251,6 +284,15 @@ WALK_PAGES = 5
 UNINDEXED = datetime.timedelta(0)
 
 
+def search_order(params: dict) -> str:
+    sort = params.get("sort", "newest")
+    if sort == "relevance" and "q" in params:
+        return "relevance"
+    if sort == "distance" and "lat" in params and "lng" in params:
+        return "distance"
+    return "salary" if sort == "salary" else "newest"
+
+
 def search_postings(params: dict, *, few: bool | None = None, upto: int = 0):
     """Published postings filtered and sorted by the search form's valid parameters.
 
@@ -259,13 +301,7 @@ def search_postings(params: dict, *, few: bool | None = None, upto: int = 0):
     is often ten times off. `upto`, the end of the page to be read, lets many
     matches in best-match order be read without ranking them all."""
     located = "lat" in params and "lng" in params
-    sort = params.get("sort", "newest")
-    if sort == "relevance" and "q" in params:
-        order = "relevance"
-    elif sort == "distance" and located:
-        order = "distance"
-    else:
-        order = "salary" if sort == "salary" else "newest"
+    order = search_order(params)
     if "q" not in params and order in ("newest", "salary"):
         return _listings(params, order, few)
     # Salary is not walked: it goes with the occupation, so a keyword's matches
