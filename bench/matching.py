@@ -48,10 +48,13 @@ def load() -> str:
 
 def percentiles(samples_ms) -> str:
     ordered = sorted(samples_ms)
-    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+
+    def rank(share):
+        return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
     return (
-        f"p50 {statistics.median(ordered):7.1f} ms  p95 {p95:7.1f} ms  "
-        f"max {ordered[-1]:7.1f} ms"
+        f"p50 {statistics.median(ordered):7.1f} ms  p95 {rank(0.95):7.1f} ms  "
+        f"p99 {rank(0.99):7.1f} ms  max {ordered[-1]:7.1f} ms"
     )
 
 
@@ -135,9 +138,14 @@ def _measure(size: int, samples: int) -> None:
         f"{published:>9,} published postings, {len(chosen)} resumes "
         f"({before} before, {load()} after):"
     )
-    print(f"  ranking every candidate (before): {percentiles(everything)}")
-    print(f"  narrowed by indexes (now):        {percentiles(narrowed)}")
+    print(f"  ranking every candidate (before): {percentiles(everything)} ({load()})")
+    print(f"  narrowed by indexes (now):        {percentiles(narrowed)} ({load()})")
     print(f"  the same top {TOP}: {agree} of {len(chosen)} resumes")
+    slowest = sorted(zip(narrowed, chosen, strict=True), reverse=True)[:3]
+    print(
+        "  slowest narrowed: "
+        + ", ".join(f"resume {pk} {ms:.0f} ms" for ms, pk in slowest)
+    )
 
 
 def _worker_pids(cluster_pid: int) -> list[int]:

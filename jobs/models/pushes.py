@@ -23,10 +23,10 @@ class MatchPush(models.Model):
 
 
 class MatchPushChunk(models.Model):
-    """The resumes (seeker side, by MatchPushSeeker.position) or new postings
-    (employer side, by id) from first_id to last_id. done_up_to is the last whose
-    messages have committed: a chunk whose worker died is taken up after it, so
-    none is sent twice."""
+    """The resumes (seeker side) or new postings (employer side) with
+    MatchPushEntry positions from first_id to last_id. done_up_to is the last
+    whose messages have committed: a chunk whose worker died is taken up after
+    it, so none is sent twice."""
 
     push = models.ForeignKey(MatchPush, on_delete=models.CASCADE, related_name="chunks")
     side = models.CharField(max_length=10, choices=MatchNotice.Side.choices)
@@ -51,26 +51,26 @@ class MatchPushChunk(models.Model):
         return f"{self.push} · {self.side} {self.first_id}–{self.last_id}"
 
 
-class MatchPushSeeker(models.Model):
-    """An active seeker's resume in a push, numbered in the order of its profile
-    (what matching reads of a resume): the seekers of one profile are consecutive,
-    so the push ranks a profile once for all of them. Deleted when the push ends."""
+class MatchPushEntry(models.Model):
+    """A seeker's resume or a new posting in a push, numbered per side in the
+    order of its profile (what matching reads of it): the entries of one profile
+    are consecutive, so the push ranks a profile once for all of them. Deleted
+    when the push ends."""
 
     push = models.ForeignKey(MatchPush, on_delete=models.CASCADE, related_name="+")
+    side = models.CharField(max_length=10, choices=MatchNotice.Side.choices)
     position = models.PositiveIntegerField()
     profile = models.PositiveIntegerField()
-    resume = models.ForeignKey(
-        "jobs.Resume", on_delete=models.CASCADE, related_name="+"
-    )
+    item_id = models.BigIntegerField()  # the resume's or the posting's
 
     class Meta:
-        verbose_name = _("seeker in a match push")
-        verbose_name_plural = _("seekers in a match push")
+        verbose_name = _("entry of a match push")
+        verbose_name_plural = _("entries of a match push")
         constraints = [
             models.UniqueConstraint(
-                fields=["push", "position"], name="match_push_seeker_position"
+                fields=["push", "side", "position"], name="match_push_entry_position"
             )
         ]
 
     def __str__(self):
-        return f"{self.push} · {self.position}"
+        return f"{self.push} · {self.side} {self.position}"

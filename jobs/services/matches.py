@@ -15,25 +15,25 @@ from jobs.models import (
     MatchNotice,
     MatchPush,
     MatchPushChunk,
-    MatchPushSeeker,
+    MatchPushEntry,
     Resume,
 )
-from portal.services import notify_employer_staff, notify_many
+from portal.services import notify_many
 
-# Postings per task: a chunk must end well within Q_CLUSTER["timeout"] (300 s), at
-# a few tenths of a second per posting on a busy machine.
-CHUNK_SIZE = 200
-# Seekers per task: one ranking per profile in the chunk (about 50 seekers share
-# one in the benchmark's city), the messages written in bulk.
+# Entries per task: a chunk must end well within Q_CLUSTER["timeout"] (300 s).
+# Each profile in a chunk is ranked once (about 50 seekers share one in the
+# benchmark's city, 75 of a day's postings), the messages are written in bulk.
 SEEKER_CHUNK_SIZE = 2000
-# Seekers of one profile whose notices and messages commit in one transaction.
+CHUNK_SIZE = 1000  # new postings
+# Entries of one profile whose notices and messages commit in one transaction.
 FANOUT = 500
 LOCK_NAMESPACE = 2117  # pg_try_advisory_lock(namespace, chunk id)
 
-# What matching reads of a resume (jobs.matching._Match), one text per seeker:
-# seekers with the same text get the same ranking, but for their own applications.
-PROFILE = r"""
-concat_ws('|',
+# What matching reads of a resume (jobs.matching._Match) and of a posting
+# (jobs.matching.resumes_for), one text each: the same text, the same ranking
+# (a seeker's own applications aside).
+SEEKER_PROFILES = r"""
+SELECT r.id, concat_ws('|',
   array_to_string(ARRAY(SELECT g FROM unnest(r.intended_occupation_groups) AS g
                         ORDER BY g), ','),
   array_to_string(ARRAY(SELECT t FROM regexp_split_to_table(
@@ -44,19 +44,26 @@ concat_ws('|',
   r.experience_years,
   coalesce((SELECT string_agg(d.orgunit_id::text, ',' ORDER BY d.orgunit_id)
             FROM jobs_resume_intended_districts d WHERE d.resume_id = r.id), '-'))
+FROM jobs_resume r JOIN portal_person p ON p.id = r.person_id
+JOIN portal_user u ON u.id = p.user_id
+WHERE u.is_active
 """
-SEEKERS = f"""
-INSERT INTO jobs_matchpushseeker (push_id, position, profile, resume_id)
-SELECT %s, row_number() OVER (ORDER BY profile, id),
+POSTING_PROFILES = """
+SELECT j.id, concat_ws('|', j.occupation_group, j.occupation_name, j.education,
+  coalesce(j.salary_min::text, '-'), coalesce(j.salary_max::text, '-'),
+  j.experience_years, left(o.code, 6))
+FROM jobs_jobposting j JOIN portal_orgunit o ON o.id = j.org_unit_id
+WHERE j.id IN ({ids})
+"""
+ENTRIES = """
+INSERT INTO jobs_matchpushentry (push_id, side, position, profile, item_id)
+SELECT %s, %s, row_number() OVER (ORDER BY profile, id),
   dense_rank() OVER (ORDER BY profile), id
-FROM (SELECT r.id, {PROFILE} AS profile
-      FROM jobs_resume r JOIN portal_person p ON p.id = r.person_id
-      JOIN portal_user u ON u.id = p.user_id
-      WHERE u.is_active) AS seekers
+FROM ({profiles}) AS items(id, profile)
 """
-SEEKER_CHUNKS = """
-SELECT min(position), max(position) FROM jobs_matchpushseeker WHERE push_id = %s
-GROUP BY (position - 1) / %s ORDER BY 1
+ENTRY_CHUNKS = """
+SELECT min(position), max(position) FROM jobs_matchpushentry
+WHERE push_id = %s AND side = %s GROUP BY (position - 1) / %s ORDER BY 1
 """
 NOTICES = """
 INSERT INTO jobs_matchnotice (resume_id, posting_id, side, score, created_at)
@@ -64,12 +71,6 @@ SELECT resume_id, posting_id, %s, score, now()
 FROM unnest(%s::bigint[], %s::bigint[], %s::int[]) AS n(resume_id, posting_id, score)
 ON CONFLICT (resume_id, posting_id, side) DO NOTHING
 RETURNING resume_id, posting_id
-"""
-
-CHUNK_RANGES = """
-SELECT min(pk), max(pk) FROM (
-  SELECT pk, (row_number() OVER (ORDER BY pk) - 1) / %s AS bucket FROM ({ids}) AS ids
-) AS numbered GROUP BY bucket ORDER BY 1
 """
 
 
@@ -98,8 +99,8 @@ def start_match_push(*, since: datetime.datetime | None = None) -> MatchPush:
 @transaction.atomic
 def plan_match_push(*, since: datetime.datetime | None = None) -> MatchPush:
     """The push of matches published since `since` (a day ago): the active
-    seekers numbered by profile (MatchPushSeeker) and cut into chunks of
-    positions, the new postings cut into chunks by id."""
+    seekers' resumes and the new postings numbered by profile (MatchPushEntry),
+    cut into chunks of positions."""
     push = MatchPush.objects.create(
         since=since or timezone.now() - datetime.timedelta(days=1)
     )
@@ -107,22 +108,25 @@ def plan_match_push(*, since: datetime.datetime | None = None) -> MatchPush:
         JobPosting.objects.published().filter(published_at__gte=push.since).values("pk")
     )
     sql, params = postings.query.sql_with_params()
+    sides = [
+        (MatchNotice.Side.SEEKER, SEEKER_PROFILES, [], SEEKER_CHUNK_SIZE),
+        (
+            MatchNotice.Side.EMPLOYER,
+            POSTING_PROFILES.format(ids=sql),
+            params,
+            CHUNK_SIZE,
+        ),
+    ]
+    chunks = []
     with connection.cursor() as cursor:
-        cursor.execute(SEEKERS, [push.pk])
-        cursor.execute(SEEKER_CHUNKS, [push.pk, SEEKER_CHUNK_SIZE])
-        seekers = cursor.fetchall()
-        cursor.execute(CHUNK_RANGES.format(ids=sql), [CHUNK_SIZE, *params])
-        postings = cursor.fetchall()
-    MatchPushChunk.objects.bulk_create(
-        [
-            MatchPushChunk(push=push, side=side, first_id=first, last_id=last)
-            for side, ranges in [
-                (MatchNotice.Side.SEEKER, seekers),
-                (MatchNotice.Side.EMPLOYER, postings),
+        for side, profiles, params, size in sides:
+            cursor.execute(ENTRIES.format(profiles=profiles), [push.pk, side, *params])
+            cursor.execute(ENTRY_CHUNKS, [push.pk, side, size])
+            chunks += [
+                MatchPushChunk(push=push, side=side, first_id=first, last_id=last)
+                for first, last in cursor.fetchall()
             ]
-            for first, last in ranges
-        ]
-    )
+    MatchPushChunk.objects.bulk_create(chunks)
     return push
 
 
@@ -140,18 +144,24 @@ def push_match_chunk(chunk: MatchPushChunk, *, per_person: int = 5) -> int:
         chunk.refresh_from_db()
         if chunk.finished_at is not None:
             return 0
-        if chunk.side == MatchNotice.Side.SEEKER:
-            sent = _push_to_seekers(chunk, per_person)
-        else:
-            sent = _push_to_employers(chunk, per_person)
+        push_profile = (
+            _push_to_seekers
+            if chunk.side == MatchNotice.Side.SEEKER
+            else _push_to_employers
+        )
+        sent = 0
+        for batch in _remaining(chunk):
+            sent += push_profile(chunk, batch, per_person)
         with transaction.atomic():
             chunk.finished_at = timezone.now()
             chunk.save(update_fields=["finished_at"])
-            push = chunk.push
+            # Locked: of two last chunks finishing at once, the second sees the
+            # first finished.
+            push = MatchPush.objects.select_for_update().get(pk=chunk.push_id)
             if not push.chunks.filter(finished_at__isnull=True).exists():
                 push.finished_at = chunk.finished_at
                 push.save(update_fields=["finished_at"])
-                MatchPushSeeker.objects.filter(push=push).delete()
+                MatchPushEntry.objects.filter(push=push).delete()
         return sent
     finally:
         with connection.cursor() as cursor:
@@ -172,9 +182,24 @@ def resume_match_pushes() -> int:
     return len(chunks)
 
 
-def _remaining(chunk: MatchPushChunk, queryset):
+def _remaining(chunk: MatchPushChunk):
+    """The chunk's entries after its progress marker, as lists of (position,
+    item id) of one profile, at most FANOUT long."""
     first = chunk.first_id if chunk.done_up_to is None else chunk.done_up_to + 1
-    return queryset.filter(pk__gte=first, pk__lte=chunk.last_id).order_by("pk")
+    entries = MatchPushEntry.objects.filter(
+        push=chunk.push_id,
+        side=chunk.side,
+        position__gte=first,
+        position__lte=chunk.last_id,
+    ).order_by("position")
+    profiles = {}
+    for position, profile, item_id in entries.values_list(
+        "position", "profile", "item_id"
+    ):
+        profiles.setdefault(profile, []).append((position, item_id))
+    for members in profiles.values():
+        for start in range(0, len(members), FANOUT):
+            yield members[start : start + FANOUT]
 
 
 def _mark(chunk: MatchPushChunk, done_up_to: int, sent: int) -> None:
@@ -183,31 +208,12 @@ def _mark(chunk: MatchPushChunk, done_up_to: int, sent: int) -> None:
     chunk.save(update_fields=["done_up_to", "sent"])
 
 
-def _push_to_seekers(chunk: MatchPushChunk, per_person: int) -> int:
-    """Each seeker's best new postings scoring GOOD_MATCH or more, at most
-    per_person, never one told before (MatchNotice): ranked once per profile,
-    then each seeker's own applications left out."""
-    first = chunk.first_id if chunk.done_up_to is None else chunk.done_up_to + 1
-    seekers = MatchPushSeeker.objects.filter(
-        push=chunk.push_id, position__gte=first, position__lte=chunk.last_id
-    ).order_by("position")
-    profiles = {}
-    for position, profile, resume_id in seekers.values_list(
-        "position", "profile", "resume_id"
-    ):
-        profiles.setdefault(profile, []).append((position, resume_id))
-    sent = 0
-    for members in profiles.values():
-        for start in range(0, len(members), FANOUT):
-            batch = members[start : start + FANOUT]
-            sent += _push_to_profile(chunk, batch, per_person)
-    return sent
-
-
-def _push_to_profile(chunk: MatchPushChunk, members, per_person: int) -> int:
-    """Seekers of one profile: rank, leave out each one's applications, then
-    their notices, messages and the progress marker in one transaction (a retry
-    after the worker died sends what the killed run had not sent yet)."""
+def _push_to_seekers(chunk: MatchPushChunk, members, per_person: int) -> int:
+    """Seekers of one profile: each one's best new postings scoring GOOD_MATCH or
+    more, at most per_person, never one told before (MatchNotice). Ranked once,
+    then each seeker's own applications left out. The notices, the messages and
+    the progress marker commit together: a retry after the worker died sends
+    what the killed run had not sent yet."""
     since = chunk.push.since
     resumes = {
         resume.pk: resume
@@ -236,76 +242,88 @@ def _push_to_profile(chunk: MatchPushChunk, members, per_person: int) -> int:
             )
             if posting.score >= matching.GOOD_MATCH
         ]
-    matches = {
-        resume.pk: [
+    matches = [
+        (resume, posting)
+        for resume in resumes.values()
+        for posting in [
             posting
             for posting in ranking
             if posting.pk not in applied.get(resume.person_id, ())
         ][:per_person]
-        for resume in resumes.values()
-    }
+    ]
     with transaction.atomic():
-        fresh = _new_notices(matches)
-        contexts, messages = {}, []
-        for resume_id, postings in matches.items():
-            postings = [p for p in postings if (resume_id, p.pk) in fresh]
-            if postings:
-                key = tuple(p.pk for p in postings)
-                context = contexts.setdefault(key, {"postings": postings})
-                user = resumes[resume_id].person.user
-                messages.append((user, context, reverse("jobs:jobs_for_me")))
+        fresh = _new_notices(MatchNotice.Side.SEEKER, matches)
+        told, contexts = {}, {}
+        for resume, posting in fresh:
+            told.setdefault(resume, []).append(posting)
+        messages = []
+        for resume, postings in told.items():
+            key = tuple(posting.pk for posting in postings)
+            context = contexts.setdefault(key, {"postings": postings})
+            messages.append((resume.person.user, context, reverse("jobs:jobs_for_me")))
         if messages:
             notify_many("matches_for_seeker", messages)
         _mark(chunk, members[-1][0], len(messages))
     return len(messages)
 
 
-def _new_notices(matches: dict) -> set:
-    """Record the matches as told; returns the (resume id, posting id) pairs not
-    told before."""
-    pairs = [(r, p.pk, p.score) for r, postings in matches.items() for p in postings]
-    if not pairs:
-        return set()
-    columns = [list(column) for column in zip(*pairs, strict=True)]
-    with connection.cursor() as cursor:
-        cursor.execute(NOTICES, [MatchNotice.Side.SEEKER, *columns])
-        return set(cursor.fetchall())
-
-
-def _push_to_employers(chunk: MatchPushChunk, per_person: int) -> int:
-    new_postings = _remaining(
-        chunk, JobPosting.objects.published().filter(published_at__gte=chunk.push.since)
-    ).select_related("employer", "org_unit")
-    sent = 0
-    for posting in new_postings.iterator(chunk_size=200):
+def _push_to_employers(chunk: MatchPushChunk, members, per_person: int) -> int:
+    """New postings of one profile: how many good candidates each has that its
+    employer was not told of, to the employer's staff."""
+    postings = list(
+        JobPosting.objects.published()
+        .filter(
+            pk__in=[posting_id for _position, posting_id in members],
+            published_at__gte=chunk.push.since,
+        )
+        .select_related("employer", "org_unit")
+        .order_by("pk")
+    )
+    candidates = []
+    if postings:
         candidates = [
             resume
-            for resume in matching.resumes_for(posting, limit=per_person)
+            for resume in matching.resumes_for(postings[0], limit=per_person)
             if resume.score >= matching.GOOD_MATCH
         ]
-        with transaction.atomic():
-            candidates = _unnoticed_resumes(posting, candidates)
-            if candidates:
-                notify_employer_staff(
-                    posting.employer,
-                    "matches_for_employer",
-                    {"posting": posting, "count": len(candidates)},
-                    url=reverse("jobs:posting_candidates", args=[posting.pk]),
-                )
-            _mark(chunk, posting.pk, int(bool(candidates)))
-        sent += bool(candidates)
-    return sent
-
-
-def _unnoticed_resumes(posting, resumes):
-    fresh = []
-    for resume in resumes:
-        _notice, created = MatchNotice.objects.get_or_create(
-            resume=resume,
-            posting=posting,
-            side=MatchNotice.Side.EMPLOYER,
-            defaults={"score": resume.score},
+    with transaction.atomic():
+        fresh = _new_notices(
+            MatchNotice.Side.EMPLOYER,
+            [(resume, posting) for posting in postings for resume in candidates],
         )
-        if created:
-            fresh.append(resume)
-    return fresh
+        counts = {}
+        for _resume, posting in fresh:
+            counts[posting] = counts.get(posting, 0) + 1
+        staff = {}
+        messages = []
+        for posting, count in counts.items():
+            if posting.employer_id not in staff:
+                staff[posting.employer_id] = list(
+                    posting.employer.staff.filter(is_active=True)
+                )
+            url = reverse("jobs:posting_candidates", args=[posting.pk])
+            context = {"posting": posting, "count": count}
+            messages += [(user, context, url) for user in staff[posting.employer_id]]
+        if messages:
+            notify_many("matches_for_employer", messages)
+        _mark(chunk, members[-1][0], len(counts))
+    return len(counts)
+
+
+def _new_notices(side: str, matches: list[tuple]) -> list[tuple]:
+    """Record the (resume, posting) matches as told; returns those not told
+    before, in their order."""
+    if not matches:
+        return []
+    columns = [
+        [resume.pk for resume, _posting in matches],
+        [posting.pk for _resume, posting in matches],
+        [
+            (posting if side == MatchNotice.Side.SEEKER else resume).score
+            for resume, posting in matches
+        ],
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(NOTICES, [side, *columns])
+        new = set(cursor.fetchall())
+    return [(r, p) for r, p in matches if (r.pk, p.pk) in new]

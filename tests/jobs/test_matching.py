@@ -257,7 +257,7 @@ def test_the_narrowed_matching_gives_the_top_of_the_full_ranking(
 def test_a_chunk_whose_worker_died_is_taken_up_after_its_last_committed_seeker(
     resume, postings, seeker, other_seeker, monkeypatch
 ):
-    from jobs.models import MatchPushSeeker
+    from jobs.models import MatchPushEntry, Resume
     from jobs.services import matches
 
     factories.make_resume(
@@ -267,7 +267,9 @@ def test_a_chunk_whose_worker_died_is_taken_up_after_its_last_committed_seeker(
     push = services.plan_match_push()
     chunk = push.chunks.get(side="seeker")
     assert (chunk.first_id, chunk.last_id) == (1, 2)
-    first_told = MatchPushSeeker.objects.get(push=push, position=1).resume
+    first_told = Resume.objects.get(
+        pk=MatchPushEntry.objects.get(push=push, side="seeker", position=1).item_id
+    )
     sent_to = []
 
     def dies_at_the_second(template, messages):
@@ -292,14 +294,14 @@ def test_a_chunk_whose_worker_died_is_taken_up_after_its_last_committed_seeker(
     assert Notification.objects.filter(recipient=other_seeker).count() == 1
     push.refresh_from_db()
     assert push.finished_at is not None
-    assert not MatchPushSeeker.objects.filter(push=push).exists()
+    assert not MatchPushEntry.objects.filter(push=push).exists()
     assert services.push_match_chunk(chunk) == 0  # finished chunks send nothing
 
 
 def test_the_push_is_cut_into_chunks_covering_every_active_seeker_once(
     resume, postings, other_seeker, monkeypatch
 ):
-    from jobs.models import MatchPushSeeker
+    from jobs.models import MatchPushEntry
     from jobs.services import matches
 
     other = factories.make_resume(other_seeker)
@@ -313,8 +315,8 @@ def test_the_push_is_cut_into_chunks_covering_every_active_seeker_once(
     push = services.plan_match_push()
     ranges = list(push.chunks.filter(side="seeker").values_list("first_id", "last_id"))
     assert ranges == [(1, 1), (2, 2)]
-    numbered = MatchPushSeeker.objects.filter(push=push).values_list(
-        "resume", flat=True
+    numbered = MatchPushEntry.objects.filter(push=push, side="seeker").values_list(
+        "item_id", flat=True
     )
     assert sorted(numbered) == sorted([resume.pk, other.pk])
     assert push.chunks.filter(side="employer").count() == len(postings)

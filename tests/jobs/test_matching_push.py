@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from jobs import matching, services
-from jobs.models import JobPosting, MatchNotice, MatchPushSeeker
+from jobs.models import JobPosting, MatchNotice, MatchPushEntry
 from jobs.services import matches
 from portal.models import Notification
 from tests import factories
@@ -155,7 +155,9 @@ def test_seekers_differing_in_anything_matching_reads_have_different_profiles(
         second.save()
     push = services.plan_match_push()
     profiles = dict(
-        MatchPushSeeker.objects.filter(push=push).values_list("resume", "profile")
+        MatchPushEntry.objects.filter(push=push, side="seeker").values_list(
+            "item_id", "profile"
+        )
     )
     assert profiles[first.pk] != profiles[second.pk]
 
@@ -175,7 +177,9 @@ def test_the_order_of_the_jobs_named_and_of_the_groups_makes_no_other_profile(
     )
     push = services.plan_match_push()
     profiles = dict(
-        MatchPushSeeker.objects.filter(push=push).values_list("resume", "profile")
+        MatchPushEntry.objects.filter(push=push, side="seeker").values_list(
+            "item_id", "profile"
+        )
     )
     assert profiles[first.pk] == profiles[second.pk]
 
@@ -219,3 +223,60 @@ def test_seekers_of_one_profile_are_told_in_their_own_language(community, new_po
     links = [line for line in to_chinese.body.splitlines() if "/jobs/" in line]
     assert len(links) == 6  # five jobs and the page of all
     assert links == [line for line in to_english.body.splitlines() if "/jobs/" in line]
+
+
+def test_new_postings_of_one_profile_are_ranked_once_and_each_employer_told(
+    community, employer, other_employer, monkeypatch
+):
+    for years in range(3):
+        resume = _seeker(community, experience_years=years)
+        resume.is_public = True
+        resume.save(update_fields=["is_public"])
+    alike = dict(
+        title="会计",
+        occupation_group="2",
+        occupation_name="会计",
+        salary_min=7000,
+        salary_max=9000,
+        experience_years=1,
+        org_unit=employer.employer.org_unit,  # the other employer's is elsewhere
+    )
+    postings = [
+        factories.make_posting(employer.employer, **alike),
+        factories.make_posting(other_employer.employer, **alike),
+        factories.make_posting(employer.employer, **{**alike, "experience_years": 5}),
+    ]
+    expected = {
+        posting.pk: sum(
+            resume.score >= matching.GOOD_MATCH
+            for resume in matching.resumes_for(posting, limit=5)
+        )
+        for posting in postings
+    }
+    assert expected[postings[0].pk] == 3
+    ranked = []
+    real_resumes_for = matching.resumes_for
+
+    def counted(posting, *args, **kwargs):
+        ranked.append(posting.pk)
+        return real_resumes_for(posting, *args, **kwargs)
+
+    monkeypatch.setattr(matching, "resumes_for", counted)
+    push = services.plan_match_push()
+    for chunk in push.chunks.filter(side="employer"):
+        services.push_match_chunk(chunk)
+    assert len(ranked) == 2
+    told = {
+        posting.pk: MatchNotice.objects.filter(posting=posting, side="employer").count()
+        for posting in postings
+    }
+    assert told == expected
+    for user, posting in [
+        (employer, postings[0]),
+        (other_employer, postings[1]),
+        (employer, postings[2]),
+    ]:
+        message = Notification.objects.get(
+            recipient=user, url__endswith=f"/{posting.pk}/candidates/"
+        )
+        assert str(expected[posting.pk]) in message.subject + message.body
