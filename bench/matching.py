@@ -18,7 +18,7 @@ planned, a real qcluster (Q_WORKERS workers, 2 by default) runs the chunks, and
 with --kill-after one worker is killed (SIGKILL) that many seconds in; its chunk
 is queued again (jobs.tasks.resume_match_pushes) and must finish without a message
 sent twice. --push-chunks N and --employer-chunks M run only the first chunks of
-each side (--chunk-size, 200 as in production); the figure for all is then
+each side (--chunk-size, production's by default); the figure for all is then
 extrapolated from the rate, and said so. The sides run one after the other so that
 each is timed.
 """
@@ -48,10 +48,13 @@ def load() -> str:
 
 def percentiles(samples_ms) -> str:
     ordered = sorted(samples_ms)
-    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+
+    def rank(share):
+        return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
     return (
-        f"p50 {statistics.median(ordered):7.1f} ms  p95 {p95:7.1f} ms  "
-        f"max {ordered[-1]:7.1f} ms"
+        f"p50 {statistics.median(ordered):7.1f} ms  p95 {rank(0.95):7.1f} ms  "
+        f"p99 {rank(0.99):7.1f} ms  max {ordered[-1]:7.1f} ms"
     )
 
 
@@ -135,9 +138,14 @@ def _measure(size: int, samples: int) -> None:
         f"{published:>9,} published postings, {len(chosen)} resumes "
         f"({before} before, {load()} after):"
     )
-    print(f"  ranking every candidate (before): {percentiles(everything)}")
-    print(f"  narrowed by indexes (now):        {percentiles(narrowed)}")
+    print(f"  ranking every candidate (before): {percentiles(everything)} ({load()})")
+    print(f"  narrowed by indexes (now):        {percentiles(narrowed)} ({load()})")
     print(f"  the same top {TOP}: {agree} of {len(chosen)} resumes")
+    slowest = sorted(zip(narrowed, chosen, strict=True), reverse=True)[:3]
+    print(
+        "  slowest narrowed: "
+        + ", ".join(f"resume {pk} {ms:.0f} ms" for ms, pk in slowest)
+    )
 
 
 def _worker_pids(cluster_pid: int) -> list[int]:
@@ -168,7 +176,8 @@ def measure_push(size: int, args) -> None:
     from jobs.services import matches
     from portal.models import Notification
 
-    matches.CHUNK_SIZE = args.chunk_size
+    if args.chunk_size:  # otherwise production's sizes
+        matches.CHUNK_SIZE = matches.SEEKER_CHUNK_SIZE = args.chunk_size
 
     with connection.cursor() as cursor:  # each run pushes every match anew
         cursor.execute("TRUNCATE jobs_matchnotice")
@@ -236,17 +245,17 @@ def measure_push(size: int, args) -> None:
 
 
 def _items(side, chunks, since) -> int:
-    """The resumes or new postings the chunks hold."""
-    from jobs.models import JobPosting, Resume
+    """The resumes or new postings the chunks hold (before the push deletes its
+    entries at the end)."""
+    from jobs.models import MatchPushEntry
 
-    rows = (
-        Resume.objects.filter(person__user__is_active=True)
-        if side == "seeker"
-        else JobPosting.objects.published().filter(published_at__gte=since)
-    )
     return sum(
-        rows.filter(pk__gte=first, pk__lte=last).count()
-        for first, last in chunks.values_list("first_id", "last_id")
+        MatchPushEntry.objects.filter(
+            push=chunk.push_id,
+            side=side,
+            position__range=(chunk.first_id, chunk.last_id),
+        ).count()
+        for chunk in chunks
     )
 
 
@@ -293,7 +302,7 @@ def main() -> None:
     parser.add_argument("--kill-after", type=float)
     parser.add_argument("--push-chunks", type=int)
     parser.add_argument("--employer-chunks", type=int)
-    parser.add_argument("--chunk-size", type=int, default=200)
+    parser.add_argument("--chunk-size", type=int)
     parser.add_argument("--measure", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:

@@ -93,10 +93,16 @@ def _keyword_query(resume: Resume) -> SearchQuery | None:
 
 
 def postings_for(
-    resume: Resume, limit: int = 20, *, since: datetime.datetime | None = None
+    resume: Resume,
+    limit: int = 20,
+    *,
+    since: datetime.datetime | None = None,
+    applied: bool = True,
 ):
     """Published postings for a resume, best first, with score parts annotated;
-    only those published from `since` on when it is given (the daily push).
+    only those published from `since` on when it is given (the daily push). Not
+    `applied`, the postings the seeker applied to are kept (the push ranks once
+    for every seeker of a profile and leaves out each one's applications).
 
     The same ranking as scoring every candidate, without scoring them all
     (docs/matching.md): the newest WINDOW postings of the groups wanted are read
@@ -104,7 +110,7 @@ def postings_for(
     matches outside the groups) enters the top only with a score above the last
     one's, which needs enough of the score's parts that indexes find the few
     that might (_Match.necessary); often none can."""
-    match = _Match(resume)
+    match = _Match(resume, applied=applied)
     others = []
     best, before, size = [], None, max(WINDOW, limit)
     for _window in range(WINDOWS):
@@ -193,8 +199,8 @@ class _Match:
     """One resume's candidates and score, and which parts an older candidate needs
     to reach a score."""
 
-    def __init__(self, resume: Resume):
-        self.resume = resume
+    def __init__(self, resume: Resume, *, applied: bool = True):
+        self.resume, self.applied = resume, applied
         person = resume.person
         self.groups = resume.intended_occupation_groups
         self.keywords = _keyword_query(resume)
@@ -248,17 +254,15 @@ class _Match:
             wanted = Q(occupation_group__in=groups) if groups else Q(pk__in=[])
             if self.keywords is not None:
                 wanted |= Q(search=self.keywords)
-        postings = (
-            JobPosting.objects.published()
-            .filter(wanted)
-            .exclude(  # jobs the seeker has already applied to
+        postings = JobPosting.objects.published().filter(wanted)
+        if self.applied:
+            postings = postings.exclude(  # jobs the seeker has already applied to
                 Exists(
                     Application.objects.active().filter(
                         posting=OuterRef("pk"), person=person
                     )
                 )
             )
-        )
         if person.education:
             postings = postings.for_education(person.education)
 

@@ -21,7 +21,7 @@ from jobs.models.postings import (
     ToSimpleTsvector,
     default_valid_until,
 )
-from jobs.models.pushes import MatchPush, MatchPushChunk
+from jobs.models.pushes import MatchPush, MatchPushChunk, MatchPushEntry
 from jobs.models.resumes import Resume, ResumeEducation, ResumeExperience
 from jobs.models.video import (
     MAX_INTERVIEWERS,
@@ -59,5 +59,6 @@ __all__ = [
     "ice_servers",
     "MatchPush",
     "MatchPushChunk",
+    "MatchPushEntry",
     "JobListing",
 ]

@@ -23,9 +23,10 @@ class MatchPush(models.Model):
 
 
 class MatchPushChunk(models.Model):
-    """The resumes (seeker side) or new postings (employer side) with ids from
-    first_id to last_id. done_up_to is the last id whose messages have committed:
-    a chunk whose worker died is taken up after it, so none is sent twice."""
+    """The resumes (seeker side) or new postings (employer side) with
+    MatchPushEntry positions from first_id to last_id. done_up_to is the last
+    whose messages have committed: a chunk whose worker died is taken up after
+    it, so none is sent twice."""
 
     push = models.ForeignKey(MatchPush, on_delete=models.CASCADE, related_name="chunks")
     side = models.CharField(max_length=10, choices=MatchNotice.Side.choices)
@@ -48,3 +49,28 @@ class MatchPushChunk(models.Model):
 
     def __str__(self):
         return f"{self.push} · {self.side} {self.first_id}–{self.last_id}"
+
+
+class MatchPushEntry(models.Model):
+    """A seeker's resume or a new posting in a push, numbered per side in the
+    order of its profile (what matching reads of it): the entries of one profile
+    are consecutive, so the push ranks a profile once for all of them. Deleted
+    when the push ends."""
+
+    push = models.ForeignKey(MatchPush, on_delete=models.CASCADE, related_name="+")
+    side = models.CharField(max_length=10, choices=MatchNotice.Side.choices)
+    position = models.PositiveIntegerField()
+    profile = models.PositiveIntegerField()
+    item_id = models.BigIntegerField()  # the resume's or the posting's
+
+    class Meta:
+        verbose_name = _("entry of a match push")
+        verbose_name_plural = _("entries of a match push")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["push", "side", "position"], name="match_push_entry_position"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.push} · {self.side} {self.position}"

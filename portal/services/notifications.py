@@ -61,12 +61,21 @@ def notify_many(
     """notify() for many people at once (bulk paths such as imports): each
     (recipient, context, url) gets the message notify() would give them, in their
     language; the inbox rows are inserted in batches and e-mailed by one task per
-    batch once the transaction has committed."""
+    batch once the transaction has committed. People given the same context
+    object share one rendering per language (the daily match push)."""
+    rendered = {}
+
+    def message(recipient, context, url):
+        key = (id(context), recipient.language)
+        if key not in rendered:  # the context is kept, so its id is not reused
+            rendered[key] = context, _message(recipient, template, context, url)
+        shared = rendered[key][1]
+        return Notification(
+            recipient=recipient, subject=shared.subject, body=shared.body, url=url
+        )
+
     notifications = Notification.objects.bulk_create(
-        [
-            _message(recipient, template, context, url)
-            for recipient, context, url in messages
-        ],
+        [message(recipient, context, url) for recipient, context, url in messages],
         batch_size=NOTIFY_BATCH,
     )
     for notification in notifications:

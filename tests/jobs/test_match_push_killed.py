@@ -35,7 +35,7 @@ def test_a_push_whose_worker_is_killed_mid_chunk_tells_every_seeker_once(
         longitude=113.1200,
     )
     seekers = []
-    for _ in range(SEEKERS):
+    for years in range(SEEKERS):  # a profile each: one transaction each
         user = factories.make_seeker(residence=community)
         factories.make_resume(
             user,
@@ -43,9 +43,10 @@ def test_a_push_whose_worker_is_killed_mid_chunk_tells_every_seeker_once(
             intended_occupation_groups=["2"],
             expected_salary_min=6000,
             expected_salary_max=9000,
+            experience_years=years,
         )
         seekers.append(user)
-    monkeypatch.setattr(matches, "CHUNK_SIZE", SEEKERS)
+    monkeypatch.setattr(matches, "SEEKER_CHUNK_SIZE", SEEKERS)
     monkeypatch.setattr(Conf, "SYNC", False)  # enqueue for the cluster
     push = services.start_match_push()
     chunk = MatchPushChunk.objects.filter(push=push, side="seeker")

@@ -145,7 +145,7 @@ def test_matches_whose_message_died_with_the_worker_are_sent_by_the_retry(
     def worker_killed(*args, **kwargs):
         raise SystemExit
 
-    monkeypatch.setattr("jobs.services.matches.notify", worker_killed)
+    monkeypatch.setattr("jobs.services.matches.notify_many", worker_killed)
     with pytest.raises(SystemExit):
         services.push_new_matches()
     monkeypatch.undo()
@@ -257,30 +257,35 @@ def test_the_narrowed_matching_gives_the_top_of_the_full_ranking(
 def test_a_chunk_whose_worker_died_is_taken_up_after_its_last_committed_seeker(
     resume, postings, seeker, other_seeker, monkeypatch
 ):
+    from jobs.models import MatchPushEntry, Resume
     from jobs.services import matches
 
-    second = factories.make_resume(
+    factories.make_resume(
         other_seeker, intended_occupations="会计", intended_occupation_groups=["2"]
     )
-    monkeypatch.setattr(matches, "CHUNK_SIZE", 10)
+    monkeypatch.setattr(matches, "SEEKER_CHUNK_SIZE", 10)
     push = services.plan_match_push()
     chunk = push.chunks.get(side="seeker")
-    assert (chunk.first_id, chunk.last_id) == (resume.pk, second.pk)
+    assert (chunk.first_id, chunk.last_id) == (1, 2)
+    first_told = Resume.objects.get(
+        pk=MatchPushEntry.objects.get(push=push, side="seeker", position=1).item_id
+    )
     sent_to = []
 
-    def dies_at_the_second(user, *args, **kwargs):
+    def dies_at_the_second(template, messages):
         if sent_to:
             raise SystemExit  # the worker is killed
-        sent_to.append(user)
-        return real_notify(user, *args, **kwargs)
+        sent_to.extend(user for user, _context, _url in messages)
+        return real_notify_many(template, messages)
 
-    real_notify = matches.notify
-    monkeypatch.setattr(matches, "notify", dies_at_the_second)
+    real_notify_many = matches.notify_many
+    monkeypatch.setattr(matches, "notify_many", dies_at_the_second)
     with pytest.raises(SystemExit):
         services.push_match_chunk(chunk)
-    monkeypatch.setattr(matches, "notify", real_notify)
+    monkeypatch.setattr(matches, "notify_many", real_notify_many)
     chunk.refresh_from_db()
-    assert chunk.done_up_to == resume.pk and chunk.finished_at is None
+    assert sent_to == [first_told.person.user]
+    assert chunk.done_up_to == 1 and chunk.finished_at is None
     assert services.resume_match_pushes() == push.chunks.count()  # queued again
 
     for queued in push.chunks.all():
@@ -289,19 +294,31 @@ def test_a_chunk_whose_worker_died_is_taken_up_after_its_last_committed_seeker(
     assert Notification.objects.filter(recipient=other_seeker).count() == 1
     push.refresh_from_db()
     assert push.finished_at is not None
+    assert not MatchPushEntry.objects.filter(push=push).exists()
     assert services.push_match_chunk(chunk) == 0  # finished chunks send nothing
 
 
 def test_the_push_is_cut_into_chunks_covering_every_active_seeker_once(
     resume, postings, other_seeker, monkeypatch
 ):
+    from jobs.models import MatchPushEntry
     from jobs.services import matches
 
     other = factories.make_resume(other_seeker)
+    closed = factories.make_resume(
+        factories.make_seeker(residence=resume.person.residence)
+    )
+    closed.person.user.is_active = False
+    closed.person.user.save(update_fields=["is_active"])
+    monkeypatch.setattr(matches, "SEEKER_CHUNK_SIZE", 1)
     monkeypatch.setattr(matches, "CHUNK_SIZE", 1)
     push = services.plan_match_push()
     ranges = list(push.chunks.filter(side="seeker").values_list("first_id", "last_id"))
-    assert ranges == [(resume.pk, resume.pk), (other.pk, other.pk)]
+    assert ranges == [(1, 1), (2, 2)]
+    numbered = MatchPushEntry.objects.filter(push=push, side="seeker").values_list(
+        "item_id", flat=True
+    )
+    assert sorted(numbered) == sorted([resume.pk, other.pk])
     assert push.chunks.filter(side="employer").count() == len(postings)
 
 
