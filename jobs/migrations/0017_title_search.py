@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("jobs", "0015_job_listings"),
+        ("jobs", "0016_match_push_entries"),
         ("portal", "0012_occupation_and_retirement_date"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
