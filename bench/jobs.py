@@ -280,7 +280,7 @@ def explain_search(name: str, params: dict, ms: float) -> None:
     from django.db import connection, transaction
 
     from jobs.forms import JobSearchForm
-    from jobs.views.postings import (
+    from jobs.search_plans import (
         CappedPaginator,
         capped_count,
         page_postings,

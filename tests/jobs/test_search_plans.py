@@ -1,5 +1,5 @@
 """The job list reads a page in one of three ways chosen by the capped count
-(jobs/views/postings.py, _search_page): every match sorted, the date index walked,
+(jobs/search_plans.py, search_page): every match sorted, the date index walked,
 or the planner's choice. Each must give the same postings in the same order as the
 plain query written the obvious way, on varied keywords, filters, sorts and pages."""
 
@@ -13,10 +13,10 @@ from django.core.cache import caches
 from django.db.models import F
 from django.utils import timezone
 
+from jobs import search_plans as plans
 from jobs import services
 from jobs.forms import JobSearchForm
 from jobs.models import JobListing, JobPosting
-from jobs.views import postings as views
 from portal import services as portal_services
 from tests import factories
 
@@ -118,19 +118,19 @@ def postings(foshan):
 def test_every_plan_lists_the_same_postings_in_the_same_order(
     postings, monkeypatch, cap
 ):
-    monkeypatch.setattr(views.CappedPaginator, "COUNT_CAP", cap)
-    monkeypatch.setattr(views, "WALK_PAGES", 2)
+    monkeypatch.setattr(plans.CappedPaginator, "COUNT_CAP", cap)
+    monkeypatch.setattr(plans, "WALK_PAGES", 2)
     compared = 0
     for params, page in itertools.product(QUERIES, [1, 2, 3, 9]):
         caches["search"].clear()
         valid = JobSearchForm(params).valid_data()
         matches = list(reference(valid).values_list("pk", flat=True))
         expected = matches[: cap + 1]  # pages end at the capped count
-        count, ids, _rows = views._search_page(valid, page)
-        start = (page - 1) * views.PAGE_SIZE
+        count, ids, _rows = plans.search_page(valid, page)
+        start = (page - 1) * plans.PAGE_SIZE
         if start >= len(expected):  # a page past the end shows the last one
-            start = max(0, (len(expected) - 1) // views.PAGE_SIZE * views.PAGE_SIZE)
-        assert ids == expected[start : start + views.PAGE_SIZE], (params, page)
+            start = max(0, (len(expected) - 1) // plans.PAGE_SIZE * plans.PAGE_SIZE)
+        assert ids == expected[start : start + plans.PAGE_SIZE], (params, page)
         assert count == len(expected), (params, page)
         compared += len(ids)
     assert compared > (100 if cap == 3 else 500)
@@ -139,9 +139,9 @@ def test_every_plan_lists_the_same_postings_in_the_same_order(
 def test_a_frequent_word_is_walked_in_date_order_and_a_rare_one_is_sorted(
     postings, monkeypatch
 ):
-    monkeypatch.setattr(views.CappedPaginator, "COUNT_CAP", 3)
-    many = str(views.search_postings({"q": "工"}, few=False).query).split(" WHERE ")
-    few = str(views.search_postings({"q": "工"}, few=True).query).split(" WHERE ")
+    monkeypatch.setattr(plans.CappedPaginator, "COUNT_CAP", 3)
+    many = str(plans.search_postings({"q": "工"}, few=False).query).split(" WHERE ")
+    few = str(plans.search_postings({"q": "工"}, few=True).query).split(" WHERE ")
     assert "ts_match_vq" in many[1] and "@@" not in many[1]
     assert "@@" in few[1] and "ORDER BY (" in few[1]
 
@@ -150,8 +150,8 @@ def test_best_match_over_many_matches_reads_title_hits_by_their_index(
     postings, monkeypatch
 ):
     def where(params, cap, upto):
-        monkeypatch.setattr(views.CappedPaginator, "COUNT_CAP", cap)
-        query = views.search_postings(params, few=False, upto=upto).query
+        monkeypatch.setattr(plans.CappedPaginator, "COUNT_CAP", cap)
+        query = plans.search_postings(params, few=False, upto=upto).query
         return str(query).split(" WHERE ", 1)[1]
 
     hits = '"jobs_jobposting"."title_search" @@'
@@ -170,14 +170,14 @@ def test_searches_without_a_keyword_read_only_the_narrow_table(postings):
     for params in [{}, {"sort": "salary", "education": "senior"}, {"job_type": "x"}]:
         for few in (True, False, None):
             valid = JobSearchForm(params).valid_data()
-            sql = str(views.search_postings(valid, few=few).query)
+            sql = str(plans.search_postings(valid, few=few).query)
             assert "jobs_joblisting" in sql and "jobs_jobposting" not in sql
 
 
 def test_the_narrow_table_follows_every_status_change(caseworker, postings):
     def listed():
         valid = JobSearchForm({}).valid_data()
-        return list(views.search_postings(valid).values_list("pk", flat=True))
+        return list(plans.search_postings(valid).values_list("pk", flat=True))
 
     def expected():
         reference_ids = reference({}).values_list("pk", flat=True)
