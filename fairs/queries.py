@@ -257,7 +257,9 @@ def desk_matches(desk, day: datetime.date) -> list[dict]:
     count = present.count()
     best = {}  # resume id: (the resume scored, the posting)
     postings = JobPosting.objects.published().filter(employer_id=employer_id)
-    for posting in postings.select_related("org_unit") if count else []:
+    # Newest first: of two postings that suit a person equally, the newer is named.
+    postings = postings.select_related("org_unit").order_by("-published_at", "-id")
+    for posting in postings if count else []:
         for match in matching.resumes_for(posting, limit=count, among=present):
             if match.pk not in best or match.score > best[match.pk][0].score:
                 best[match.pk] = (match, posting)

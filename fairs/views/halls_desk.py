@@ -39,6 +39,11 @@ def desk_home(request):
         )
     desk = request.terminal
     seated = desk.employer_today() == request.user.employer_id
+    session_key = request.session.session_key or ""
+    if seated and desk.employer_session_key != session_key:
+        # Signed in again on this device (after a logout, or with a new session):
+        # the login closing time ends is this one.
+        desk = services.take_desk(desk, by=request.user, session_key=session_key)
     rows = queries.desk_matches(desk, timezone.localdate()) if seated else []
     postings = JobPosting.objects.published().filter(employer=request.user.employer)
     context = {

@@ -399,6 +399,23 @@ def test_after_closing_time_the_desks_are_signed_out_and_kiosk_sessions_end_once
     assert closed.count() == 2
 
 
+def test_closing_time_ends_the_login_made_after_the_desk_was_taken(
+    hall, desk, employer
+):
+    hall.closes_at = datetime.time(17, 30)
+    hall.save()
+    with time_machine.travel(at_local(16, 0)):
+        at_desk = desk_client(Client(), desk, employer)
+        at_desk.logout()
+        at_desk.cookies[COOKIE] = desk[1]
+        at_desk.force_login(employer)  # a new login on the same device
+        assert at_desk.get(reverse("fairs:desk_home")).status_code == 200
+
+    assert services.close_halls(at_local(17, 31))["desks"] == 1
+    response = at_desk.get(reverse("fairs:desk_home"))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
 def test_a_kiosk_in_use_after_closing_is_left_to_end_when_idle(hall, kiosk, registered):
     at_kiosk = Client()
     at_kiosk.cookies[COOKIE] = kiosk[1]
