@@ -52,7 +52,7 @@ $(TURNSERVER):
 	apt-cache show coturn >/dev/null 2>&1 || apt-get update -qq
 	@$(MAKE) --no-print-directory system-packages \
 		SYSTEM_PACKAGES="$$(apt-cache depends coturn | awk '/Depends: lib/ {printf "%s ", $$2}')"
-	mkdir -p var/tools/coturn
+	mkdir -p var/tools/coturn && rm -f var/tools/coturn_*.deb
 	cd var/tools && apt-get download -qq coturn
 	dpkg -x var/tools/coturn_*.deb var/tools/coturn && rm var/tools/coturn_*.deb
 	touch $@

@@ -205,11 +205,12 @@ def send_video_signal(
         members = {room.seeker_id, *room.interviewers.values_list("pk", flat=True)}
         if recipient_id not in members or recipient_id == by.pk:
             raise JobError(_("Unknown signalling message."))
+    # A member still signalling is present, even when another of their tabs left.
+    VideoPresence.objects.get_or_create(room=room, user=by)
     with transaction.atomic():
         # The member's presence row, locked, puts their messages in single file:
         # two parallel requests cannot both count the same free place.
-        if not VideoPresence.objects.select_for_update().filter(room=room, user=by):
-            raise JobError(_("Join the room first."))
+        list(VideoPresence.objects.select_for_update().filter(room=room, user=by))
         now = timezone.now()
         _check_burst(room, by, now)
         try:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jobs import services
-from jobs.models import Application, VideoRoom, VideoSignal, ice_servers
+from jobs.models import Application, VideoPresence, VideoRoom, VideoSignal, ice_servers
 from portal.models import AuditEntry, Notification, User
 from tests import factories
 
@@ -365,14 +365,14 @@ def test_the_statistics_count_interviews_held_and_hires_by_month(
     assert video_interview_figures(foshan["city"], next_day, next_day)["held"] == 0
 
 
-def test_signals_are_refused_until_the_member_joins(client, room, seeker):
+def test_a_member_whose_other_tab_left_goes_on_signalling(client, room, seeker):
     client.force_login(seeker)
     with during(room):
-        before = post_signal(client, room, kind="hello")
         join(client, room)
-        after = post_signal(client, room, kind="hello")
-    assert before.status_code == 403
-    assert after.json() == {"stored": True}
+        client.post(reverse("jobs:video_leave", args=[room.code]))  # a closed tab
+        sent = post_signal(client, room, kind="candidate")
+    assert sent.json() == {"stored": True}
+    assert VideoPresence.objects.filter(room=room, user=seeker).exists()
 
 
 def test_a_member_sending_too_many_signals_is_told_to_wait(
