@@ -208,6 +208,22 @@ def _mark(chunk: MatchPushChunk, done_up_to: int, sent: int) -> None:
     chunk.save(update_fields=["done_up_to", "sent"])
 
 
+def _current_profiles(resumes: dict) -> list[list]:
+    """The resumes grouped by their profile as it is now (SEEKER_PROFILES)."""
+    if not resumes:
+        return []
+    groups = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, profile FROM ({SEEKER_PROFILES}) AS p(id, profile) "
+            "WHERE id = ANY(%s)",
+            [list(resumes)],
+        )
+        for resume_id, profile in cursor.fetchall():
+            groups.setdefault(profile, []).append(resumes[resume_id])
+    return list(groups.values())
+
+
 def _push_to_seekers(chunk: MatchPushChunk, members, per_person: int) -> int:
     """Seekers of one profile: each one's best new postings scoring GOOD_MATCH or
     more, at most per_person, never one told before (MatchNotice). Ranked once,
@@ -229,28 +245,27 @@ def _push_to_seekers(chunk: MatchPushChunk, members, per_person: int) -> int:
         .values_list("person_id", "posting_id")
     ):
         applied.setdefault(person, set()).add(posting)
-    ranking = []
-    if resumes:
-        extra = max((len(postings) for postings in applied.values()), default=0)
+    extra = max((len(postings) for postings in applied.values()), default=0)
+    matches = []
+    for group in _current_profiles(resumes):
+        # One ranking per profile as it is now: a seeker who edited their resume
+        # since the plan is ranked on their own, not with the others.
         ranking = [
             posting
             for posting in matching.postings_for(
-                next(iter(resumes.values())),
-                limit=per_person + extra,
-                since=since,
-                applied=False,
+                group[0], limit=per_person + extra, since=since, applied=False
             )
             if posting.score >= matching.GOOD_MATCH
         ]
-    matches = [
-        (resume, posting)
-        for resume in resumes.values()
-        for posting in [
-            posting
-            for posting in ranking
-            if posting.pk not in applied.get(resume.person_id, ())
-        ][:per_person]
-    ]
+        matches += [
+            (resume, posting)
+            for resume in group
+            for posting in [
+                posting
+                for posting in ranking
+                if posting.pk not in applied.get(resume.person_id, ())
+            ][:per_person]
+        ]
     with transaction.atomic():
         fresh = _new_notices(MatchNotice.Side.SEEKER, matches)
         told, contexts = {}, {}

@@ -280,3 +280,24 @@ def test_new_postings_of_one_profile_are_ranked_once_and_each_employer_told(
             recipient=user, url__endswith=f"/{posting.pk}/candidates/"
         )
         assert str(expected[posting.pk]) in message.subject + message.body
+
+
+def test_a_seeker_who_edits_their_resume_after_the_plan_is_ranked_on_their_own(
+    community, new_postings
+):
+    since = timezone.now() - datetime.timedelta(days=1)
+    same = [_seeker(community) for _ in range(3)]
+    push = services.plan_match_push(since=since)
+    # After the plan, the first of them now wants work no new job offers.
+    edited = same[0]
+    edited.intended_occupations, edited.intended_occupation_groups = "电工", ["6"]
+    edited.save(update_fields=["intended_occupations", "intended_occupation_groups"])
+    for chunk in push.chunks.filter(side="seeker"):
+        services.push_match_chunk(chunk)
+    for resume in same:
+        told = MatchNotice.objects.filter(resume=resume, side="seeker")
+        assert sorted(told.values_list("posting_id", flat=True)) == sorted(
+            _own_ranking(resume, since)
+        )
+    assert not MatchNotice.objects.filter(resume=edited).exists()
+    assert MatchNotice.objects.filter(resume=same[1]).exists()
