@@ -6,13 +6,10 @@ the desk sees them (masked) and invites them, and the SMS names the company and
 booth; the screen counts the check-in within 10 s. Needs Debian's chromium (`make
 check-browser` installs it); about 20 s."""
 
-import shutil
 import time
 
 import pytest
 from django.conf import settings as django_settings
-from django.contrib.auth import SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from django.urls import reverse
 
 from fairs import services
@@ -20,27 +17,9 @@ from fairs.models import Hall, HallCheckIn, KioskSession, Terminal
 from jobs.models import InterviewInvitation
 from portal.models import SmsMessage
 from tests import factories
+from tests.chromium import CHROMIUM, needs_chromium, session_for, wait_for
 
-CHROMIUM = shutil.which("chromium")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium")
-
-
-def session_for(user) -> str:
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session["_auth_user_backend"] = "portal.backends.PortalBackend"
-    session["_auth_user_hash"] = user.get_session_auth_hash()
-    session.save()
-    return session.session_key
-
-
-def wait_for(browser, expression, seconds):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if browser.evaluate(expression):
-            return
-        time.sleep(0.25)
-    raise AssertionError(f"not true within {seconds} s: {expression}")
+pytestmark = needs_chromium
 
 
 def keystrokes(browser, text: str) -> None:

@@ -16,41 +16,20 @@ import time
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 
 from jobs import services
 from jobs.models import Application, InterviewInvitation, VideoRoom
 from tests import factories
+from tests.chromium import CHROMIUM, needs_chromium, session_for, wait_for
 
-CHROMIUM = shutil.which("chromium")
 # `make test` unpacks coturn's turnserver under var/tools (Makefile, test-tools).
 UNPACKED = Path(__file__).resolve().parents[2] / "var/tools/coturn/usr/bin/turnserver"
 TURNSERVER = str(UNPACKED) if UNPACKED.exists() else shutil.which("turnserver")
 needs_turnserver = pytest.mark.skipif(
     TURNSERVER is None, reason="needs coturn's turnserver (Debian package coturn)"
 )
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium")
-
-
-def session_for(user) -> str:
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session["_auth_user_backend"] = "portal.backends.PortalBackend"
-    session["_auth_user_hash"] = user.get_session_auth_hash()
-    session.save()
-    return session.session_key
-
-
-def wait_for(browser, expression, seconds=30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = browser.evaluate(expression)
-        if value:
-            return value
-        time.sleep(0.5)
-    raise AssertionError(f"not true within {seconds} s: {expression}")
+pytestmark = needs_chromium
 
 
 def document_status(browser) -> int:
