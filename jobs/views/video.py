@@ -75,6 +75,7 @@ def video_room(request, code):
     text = {
         "ready": _("Camera and microphone work. Join when you are ready."),
         "noCamera": _("No camera found: you will join with sound only."),
+        "cameraLost": _("The camera could not be opened: the call goes on with sound."),
         "waiting": _("Waiting for the other side, expected at %(time)s.")
         % {"time": formats.time_format(timezone.localtime(expected), "TIME_FORMAT")},
         "connecting": _("Connecting…"),

@@ -407,7 +407,12 @@
       var next = cameras[(index + 1) % cameras.length];
       if (videoTrack) videoTrack.stop();
       return open(next.deviceId).catch(function () { return open(current); });
-    }).then(useCamera).catch(function () {}).then(function () { button.disabled = false; });
+    }).then(useCamera).catch(function () {
+      // Neither camera opens: say so, and show the camera as off.
+      say(text.cameraLost);
+      $("video-camera").setAttribute("aria-pressed", "true");
+      $("video-camera").textContent = text.cameraOn;
+    }).then(function () { button.disabled = false; });
   });
 
   function open(deviceId) {
