@@ -148,7 +148,7 @@ def capped_count(params: dict, *, page: tuple[int, int] = (0, 0)):
 
 
 def page_postings(params: dict, page_number, count: int):
-    """The postings of the page, read as the capped count says (_search_page)."""
+    """The postings of the page, read as the capped count says (search_page)."""
     few = count <= CappedPaginator.COUNT_CAP
     if not few and str(page_number).isdigit() and int(page_number) > WALK_PAGES:
         few = None  # a deep page of many matches: the planner's choice
