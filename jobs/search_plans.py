@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.functional import cached_property
 
 from jobs.models import JobListing, JobPosting
 from jobs.search import to_tsquery
@@ -20,16 +19,11 @@ search_cache = caches["search"]
 
 
 class CappedPaginator(Paginator):
-    """Counts up to COUNT_CAP matches: counting every match of a common word costs
-    more than the page itself, and nobody pages past the thousandth job."""
+    """The pages of `range(count)`, the matches counted up to one more than
+    COUNT_CAP (capped_count): counting every match of a common word costs more than
+    the page itself, and nobody pages past the thousandth job."""
 
     COUNT_CAP = 1000
-
-    @cached_property
-    def count(self):
-        if hasattr(self.object_list, "query"):  # counting needs no order
-            return self.object_list.order_by()[: self.COUNT_CAP + 1].count()
-        return len(self.object_list[: self.COUNT_CAP + 1])
 
     @property
     def is_capped(self) -> bool:
