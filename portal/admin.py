@@ -246,7 +246,7 @@ def is_city_staff(user) -> bool:
     if not user.is_authenticated:
         return False
     return user.is_administrator or (
-        user.org_unit_id is not None and user.org_unit.level == OrgUnit.Level.CITY
+        user.org_unit_id is not None and user.org_unit.is_at_least(OrgUnit.Level.CITY)
     )
 
 

@@ -32,11 +32,12 @@ applicant_required = role_required(
 staff_required = role_required(
     lambda user: user.is_administrator or user.is_caseworker or user.is_leader
 )
-# The statistics: leaders (of their own area), city caseworkers, administrators.
+# The statistics: leaders (of their own area), city (or province) caseworkers,
+# administrators.
 statistics_required = role_required(
     lambda user: (
         user.is_administrator
         or (user.is_leader and user.org_unit_id is not None)
-        or (user.is_caseworker and user.org_unit.level == "city")
+        or (user.is_caseworker and user.org_unit.is_at_least("city"))
     )
 )

@@ -54,18 +54,26 @@ class OrgUnitQuerySet(models.QuerySet):
 
 
 class OrgUnit(models.Model):
-    """City → district → street (街道/镇) → community (社区/村), keyed by the 12-digit
-    statistical division code (docs/identifiers.md, "Division codes"). A unit's
-    descendants share the leading digits of its code, which is how scoping finds
-    "this unit and below"."""
+    """Province → city → district → street (街道/镇) → community (社区/村), keyed by
+    the 12-digit statistical division code (docs/identifiers.md, "Division codes").
+    A unit's descendants share the leading digits of its code, which is how scoping
+    finds "this unit and below". A city portal has no province above its city; a
+    provincial one has the province, whose staff see every city below it."""
 
     class Level(models.TextChoices):
+        PROVINCE = "province", _("Province")
         CITY = "city", _("City")
         DISTRICT = "district", _("District")
         STREET = "street", _("Street / town")
         COMMUNITY = "community", _("Community / village")
 
-    PREFIX_LENGTH = {"city": 4, "district": 6, "street": 9, "community": 12}
+    PREFIX_LENGTH = {
+        "province": 2,
+        "city": 4,
+        "district": 6,
+        "street": 9,
+        "community": 12,
+    }
 
     code = models.CharField(_("division code"), max_length=12, unique=True)
     name = models.CharField(_("name"), max_length=100)
@@ -95,7 +103,7 @@ class OrgUnit(models.Model):
                 condition=Q(code__regex=r"^\d{12}$"), name="orgunit_code_12_digits"
             ),
             models.CheckConstraint(
-                condition=Q(level="city") | Q(parent__isnull=False),
+                condition=Q(level__in=["province", "city"]) | Q(parent__isnull=False),
                 name="orgunit_parent_below_city",
             ),
         ]
@@ -117,6 +125,10 @@ class OrgUnit(models.Model):
 
     def contains(self, other: "OrgUnit | None") -> bool:
         return other is not None and other.code.startswith(self.descendant_prefix)
+
+    def is_at_least(self, level: str) -> bool:
+        """The unit is at `level` or above it (a province is above a city)."""
+        return self.PREFIX_LENGTH[self.level] <= self.PREFIX_LENGTH[level]
 
 
 def current_districts() -> list[OrgUnit]:
@@ -325,9 +337,11 @@ class DifficultyCategory(models.Model):
 class PersonQuerySet(models.QuerySet):
     def for_user(self, user):
         scope = scope_filter(user, "residence")
-        if scope is not None and user.org_unit_id and user.org_unit.level == "city":
+        unit = user.org_unit if scope is not None and user.org_unit_id else None
+        if unit is not None and unit.is_at_least(OrgUnit.Level.CITY):
             # People known only from an employer's filing or an import have no
-            # residence yet: the city serves them until one is recorded.
+            # residence yet: the city (and the province above) serves them until
+            # one is recorded.
             scope |= Q(residence__isnull=True)
         if scope is not None:
             return self.filter(scope)

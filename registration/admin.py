@@ -504,9 +504,11 @@ def recognition_refusable(recognition, user) -> bool:
 
 
 def at_deciding_level(queryset, user):
-    """Recognitions are decided at district level (or by the city)."""
-    level = user.org_unit.level if user.org_unit_id else ""
-    if user.is_administrator or level in (OrgUnit.Level.CITY, OrgUnit.Level.DISTRICT):
+    """Recognitions are decided at district level (or above it)."""
+    unit = user.org_unit if user.org_unit_id else None
+    if user.is_administrator or (
+        unit is not None and unit.is_at_least(OrgUnit.Level.DISTRICT)
+    ):
         return queryset
     return queryset.none()
 

@@ -180,10 +180,9 @@ def start_recognition_notice(
 def check_recognition_decider(recognition: DifficultyRecognition, by: User) -> None:
     """District approval: someone at district level or above, not the first
     reviewer (two people look at every recognition)."""
-    level = by.org_unit.level if by.org_unit_id else None
-    if not by.is_administrator and level not in (
-        OrgUnit.Level.CITY,
-        OrgUnit.Level.DISTRICT,
+    unit = by.org_unit if by.org_unit_id else None
+    if not by.is_administrator and not (
+        unit is not None and unit.is_at_least(OrgUnit.Level.DISTRICT)
     ):
         raise RegistrationError(
             _("%(name)s: recognitions are decided at district level.")
