@@ -39,6 +39,10 @@ QUERIES = [
     {"education": "senior"},
     {"occupation": "6", "sort": "salary"},
     {"q": "工", "sort": "salary"},
+    {"q": "电工", "sort": "salary"},
+    {"q": "食宿", "sort": "salary"},
+    {"q": "工", "sort": "salary", "district": "440604000000"},
+    {"q": "工", "sort": "salary", "education": "senior"},
     {"q": "工", "sort": "relevance"},
     {"q": "电工", "sort": "relevance"},
     {"q": "食宿", "sort": "relevance"},
@@ -120,6 +124,7 @@ def test_every_plan_lists_the_same_postings_in_the_same_order(
 ):
     monkeypatch.setattr(plans.CappedPaginator, "COUNT_CAP", cap)
     monkeypatch.setattr(plans, "WALK_PAGES", 2)
+    monkeypatch.setattr(plans, "BEST_PAID_ROWS", 2 * cap)
     compared = 0
     for params, page in itertools.product(QUERIES, [1, 2, 3, 9]):
         caches["search"].clear()
@@ -144,6 +149,33 @@ def test_a_frequent_word_is_walked_in_date_order_and_a_rare_one_is_sorted(
     few = str(plans.search_postings({"q": "工"}, few=True).query).split(" WHERE ")
     assert "ts_match_vq" in many[1] and "@@" not in many[1]
     assert "@@" in few[1] and "ORDER BY (" in few[1]
+
+
+def test_many_matches_by_salary_are_looked_for_among_the_best_paid_first(
+    foshan, monkeypatch
+):
+    employer = factories.make_employer(org_unit=foshan["chancheng_street"])
+    for salary in [20000, 19000, 18000, 17000]:
+        factories.make_posting(employer, title="维修电工", salary_max=salary)
+    for salary in [None, 4000, 4000, 3500, 3000]:
+        factories.make_posting(
+            employer, title="普工", salary_min=salary, salary_max=salary
+        )
+    monkeypatch.setattr(plans, "BEST_PAID_ROWS", 4)
+
+    def best_paid(q):
+        shown = plans._best_paid({"q": q, "sort": "salary"}, 3)
+        expected = reference({"q": q, "sort": "salary"}).values_list("pk", flat=True)
+        assert list(shown.values_list("pk", flat=True)[:3]) == list(expected[:3])
+        return '"jobs_jobposting"."id" >=' in str(shown.query)
+
+    # The four best-paid postings are electricians' (enough for 3), no labourer's.
+    assert best_paid("电工")
+    assert not best_paid("普工")
+    monkeypatch.setattr(plans, "BEST_PAID_ROWS", 6)  # two labourers: too few
+    assert not best_paid("普工")
+    monkeypatch.setattr(plans, "BEST_PAID_ROWS", 9)  # the ninth has no salary
+    assert best_paid("普工")
 
 
 def test_best_match_over_many_matches_reads_title_hits_by_their_index(
