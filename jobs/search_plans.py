@@ -148,7 +148,7 @@ def page_postings(params: dict, page_number, count: int):
         few = None  # a deep page of many matches: the planner's choice
     page = CappedPaginator(range(count), PAGE_SIZE).get_page(page_number)
     start, end = max(0, page.start_index() - 1), page.end_index()
-    if few is False and "q" in params and search_order(params) == "salary":
+    if not few and "q" in params and search_order(params) == "salary":
         return _best_paid(params, end)[start:end]
     return search_postings(params, few=few, upto=end)[start:end]
 
