@@ -129,7 +129,7 @@ def receiving_list(request):
 @staff_required
 def graduate_flows(request):
     """Where a cohort went, for caseworkers and leaders (their unit and below)."""
-    unit = request.user.org_unit or OrgUnit.objects.filter(level="city").first()
+    unit = request.user.org_unit or OrgUnit.objects.top()
     years = list(range(timezone.localdate().year, timezone.localdate().year - 5, -1))
     text = request.GET.get("year", "")
     year = int(text) if is_graduation_year(text) else years[0]

@@ -41,6 +41,11 @@ class OrgUnitQuerySet(models.QuerySet):
             Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gt=day)
         )
 
+    def top(self) -> "OrgUnit | None":
+        """The unit above all others: the province of a provincial portal, else
+        the city."""
+        return self.current().filter(parent__isnull=True).order_by("code").first()
+
     def within(self, unit: "OrgUnit"):
         """The unit itself and every unit below it."""
         return self.filter(code__startswith=unit.descendant_prefix)

@@ -26,15 +26,18 @@ REPORT_FIELDS = [
 
 def serving_unit(person: Person, origin_code: str) -> OrgUnit:
     """Who serves a graduate: their place of residence, else the district of a local
-    home region, else the city."""
+    home region, else the city of their home region, else the first city."""
     if person.residence_id:
         return person.residence
-    district = OrgUnit.objects.current().filter(
+    current = OrgUnit.objects.current()
+    district = current.filter(
         level=OrgUnit.Level.DISTRICT, code__startswith=origin_code
-    )
+    ).first()
+    cities = current.filter(level=OrgUnit.Level.CITY).order_by("code")
     return (
-        district.first()
-        or OrgUnit.objects.current().filter(level=OrgUnit.Level.CITY).first()
+        district
+        or cities.filter(code__startswith=origin_code[:4]).first()
+        or cities.first()
     )
 
 

@@ -99,3 +99,25 @@ def test_only_a_province_or_a_city_may_stand_without_a_parent(province):
     with transaction.atomic(), pytest.raises(IntegrityError):
         OrgUnit.objects.create(code="441203000000", name="鼎湖区", level="district")
     OrgUnit.objects.create(code="450000000000", name="广西壮族自治区", level="province")
+
+
+def test_the_top_unit_is_the_province_when_there_is_one(foshan):
+    assert OrgUnit.objects.top() == foshan["city"]
+    guangdong = OrgUnit.objects.create(
+        code="440000000000", name="广东省", level="province"
+    )
+    foshan["city"].parent = guangdong
+    foshan["city"].save()
+    assert OrgUnit.objects.top() == guangdong
+
+
+def test_a_graduate_without_a_residence_is_served_by_their_home_city(province):
+    from graduates.services.reports import serving_unit
+
+    person = factories.make_person(
+        residence=None, id_number=factories.id_number(area="441203")
+    )
+    # 鼎湖区 (441203) is no district here: its city, Zhaoqing, serves them.
+    assert serving_unit(person, "441203") == province["zhaoqing"]
+    assert serving_unit(person, "440604") == province["chancheng"]
+    assert serving_unit(person, "430102") == province["city"]  # the first city
