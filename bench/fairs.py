@@ -260,6 +260,45 @@ def load() -> str:
 SERVER_LOG = BASE_DIR / "var" / "bench-fairs-server.log"
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time used so far by a process and its children, those still running
+    and those it has reaped (PostgreSQL's backends that came and went)."""
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        total = 0.0
+        for process in [root, *root.children(recursive=True)]:
+            times = process.cpu_times()
+            total += times.user + times.system + times.children_user
+            total += times.children_system
+        return total
+    except psutil.NoSuchProcess:
+        return 0.0
+
+
+def database_pid() -> int:
+    from portal import embedded_db
+
+    if os.environ.get("DATABASE_URL"):
+        return 0  # not ours to measure
+    return int((embedded_db.PGDATA / "postmaster.pid").read_text().split()[0])
+
+
+def wait_for_cluster(seconds: float = 120) -> None:
+    """Until the django-q2 cluster reports itself ready, so its start is not
+    timed with the storm."""
+    from django_q.conf import Conf
+    from django_q.status import Stat
+
+    ready = {str(Conf.IDLE), str(Conf.WORKING)}
+    deadline = time.monotonic() + seconds
+    while not any(str(stat.status) in ready for stat in Stat.get_all()):
+        if time.monotonic() > deadline:
+            sys.exit(f"the django-q2 cluster did not start in {seconds:.0f} s")
+        time.sleep(0.2)
+
+
 def serve(port: str, env: dict) -> subprocess.Popen:
     SERVER_LOG.parent.mkdir(exist_ok=True)
     with open(SERVER_LOG, "a") as log:
@@ -299,21 +338,23 @@ def write_rate(port: str, session: str, count: int) -> tuple[float, str]:
     )
 
 
-def wait_for_confirmations(started: datetime.datetime, booked: int) -> float:
-    """Seconds from `started` until every booking's message is in the inbox and
-    e-mailed, as the worker delivers them."""
+def wait_for_confirmations(started: datetime.datetime, fair) -> tuple[int, float]:
+    """(bookings confirmed, seconds from `started` until the last one's message
+    was in the inbox and e-mailed), as the worker delivers them: the messages
+    that link to this fair's active bookings."""
     from portal.models import Notification
 
-    mine = Notification.objects.filter(
-        recipient__email=BENCH_EMAIL, created_at__gte=started
+    urls = [booking.get_absolute_url() for booking in fair.bookings.active()]
+    sent = Notification.objects.filter(
+        recipient__email=BENCH_EMAIL, url__in=urls, emailed_at__isnull=False
     )
     deadline = time.monotonic() + 600
-    while mine.filter(emailed_at__isnull=False).count() < booked:
+    while sent.values("url").distinct().count() < len(urls):
         if time.monotonic() > deadline:
             sys.exit("the worker did not deliver the confirmations in 10 minutes")
         time.sleep(0.1)
-    last = mine.order_by("-emailed_at").values_list("emailed_at", flat=True)[0]
-    return (last - started).total_seconds()
+    last = sent.order_by("-emailed_at").values_list("emailed_at", flat=True)[0]
+    return len(urls), (last - started).total_seconds()
 
 
 def main() -> None:
@@ -350,7 +391,7 @@ def main() -> None:
             cwd=BASE_DIR, env={**env, "DB_POOL_MAX_SIZE": "0"},
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
-        time.sleep(5)  # the cluster's start, not to be timed with the storm
+        wait_for_cluster()
         print("ceiling, a POST writing one row (16 in flight):")
         print(f"  with no middleware (the framework): {plain_line}")
         print(f"  through the portal's stack: {stack_line}")
@@ -371,8 +412,15 @@ def main() -> None:
             )
             for (session, posting), url in zip(bookers, urls, strict=True)
         ]
+        processes = {
+            "web": server.pid, "worker": worker.pid, "database": database_pid()
+        }  # fmt: skip
+        cpu_before = {name: cpu_seconds(pid) for name, pid in processes.items()}
         storm_started = timezone.now()
         results, seconds = timed(jobs, 50)
+        cpu = {
+            name: cpu_seconds(pid) - cpu_before[name] for name, pid in processes.items()
+        }
         booked = [w for _s, where, w in results if "/fairs/bookings/" in where]
         refused = [w for _s, where, w in results if where == f"/fairs/{fair.pk}/"]
         errors = sum(1 for status, *_ in results if status >= 500)
@@ -387,9 +435,16 @@ def main() -> None:
               f"{other} other")  # fmt: skip
         print(f"  waits: all {waits([w for *_, w in results])}; bookings "
               f"{waits(booked)}; refusals {waits(refused)}")  # fmt: skip
-        delivered = wait_for_confirmations(storm_started, active)
-        print(f"  the worker delivered the {active} confirmations (inbox and e-mail) "
-              f"{delivered:.1f} s after the storm began ({load()})")  # fmt: skip
+        # What the machine's other work does not change much: CPU per attempt.
+        served = cpu["web"] + cpu["database"]
+        print(f"  CPU during the storm: web {cpu['web']:.2f} s, database "
+              f"{cpu['database']:.2f} s, worker {cpu['worker']:.2f} s: "
+              f"{served / len(results) * 1000:.1f} ms of web and database "
+              f"per attempt")  # fmt: skip
+        confirmed, delivered = wait_for_confirmations(storm_started, fair)
+        print(f"  the worker delivered the {confirmed} confirmations (inbox and "
+              f"e-mail) {delivered:.1f} s after the storm began "
+              f"({load()})")  # fmt: skip
 
         scan_url = f"{base}/fairs/{fair.pk}/gate/"
         jobs = [
