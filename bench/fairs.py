@@ -3,19 +3,23 @@
     .venv/bin/python bench/fairs.py [--attempts 500] [--attendees 2000]
 
 Uses the database `portal_bench` (see bench/jobs.py) and creates what it needs: the
-demo data, `attempts` verified employers and `attendees` people (once), then a new
-100-booth fair with a pass for every attendee. It serves the portal as production
-does (gunicorn, 2 workers of 4 threads, a pool of 4 connections each) with a
-django-q2 worker beside it, and prints:
+demo data, `attempts` verified employers with one published posting each and
+`attendees` people (once), then a new 100-booth fair with a pass for every attendee.
+It serves the portal as production does (gunicorn, 2 workers of 4 threads, a pool
+of 4 connections each) with a django-q2 worker beside it, and prints:
 - two ceilings, measured in the same run: a POST view writing one row with no
   middleware (the framework), and the same view through the portal's middleware
   stack (CSRF, the session and the user, the language …);
-- booking: all employers at once (50 in flight), five per booth: bookings made,
-  clear refusals, server errors, attempts per second and their share of each
-  ceiling; then how long the worker took to deliver every confirmation (inbox
-  message and e-mail), counted from the start of the storm;
+- booking: all employers at once (50 in flight), five per booth, each posting its
+  posting as the form ticks it: bookings made, clear refusals, server errors,
+  attempts per second and their share of each ceiling, the time each attempt
+  waited for its answer (p50/p95, also for the bookings and the refusals apart);
+  then how long the worker took to deliver every confirmation (inbox message and
+  e-mail), counted from the start of the storm;
 - scanning: every attendee's pass scanned once at the gate (16 in flight), scans
   per second and their share of each ceiling.
+The load average is printed beside every figure (other work on the machine lowers
+them all). The servers' own log goes to var/bench-fairs-server.log.
 It exits with status 1 when a request failed with a server error or the bookings
 are not one per booth, so a broken run is not mistaken for a slow one.
 """
@@ -69,7 +73,14 @@ def session_for(user) -> str:
     return session.session_key
 
 
-def post(url: str, session: str, data: dict, accept="") -> tuple[int, str]:
+def post(url: str, session: str, data: dict, accept="") -> tuple[int, str, float]:
+    """(status, Location, seconds until the answer was read)."""
+    started = time.perf_counter()
+    status, where = _post(url, session, data, accept)
+    return status, where, time.perf_counter() - started
+
+
+def _post(url: str, session: str, data: dict, accept: str) -> tuple[int, str]:
     body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": CSRF}).encode()
     request = urllib.request.Request(url, data=body, method="POST")
     request.add_header("Cookie", f"sessionid={session}; csrftoken={CSRF}")
@@ -99,6 +110,41 @@ def add_attendees(missing: int) -> None:
         )
         for index, number in enumerate(id_numbers(missing, seed=21, taken=taken))
     )
+
+
+def employer_postings(employers, *, reviewer) -> dict[int, int]:
+    """{employer pk: the pk of one of its published postings}, posted and approved
+    through the services for the employers that have none (the booking form ticks
+    an employer's newest postings, so a booking shows them)."""
+    from django.utils import timezone
+
+    from jobs import services as job_services
+    from jobs.models import JobPosting
+    from portal.models import User
+
+    found = dict(
+        JobPosting.objects.published()
+        .filter(employer__in=employers)
+        .values_list("employer_id", "pk")
+    )
+    staff = {u.employer_id: u for u in User.objects.filter(employer__in=employers)}
+    for employer in employers:
+        if employer.pk in found:
+            continue
+        posting = job_services.save_posting(
+            JobPosting(
+                employer=employer, title="展会招聘专员", occupation_group="3",
+                occupation_name="行政办事员", org_unit=employer.org_unit,
+                address="测试路1号", salary_min=4000, salary_max=6000,
+                description="负责招聘会现场接待。", contact_name="人事",
+                contact_phone="13800138000",
+                valid_until=timezone.localdate() + datetime.timedelta(days=60),
+            ),
+            by=staff[employer.pk],
+        )  # fmt: skip
+        job_services.approve_posting(posting, by=reviewer)
+        found[employer.pk] = posting.pk
+    return found
 
 
 def prepare(attempts: int, attendees: int):
@@ -144,6 +190,7 @@ def prepare(attempts: int, attendees: int):
         )
         employers.append(employer)
     employers = employers[:attempts]
+    postings = employer_postings(employers, reviewer=admin)
     # Confirmations go by e-mail too, as for an employer who gave an address.
     User.objects.filter(employer__in=employers).update(email=BENCH_EMAIL)
     missing = attendees - Person.objects.count()
@@ -183,6 +230,7 @@ def prepare(attempts: int, attendees: int):
     booths = list(fair.booths.order_by("pk").values_list("pk", flat=True))
     assert not BoothBooking.objects.filter(fair=fair).exists()
     assert not Scan.objects.filter(fair=fair).exists()
+    bookers = list(zip(bookers, [postings[e.pk] for e in employers], strict=True))
     return fair, booths, bookers, passes, session_for(steward)
 
 
@@ -193,13 +241,73 @@ def timed(jobs, workers: int):
     return results, time.perf_counter() - started
 
 
+def waits(seconds: list[float]) -> str:
+    """p50/p95 of the times the client waited for its answers, in ms."""
+    if not seconds:
+        return "none"
+    ranked = sorted(seconds)
+
+    def rank(share: float) -> float:
+        return ranked[min(len(ranked) - 1, int(share * len(ranked)))] * 1000
+
+    return f"p50 {rank(0.5):.0f} ms, p95 {rank(0.95):.0f} ms"
+
+
+def load() -> str:
+    return f"load average {os.getloadavg()[0]:.2f}"
+
+
+SERVER_LOG = BASE_DIR / "var" / "bench-fairs-server.log"
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time used so far by a process and its children, those still running
+    and those it has reaped (PostgreSQL's backends that came and went)."""
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        total = 0.0
+        for process in [root, *root.children(recursive=True)]:
+            times = process.cpu_times()
+            total += times.user + times.system + times.children_user
+            total += times.children_system
+        return total
+    except psutil.NoSuchProcess:
+        return 0.0
+
+
+def database_pid() -> int:
+    from portal import embedded_db
+
+    if os.environ.get("DATABASE_URL"):
+        return 0  # not ours to measure
+    return int((embedded_db.PGDATA / "postmaster.pid").read_text().split()[0])
+
+
+def wait_for_cluster(seconds: float = 120) -> None:
+    """Until the django-q2 cluster reports itself ready, so its start is not
+    timed with the storm."""
+    from django_q.conf import Conf
+    from django_q.status import Stat
+
+    ready = {str(Conf.IDLE), str(Conf.WORKING)}
+    deadline = time.monotonic() + seconds
+    while not any(str(stat.status) in ready for stat in Stat.get_all()):
+        if time.monotonic() > deadline:
+            sys.exit(f"the django-q2 cluster did not start in {seconds:.0f} s")
+        time.sleep(0.2)
+
+
 def serve(port: str, env: dict) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [str(BASE_DIR / ".venv/bin/gunicorn"), "config.wsgi", "-w", "2",
-         "--worker-class", "gthread", "--threads", "4", "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning"],
-        cwd=BASE_DIR, env=env,
-    )  # fmt: skip
+    SERVER_LOG.parent.mkdir(exist_ok=True)
+    with open(SERVER_LOG, "a") as log:
+        server = subprocess.Popen(
+            [str(BASE_DIR / ".venv/bin/gunicorn"), "config.wsgi", "-w", "2",
+             "--worker-class", "gthread", "--threads", "4", "-b", f"127.0.0.1:{port}",
+             "--log-level", "warning"],
+            cwd=BASE_DIR, env=env, stdout=log, stderr=log,
+        )  # fmt: skip
     for _ in range(100):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/bare/").read()
@@ -212,7 +320,8 @@ def serve(port: str, env: dict) -> subprocess.Popen:
     sys.exit(f"gunicorn did not answer on port {port}")
 
 
-def write_rate(port: str, session: str, count: int) -> float:
+def write_rate(port: str, session: str, count: int) -> tuple[float, str]:
+    """Requests per second of the one-row POST, and its figures as a line."""
     jobs = [
         lambda index=index: post(
             f"http://127.0.0.1:{port}/bench/write/", session, {"raw": index}
@@ -220,27 +329,32 @@ def write_rate(port: str, session: str, count: int) -> float:
         for index in range(count)
     ]
     results, seconds = timed(jobs, 16)
-    failed = sum(1 for status, _ in results if status != 302)
+    failed = sum(1 for status, _where, _wait in results if status != 302)
     if failed:
         sys.exit(f"the bare POST failed {failed} times on port {port}")
-    return count / seconds
+    rate = count / seconds
+    return rate, (
+        f"{rate:.0f} req/s, {waits([wait for *_, wait in results])} ({load()})"
+    )
 
 
-def wait_for_confirmations(started: datetime.datetime, booked: int) -> float:
-    """Seconds from `started` until every booking's message is in the inbox and
-    e-mailed, as the worker delivers them."""
+def wait_for_confirmations(started: datetime.datetime, fair) -> tuple[int, float]:
+    """(bookings confirmed, seconds from `started` until the last one's message
+    was in the inbox and e-mailed), as the worker delivers them: the messages
+    that link to this fair's active bookings."""
     from portal.models import Notification
 
-    mine = Notification.objects.filter(
-        recipient__email=BENCH_EMAIL, created_at__gte=started
+    urls = [booking.get_absolute_url() for booking in fair.bookings.active()]
+    sent = Notification.objects.filter(
+        recipient__email=BENCH_EMAIL, url__in=urls, emailed_at__isnull=False
     )
     deadline = time.monotonic() + 600
-    while mine.filter(emailed_at__isnull=False).count() < booked:
+    while sent.values("url").distinct().count() < len(urls):
         if time.monotonic() > deadline:
             sys.exit("the worker did not deliver the confirmations in 10 minutes")
         time.sleep(0.1)
-    last = mine.order_by("-emailed_at").values_list("emailed_at", flat=True)[0]
-    return (last - started).total_seconds()
+    last = sent.order_by("-emailed_at").values_list("emailed_at", flat=True)[0]
+    return len(urls), (last - started).total_seconds()
 
 
 def main() -> None:
@@ -259,10 +373,10 @@ def main() -> None:
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "BENCH_Q_SYNC": "false",
     }
-    load = os.getloadavg()[0]
+    print(f"{load()} at the start")
     plain = serve(PLAIN_PORT, {**env, "BENCH_PLAIN": "true"})
     try:
-        plain_rate = write_rate(PLAIN_PORT, gate_session, 2000)
+        plain_rate, plain_line = write_rate(PLAIN_PORT, gate_session, 2000)
     finally:
         plain.terminate()
         plain.wait()
@@ -271,18 +385,16 @@ def main() -> None:
     worker = None
     base = f"http://127.0.0.1:{PORT}"
     try:
-        stack_rate = write_rate(PORT, gate_session, 2000)
+        stack_rate, stack_line = write_rate(PORT, gate_session, 2000)
         worker = subprocess.Popen(
             [sys.executable, "manage.py", "qcluster"],
             cwd=BASE_DIR, env={**env, "DB_POOL_MAX_SIZE": "0"},
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
-        time.sleep(5)  # the cluster's start, not to be timed with the storm
-        print(f"load average {load:.2f} (1 min) at the start")
-        print(
-            f"ceiling, POST writing one row: {plain_rate:.0f} req/s with no "
-            f"middleware, {stack_rate:.0f} req/s through the portal's stack"
-        )
+        wait_for_cluster()
+        print("ceiling, a POST writing one row (16 in flight):")
+        print(f"  with no middleware (the framework): {plain_line}")
+        print(f"  through the portal's stack: {stack_line}")
 
         def shares(rate: float) -> str:
             return (
@@ -295,24 +407,44 @@ def main() -> None:
             for index in range(len(bookers))
         ]
         jobs = [
-            lambda session=session, url=url: post(url, session, {})
-            for session, url in zip(bookers, urls, strict=True)
+            lambda session=session, url=url, posting=posting: post(
+                url, session, {"postings": posting}
+            )
+            for (session, posting), url in zip(bookers, urls, strict=True)
         ]
+        processes = {
+            "web": server.pid, "worker": worker.pid, "database": database_pid()
+        }  # fmt: skip
+        cpu_before = {name: cpu_seconds(pid) for name, pid in processes.items()}
         storm_started = timezone.now()
         results, seconds = timed(jobs, 50)
-        booked = sum(1 for status, where in results if "/fairs/bookings/" in where)
-        refused = sum(1 for status, where in results if where == f"/fairs/{fair.pk}/")
-        errors = sum(1 for status, _ in results if status >= 500)
+        cpu = {
+            name: cpu_seconds(pid) - cpu_before[name] for name, pid in processes.items()
+        }
+        booked = [w for _s, where, w in results if "/fairs/bookings/" in where]
+        refused = [w for _s, where, w in results if where == f"/fairs/{fair.pk}/"]
+        errors = sum(1 for status, *_ in results if status >= 500)
         active = BoothBooking.objects.filter(fair=fair, status="active").count()
         rate = len(results) / seconds
         print(f"booking: {len(results)} attempts on {len(booths)} booths in "
-              f"{seconds:.2f} s = {rate:.0f} attempts/s ({shares(rate)})")  # fmt: skip
-        print(f"  {booked} booked ({active} active in the database), {refused} clear "
-              f"refusals, {errors} server errors, "
-              f"{len(results) - booked - refused - errors} other")  # fmt: skip
-        delivered = wait_for_confirmations(storm_started, active)
-        print(f"  the worker delivered the {active} confirmations (inbox and e-mail) "
-              f"{delivered:.1f} s after the storm began")  # fmt: skip
+              f"{seconds:.2f} s = {rate:.0f} attempts/s ({shares(rate)}; "
+              f"{load()})")  # fmt: skip
+        other = len(results) - len(booked) - len(refused) - errors
+        print(f"  {len(booked)} booked ({active} active in the database), "
+              f"{len(refused)} clear refusals, {errors} server errors, "
+              f"{other} other")  # fmt: skip
+        print(f"  waits: all {waits([w for *_, w in results])}; bookings "
+              f"{waits(booked)}; refusals {waits(refused)}")  # fmt: skip
+        # What the machine's other work does not change much: CPU per attempt.
+        served = cpu["web"] + cpu["database"]
+        print(f"  CPU during the storm: web {cpu['web']:.2f} s, database "
+              f"{cpu['database']:.2f} s, worker {cpu['worker']:.2f} s: "
+              f"{served / len(results) * 1000:.1f} ms of web and database "
+              f"per attempt")  # fmt: skip
+        confirmed, delivered = wait_for_confirmations(storm_started, fair)
+        print(f"  the worker delivered the {confirmed} confirmations (inbox and "
+              f"e-mail) {delivered:.1f} s after the storm began "
+              f"({load()})")  # fmt: skip
 
         scan_url = f"{base}/fairs/{fair.pk}/gate/"
         jobs = [
@@ -326,20 +458,24 @@ def main() -> None:
             for p in passes
         ]
         results, seconds = timed(jobs, 16)
-        ok = sum(1 for status, _where in results if status == 200)
-        scan_errors = sum(1 for status, _ in results if status >= 500)
+        ok = sum(1 for status, *_ in results if status == 200)
+        scan_errors = sum(1 for status, *_ in results if status >= 500)
         entered = Scan.objects.filter(fair=fair, result="entered").count()
         rate = len(results) / seconds
         print(f"scanning: {len(passes)} passes, {ok} answered, {entered} entered: "
-              f"{rate:.0f} scans/s ({shares(rate)})")  # fmt: skip
-        print(f"load average {os.getloadavg()[0]:.2f} (1 min) at the end")
+              f"{rate:.0f} scans/s ({shares(rate)}), "
+              f"{waits([w for *_, w in results])} ({load()})")  # fmt: skip
+        print(f"{load()} at the end")
     finally:
         for process in (worker, server):
             if process is not None:
                 process.terminate()
                 process.wait()
-    if errors or scan_errors or booked != len(booths) or active != len(booths):
-        sys.exit("FAILED: server errors, or not exactly one booking per booth")
+    if errors or scan_errors or len(booked) != len(booths) or active != len(booths):
+        sys.exit(
+            "FAILED: server errors, or not exactly one booking per booth "
+            f"(the servers' log: {SERVER_LOG})"
+        )
 
 
 if __name__ == "__main__":

@@ -85,6 +85,8 @@ class BookingForm(forms.Form):
 
     def clean_postings(self):
         postings = self.cleaned_data["postings"]
+        if postings.query.is_empty():  # none ticked: no query to compile
+            return []
         if len(postings) > self.fair.max_postings:
             raise ValidationError(
                 _("Choose at most %(count)d job postings."),

@@ -141,6 +141,17 @@ class JobFair(TimeStamped):
         return (moment or timezone.now()) < self.cancel_deadline
 
 
+class BoothQuerySet(models.QuerySet):
+    def with_taken(self):
+        """Each booth with `is_taken`: whether it has an active booking, read in the
+        same query (a rush's losers are refused without another one)."""
+        return self.annotate(
+            is_taken=models.Exists(
+                BoothBooking.objects.active().filter(booth=OuterRef("pk"))
+            )
+        )
+
+
 class Booth(models.Model):
     fair = models.ForeignKey(
         JobFair,
@@ -152,6 +163,8 @@ class Booth(models.Model):
     zone = models.CharField(_("zone"), max_length=1)
     row = models.PositiveSmallIntegerField(_("row"))
     column = models.PositiveSmallIntegerField(_("column"))
+
+    objects = BoothQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("booth")

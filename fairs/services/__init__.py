@@ -4,6 +4,7 @@ points. Callers use `from fairs import services` and `services.<name>`."""
 from fairs.errors import FairError
 from fairs.services.bookings import (
     book_booth,
+    booth_refusal,
     cancel_booking,
     cancel_refusal,
     confirm_booking,
@@ -65,6 +66,7 @@ __all__ = [
     "award_points",
     "book_booth",
     "booking_block",
+    "booth_refusal",
     "cancel_booking",
     "cancel_refusal",
     "check_in",

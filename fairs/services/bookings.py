@@ -66,16 +66,23 @@ def cancel_refusal(booking: BoothBooking, *, by: User) -> str:
     return ""
 
 
-def _check_booking(fair: JobFair, booth: Booth, employer: Employer, postings) -> None:
+def booth_refusal(fair: JobFair, booth: Booth) -> str:
+    """Why no employer can book this booth now, or "": the booking page says it
+    before reading the form. Most losers of a rush stop here, before any lock, at
+    no query for a booth loaded with `Booth.objects.with_taken()`; the check under
+    the lock in book_booth is the one that counts."""
     if not fair.is_booking_open():
-        raise FairError(_("Booking for this fair is not open."))
+        return _("Booking for this fair is not open.")
     if booth.fair_id != fair.pk:
-        raise FairError(_("This booth belongs to another fair."))
-    # Most losers of a rush stop here, before any lock; the check under the lock
-    # below is the one that counts.
-    if BoothBooking.objects.active().filter(booth=booth).exists():
-        raise FairError(_taken_message(booth))
-    refusal = employer_refusal(fair, employer)
+        return _("This booth belongs to another fair.")
+    taken = getattr(booth, "is_taken", None)
+    if taken is None:
+        taken = BoothBooking.objects.active().filter(booth=booth).exists()
+    return _taken_message(booth) if taken else ""
+
+
+def _check_booking(fair: JobFair, booth: Booth, employer: Employer, postings) -> None:
+    refusal = booth_refusal(fair, booth) or employer_refusal(fair, employer)
     if refusal:
         raise FairError(refusal)
     if len(postings) > fair.max_postings:
@@ -113,6 +120,7 @@ def book_booth(
             clashes = dict(
                 BoothBooking.objects.active()
                 .filter(Q(booth=booth) | Q(fair=fair, employer=employer))
+                .order_by()
                 .values_list("booth_id", "booth__number")
             )
             if booth.pk in clashes:
@@ -132,9 +140,10 @@ def book_booth(
             if postings:
                 booking.postings.add(*postings)
             audit(by, "fairs.booking.booked", booking)
-            transaction.on_commit(
-                lambda: async_task("fairs.tasks.confirm_booking", booking.pk)
-            )
+            # Queued in the booking's own transaction (the queue is a table of
+            # this database): the confirmation is sent if and only if the booking
+            # commits, and the request pays for no second commit.
+            async_task("fairs.tasks.confirm_booking", booking.pk)
     except IntegrityError as error:
         raise FairError(_taken_message(booth)) from error
     except OperationalError as error:  # lock_timeout: too many bookers at once

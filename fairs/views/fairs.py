@@ -103,16 +103,16 @@ def fair_detail(request, pk):
 @employer_required
 def booking_new(request, pk, booth_pk):
     booth = get_object_or_404(
-        Booth.objects.select_related("fair"),
+        Booth.objects.select_related("fair").with_taken(),
         pk=booth_pk,
         fair=pk,
         fair__status=JobFair.Status.PUBLISHED,
     )
     fair = booth.fair
     employer = request.user.employer
-    # A POST gets the same refusal from the service, after the cheaper checks
-    # that stop most of a rush.
-    refusal = (
+    # A POST gets the employer's refusal from the service, after the cheaper
+    # checks that stop most of a rush.
+    refusal = services.booth_refusal(fair, booth) or (
         services.employer_refusal(fair, employer) if request.method == "GET" else ""
     )
     if refusal:
