@@ -253,8 +253,36 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+
+
+def upload_storage() -> dict:
+    """Uploads on S3-compatible object storage when OBJECT_STORAGE_BUCKET is set
+    (several web and worker hosts share them, docs/several-hosts.md), otherwise on
+    the local disk under MEDIA_ROOT. Either way only permission-checked views serve
+    them."""
+    bucket = os.environ.get("OBJECT_STORAGE_BUCKET", "")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    return {
+        "BACKEND": "portal.storage.PrivateObjectStorage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            # Unset: Amazon S3 itself. MinIO, OSS, COS: their S3 endpoint.
+            "endpoint_url": os.environ.get("OBJECT_STORAGE_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("OBJECT_STORAGE_REGION") or None,
+            # Unset: boto3's own lookup (an instance role, ~/.aws).
+            "access_key": env_secret("OBJECT_STORAGE_ACCESS_KEY") or None,
+            "secret_key": env_secret("OBJECT_STORAGE_SECRET_KEY") or None,
+            # "path" for MinIO; OSS and COS want "virtual" (bucket.endpoint host).
+            "addressing_style": os.environ.get(
+                "OBJECT_STORAGE_ADDRESSING_STYLE", "virtual"
+            ),
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": upload_storage(),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
