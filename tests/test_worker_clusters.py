@@ -7,6 +7,7 @@ clusters want (FOR UPDATE) until both are seen waiting for them in
 pg_stat_activity, then lets them go at once."""
 
 import collections
+import math
 import os
 import signal
 import subprocess
@@ -44,9 +45,10 @@ def runs() -> list[tuple[str, str]]:
         return cursor.fetchall()
 
 
-def start_cluster(label: str, log: Path) -> subprocess.Popen:
+def start_cluster(label: str, log: Path, **extra_env) -> subprocess.Popen:
     env = {
         **os.environ,
+        **extra_env,
         "DJANGO_SETTINGS_MODULE": "tests.cluster_settings",
         "TEST_CLUSTER_DATABASE": connection.settings_dict["NAME"],
         "TEST_CLUSTER_LABEL": label,
@@ -108,10 +110,11 @@ def released_together(table: str, clusters, logs):
 def clusters(tmp_path):
     started = []
 
-    def start():
+    def start(**extra_env):
         logs = [tmp_path / f"{label}.log" for label in LABELS]
         started.extend(
-            start_cluster(label, log) for label, log in zip(LABELS, logs, strict=True)
+            start_cluster(label, log, **extra_env)
+            for label, log in zip(LABELS, logs, strict=True)
         )
         return started, logs
 
@@ -163,3 +166,34 @@ def test_two_clusters_start_each_due_schedule_once(runs_table, clusters):
     assert collections.Counter(key for key, _ in done) == dict.fromkeys(keys, 1)
     for schedule in Schedule.objects.all():
         assert schedule.next_run > timezone.now()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_waiting_behind_others_in_its_cluster_is_not_handed_out_again(
+    runs_table, clusters, monkeypatch
+):
+    """Tasks that run nearly their whole timeout, more of them than the workers:
+    each claimed one waits for the others, and its claim (`retry`, from
+    claim_seconds) must outlast the wait and its own run, or the other cluster
+    takes it again and runs it a second time."""
+    monkeypatch.setattr(Conf, "SYNC", False)
+    timeout = 3
+    keys = [f"slow-{n}" for n in range(6)]
+    for key in keys:
+        async_task("tests.cluster_tasks.record_run", key, timeout - 0.5)
+    started, logs = clusters(TEST_CLUSTER_TIMEOUT=str(timeout))
+    released_together("django_q_ormq", started, logs)
+    wait_for(lambda: not OrmQ.objects.exists(), seconds=240, logs=logs)
+    for cluster in started:
+        stop(cluster)
+    done = runs()
+    assert collections.Counter(key for key, _ in done) == dict.fromkeys(keys, 1)
+
+
+def test_the_portal_claims_a_task_for_longer_than_it_can_wait_and_run():
+    q = settings.Q_CLUSTER
+    assert q["bulk"] == 1
+    # Behind the tasks running and those queued in the cluster, then its own run.
+    rounds = 1 + math.ceil(q["queue_limit"] / q["workers"]) + 1
+    assert q["retry"] > rounds * q["timeout"]
+    assert settings.STUCK_WORK_SECONDS > q["timeout"] + q["retry"]
