@@ -123,7 +123,7 @@ def clusters(tmp_path):
         stop(cluster)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_clusters_run_each_queued_task_once(runs_table, clusters, monkeypatch):
     monkeypatch.setattr(Conf, "SYNC", False)  # the test settings run tasks inline
     keys = [f"task-{n}" for n in range(300)]
@@ -141,7 +141,7 @@ def test_two_clusters_run_each_queued_task_once(runs_table, clusters, monkeypatc
     assert set(collections.Counter(label for _, label in done)) == set(LABELS)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_clusters_start_each_due_schedule_once(runs_table, clusters):
     due = timezone.now() - timedelta(minutes=5)
     schedules = [
@@ -168,7 +168,7 @@ def test_two_clusters_start_each_due_schedule_once(runs_table, clusters):
         assert schedule.next_run > timezone.now()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_task_waiting_behind_others_in_its_cluster_is_not_handed_out_again(
     runs_table, clusters, monkeypatch
 ):
