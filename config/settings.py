@@ -5,6 +5,7 @@ production (DEBUG=false) refuses to start with a public or short secret key.
 """
 
 import importlib.util
+import math
 import os
 import re
 from pathlib import Path
@@ -253,8 +254,36 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+
+
+def upload_storage() -> dict:
+    """Uploads on S3-compatible object storage when OBJECT_STORAGE_BUCKET is set
+    (several web and worker hosts share them, docs/several-hosts.md), otherwise on
+    the local disk under MEDIA_ROOT. Either way only permission-checked views serve
+    them."""
+    bucket = os.environ.get("OBJECT_STORAGE_BUCKET", "")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    return {
+        "BACKEND": "portal.storage.PrivateObjectStorage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            # Unset: Amazon S3 itself. MinIO, OSS, COS: their S3 endpoint.
+            "endpoint_url": os.environ.get("OBJECT_STORAGE_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("OBJECT_STORAGE_REGION") or None,
+            # Unset: boto3's own lookup (an instance role, ~/.aws).
+            "access_key": env_secret("OBJECT_STORAGE_ACCESS_KEY") or None,
+            "secret_key": env_secret("OBJECT_STORAGE_SECRET_KEY") or None,
+            # "path" for MinIO; OSS and COS want "virtual" (bucket.endpoint host).
+            "addressing_style": os.environ.get(
+                "OBJECT_STORAGE_ADDRESSING_STYLE", "virtual"
+            ),
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": upload_storage(),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -337,16 +366,28 @@ HALL_KIOSK = {
 HALL_TERMINAL_COOKIE = "hall_terminal"
 HALL_TERMINAL_COOKIE_DAYS = 5 * 365
 
+
+def claim_seconds(*, timeout: int, workers: int, queue_limit: int) -> int:
+    """How long a cluster's claim on a task must last (Q_CLUSTER's `retry`): after
+    it, any cluster on any host takes the task again. Claimed one at a time
+    (`bulk` 1), a task may wait behind the tasks its cluster runs and holds
+    queued, each up to `timeout` (and django-q2's few seconds to kill an overrun),
+    then run itself (docs/several-hosts.md, "Workers")."""
+    rounds = 1 + math.ceil(queue_limit / workers) + 1
+    return rounds * (timeout + 5) + 15
+
+
+Q_WORKERS = env_int("Q_WORKERS", 2)
 Q_CLUSTER = {
     "name": "portal",
     "orm": "default",
-    "workers": env_int("Q_WORKERS", 2),
+    "workers": Q_WORKERS,
     "timeout": 300,
-    "retry": 360,
+    "retry": claim_seconds(timeout=300, workers=Q_WORKERS, queue_limit=Q_WORKERS),
     "max_attempts": 3,
     "save_limit": -1,
-    "bulk": 5,
-    "queue_limit": 20,
+    "bulk": 1,
+    "queue_limit": Q_WORKERS,
     "poll": 0.5,
     "catch_up": False,
     "label": _("Background tasks"),
@@ -479,7 +520,7 @@ QUEUE_STALL_SECONDS = env_int("QUEUE_STALL_SECONDS", 300)
 # /healthz reports long work unfinished this long after it was queued or first
 # started: longer than a run killed at its timeout plus the retry after it
 # (Q_CLUSTER's timeout + retry). The functions that find it, by app:
-STUCK_WORK_SECONDS = env_int("STUCK_WORK_SECONDS", 900)
+STUCK_WORK_SECONDS = env_int("STUCK_WORK_SECONDS", 1800)
 STUCK_WORK = ["registration.queries.stuck_imports", "stats.queries.stuck_reports"]
 # The local monthly minimum wage in yuan (subsidies paid as a share of it).
 MINIMUM_WAGE = env_int("MINIMUM_WAGE", 2300)
