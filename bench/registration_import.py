@@ -189,7 +189,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     args = parser.parse_args()
-    ensure_database()
+    ensure_database(os.environ.get("BENCH_DATABASE", "portal_bench"))
     persons, employers = prepare(args.rows // 2)
     write_file(CSV_PATH, args.rows, persons, employers)
     size = CSV_PATH.stat().st_size / 1e6

@@ -82,12 +82,9 @@ def load_file(insurance_import: InsuranceImport, table: sql.Identifier) -> None:
     chunk so the admin's progress bar moves."""
     with connection.cursor() as cursor:
         cursor.execute(
-            # Each line is split into its fields once, as it is copied in: the
-            # checks read the fields many times.
             sql.SQL(
                 "CREATE UNLOGGED TABLE {} (line_no bigint GENERATED ALWAYS AS "
-                "IDENTITY, line text, fields text[] GENERATED ALWAYS AS "
-                "(string_to_array(replace(line, '\"', ''), ',')) STORED)"
+                "IDENTITY, line text)"
             ).format(table)
         )
     copy_sql = sql.SQL(
@@ -105,32 +102,49 @@ def load_file(insurance_import: InsuranceImport, table: sql.Identifier) -> None:
 
 
 # Each row's first problem, in the order the checks read; NULL for a good row.
+# Each field and date is worked out once per row, in the nested subqueries (OFFSET 0
+# keeps PostgreSQL from folding them into the CASE, which would split the line,
+# trim and cast again for every test that reads them). upper() in the "C"
+# collation: the registry's numbers are ASCII, and the database's own collation
+# would look up every character in the locale.
 CHECK_ROWS = """
 CREATE TEMP TABLE import_rows ON COMMIT DROP AS
-SELECT s.line_no, p.id AS person_id, e.id AS employer_id,
-       e.org_unit_id, s.start_text, s.end_text,
+SELECT s.line_no, p.id AS person_id, e.id AS employer_id, e.org_unit_id,
+       s.start_date, s.end_date,
        CASE WHEN s.n <> 5 THEN 'columns'
-            WHEN NOT pg_input_is_valid(s.start_text, 'date') THEN 'start_date'
-            WHEN s.end_text <> '' AND NOT pg_input_is_valid(s.end_text, 'date')
-                 THEN 'end_date'
-            WHEN s.end_text <> '' AND s.end_text::date < s.start_text::date
-                 THEN 'end_before_start'
-            WHEN s.start_text::date > %(today)s THEN 'future'
+            WHEN NOT s.start_valid THEN 'start_date'
+            WHEN s.end_text <> '' AND NOT s.end_valid THEN 'end_date'
+            WHEN s.end_date < s.start_date THEN 'end_before_start'
+            WHEN s.start_date > %(today)s THEN 'future'
             WHEN s.kind <> ALL(%(types)s) THEN 'insurance_type'
             WHEN p.id IS NULL THEN 'person'
             WHEN e.id IS NULL THEN 'employer'
             -- Person.working_age_problem(): 16 full years of age (the dates as
             -- numbers YYYYMMDD) up to the day before the retirement date.
-            WHEN to_char(s.start_text::date, 'YYYYMMDD')::int
+            WHEN to_char(s.start_date, 'YYYYMMDD')::int
                  - to_char(p.birth_date, 'YYYYMMDD')::int < 160000
-              OR s.start_text::date >= p.retirement_date THEN 'working_age'
+              OR s.start_date >= p.retirement_date THEN 'working_age'
        END AS problem
 FROM (
-    SELECT line_no, array_length(fields, 1) AS n,
-           upper(btrim(fields[1])) AS id_number, upper(btrim(fields[2])) AS uscc,
-           btrim(fields[3]) AS start_text, coalesce(btrim(fields[4]), '') AS end_text,
-           btrim(fields[5]) AS kind
-    FROM {staging} WHERE btrim(line) <> ''
+    SELECT v.*, CASE WHEN v.start_valid THEN v.start_text::date END AS start_date,
+           CASE WHEN v.end_valid THEN v.end_text::date END AS end_date
+    FROM (
+        SELECT f.*, pg_input_is_valid(f.start_text, 'date') AS start_valid,
+               f.end_text <> '' AND pg_input_is_valid(f.end_text, 'date')
+                   AS end_valid
+        FROM (
+            SELECT line_no, array_length(fields, 1) AS n,
+                   upper(btrim(fields[1]) COLLATE "C") AS id_number,
+                   upper(btrim(fields[2]) COLLATE "C") AS uscc,
+                   btrim(fields[3]) AS start_text,
+                   coalesce(btrim(fields[4]), '') AS end_text,
+                   btrim(fields[5]) AS kind
+            FROM (SELECT line_no,
+                         string_to_array(replace(line, '"', ''), ',') AS fields
+                  FROM {staging} WHERE btrim(line) <> '' OFFSET 0) AS l
+            OFFSET 0
+        ) AS f OFFSET 0
+    ) AS v OFFSET 0
 ) AS s
 LEFT JOIN portal_person p ON p.id_number = s.id_number
 LEFT JOIN portal_employer e ON e.uscc = s.uscc
@@ -145,12 +159,12 @@ CREATE TEMP TABLE import_enrolments ON COMMIT DROP AS
 SELECT DISTINCT ON (en.line_no) en.*, r.id AS registration_id,
        r.end_date AS registration_end, false AS clashes
 FROM (
-    SELECT person_id, employer_id, org_unit_id, start_text::date AS start_date,
-           CASE WHEN bool_or(end_text = '') THEN NULL
-                ELSE max(nullif(end_text, '')::date) END AS end_date,
+    SELECT person_id, employer_id, org_unit_id, start_date,
+           CASE WHEN bool_or(end_date IS NULL) THEN NULL
+                ELSE max(end_date) END AS end_date,
            min(line_no) AS line_no
     FROM import_rows WHERE problem IS NULL
-    GROUP BY person_id, employer_id, org_unit_id, start_text::date
+    GROUP BY person_id, employer_id, org_unit_id, start_date
 ) AS en
 LEFT JOIN registration_employmentregistration r
   ON r.person_id = en.person_id AND r.employer_id = en.employer_id
