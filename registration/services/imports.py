@@ -102,6 +102,11 @@ def load_file(insurance_import: InsuranceImport, table: sql.Identifier) -> None:
 
 
 # Each row's first problem, in the order the checks read; NULL for a good row.
+# Good rows are grouped into enrolments in the same statement: one per person,
+# employer and start date, whatever the insurance types, ended only when every
+# type has ended, and numbered by its first line. A refused row stays a row of its
+# own. (A table of every row, grouped afterwards, was written and read again: a
+# million rows went through the session's temporary buffers twice.)
 # Each field and date is worked out once per row, in the nested subqueries (OFFSET 0
 # keeps PostgreSQL from folding them into the CASE, which would split the line,
 # trim and cast again for every test that reads them). upper() in the "C"
@@ -109,6 +114,11 @@ def load_file(insurance_import: InsuranceImport, table: sql.Identifier) -> None:
 # would look up every character in the locale.
 CHECK_ROWS = """
 CREATE TEMP TABLE import_rows ON COMMIT DROP AS
+SELECT problem, person_id, employer_id, org_unit_id, start_date,
+       CASE WHEN bool_or(end_date IS NULL) THEN NULL ELSE max(end_date) END
+           AS end_date,
+       min(line_no) AS line_no, count(*) AS lines
+FROM (
 SELECT s.line_no, p.id AS person_id, e.id AS employer_id, e.org_unit_id,
        s.start_date, s.end_date,
        CASE WHEN s.n <> 5 THEN 'columns'
@@ -148,28 +158,25 @@ FROM (
 ) AS s
 LEFT JOIN portal_person p ON p.id_number = s.id_number
 LEFT JOIN portal_employer e ON e.uscc = s.uscc
+) AS checked
+GROUP BY problem, person_id, employer_id, org_unit_id, start_date,
+         CASE WHEN problem IS NOT NULL THEN line_no END
 """
 
-# One enrolment per person, employer and start date, whatever the insurance types;
-# it has ended only when every type has ended. Each is matched with a registration
-# of that person at that employer it overlaps, if any (the first by id), in the
-# same statement: updating the rows afterwards would write the table twice.
+# Each enrolment is matched with a registration of that person at that employer
+# it overlaps, if any (the first by id), in the statement that copies it:
+# updating the rows afterwards would write the table twice.
 GROUP_ENROLMENTS = """
 CREATE TEMP TABLE import_enrolments ON COMMIT DROP AS
-SELECT DISTINCT ON (en.line_no) en.*, r.id AS registration_id,
+SELECT DISTINCT ON (en.line_no) en.person_id, en.employer_id, en.org_unit_id,
+       en.start_date, en.end_date, en.line_no, r.id AS registration_id,
        r.end_date AS registration_end, false AS clashes
-FROM (
-    SELECT person_id, employer_id, org_unit_id, start_date,
-           CASE WHEN bool_or(end_date IS NULL) THEN NULL
-                ELSE max(end_date) END AS end_date,
-           min(line_no) AS line_no
-    FROM import_rows WHERE problem IS NULL
-    GROUP BY person_id, employer_id, org_unit_id, start_date
-) AS en
+FROM import_rows en
 LEFT JOIN registration_employmentregistration r
   ON r.person_id = en.person_id AND r.employer_id = en.employer_id
  AND r.start_date <= coalesce(en.end_date, 'infinity')
  AND coalesce(r.end_date, 'infinity') >= en.start_date
+WHERE en.problem IS NULL
 ORDER BY en.line_no, r.id;
 
 ANALYZE import_enrolments;
@@ -288,7 +295,6 @@ def apply_staged_rows(insurance_import: InsuranceImport, table: sql.Identifier):
             sql.SQL(CHECK_ROWS).format(staging=table),
             {"types": list(INSURANCE_TYPES), "today": timezone.localdate()},
         )
-        row_count = cursor.rowcount
         # Temporary tables get no statistics by themselves; the joins need them.
         cursor.execute("ANALYZE import_rows")
         cursor.execute(GROUP_ENROLMENTS)
@@ -300,11 +306,12 @@ def apply_staged_rows(insurance_import: InsuranceImport, table: sql.Identifier):
         cursor.execute(INSERT_NEW, {"user": user})
         registered = cursor.rowcount
         cursor.execute(
-            "SELECT (SELECT count(*) FROM import_rows WHERE problem IS NOT NULL), "
+            "SELECT (SELECT coalesce(sum(lines), 0)::bigint FROM import_rows), "
+            "(SELECT count(*) FROM import_rows WHERE problem IS NOT NULL), "
             "count(*), count(*) FILTER (WHERE clashes) "
             "FROM import_enrolments"
         )
-        bad_rows, enrolments, overlaps = cursor.fetchone()
+        row_count, bad_rows, enrolments, overlaps = cursor.fetchone()
     close_unemployment_on_employments(
         NEW_REGISTRATIONS, by=insurance_import.requested_by
     )
