@@ -82,9 +82,12 @@ def load_file(insurance_import: InsuranceImport, table: sql.Identifier) -> None:
     chunk so the admin's progress bar moves."""
     with connection.cursor() as cursor:
         cursor.execute(
+            # Autovacuum would analyze the table while the import reads it, and
+            # dropping it would then wait a second (deadlock_timeout) for the
+            # autovacuum worker to be cancelled.
             sql.SQL(
                 "CREATE UNLOGGED TABLE {} (line_no bigint GENERATED ALWAYS AS "
-                "IDENTITY, line text)"
+                "IDENTITY, line text) WITH (autovacuum_enabled = false)"
             ).format(table)
         )
     copy_sql = sql.SQL(
