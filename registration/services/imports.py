@@ -98,7 +98,14 @@ def load_file(insurance_import: InsuranceImport, table: sql.Identifier) -> None:
         text = _open_text(raw)
         _check_header(text.readline())
         while lines := list(itertools.islice(text, CHUNK_LINES)):
-            chunk = "".join(lines).replace("\x01", "").replace("\x02", "")
+            # PostgreSQL text cannot hold NUL: COPY would refuse the whole file.
+            # As an undecodable byte, it spoils its line only.
+            chunk = (
+                "".join(lines)
+                .replace("\x01", "")
+                .replace("\x02", "")
+                .replace("\x00", "\ufffd")
+            )
             with connection.cursor() as cursor, cursor.cursor.copy(copy_sql) as copy:
                 copy.write(chunk)
             _set_progress(insurance_import, bytes_read=raw.tell())
@@ -125,8 +132,11 @@ FROM (
 SELECT s.line_no, p.id AS person_id, e.id AS employer_id, e.org_unit_id,
        s.start_date, s.end_date,
        CASE WHEN s.n <> 5 THEN 'columns'
-            WHEN NOT s.start_valid THEN 'start_date'
-            WHEN s.end_text <> '' AND NOT s.end_valid THEN 'end_date'
+            -- PostgreSQL reads 'infinity' as a date; no enrolment starts or ends
+            -- there.
+            WHEN NOT s.start_valid OR NOT isfinite(s.start_date) THEN 'start_date'
+            WHEN s.end_text <> ''
+             AND (NOT s.end_valid OR NOT isfinite(s.end_date)) THEN 'end_date'
             WHEN s.end_date < s.start_date THEN 'end_before_start'
             WHEN s.start_date > %(today)s THEN 'future'
             WHEN s.kind <> ALL(%(types)s) THEN 'insurance_type'
