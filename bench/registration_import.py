@@ -117,15 +117,17 @@ def prepare(people: int) -> tuple[list[str], list[str]]:
               streets[i % len(streets)], "", "", "人事", "13800138000", "", "",
               "verified", "") for i, code in enumerate(codes)),
         )  # fmt: skip
+    # In a fixed order: a large table's sequential scans start wherever another
+    # scan is (synchronize_seqscans), and the file would differ from run to run.
     persons = list(
-        Person.objects.filter(name="参保人").values_list("id_number", flat=True)[
-            :people
-        ]
+        Person.objects.filter(name="参保人")
+        .order_by("pk")
+        .values_list("id_number", flat=True)[:people]
     )
     employers = list(
-        Employer.objects.filter(name__startswith="参保单位").values_list(
-            "uscc", flat=True
-        )
+        Employer.objects.filter(name__startswith="参保单位")
+        .order_by("pk")
+        .values_list("uscc", flat=True)
     )
     return persons, employers
 
