@@ -82,12 +82,12 @@ def load_file(insurance_import: InsuranceImport, table: sql.Identifier) -> None:
     chunk so the admin's progress bar moves."""
     with connection.cursor() as cursor:
         cursor.execute(
-            # Each line is split into its fields once, as it is copied in: the
-            # checks read the fields many times.
+            # Autovacuum would analyze the table while the import reads it, and
+            # dropping it would then wait a second (deadlock_timeout) for the
+            # autovacuum worker to be cancelled.
             sql.SQL(
                 "CREATE UNLOGGED TABLE {} (line_no bigint GENERATED ALWAYS AS "
-                "IDENTITY, line text, fields text[] GENERATED ALWAYS AS "
-                "(string_to_array(replace(line, '\"', ''), ',')) STORED)"
+                "IDENTITY, line text) WITH (autovacuum_enabled = false)"
             ).format(table)
         )
     copy_sql = sql.SQL(
@@ -98,64 +98,98 @@ def load_file(insurance_import: InsuranceImport, table: sql.Identifier) -> None:
         text = _open_text(raw)
         _check_header(text.readline())
         while lines := list(itertools.islice(text, CHUNK_LINES)):
-            chunk = "".join(lines).replace("\x01", "").replace("\x02", "")
+            # PostgreSQL text cannot hold NUL: COPY would refuse the whole file.
+            # As an undecodable byte, it spoils its line only.
+            chunk = (
+                "".join(lines)
+                .replace("\x01", "")
+                .replace("\x02", "")
+                .replace("\x00", "\ufffd")
+            )
             with connection.cursor() as cursor, cursor.cursor.copy(copy_sql) as copy:
                 copy.write(chunk)
             _set_progress(insurance_import, bytes_read=raw.tell())
 
 
 # Each row's first problem, in the order the checks read; NULL for a good row.
+# Good rows are grouped into enrolments in the same statement: one per person,
+# employer and start date, whatever the insurance types, ended only when every
+# type has ended, and numbered by its first line. A refused row stays a row of its
+# own. (A table of every row, grouped afterwards, was written and read again: a
+# million rows went through the session's temporary buffers twice.)
+# Each field and date is worked out once per row, in the nested subqueries (OFFSET 0
+# keeps PostgreSQL from folding them into the CASE, which would split the line,
+# trim and cast again for every test that reads them). upper() in the "C"
+# collation: the registry's numbers are ASCII, and the database's own collation
+# would look up every character in the locale.
 CHECK_ROWS = """
 CREATE TEMP TABLE import_rows ON COMMIT DROP AS
-SELECT s.line_no, p.id AS person_id, e.id AS employer_id,
-       e.org_unit_id, s.start_text, s.end_text,
+SELECT problem, person_id, employer_id, org_unit_id, start_date,
+       CASE WHEN bool_or(end_date IS NULL) THEN NULL ELSE max(end_date) END
+           AS end_date,
+       min(line_no) AS line_no, count(*) AS lines
+FROM (
+SELECT s.line_no, p.id AS person_id, e.id AS employer_id, e.org_unit_id,
+       s.start_date, s.end_date,
        CASE WHEN s.n <> 5 THEN 'columns'
-            WHEN NOT pg_input_is_valid(s.start_text, 'date') THEN 'start_date'
-            WHEN s.end_text <> '' AND NOT pg_input_is_valid(s.end_text, 'date')
-                 THEN 'end_date'
-            WHEN s.end_text <> '' AND s.end_text::date < s.start_text::date
-                 THEN 'end_before_start'
-            WHEN s.start_text::date > %(today)s THEN 'future'
+            -- PostgreSQL reads 'infinity' as a date; no enrolment starts or ends
+            -- there.
+            WHEN NOT s.start_valid OR NOT isfinite(s.start_date) THEN 'start_date'
+            WHEN s.end_text <> ''
+             AND (NOT s.end_valid OR NOT isfinite(s.end_date)) THEN 'end_date'
+            WHEN s.end_date < s.start_date THEN 'end_before_start'
+            WHEN s.start_date > %(today)s THEN 'future'
             WHEN s.kind <> ALL(%(types)s) THEN 'insurance_type'
             WHEN p.id IS NULL THEN 'person'
             WHEN e.id IS NULL THEN 'employer'
             -- Person.working_age_problem(): 16 full years of age (the dates as
             -- numbers YYYYMMDD) up to the day before the retirement date.
-            WHEN to_char(s.start_text::date, 'YYYYMMDD')::int
+            WHEN to_char(s.start_date, 'YYYYMMDD')::int
                  - to_char(p.birth_date, 'YYYYMMDD')::int < 160000
-              OR s.start_text::date >= p.retirement_date THEN 'working_age'
+              OR s.start_date >= p.retirement_date THEN 'working_age'
        END AS problem
 FROM (
-    SELECT line_no, array_length(fields, 1) AS n,
-           upper(btrim(fields[1])) AS id_number, upper(btrim(fields[2])) AS uscc,
-           btrim(fields[3]) AS start_text, coalesce(btrim(fields[4]), '') AS end_text,
-           btrim(fields[5]) AS kind
-    FROM {staging} WHERE btrim(line) <> ''
+    SELECT v.*, CASE WHEN v.start_valid THEN v.start_text::date END AS start_date,
+           CASE WHEN v.end_valid THEN v.end_text::date END AS end_date
+    FROM (
+        SELECT f.*, pg_input_is_valid(f.start_text, 'date') AS start_valid,
+               f.end_text <> '' AND pg_input_is_valid(f.end_text, 'date')
+                   AS end_valid
+        FROM (
+            SELECT line_no, array_length(fields, 1) AS n,
+                   upper(btrim(fields[1]) COLLATE "C") AS id_number,
+                   upper(btrim(fields[2]) COLLATE "C") AS uscc,
+                   btrim(fields[3]) AS start_text,
+                   coalesce(btrim(fields[4]), '') AS end_text,
+                   btrim(fields[5]) AS kind
+            FROM (SELECT line_no,
+                         string_to_array(replace(line, '"', ''), ',') AS fields
+                  FROM {staging} WHERE btrim(line) <> '' OFFSET 0) AS l
+            OFFSET 0
+        ) AS f OFFSET 0
+    ) AS v OFFSET 0
 ) AS s
 LEFT JOIN portal_person p ON p.id_number = s.id_number
 LEFT JOIN portal_employer e ON e.uscc = s.uscc
+) AS checked
+GROUP BY problem, person_id, employer_id, org_unit_id, start_date,
+         CASE WHEN problem IS NOT NULL THEN line_no END
 """
 
-# One enrolment per person, employer and start date, whatever the insurance types;
-# it has ended only when every type has ended. Each is matched with a registration
-# of that person at that employer it overlaps, if any (the first by id), in the
-# same statement: updating the rows afterwards would write the table twice.
+# Each enrolment is matched with a registration of that person at that employer
+# it overlaps, if any (the first by id), in the statement that copies it:
+# updating the rows afterwards would write the table twice.
 GROUP_ENROLMENTS = """
 CREATE TEMP TABLE import_enrolments ON COMMIT DROP AS
-SELECT DISTINCT ON (en.line_no) en.*, r.id AS registration_id,
+SELECT DISTINCT ON (en.line_no) en.person_id, en.employer_id, en.org_unit_id,
+       en.start_date, en.end_date, en.line_no, r.id AS registration_id,
        r.end_date AS registration_end, false AS clashes
-FROM (
-    SELECT person_id, employer_id, org_unit_id, start_text::date AS start_date,
-           CASE WHEN bool_or(end_text = '') THEN NULL
-                ELSE max(nullif(end_text, '')::date) END AS end_date,
-           min(line_no) AS line_no
-    FROM import_rows WHERE problem IS NULL
-    GROUP BY person_id, employer_id, org_unit_id, start_text::date
-) AS en
+FROM import_rows en
 LEFT JOIN registration_employmentregistration r
   ON r.person_id = en.person_id AND r.employer_id = en.employer_id
  AND r.start_date <= coalesce(en.end_date, 'infinity')
  AND coalesce(r.end_date, 'infinity') >= en.start_date
+WHERE en.problem IS NULL
 ORDER BY en.line_no, r.id;
 
 ANALYZE import_enrolments;
@@ -274,7 +308,6 @@ def apply_staged_rows(insurance_import: InsuranceImport, table: sql.Identifier):
             sql.SQL(CHECK_ROWS).format(staging=table),
             {"types": list(INSURANCE_TYPES), "today": timezone.localdate()},
         )
-        row_count = cursor.rowcount
         # Temporary tables get no statistics by themselves; the joins need them.
         cursor.execute("ANALYZE import_rows")
         cursor.execute(GROUP_ENROLMENTS)
@@ -286,11 +319,12 @@ def apply_staged_rows(insurance_import: InsuranceImport, table: sql.Identifier):
         cursor.execute(INSERT_NEW, {"user": user})
         registered = cursor.rowcount
         cursor.execute(
-            "SELECT (SELECT count(*) FROM import_rows WHERE problem IS NOT NULL), "
+            "SELECT (SELECT coalesce(sum(lines), 0)::bigint FROM import_rows), "
+            "(SELECT count(*) FROM import_rows WHERE problem IS NOT NULL), "
             "count(*), count(*) FILTER (WHERE clashes) "
             "FROM import_enrolments"
         )
-        bad_rows, enrolments, overlaps = cursor.fetchone()
+        row_count, bad_rows, enrolments, overlaps = cursor.fetchone()
     close_unemployment_on_employments(
         NEW_REGISTRATIONS, by=insurance_import.requested_by
     )

@@ -1,0 +1,54 @@
+"""Lines no social-insurance export holds, which a hand-edited or hostile file may:
+each is refused on its own line, and the rest of the file is still imported."""
+
+import pytest
+from django.core.files.base import ContentFile
+
+from registration import services
+from registration.models import EmploymentRegistration, InsuranceImport
+from tests import factories
+
+HEADER = "id_number,uscc,start_date,end_date,insurance_type\n"
+
+
+def run_import(data: bytes, by) -> InsuranceImport:
+    insurance_import = InsuranceImport(requested_by=by)
+    insurance_import.file.save("enrolments.csv", ContentFile(data))
+    return services.run_insurance_import(insurance_import)
+
+
+@pytest.fixture
+def person(foshan):
+    return factories.make_person(residence=foshan["chancheng_community"])
+
+
+@pytest.mark.parametrize("start", ["-infinity", "infinity", " -INFINITY "])
+def test_an_endless_start_date_is_refused(person, employer, city_caseworker, start):
+    uscc = employer.employer.uscc
+    result = run_import(
+        (HEADER + f"{person.id_number},{uscc},{start},,110\n").encode(),
+        city_caseworker,
+    )
+    assert [row["problem"] for row in result.errors] == ["start_date"]
+    assert not EmploymentRegistration.objects.exists()
+
+
+def test_an_endless_end_date_is_refused(person, employer, city_caseworker):
+    uscc = employer.employer.uscc
+    result = run_import(
+        (HEADER + f"{person.id_number},{uscc},2025-01-01,infinity,110\n").encode(),
+        city_caseworker,
+    )
+    assert [row["problem"] for row in result.errors] == ["end_date"]
+    assert not EmploymentRegistration.objects.exists()
+
+
+def test_a_nul_byte_spoils_its_line_only(
+    person, employer, other_employer, city_caseworker
+):
+    good = f"{person.id_number},{employer.employer.uscc},2025-01-01,,110\n"
+    spoilt = f"{person.id_number},{other_employer.employer.uscc}\x00,2024-01-01,,110\n"
+    result = run_import((HEADER + spoilt + good).encode(), city_caseworker)
+    assert result.status == "done"
+    assert [(row["line"], row["problem"]) for row in result.errors] == [(2, "employer")]
+    assert EmploymentRegistration.objects.get().employer == employer.employer
