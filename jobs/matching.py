@@ -96,6 +96,12 @@ def _keyword_text(resume: Resume) -> str | None:
     return " | ".join(phrase for phrase in phrases if phrase) or None
 
 
+def _allowed(education: str) -> list[str]:
+    """The education levels of postings a person with `education` may take, ""
+    (any) included."""
+    return ["", *EDUCATION_ORDER[: EDUCATION_ORDER.index(education) + 1]]
+
+
 def _lexeme(text: str) -> str:
     """A tsquery lexeme, quoted."""
     return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
@@ -271,8 +277,9 @@ class _Match:
         education = self.resume.person.education
         lexemes = [f"!{_lexeme(GROUP_LEXEME + group)}" for group in self.groups]
         if education:
-            allowed = ["", *EDUCATION_ORDER[: EDUCATION_ORDER.index(education) + 1]]
-            levels = [_lexeme(EDUCATION_LEXEME + level) for level in allowed]
+            levels = [
+                _lexeme(EDUCATION_LEXEME + level) for level in _allowed(education)
+            ]
             lexemes.append("(" + " | ".join(levels) + ")")
         if not lexemes:
             return Q(search=self.keywords)
@@ -303,7 +310,9 @@ class _Match:
                 )
             )
         if person.education:
-            postings = postings.for_education(person.education)
+            # for_education() as one list: job_match_candidates then reads only
+            # these levels' ranges, not every level's to filter them.
+            postings = postings.filter(education__in=_allowed(person.education))
 
         place = Q(pk__in=[])
         for prefix in self.prefixes:
