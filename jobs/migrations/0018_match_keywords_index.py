@@ -22,4 +22,6 @@ class Migration(migrations.Migration):
                 name="job_match_keywords",
             ),
         ),
+        # The planner's estimates of the index's lexemes need its statistics.
+        migrations.RunSQL("ANALYZE jobs_jobposting", migrations.RunSQL.noop),
     ]
