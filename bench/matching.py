@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/matching.py [--sizes 20000,200000,1000000]
         [--samples 100] [--resumes 500000] [--push] [--kill-after 120]
+        [--before ../checkout-before]
 
 Each size has a database of its own on the embedded PostgreSQL
 (portal_matching_<size>), filled once: seed_demo, generate_postings up to the size
@@ -11,7 +12,12 @@ the same sample of active seekers and in alternation so load falls on both alike
 the time of postings_for() (narrowed by indexes) and of ranking every candidate
 (ranked_postings(), what postings_for() did before), p50 / p95 / max, and whether
 their top 20 agree. The load average is printed next to each figure: other work on
-the machine slows both sides alike but not the absolute figures.
+the machine slows both sides alike but not the absolute figures. --before PATH adds
+the postings_for() of another checkout's jobs/matching.py (the code before a
+change, e.g. a `git worktree` of main), timed in the same alternation, so that a
+before/after comparison does not depend on the load of two separate runs; its
+indexes must exist in the database (the checkout's migrations at most as far as
+this one's).
 
 --push times the daily push on the largest database as in production: the push is
 planned, a real qcluster (Q_WORKERS workers, 2 by default) runs the chunks, and
@@ -80,7 +86,12 @@ def prepare(size: int, resumes: int) -> None:
         f"missing = {size} - JobPosting.objects.published().count();"
         "missing > 0 and c('generate_postings', missing);"
         "made = Resume.objects.filter(person__address='（生成简历）').count();"
-        f"{resumes} > made and c('generate_resumes', {resumes} - made)"
+        f"{resumes} > made and c('generate_resumes', {resumes} - made);"
+        # What autovacuum does after the bulk inserts, unless the server was
+        # stopped before it ran (its counts are then lost): without the
+        # visibility map, job_match_candidates cannot answer from the index alone.
+        "from django.db import connection;"
+        "connection.cursor().execute('VACUUM (ANALYZE) jobs_jobposting')"
     )
     started = time.perf_counter()
     done = subprocess.run(
@@ -91,40 +102,66 @@ def prepare(size: int, resumes: int) -> None:
     print(f"  {database_for(size)} ready in {time.perf_counter() - started:.0f} s")
 
 
-def measure_matching(size: int, samples: int) -> None:
+def measure_matching(size: int, samples: int, before: str | None) -> None:
     """One resume's matching, narrowed and ranking everything, in a child process
     connected to the size's database."""
     env = {**os.environ, "BENCH_DATABASE": database_for(size)}
+    extra = ["--before", before] if before else []
     subprocess.run(
-        [sys.executable, __file__, "--measure", str(size), "--samples", str(samples)],
+        [
+            sys.executable,
+            __file__,
+            "--measure",
+            str(size),
+            "--samples",
+            str(samples),
+            *extra,
+        ],
         env=env,
         cwd=BASE_DIR,
         check=True,
     )
 
 
-def _measure(size: int, samples: int) -> None:
+def _matching_of(checkout: str):
+    """jobs/matching.py of another checkout, on this one's models."""
+    import importlib.util
+
+    path = Path(checkout) / "jobs" / "matching.py"
+    spec = importlib.util.spec_from_file_location("matching_before", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _measure(size: int, samples: int, before: str | None = None) -> None:
     import django
 
     django.setup()
     from jobs import matching
     from jobs.models import JobPosting, Resume
 
+    old = _matching_of(before) if before else None
+
     published = JobPosting.objects.published().count()
     ids = sorted(
         Resume.objects.filter(person__user__is_active=True).values_list("pk", flat=True)
     )
     chosen = random.Random(size).sample(ids, min(samples, len(ids)))
-    narrowed, everything, agree = [], [], 0
-    before = load()
+    narrowed, everything, older, agree, agree_old = [], [], [], 0, 0
+    loaded = load()
     for index, pk in enumerate(chosen):
         resume = Resume.objects.select_related("person__residence").get(pk=pk)
         runs = [("narrowed", narrowed), ("everything", everything)]
+        if old is not None:
+            runs.insert(index % 3, ("before", older))
         results = {}
         for name, times in runs if index % 2 else reversed(runs):
             started = time.perf_counter()
             if name == "narrowed":
                 found = matching.postings_for(resume, limit=TOP)
+            elif name == "before":
+                found = old.postings_for(resume, limit=TOP)
             else:
                 found = list(
                     matching.ranked_postings(resume)
@@ -134,13 +171,19 @@ def _measure(size: int, samples: int) -> None:
             times.append((time.perf_counter() - started) * 1000)
             results[name] = [(posting.pk, posting.score) for posting in found]
         agree += results["narrowed"] == results["everything"]
+        if old is not None:
+            agree_old += results["before"] == results["everything"]
     print(
         f"{published:>9,} published postings, {len(chosen)} resumes "
-        f"({before} before, {load()} after):"
+        f"({loaded} before, {load()} after):"
     )
     print(f"  ranking every candidate (before): {percentiles(everything)} ({load()})")
+    if old is not None:
+        print(f"  narrowed, --before's code:        {percentiles(older)} ({load()})")
     print(f"  narrowed by indexes (now):        {percentiles(narrowed)} ({load()})")
     print(f"  the same top {TOP}: {agree} of {len(chosen)} resumes")
+    if old is not None:
+        print(f"  --before's the same top {TOP}: {agree_old} of {len(chosen)} resumes")
     slowest = sorted(zip(narrowed, chosen, strict=True), reverse=True)[:3]
     print(
         "  slowest narrowed: "
@@ -303,10 +346,11 @@ def main() -> None:
     parser.add_argument("--push-chunks", type=int)
     parser.add_argument("--employer-chunks", type=int)
     parser.add_argument("--chunk-size", type=int)
+    parser.add_argument("--before", help="another checkout, timed alongside")
     parser.add_argument("--measure", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
-        _measure(args.measure, args.samples)
+        _measure(args.measure, args.samples, args.before)
         return
     from portal import embedded_db
 
@@ -317,7 +361,7 @@ def main() -> None:
         ensure_database(database_for(size))
         prepare(size, args.resumes if size == max(sizes) else 2_000)
     for size in sizes if args.samples else []:
-        measure_matching(size, args.samples)
+        measure_matching(size, args.samples, args.before)
     if args.push:
         os.environ["BENCH_DATABASE"] = database_for(max(sizes))
         measure_push(max(sizes), args)

@@ -15,6 +15,7 @@ from django.db.models import (
     Case,
     Exists,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -31,7 +32,12 @@ from jobs.models import (
     JobPosting,
     Resume,
 )
-from jobs.models.postings import POINT_SQL
+from jobs.models.postings import (
+    EDUCATION_LEXEME,
+    GROUP_LEXEME,
+    POINT_SQL,
+    MatchVector,
+)
 from jobs.search import to_tsquery
 from portal.models import OrgUnit
 
@@ -84,12 +90,27 @@ def _named(resume: Resume) -> Q:
     return named
 
 
-def _keyword_query(resume: Resume) -> SearchQuery | None:
+def _keyword_text(resume: Resume) -> str | None:
+    """The raw tsquery of the jobs the seeker named: any of them."""
     phrases = [to_tsquery(term) for term in resume.intended_occupations.split()]
-    phrases = [phrase for phrase in phrases if phrase]
-    if not phrases:
-        return None
-    return SearchQuery(" | ".join(phrases), search_type="raw", config="simple")
+    return " | ".join(phrase for phrase in phrases if phrase) or None
+
+
+def _allowed(education: str) -> list[str]:
+    """The education levels of postings a person with `education` may take, ""
+    (any) included."""
+    return ["", *EDUCATION_ORDER[: EDUCATION_ORDER.index(education) + 1]]
+
+
+def _lexeme(text: str) -> str:
+    """A tsquery lexeme, quoted."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+class _VectorMatches(Func):
+    template = "%(expressions)s"
+    arg_joiner = " @@ "
+    output_field = BooleanField()
 
 
 def postings_for(
@@ -138,10 +159,7 @@ def postings_for(
         others.append((Q(occupation_group__in=match.groups) & _before(*before), True))
     floor = best[-1][1] if len(best) == limit else -1
     if match.keywords is not None:  # matches of the keywords outside the groups
-        outside = Q(search=match.keywords)
-        if match.groups:
-            outside &= ~Q(occupation_group__in=match.groups)
-        others.append((outside, False))
+        others.append((match.outside_groups(), False))
     for other, in_groups in others:
         needed = match.necessary(floor + 1, in_groups=in_groups)
         if needed is None:
@@ -203,7 +221,12 @@ class _Match:
         self.resume, self.applied = resume, applied
         person = resume.person
         self.groups = resume.intended_occupation_groups
-        self.keywords = _keyword_query(resume)
+        self.keyword_text = _keyword_text(resume)
+        self.keywords = (
+            SearchQuery(self.keyword_text, search_type="raw", config="simple")
+            if self.keyword_text is not None
+            else None
+        )
         self.prefixes = _district_prefixes(resume)
         home = person.residence
         self.home = home if home is not None and home.latitude is not None else None
@@ -246,6 +269,29 @@ class _Match:
             )
             return cursor.fetchone()
 
+    def outside_groups(self) -> Q:
+        """The keyword matches outside the groups wanted, at an education the
+        seeker has. The keyword index alone would read every match (most of them
+        in the groups wanted); job_match_keywords holds group and education as
+        lexemes, so the index keeps only these."""
+        education = self.resume.person.education
+        lexemes = [f"!{_lexeme(GROUP_LEXEME + group)}" for group in self.groups]
+        if education:
+            levels = [
+                _lexeme(EDUCATION_LEXEME + level) for level in _allowed(education)
+            ]
+            lexemes.append("(" + " | ".join(levels) + ")")
+        if not lexemes:
+            return Q(search=self.keywords)
+        query = RawSQL(
+            "(to_tsquery('simple'::regconfig, %s) && %s::tsquery)",
+            (self.keyword_text, " & ".join(lexemes)),
+        )
+        outside = Q(_VectorMatches(MatchVector(), query))
+        if self.groups:
+            outside &= ~Q(occupation_group__in=self.groups)
+        return outside
+
     def ranked(self, wanted: Q | None = None):
         """Candidates scored; `wanted` narrows them (the groups or the keywords
         wanted by default)."""
@@ -264,7 +310,9 @@ class _Match:
                 )
             )
         if person.education:
-            postings = postings.for_education(person.education)
+            # for_education() as one list: job_match_candidates then reads only
+            # these levels' ranges, not every level's to filter them.
+            postings = postings.filter(education__in=_allowed(person.education))
 
         place = Q(pk__in=[])
         for prefix in self.prefixes:

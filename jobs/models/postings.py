@@ -32,6 +32,36 @@ class ToSimpleTsvector(Func):
     output_field = SearchVectorField()
 
 
+# Lexemes of a posting's occupation group and education, added to its keyword
+# vector in the index job_match_keywords. A search term's lexemes are letters,
+# digits or Han characters, so none of them, prefixes included, matches these.
+GROUP_LEXEME, EDUCATION_LEXEME = "~group:", "~education:"
+
+
+class MatchVector(Func):
+    """The keyword vector with the group and education lexemes: one GIN index then
+    finds "these keywords, not these groups, these education levels" together
+    (jobs/matching.py), where the keyword index alone reads every match."""
+
+    output_field = SearchVectorField()
+
+    def __init__(self):
+        super().__init__(F("search"), F("occupation_group"), F("education"))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        parts, params = [], []
+        for expression in self.get_source_expressions():
+            sql, expression_params = compiler.compile(expression)
+            parts.append(sql)
+            params.extend(expression_params)
+        search, group, education = parts
+        return (
+            f"({search} || array_to_tsvector(ARRAY['{GROUP_LEXEME}' || {group}, "
+            f"'{EDUCATION_LEXEME}' || {education}]))",
+            params,
+        )
+
+
 # Column references are qualified: public queries join the employer table, which has
 # latitude and longitude too. The factor is inlined so the planner matches the index.
 POINT_SQL = (
@@ -346,6 +376,13 @@ class JobPosting(TimeStamped):
                 ],
                 condition=Q(status="published"),
                 name="job_match_candidates",
+            ),
+            # Matching's keyword matches outside the groups wanted, narrowed by
+            # group and education inside the index (jobs/matching.py).
+            GinIndex(
+                MatchVector(),
+                condition=Q(status="published"),
+                name="job_match_keywords",
             ),
         ]
         constraints = [

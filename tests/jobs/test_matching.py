@@ -254,6 +254,22 @@ def test_the_narrowed_matching_gives_the_top_of_the_full_ranking(
             ], (resume.intended_occupations, limit)
 
 
+def test_jobs_named_like_the_group_and_education_lexemes_of_the_index_find_no_more(
+    seeker, home, many_postings
+):
+    person = seeker.person
+    person.residence, person.education = home, "senior"
+    person.save(update_fields=["residence", "education"])
+    resume = factories.make_resume(
+        seeker,
+        intended_occupations="group education ~group:6 ~education:",
+        intended_occupation_groups=["2"],
+    )
+    full = list(matching.ranked_postings(resume)[:50])
+    narrowed = matching.postings_for(resume, limit=50)
+    assert [(p.pk, p.score) for p in narrowed] == [(p.pk, p.score) for p in full]
+
+
 def test_a_chunk_whose_worker_died_is_taken_up_after_its_last_committed_seeker(
     resume, postings, seeker, other_seeker, monkeypatch
 ):
