@@ -25,6 +25,7 @@ import contextvars
 import random
 import threading
 import time
+from collections import deque
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 
@@ -53,6 +54,8 @@ class ReadState:
     pinned: bool = False
     replica_allowed: bool = False
     wrote: bool = False
+    # replica_reads(): the primary's WAL position when the block began.
+    since_lsn: str | None = None
     alias: str | None = None
     view: tuple | None = None
     cleanup: ExitStack = field(default_factory=ExitStack)
@@ -82,38 +85,56 @@ _checking: dict[str, threading.Lock] = {}
 _checking_guard = threading.Lock()
 
 
+# (monotonic time, primary WAL position) of this process's recent checks.
+_positions: deque[tuple[float, int]] = deque(maxlen=256)
+_positions_guard = threading.Lock()
+
+
+def _lsn(text: str) -> int:
+    high, low = text.split("/")
+    return (int(high, 16) << 32) | int(low, 16)
+
+
 def measure(alias: str) -> Health:
     """Check a replica now: the primary's WAL position first, then how far the
-    replica has replayed. Behind that position, the lag is the age of the last
-    transaction it replayed (an upper bound while the primary is quiet)."""
+    replica has replayed. Behind it, the lag is the smaller of two upper bounds: the
+    time since an earlier check saw the primary at a position the replica has now
+    replayed, and the age of the last transaction the replica replayed. (The second
+    alone overstates the lag of a quiet primary, whose reads also write WAL.)"""
     now = time.monotonic()
     try:
         with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
             cursor.execute("SELECT pg_current_wal_lsn()::text")
-            primary_lsn = cursor.fetchone()[0]
+            primary = _lsn(cursor.fetchone()[0])
     except DatabaseError:
         return Health("down", now)
     try:
         with connections[alias].cursor() as cursor:
             cursor.execute(
-                "SELECT pg_is_in_recovery(),"
-                " pg_last_wal_replay_lsn() >= %s::pg_lsn,"
-                " pg_wal_lsn_diff(%s::pg_lsn, pg_last_wal_replay_lsn())::bigint,"
-                " extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float",
-                [primary_lsn, primary_lsn],
+                "SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()::text,"
+                " extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float"
             )
-            in_recovery, caught_up, behind, age = cursor.fetchone()
+            in_recovery, replay, age = cursor.fetchone()
     except DatabaseError:
         _close(alias)
         return Health("down", now)
-    if not in_recovery:
+    if not in_recovery or replay is None:
         # Promoted, or a primary named by mistake: its data may have diverged.
         return Health("not_replica", now)
-    lag = 0.0 if caught_up else age
-    behind = max(behind or 0, 0)
+    replayed = _lsn(replay)
+    with _positions_guard:
+        _positions.append((now, primary))
+        seen = [at for at, position in _positions if position <= replayed]
+    if replayed >= primary:
+        return Health("ok", now, 0.0, 0)
+    bounds = [now - max(seen)] if seen else []
+    if age is not None:
+        bounds.append(max(age, 0.0))
+    lag = min(bounds) if bounds else None
+    behind = primary - replayed
     if lag is None or lag > settings.REPLICA_MAX_LAG_SECONDS:
         return Health("lagging", now, lag, behind)
-    return Health("ok", now, max(lag, 0.0), behind)
+    return Health("ok", now, lag, behind)
 
 
 def _close(alias: str) -> None:
@@ -153,6 +174,16 @@ def record(alias: str, health: Health) -> None:
         _close(alias)
 
 
+def _replayed(alias: str, lsn: str) -> bool:
+    try:
+        with connections[alias].cursor() as cursor:
+            cursor.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [lsn])
+            return bool(cursor.fetchone()[0])
+    except DatabaseError:
+        record(alias, Health("down", time.monotonic()))
+        return False
+
+
 def _read_alias(model) -> str:
     state = _state.get()
     if state is None or state.pinned or not state.replica_allowed or state.wrote:
@@ -164,6 +195,8 @@ def _read_alias(model) -> str:
     if state.alias is None:
         # One replica for the whole request: its reads see one replay position.
         candidates = usable_replicas()
+        if state.since_lsn is not None:
+            candidates = [a for a in candidates if _replayed(a, state.since_lsn)]
         if not candidates:
             state.replica_allowed = False
             return DEFAULT_DB_ALIAS
@@ -213,27 +246,49 @@ def _note_primary_statements(state: ReadState):
 
 @contextmanager
 def replica_reads():
-    """Reads in the block may go to a replica (exports, report building): for code
-    whose readers accept data up to REPLICA_MAX_LAG_SECONDS old. Inside a request
-    the visitor's read-your-writes cookie and the request's writes still count."""
+    """Reads in the block may go to a replica that has replayed every write the
+    primary had committed when the block began (exports, report building). Inside a
+    request the visitor's read-your-writes cookie and the request's writes count."""
     outer = _state.get()
     if not replica_aliases() or (outer is not None and outer.replica_allowed):
-        yield
+        yield None
         return
     state = outer if outer is not None else ReadState()
     token = _state.set(state)
     try:
         with ExitStack() as cleanup:
+            cleanup.callback(setattr, state, "since_lsn", None)
+            cleanup.callback(setattr, state, "alias", None)
             cleanup.callback(setattr, state, "replica_allowed", False)
+            if not (state.pinned or state.wrote):
+                with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+                    cursor.execute("SELECT pg_current_wal_lsn()::text")
+                    state.since_lsn = cursor.fetchone()[0]
             cleanup.enter_context(
                 connections[DEFAULT_DB_ALIAS].execute_wrapper(
                     _note_primary_statements(state)
                 )
             )
             state.replica_allowed = True
-            yield
+            yield state
     finally:
         _state.reset(token)
+
+
+def read_from_replica(function, *args, **kwargs):
+    """function(*args, **kwargs) with its reads in replica_reads(); run again on the
+    primary if its replica fails. Reads stop going to the replica at the first
+    write, so a failure comes before any: only functions whose other effects may be
+    repeated belong here (building a file in memory, not sending a message)."""
+    with replica_reads() as state:
+        try:
+            return function(*args, **kwargs)
+        except (OperationalError, InterfaceError):
+            if state is None or state.alias is None:
+                raise
+            failed, state.alias = state.alias, None
+    record(failed, Health("down", time.monotonic()))
+    return function(*args, **kwargs)
 
 
 class ReplicaReadsMiddleware:

@@ -244,6 +244,7 @@ def fresh(settings):
     settings.REPLICA_CHECK_SECONDS = 0
     settings.REPLICA_MAX_LAG_SECONDS = 3600
     replicas._health.clear()
+    replicas._positions.clear()
     yield settings
     replicas._health.clear()
 
@@ -337,22 +338,16 @@ def test_a_forged_read_your_writes_cookie_is_ignored(cluster, postings, fresh):
     assert visitor.get(detail(postings["new"])).status_code == 404
 
 
-def test_writes_and_a_transaction_stay_on_the_primary(cluster, postings, fresh):
-    from django.db import transaction
-
+def test_an_export_reads_everything_committed_before_it_began(cluster, postings, fresh):
     from jobs.models import JobPosting
 
-    with replicas.replica_reads():
-        assert not JobPosting.objects.filter(pk=postings["new"].pk).exists()
-        with transaction.atomic():
-            assert JobPosting.objects.filter(pk=postings["new"].pk).exists()
-        posting = JobPosting.objects.get(pk=postings["old"].pk)
-        assert posting._state.db == "replica_1"
-        with CaptureQueriesContext(connections["default"]) as primary_log:
-            JobPosting.objects.filter(pk=posting.pk).update(title="Old posting")
-        assert len(primary_log) == 1
-        # After a write the block reads its own writes, from the primary.
-        assert JobPosting.objects.filter(pk=postings["new"].pk).exists()
+    def titles():
+        return set(JobPosting.objects.values_list("title", flat=True))
+
+    # Within the lag limit, but short of the primary's position when it began.
+    with CaptureQueriesContext(connections["replica_1"]) as replica_log:
+        assert replicas.read_from_replica(titles) == {"Old posting", "New posting"}
+    assert not [q for q in replica_log if "jobs_jobposting" in q["sql"]]
 
 
 def test_a_replica_lagging_beyond_the_limit_is_skipped_and_healthz_says_so(
@@ -378,12 +373,60 @@ def test_a_replica_lagging_beyond_the_limit_is_skipped_and_healthz_says_so(
 def test_a_replica_caught_up_again_is_used_again(cluster, postings, fresh):
     fresh.REPLICA_MAX_LAG_SECONDS = 1
     cluster.resume_replay()
-    report = Client().get("/healthz").json()["replicas"]["replica_1"]
+    # The first check may find the primary a few bytes on (reads write WAL too);
+    # from the second on, the replica is known to have what the first saw.
+    deadline = time.monotonic() + 10
+    while True:
+        report = Client().get("/healthz").json()["replicas"]["replica_1"]
+        if report["status"] == "ok" or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
     assert report["status"] == "ok"
     assert report["lag_seconds"] < 1
     response, on_replica, _ = replica_statements(Client(), detail(postings["new"]))
     assert response.status_code == 200
     assert on_replica > 0
+
+    from jobs.models import JobPosting
+
+    with CaptureQueriesContext(connections["replica_1"]) as replica_log:
+        count = replicas.read_from_replica(JobPosting.objects.count)
+    assert count == 2
+    assert [q for q in replica_log if "jobs_jobposting" in q["sql"]]
+
+
+def test_writes_and_a_transaction_stay_on_the_primary(cluster, postings, fresh):
+    from django.db import transaction
+
+    from jobs.models import JobPosting
+
+    def where(query) -> tuple[int, int]:
+        """How many statements the replica and the primary ran for query()."""
+        with CaptureQueriesContext(connections["replica_1"]) as on_replica:
+            with CaptureQueriesContext(connections["default"]) as on_primary:
+                query()
+        postings_only = [
+            sum("jobs_jobposting" in q["sql"] for q in log)
+            for log in (on_replica, on_primary)
+        ]
+        return tuple(postings_only)
+
+    def exists():
+        assert JobPosting.objects.filter(pk=postings["new"].pk).exists()
+
+    def in_a_transaction():
+        with transaction.atomic():
+            exists()
+
+    cluster.wait_replayed()
+    with replicas.replica_reads():
+        assert where(exists) == (1, 0)
+        assert where(in_a_transaction) == (0, 1)
+        posting = JobPosting.objects.get(pk=postings["old"].pk)
+        assert posting._state.db == "replica_1"
+        assert where(posting.save) == (0, 1)
+        # After a write the block reads its own writes, from the primary.
+        assert where(exists) == (0, 1)
 
 
 def test_requests_go_on_when_the_replica_stops_mid_traffic(cluster, postings, fresh):
