@@ -176,10 +176,12 @@ class Cluster:
         self._ctl(self.replica, "stop", "-m", "immediate")
 
     def stop(self) -> None:
-        for data in (self.replica, self.primary):
-            if (data / "postmaster.pid").exists():
-                self._ctl(data, "stop", "-m", "immediate")
-        shutil.rmtree(self.root, ignore_errors=True)
+        try:
+            for data in (self.replica, self.primary):
+                if (data / "postmaster.pid").exists():
+                    self._ctl(data, "stop", "-m", "immediate")
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)
 
     def wait_replayed(self) -> None:
         """Until the replica has replayed everything the primary has written."""
@@ -234,13 +236,15 @@ def cluster(django_db_setup, django_db_blocker):
             yield servers
             connections.close_all()
     finally:
+        # First: nothing below may leave the servers running.
+        servers.stop()
         ContentType.objects.clear_cache()
-        if connections.settings.pop("replica_1", None) is not None:
+        connections.settings.pop("replica_1", None)
+        if hasattr(connections._connections, "replica_1"):
             del connections["replica_1"]
         default.clear()
         default.update(saved)
         replicas._health.clear()
-        servers.stop()
 
 
 @pytest.fixture
