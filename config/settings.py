@@ -123,6 +123,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a login that django-axes paused into the lockout page.
     "axes.middleware.AxesMiddleware",
+    # Innermost: only the view's own reads may go to a replica (docs/replicas.md).
+    "portal.replicas.ReplicaReadsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -167,6 +169,52 @@ if DB_POOL_MAX_SIZE:
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Streaming replicas for reads (docs/replicas.md), comma-separated URLs; none = one
+# database. Which views read from them is REPLICA_READ_VIEWS, below.
+DATABASE_REPLICA_URLS = env_list("DATABASE_REPLICA_URLS", [])
+for number, url in enumerate(DATABASE_REPLICA_URLS, start=1):
+    replica = dj_database_url.parse(url)
+    # A replica that does not answer is skipped: give up on it quickly.
+    replica.setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("REPLICA_CONNECT_TIMEOUT", 2)
+    )
+    replica["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
+    replica["CONN_HEALTH_CHECKS"] = True
+    replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica_{number}"] = replica
+DATABASE_ROUTERS = ["portal.replicas.ReplicaRouter"]
+# A replica further behind the primary than this is skipped until it catches up.
+REPLICA_MAX_LAG_SECONDS = env_int("REPLICA_MAX_LAG_SECONDS", 5)
+# Each process checks each replica's lag at most this often.
+REPLICA_CHECK_SECONDS = env_int("REPLICA_CHECK_SECONDS", 2)
+# After a request that posted or wrote, the visitor reads from the primary this long
+# (read-your-writes): a replica may be REPLICA_MAX_LAG_SECONDS behind at its last
+# check, which may be REPLICA_CHECK_SECONDS old.
+REPLICA_PIN_SECONDS = env_int(
+    "REPLICA_PIN_SECONDS", REPLICA_MAX_LAG_SECONDS + REPLICA_CHECK_SECONDS + 1
+)
+if REPLICA_PIN_SECONDS < REPLICA_MAX_LAG_SECONDS + REPLICA_CHECK_SECONDS:
+    raise ImproperlyConfigured(
+        "REPLICA_PIN_SECONDS must be at least REPLICA_MAX_LAG_SECONDS + "
+        "REPLICA_CHECK_SECONDS, or a visitor could miss their own write."
+    )
+# The views whose GET and HEAD requests may read from a replica: public pages,
+# dashboards and figures. Everything else reads from the primary.
+REPLICA_READ_VIEWS = {
+    "home",
+    "map_outlines",
+    "employer_list",
+    "employer_detail",
+    "jobs:job_list",
+    "jobs:job_detail",
+    "jobs:job_map",
+    "jobs:job_map_geojson",
+    "fairs:fair_list",
+    "fairs:fair_detail",
+    "fairs:fair_figures",
+    "graduates:graduate_flows",
+    "stats:dashboard",
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "portal.User"

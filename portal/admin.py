@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from django_q.admin import ScheduleAdmin as DjangoQScheduleAdmin
 from django_q.models import Schedule
 
-from portal import services
+from portal import replicas, services
 from portal.casework import EmployerCasework
 from portal.errors import PortalError
 from portal.exports import xlsx_row
@@ -134,15 +134,20 @@ def export_xlsx(filename: str, columns: list[tuple[str, object]]):
     def action(model_admin, request, queryset):
         from openpyxl import Workbook
 
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(str(model_admin.model._meta.verbose_name_plural))
-        sheet.append(xlsx_row(sheet, [heading for heading, _value in columns]))
-        for obj in queryset:
-            sheet.append(xlsx_row(sheet, [value(obj) for _heading, value in columns]))
-        buffer = io.BytesIO()
-        workbook.save(buffer)
+        def workbook_bytes() -> bytes:
+            workbook = Workbook(write_only=True)
+            title = str(model_admin.model._meta.verbose_name_plural)
+            sheet = workbook.create_sheet(title)
+            sheet.append(xlsx_row(sheet, [heading for heading, _value in columns]))
+            for obj in queryset:
+                row = [value(obj) for _heading, value in columns]
+                sheet.append(xlsx_row(sheet, row))
+            buffer = io.BytesIO()
+            workbook.save(buffer)
+            return buffer.getvalue()
+
         response = HttpResponse(
-            buffer.getvalue(),
+            replicas.read_from_replica(workbook_bytes),
             content_type="application/vnd.openxmlformats-officedocument."
             "spreadsheetml.sheet",
         )

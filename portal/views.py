@@ -20,7 +20,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_q.models import OrmQ
 
-from portal import maps, services
+from portal import maps, replicas, services
 from portal.decorators import seeker_required
 from portal.forms import (
     ClaimCodeForm,
@@ -345,5 +345,15 @@ def healthz(request):
     except DatabaseError:
         result["stuck"] = "error"
         return JsonResponse(result, status=503)
+    # Replicas are checked now; one down or behind is skipped, not an unhealthy host.
+    for alias in replicas.replica_aliases():
+        health = replicas.measure(alias)
+        replicas.record(alias, health)
+        lag = health.lag_seconds
+        result.setdefault("replicas", {})[alias] = {
+            "status": health.status,
+            "lag_seconds": None if lag is None else round(lag, 3),
+            "behind_bytes": health.behind_bytes,
+        }
     healthy = result["queue"] == "ok" and not result["stuck"]
     return JsonResponse(result, status=200 if healthy else 503)
