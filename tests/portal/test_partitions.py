@@ -1,5 +1,6 @@
 import datetime
 import re
+import threading
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -266,3 +267,49 @@ def test_converting_a_table_keeps_its_rows_ids_indexes_and_constraints(db):
 
 def test_the_upkeep_runs_every_night():
     assert "portal.tasks.maintain_partitions" in [each["func"] for each in SCHEDULES]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_workers_running_the_upkeep_at_once_create_each_partition_once():
+    from django.db import connections
+
+    from portal.partitioning import add_months, month_start, partition_name
+
+    barrier = threading.Barrier(2)
+    outcomes, created = [], set()
+
+    def attempt():
+        try:
+            barrier.wait()
+            done = maintain_partitions()
+            for table, each in done.items():
+                created.update(
+                    partition_name(table, month) for month in each["created"]
+                )
+                assert each["dropped"] == []
+            outcomes.append(sum(len(each["created"]) for each in done.values()))
+        except Exception as error:  # a duplicate table, say: reported below
+            outcomes.append(type(error).__name__)
+        finally:
+            connections.close_all()
+
+    # Half a year on: months past the partitions the migrations made, and none
+    # old enough to drop, so the test database is left as it was.
+    later = add_months(month_start(timezone.localdate()), 6)
+    noon = datetime.datetime.combine(later, datetime.time(12), SHANGHAI)
+    try:
+        with time_machine.travel(noon, tick=False):
+            threads = [threading.Thread(target=attempt) for _ in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        assert sorted(outcomes) == [0, 5 * 4]
+        assert (
+            AuditEntry.objects.filter(action="portal.partition.created").count() == 20
+        )
+    finally:
+        # DDL outlives a transactional test (a flush empties tables only).
+        with connection.cursor() as cursor:
+            for name in created:
+                cursor.execute(f'DROP TABLE IF EXISTS "{name}"')
