@@ -29,6 +29,9 @@ from portal.partitioning import (
 # next run, rather than stall every write queued behind it (a long report holding
 # a share lock would otherwise hold up the portal's audit trail).
 LOCK_TIMEOUT = "5s"
+# Rows caught by the default get their month's partition up to this many months
+# ahead (postings close within 180 days, resumes count up to three months).
+FURTHEST_AHEAD = 24
 
 
 def partitioned_models() -> list:
@@ -93,8 +96,12 @@ def _maintain(model, this_month: datetime.date) -> dict:
         )
         caught = dict(cursor.fetchall())
         ahead = {add_months(this_month, n) for n in range(MONTHS_AHEAD + 1)}
-        missing = sorted((ahead | set(caught)) - have)
-        if caught:
+        # A row dated years ahead (bad data: no form allows it) waits in the
+        # default rather than add a partition every query then plans for.
+        horizon = add_months(this_month, FURTHEST_AHEAD)
+        homes = {month for month in caught if month <= horizon}
+        missing = sorted((ahead | homes) - have)
+        if homes:
             _rehome_default(cursor, table, missing, timestamp)
         else:
             for month in missing:
