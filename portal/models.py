@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from portal.partitioning import Monthly
 from portal.privacy import mask_id_number, mask_name, mask_phone
 from portal.validators import (
     MINIMUM_WORKING_AGE,
@@ -784,9 +785,16 @@ class AuditEntry(models.Model):
         "portal.user.sms_opt_in": _("SMS notices switched on or off"),
         "portal.activation_code.issued": _("Activation code issued at the counter"),
         "portal.login.unlocked": _("Paused login unlocked"),
+        "portal.partition.created": _("Month's partition of a history table created"),
+        "portal.partition.dropped": _(
+            "Month's partition of a history table dropped after its retention"
+        ),
     }
 
     objects = AuditEntryQuerySet.as_manager()
+    # Network and personal-information handling logs: three years
+    # (docs/partitioning.md, "Retention, and why").
+    partitioning = Monthly("created_at", keep_months=36)
 
     class Meta:
         verbose_name = _("audit entry")
@@ -817,6 +825,9 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    # An inbox copy of news recorded elsewhere: one year (docs/partitioning.md).
+    partitioning = Monthly("created_at", keep_months=12)
 
     class Meta:
         verbose_name = _("notification")

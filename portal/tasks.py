@@ -19,3 +19,7 @@ def deliver_sms(message_id: int) -> None:
 
 def deliver_due_sms() -> int:
     return services.deliver_due_sms()
+
+
+def maintain_partitions() -> dict:
+    return services.maintain_partitions()

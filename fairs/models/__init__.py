@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from jobs.models import JobPosting
 from portal.models import Employer, OrgUnit, Person, TimeStamped, scope_filter
+from portal.partitioning import Monthly
 
 AISLE = "."
 
@@ -415,16 +416,21 @@ class Scan(models.Model):
         related_name="+",
     )
 
+    # Who entered which fair when: two years
+    # (docs/partitioning.md, "Retention, and why").
+    partitioning = Monthly("scanned_at", keep_months=24)
+
     class Meta:
         verbose_name = _("scan")
         verbose_name_plural = _("scans")
         ordering = ["-scanned_at"]
         permissions = [("annul_scan", _("Can annul a wrong scan"))]
-        constraints = [
-            # Nonce first: its index also serves the look-up by nonce alone.
-            models.UniqueConstraint(
-                fields=["nonce", "fair", "scanned_by"],
-                name="scan_nonce_per_fair_and_steward",
+        indexes = [
+            # One scan per (nonce, fair, steward): a trigger (migration 0012) keeps
+            # it across the partitions. Nonce first: the index also serves the
+            # look-up by nonce alone.
+            models.Index(
+                fields=["nonce", "fair", "scanned_by"], name="scan_nonce_fair_steward"
             ),
         ]
 

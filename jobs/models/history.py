@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from jobs.models.postings import JobPosting, OccupationGroup
 from jobs.models.resumes import Resume
 from portal.models import Employer, OrgUnit, Person
+from portal.partitioning import Monthly
 
 
 class PostingInterval(models.Model):
@@ -59,6 +60,10 @@ class PostingInterval(models.Model):
         _("monthly salary from (CNY)"), null=True, blank=True
     )
 
+    # By the month it ends, so a period's figures skip every interval that ended
+    # before it; kept three years after (docs/partitioning.md).
+    partitioning = Monthly("ends_on", keep_months=36)
+
     class Meta:
         verbose_name = _("posting interval")
         verbose_name_plural = _("posting intervals")
@@ -68,14 +73,16 @@ class PostingInterval(models.Model):
                 condition=Q(ends_on__gte=F("starts_on")),
                 name="posting_interval_ends_after_start",
             ),
-            models.UniqueConstraint(
-                fields=["posting"],
-                condition=Q(is_current=True),
-                name="one_current_interval_per_posting",
-            ),
         ]
         indexes = [
             models.Index(fields=["ends_on", "starts_on"], name="posting_interval_days"),
+            # One running interval per posting: a trigger (migration 0018) keeps it
+            # across the partitions.
+            models.Index(
+                fields=["posting"],
+                condition=Q(is_current=True),
+                name="posting_interval_current",
+            ),
         ]
 
     def __str__(self):
@@ -120,6 +127,8 @@ class ResumeInterval(models.Model):
         _("expected monthly salary from"), null=True, blank=True
     )
 
+    partitioning = Monthly("ends_on", keep_months=36)  # as PostingInterval
+
     class Meta:
         verbose_name = _("resume interval")
         verbose_name_plural = _("resume intervals")
@@ -129,14 +138,16 @@ class ResumeInterval(models.Model):
                 condition=Q(ends_on__gte=F("starts_on")),
                 name="resume_interval_ends_after_start",
             ),
-            models.UniqueConstraint(
-                fields=["resume"],
-                condition=Q(is_current=True),
-                name="one_current_interval_per_resume",
-            ),
         ]
         indexes = [
             models.Index(fields=["ends_on", "starts_on"], name="resume_interval_days"),
+            # One running interval per resume: a trigger (migration 0018) keeps it
+            # across the partitions.
+            models.Index(
+                fields=["resume"],
+                condition=Q(is_current=True),
+                name="resume_interval_current",
+            ),
         ]
 
     def __str__(self):

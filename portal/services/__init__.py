@@ -28,6 +28,7 @@ from portal.services.notifications import (
     notify_many,
 )
 from portal.services.org_units import save_org_unit
+from portal.services.partitions import maintain_partitions
 from portal.services.people import (
     declare_relative,
     reveal_identity,
@@ -47,6 +48,7 @@ __all__ = [
     "deliver_sms",
     "email_notification",
     "issue_activation_code",
+    "maintain_partitions",
     "mark_notification_read",
     "notify",
     "notify_employer_staff",

@@ -129,6 +129,14 @@ SCHEDULES = [
         "schedule_type": Schedule.MINUTES,
         "minutes": 15,
     },
+    {
+        "name": gettext_noop(
+            "Create the history tables' partitions ahead; drop those past retention"
+        ),
+        "func": "portal.tasks.maintain_partitions",
+        "schedule_type": Schedule.CRON,
+        "cron": "40 3 * * *",
+    },
 ]
 
 

@@ -1,0 +1,322 @@
+import datetime
+import re
+import threading
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.db import connection
+from django.utils import timezone
+
+from config.management.commands.setup_schedules import SCHEDULES
+from fairs.models import Scan
+from jobs.models import PostingInterval, ResumeInterval
+from portal.audit import audit
+from portal.models import AuditEntry, Notification
+from portal.partitioning import partition_table, unpartition_table
+from portal.services import maintain_partitions
+from portal.services.partitions import month_partitions
+
+D = datetime.date
+UTC = datetime.UTC
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def run_on(day: D) -> dict:
+    """The upkeep as it runs at noon in Shanghai on `day`."""
+    noon = datetime.datetime.combine(day, datetime.time(12), SHANGHAI)
+    with time_machine.travel(noon, tick=False):
+        return maintain_partitions()
+
+
+def home(model, pk) -> str:
+    """The partition a row is stored in."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT tableoid::regclass::text FROM {model._meta.db_table} "
+            "WHERE id = %s",
+            [pk],
+        )
+        return cursor.fetchone()[0]
+
+
+def partitions_read(queryset) -> set[str]:
+    table = queryset.model._meta.db_table
+    return set(re.findall(rf"{table}_(?:p\d{{6}}|default)", queryset.explain()))
+
+
+def months(model) -> set[D]:
+    with connection.cursor() as cursor:
+        return month_partitions(cursor, model._meta.db_table)
+
+
+def test_a_moment_goes_into_the_partition_of_its_month_in_shanghai(db):
+    run_on(D(2030, 12, 1))
+    with time_machine.travel(datetime.datetime(2030, 12, 31, 15, 59, 59, 999999, UTC)):
+        last = audit(None, "test.last_moment_of_december")  # 23:59:59.999999 +08
+    with time_machine.travel(datetime.datetime(2030, 12, 31, 16, 0, tzinfo=UTC)):
+        first = audit(None, "test.first_moment_of_january")  # 00:00 +08, 16:00 UTC
+    assert home(AuditEntry, last.pk) == "portal_auditentry_p203012"
+    assert home(AuditEntry, first.pk) == "portal_auditentry_p203101"
+
+
+def test_an_interval_moves_to_the_partition_of_the_month_it_now_ends(employer):
+    from tests import factories
+
+    run_on(D(2030, 12, 1))
+    posting = factories.make_posting(employer.employer)
+    interval = posting.intervals.get()
+    interval.ends_on = D(2030, 12, 31)
+    interval.save(update_fields=["ends_on"])
+    assert home(PostingInterval, interval.pk) == "jobs_postinginterval_p203012"
+    interval.ends_on = D(2031, 1, 1)
+    interval.save(update_fields=["ends_on"])
+    assert home(PostingInterval, interval.pk) == "jobs_postinginterval_p203101"
+    assert PostingInterval.objects.get(pk=interval.pk).is_current
+
+
+def test_a_row_no_months_partition_holds_is_kept_and_given_its_month_later(seeker):
+    with time_machine.travel(datetime.datetime(2040, 6, 15, 8, tzinfo=UTC)):
+        far = Notification.objects.create(recipient=seeker, subject="s", body="b")
+        entry = audit(seeker, "test.from_the_future", data={"n": 1})
+    with time_machine.travel(datetime.datetime(2099, 1, 15, 8, tzinfo=UTC)):
+        too_far = Notification.objects.create(recipient=seeker, subject="s", body="b")
+    assert home(Notification, far.pk) == "portal_notification_default"
+    assert home(AuditEntry, entry.pk) == "portal_auditentry_default"
+
+    run_on(D(2039, 1, 10))  # June 2040 is within two years; 2099 is not
+
+    assert home(Notification, far.pk) == "portal_notification_p204006"
+    assert home(AuditEntry, entry.pk) == "portal_auditentry_p204006"
+    assert home(Notification, too_far.pk) == "portal_notification_default"
+    assert D(2099, 1, 1) not in months(Notification)
+    moved = AuditEntry.objects.get(pk=entry.pk)
+    assert (moved.actor, moved.action, moved.data) == (seeker, entry.action, {"n": 1})
+    assert moved.created_at == entry.created_at
+    created = AuditEntry.objects.filter(
+        action="portal.partition.created", data__partition="portal_notification_p204006"
+    ).get()
+    assert created.data["rows_moved_from_default"] == 1
+    for model, left in ((AuditEntry, 0), (Notification, 1)):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {model._meta.db_table}_default")
+            assert cursor.fetchone()[0] == left
+    # The next insert after the default was rebuilt lands as before.
+    assert audit(None, "test.after").pk > entry.pk
+
+
+def test_the_task_creates_this_month_and_three_ahead_and_a_second_run_does_nothing(
+    db,
+):
+    first = run_on(D(2032, 5, 20))
+    ahead = [D(2032, 5, 1), D(2032, 6, 1), D(2032, 7, 1), D(2032, 8, 1)]
+    assert {table: done["created"] for table, done in first.items()} == {
+        table: ahead
+        for table in (
+            "portal_auditentry",
+            "portal_notification",
+            "fairs_scan",
+            "jobs_postinginterval",
+            "jobs_resumeinterval",
+        )
+    }
+    created = AuditEntry.objects.filter(action="portal.partition.created")
+    assert created.count() == 5 * 4
+    entries = AuditEntry.objects.count()
+
+    second = run_on(D(2032, 5, 21))
+
+    assert all(done == {"created": [], "dropped": []} for done in second.values())
+    assert AuditEntry.objects.count() == entries
+
+
+@pytest.mark.parametrize(
+    "model, keep",
+    [
+        (AuditEntry, 36),
+        (Notification, 12),
+        (Scan, 24),
+        (PostingInterval, 36),
+        (ResumeInterval, 36),
+    ],
+)
+def test_a_months_partition_is_dropped_once_its_retention_has_passed(db, model, keep):
+    assert model.partitioning.keep_months == keep
+    run_on(D(2031, 3, 1))
+    march = D(2031, 3, 1)
+    year, month = divmod(2031 * 12 + 2 + keep, 12)
+    kept_until = D(year, month + 1, 1)  # March 2031 plus `keep` months
+
+    run_on(kept_until)
+    assert march in months(model)
+    assert min(months(model)) == march  # every older month is gone
+
+    run_on(kept_until + datetime.timedelta(days=31))
+    assert march not in months(model)
+    dropped = AuditEntry.objects.filter(
+        action="portal.partition.dropped",
+        data__partition=f"{model._meta.db_table}_p203103",
+    ).get()
+    assert dropped.data["kept_months"] == keep
+
+
+def test_dropping_a_notifications_month_removes_its_rows_and_says_how_many(seeker):
+    run_on(D(2031, 3, 1))
+    with time_machine.travel(datetime.datetime(2031, 3, 10, 8, tzinfo=UTC)):
+        old = Notification.objects.create(recipient=seeker, subject="s", body="b")
+    run_on(D(2032, 4, 1))
+    assert not Notification.objects.filter(pk=old.pk).exists()
+    dropped = AuditEntry.objects.get(
+        action="portal.partition.dropped",
+        data__partition="portal_notification_p203103",
+    )
+    assert dropped.data["rows"] == 1
+    assert dropped.actor is None
+
+
+def test_the_audit_trail_stays_append_only_after_partitioning(db):
+    from django.db import DatabaseError, transaction
+
+    run_on(D(2031, 3, 1))
+    with time_machine.travel(datetime.datetime(2031, 3, 10, 8, tzinfo=UTC)):
+        entry = audit(None, "test.kept")
+    for change in (
+        lambda: AuditEntry.objects.filter(pk=entry.pk).update(action="x"),
+        lambda: AuditEntry.objects.filter(pk=entry.pk).delete(),
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            change()
+
+
+def test_a_months_query_reads_only_that_months_partition(db):
+    run_on(D(2031, 1, 1))
+    start = datetime.datetime(2031, 2, 1, tzinfo=datetime.timezone(
+        datetime.timedelta(hours=8)))  # fmt: skip
+    end = datetime.datetime(2031, 3, 1, tzinfo=start.tzinfo)
+    for model, column in [
+        (AuditEntry, "created_at"),
+        (Notification, "created_at"),
+        (Scan, "scanned_at"),
+    ]:
+        month = model.objects.filter(**{f"{column}__gte": start, f"{column}__lt": end})
+        assert partitions_read(month) == {f"{model._meta.db_table}_p203102"}
+
+
+def test_a_periods_intervals_are_read_from_the_months_it_can_end_in(db):
+    run_on(D(2031, 1, 1))
+    for model in (PostingInterval, ResumeInterval):
+        table = model._meta.db_table
+        # The overlap the figures ask for (stats/supply_demand.py).
+        february = model.objects.filter(
+            starts_on__lte=D(2031, 2, 28), ends_on__gte=D(2031, 2, 1)
+        )
+        read = partitions_read(february)
+        assert f"{table}_p203102" in read and f"{table}_p203101" not in read
+        assert all(
+            name == f"{table}_default" or name >= f"{table}_p203102" for name in read
+        )
+        assert len(read) < len(months(model)) + 1
+
+
+def test_converting_a_table_keeps_its_rows_ids_indexes_and_constraints(db):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            CREATE TABLE scratch_history (
+                id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+                at timestamptz NOT NULL,
+                actor_id bigint REFERENCES portal_user (id)
+                    DEFERRABLE INITIALLY DEFERRED,
+                note varchar(20) NOT NULL CHECK (note <> ''));
+            CREATE INDEX scratch_note ON scratch_history (note);
+            INSERT INTO scratch_history (at, note) VALUES
+                ('2020-05-31 23:30+08', 'may'), ('2020-05-31 16:30+00', 'june'),
+                (now(), 'now');
+            """
+        )
+        partition_table(cursor, "scratch_history", "at")
+        cursor.execute(
+            "SELECT note, tableoid::regclass::text FROM scratch_history ORDER BY id"
+        )
+        assert cursor.fetchall() == [
+            ("may", "scratch_history_p202005"),
+            ("june", "scratch_history_p202006"),
+            ("now", f"scratch_history_p{timezone.localdate():%Y%m}"),
+        ]
+        cursor.execute(
+            "INSERT INTO scratch_history (at, note) VALUES (now(), 'next') RETURNING id"
+        )
+        assert cursor.fetchone()[0] == 4
+        cursor.execute(
+            "SELECT conname FROM pg_constraint WHERE conrelid = "
+            "'scratch_history'::regclass AND contype IN ('c', 'f', 'p') ORDER BY 1"
+        )
+        kinds = [name for (name,) in cursor.fetchall()]
+        assert kinds == [
+            "scratch_history_actor_id_fkey",
+            "scratch_history_note_check",
+            "scratch_history_pkey",
+        ]
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE indexname = 'scratch_note'"
+        )
+        assert cursor.fetchone() == ("scratch_note",)
+
+        unpartition_table(cursor, "scratch_history")
+        cursor.execute("SELECT relkind FROM pg_class WHERE relname = 'scratch_history'")
+        assert cursor.fetchone() == ("r",)
+        cursor.execute("SELECT count(*), max(id) FROM scratch_history")
+        assert cursor.fetchone() == (4, 4)
+
+
+def test_the_upkeep_runs_every_night():
+    assert "portal.tasks.maintain_partitions" in [each["func"] for each in SCHEDULES]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_workers_running_the_upkeep_at_once_create_each_partition_once():
+    from django.db import connections
+
+    from portal.partitioning import add_months, month_start, partition_name
+
+    barrier = threading.Barrier(2)
+    outcomes, created = [], set()
+
+    def attempt():
+        try:
+            barrier.wait()
+            done = maintain_partitions()
+            for table, each in done.items():
+                created.update(
+                    partition_name(table, month) for month in each["created"]
+                )
+                assert each["dropped"] == []
+            outcomes.append(sum(len(each["created"]) for each in done.values()))
+        except Exception as error:  # a duplicate table, say: reported below
+            outcomes.append(type(error).__name__)
+        finally:
+            connections.close_all()
+
+    # Half a year on: months past the partitions the migrations made, and none
+    # old enough to drop, so the test database is left as it was.
+    later = add_months(month_start(timezone.localdate()), 6)
+    noon = datetime.datetime.combine(later, datetime.time(12), SHANGHAI)
+    try:
+        with time_machine.travel(noon, tick=False):
+            threads = [threading.Thread(target=attempt) for _ in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        # Each table is its own transaction, so either worker may do a table's
+        # share; together they create each of the 5 × 4 months once, without error.
+        assert all(isinstance(count, int) for count in outcomes)
+        assert sum(outcomes) == 5 * 4
+        assert (
+            AuditEntry.objects.filter(action="portal.partition.created").count() == 20
+        )
+    finally:
+        # DDL outlives a transactional test (a flush empties tables only).
+        with connection.cursor() as cursor:
+            for name in created:
+                cursor.execute(f'DROP TABLE IF EXISTS "{name}"')
