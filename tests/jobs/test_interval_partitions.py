@@ -1,5 +1,5 @@
 """The intervals' tables are partitioned by the month they end
-(jobs/migrations/0018_partition_intervals.py): one running interval per posting and
+(jobs/migrations/0019_partition_intervals.py): one running interval per posting and
 per resume is kept by a trigger across the partitions, not by a unique index."""
 
 import datetime

@@ -98,7 +98,7 @@ def state(kind: str, owner: str) -> list:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("jobs", "0017_title_search")]
+    dependencies = [("jobs", "0018_match_keywords_index")]
 
     operations = [
         migrations.SeparateDatabaseAndState(
