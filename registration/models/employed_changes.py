@@ -53,6 +53,18 @@ def _negated(select: str) -> str:
     return f"SELECT street, day, -change AS change FROM ({select}) AS old_changes"
 
 
+COUNTED = ["person_id", "org_unit_id", "start_date", "end_date"]
+
+
+def _changed(rows: str, other: str) -> str:
+    """The updated rows whose counted columns changed: an update of anything else
+    (a job title, who filed it) costs no join with people."""
+    mine = ", ".join(f"r.{column}" for column in COUNTED)
+    theirs = ", ".join(f"t.{column}" for column in COUNTED)
+    return f"""(SELECT r.* FROM {rows} r JOIN {other} t ON t.id = r.id
+    WHERE ({mine}) IS DISTINCT FROM ({theirs}))"""
+
+
 TRIGGERS = f"""
 CREATE FUNCTION registration_employed_inserted() RETURNS trigger
 LANGUAGE plpgsql AS $$ BEGIN
@@ -63,7 +75,9 @@ CREATE FUNCTION registration_employed_updated() RETURNS trigger
 LANGUAGE plpgsql AS $$ BEGIN
 {
     insert_changes(
-        contributions("new_rows") + " UNION ALL " + _negated(contributions("old_rows"))
+        contributions(_changed("new_rows", "old_rows"))
+        + " UNION ALL "
+        + _negated(contributions(_changed("old_rows", "new_rows")))
     )
 };
 RETURN NULL; END $$;
