@@ -6,6 +6,7 @@ corrected ID number or retirement track, a unit's new code, compacting and
 rebuilding."""
 
 import datetime
+import threading
 
 import pytest
 
@@ -151,4 +152,42 @@ def test_compacting_and_rebuilding_leave_the_counts_as_they_were(registrations):
     EmployedChange.objects.all().delete()
     services.rebuild_employed_changes()
     assert EmployedChange.objects.count() == left
+    assert_equal_to_the_full_count()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_registrations_written_while_compacting_are_all_counted(foshan, people):
+    """Writers append while the hourly refresh compacts: no change is lost or
+    counted twice."""
+    from django.db import connection
+
+    start = threading.Barrier(3)
+
+    def write(person, unit):
+        start.wait()
+        try:
+            for month in range(1, 13):
+                begins = datetime.date(2026, month, 1)
+                register(person, unit, begins, begins + datetime.timedelta(20)).save()
+        finally:
+            connection.close()
+
+    def compact():
+        start.wait()
+        try:
+            for _round in range(30):
+                services.compact_employed_changes()
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=write, args=(people[3], foshan["chancheng_street"])),
+        threading.Thread(target=write, args=(people[4], foshan["nanhai_street"])),
+        threading.Thread(target=compact),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert EmploymentRegistration.objects.count() == 24
     assert_equal_to_the_full_count()
