@@ -155,7 +155,7 @@ def test_compacting_and_rebuilding_leave_the_counts_as_they_were(registrations):
     assert_equal_to_the_full_count()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_registrations_written_while_compacting_are_all_counted(foshan, people):
     """Writers append while the hourly refresh compacts: no change is lost or
     counted twice."""
