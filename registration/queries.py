@@ -22,6 +22,7 @@ birthday or from the statutory retirement date on: docs/registration.md,
 import calendar
 import datetime
 
+from django.db import connection
 from django.db.models import (
     Count,
     Exists,
@@ -42,6 +43,7 @@ from registration.models import (
     InsuranceImport,
     UnemploymentRegistration,
 )
+from registration.models.employed_changes import STREET_LENGTH
 
 JOB_CHANGE_DAYS = 30
 COUNTS = [
@@ -139,6 +141,36 @@ def counts(unit: OrgUnit, first: datetime.date, last: datetime.date) -> dict[str
     }
 
 
+def _distinct_people(queryset, lengths) -> list[tuple[str, int]]:
+    """[(code prefix, distinct people)] for every prefix length, in one scan of
+    the rows (a grouping set per length) rather than one query per length."""
+    names = [f"prefix_{length}" for length in lengths]
+    rows = queryset.annotate(
+        **{
+            name: Left("org_unit__code", length)
+            for name, length in zip(names, lengths, strict=True)
+        }
+    ).values_list("person_id", *names)
+    sql, params = rows.query.sql_with_params()
+    flags = ", ".join(f"GROUPING({name})" for name in names)
+    sets = ", ".join(f"({name})" for name in names)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT {", ".join(names)}, count(DISTINCT person_id), {flags}
+                FROM ({sql}) AS rows GROUP BY GROUPING SETS ({sets})""",
+            params,
+        )
+        found = []
+        for row in cursor.fetchall():
+            prefixes, count, grouped = (
+                row[: len(names)],
+                row[len(names)],
+                row[-len(names) :],
+            )
+            found.append((prefixes[grouped.index(0)], count))
+        return found
+
+
 def counts_by_unit(
     first: datetime.date, last: datetime.date, lengths=(4, 6, 9)
 ) -> dict[str, dict[str, int]]:
@@ -152,16 +184,16 @@ def counts_by_unit(
         figures[name] = figures.get(name, 0) + count
 
     longest = max(lengths)
-    for name, (queryset, people) in _figures(first, last).items():
-        if people:  # distinct people are not additive: one query per level
+    figures = _figures(first, last)
+    if longest <= STREET_LENGTH:
+        del figures["employed_at_end"]
+        for street, count in employed_by_street(last).items():
             for length in lengths:
-                rows = (
-                    queryset.annotate(prefix=Left("org_unit__code", length))
-                    .values("prefix")
-                    .annotate(n=Count("person_id", distinct=True))
-                )
-                for row in rows:
-                    add(row["prefix"], name, row["n"])
+                add(street[:length], "employed_at_end", count)
+    for name, (queryset, people) in figures.items():
+        if people:  # distinct people are not additive: each level apart
+            for prefix, count in _distinct_people(queryset, lengths):
+                add(prefix, name, count)
             continue
         rows = (  # rows are additive: count the smallest units, then add up
             queryset.annotate(prefix=Left("org_unit__code", longest))
@@ -172,6 +204,19 @@ def counts_by_unit(
             for length in lengths:
                 add(row["prefix"][:length], name, row["n"])
     return result
+
+
+def employed_by_street(day: datetime.date) -> dict[str, int]:
+    """{street code: people in work at the end of `day`}, the employed_at_end of
+    _figures per street, from the changes the database keeps per street and day
+    (registration/models/employed_changes.py) instead of every registration."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT street, sum(change) FROM registration_employedchange
+               WHERE day <= %s GROUP BY street HAVING sum(change) <> 0""",
+            [day],
+        )
+        return {street: int(count) for street, count in cursor.fetchall()}
 
 
 def stuck_imports(before: datetime.datetime) -> dict[str, dict]:

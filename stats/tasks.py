@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from portal.models import OrgUnit
+from registration import services as registration
 from stats import services
 from stats.models import Report
 from stats.periods import KINDS, MONTH, Period
@@ -16,6 +17,8 @@ def refresh_recent_facts() -> int:
     the figures of a period stay as last computed: resumes edited today must not
     change last year."""
     today = timezone.localdate()
+    # What the registrations' triggers appended since the last hour, added up.
+    registration.compact_employed_changes()
     done = 0
     for kind in KINDS:
         current = Period.containing(kind, today)

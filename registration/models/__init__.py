@@ -1,4 +1,5 @@
 from registration.models.certificates import EmploymentCertificate
+from registration.models.employed_changes import EmployedChange
 from registration.models.employment import OPEN_END, EmploymentRegistration
 from registration.models.imports import InsuranceImport
 from registration.models.recognitions import DifficultyRecognition
@@ -9,6 +10,7 @@ __all__ = [
     "OPEN_END",
     "CancellationReason",
     "DifficultyRecognition",
+    "EmployedChange",
     "EmploymentCertificate",
     "EmploymentRegistration",
     "InsuranceImport",

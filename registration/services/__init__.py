@@ -3,6 +3,10 @@
 
 from registration.errors import HiresRefused, RegistrationError
 from registration.services.certificates import issue_certificate
+from registration.services.employed_changes import (
+    compact_employed_changes,
+    rebuild_employed_changes,
+)
 from registration.services.employment import (
     Hire,
     end_employment,
@@ -51,6 +55,7 @@ __all__ = [
     "cancel_unemployment",
     "category_refusals",
     "check_recognition_decider",
+    "compact_employed_changes",
     "end_employment",
     "end_employments",
     "exit_recognition",
@@ -58,6 +63,7 @@ __all__ = [
     "import_inbox_files",
     "issue_certificate",
     "queue_insurance_import",
+    "rebuild_employed_changes",
     "record_contact",
     "refuse_recognition",
     "register_hires",
