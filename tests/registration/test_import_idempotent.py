@@ -77,7 +77,7 @@ def third_employer(foshan):
 def people(foshan):
     return [
         factories.make_person(residence=foshan["chancheng_community"], name=f"参保{i}")
-        for i in range(12)
+        for i in range(13)
     ]
 
 
@@ -90,6 +90,7 @@ def test_a_file_whose_lines_supersede_each_other_imports_the_same_twice(
     for i, start in ((5, D(2025, 1, 1)), (6, D(2024, 1, 1)), (7, D(2024, 1, 1))):
         factories.file_hire(employer, people[i], start)
     factories.file_hire(employer, people[8], D(2024, 1, 1))
+    factories.file_hire(employer, people[12], D(2024, 1, 1))
     closed = factories.file_hire(third_employer, people[11], D(2024, 7, 1))
     services.end_employment(
         closed, end_date=D(2024, 8, 31), reason="expired", by=third_employer
@@ -136,6 +137,9 @@ def test_a_file_whose_lines_supersede_each_other_imports_the_same_twice(
         # the ended job on file), so no current job ends the unemployment.
         f"{p[11]},{e1},2024-01-01,,110",
         f"{p[11]},{e2},2024-06-01,,110",
+        # The job on file ended twice, with a gap: the earlier end is its own.
+        f"{p[12]},{e1},2024-05-01,2024-06-30,110",
+        f"{p[12]},{e1},2024-01-01,2024-03-31,110",
     ]
     text = HEADER + "\n".join(lines) + "\n"
 
@@ -146,9 +150,9 @@ def test_a_file_whose_lines_supersede_each_other_imports_the_same_twice(
     assert (register(people), unemployment(people)) == after_first
     assert outcome(again) == outcome(first)
     assert (again.registered_count, again.ended_count) == (0, 0)
-    # 24 enrolments, 4 of them refused, 2 on file already (persons 6 and 8).
-    assert again.unchanged_count == 24 - 4
-    assert (first.registered_count, first.ended_count) == (24 - 4 - 2, 4)
+    # 26 enrolments, 4 of them refused, 3 on file already (persons 6, 8, 12).
+    assert again.unchanged_count == 26 - 4
+    assert (first.registered_count, first.ended_count) == (26 - 4 - 3, 5)
     refused = [(row["line"], row["problem"]) for row in first.errors]
     assert refused == [
         (8, "overlap"),
@@ -200,6 +204,10 @@ def test_a_file_whose_lines_supersede_each_other_imports_the_same_twice(
         (e1, D(2024, 1, 1), D(2024, 5, 31), ended),
         (e3, D(2024, 7, 1), D(2024, 8, 31), "expired"),
     ]
+    assert periods(people[12]) == [
+        (e1, D(2024, 1, 1), D(2024, 3, 31), ended),
+        (e1, D(2024, 5, 1), D(2024, 6, 30), ended),
+    ]
     still_unemployed.refresh_from_db()
     assert still_unemployed.status == UnemploymentRegistration.Status.REGISTERED
 
@@ -212,7 +220,7 @@ def test_random_files_import_the_same_twice(
     nothing and refuses the same lines."""
     usccs = [u.employer.uscc for u in (employer, other_employer, third_employer)]
     rng = random.Random(17)
-    starts = [D(2023, 1, 1) + datetime.timedelta(days=61 * i) for i in range(12)]
+    starts = [D(2023, 1, 1) + datetime.timedelta(days=61 * i) for i in range(13)]
 
     def enrolment(number: str) -> str:
         start = rng.choice(starts)
