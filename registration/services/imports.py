@@ -153,8 +153,10 @@ FROM (
     SELECT v.*, CASE WHEN v.start_valid THEN v.start_text::date END AS start_date,
            CASE WHEN v.end_valid THEN v.end_text::date END AS end_date
     FROM (
-        SELECT f.*, pg_input_is_valid(f.start_text, 'date') AS start_valid,
-               f.end_text <> '' AND pg_input_is_valid(f.end_text, 'date')
+        -- It also reads 'today', 'now', 'yesterday' and 'epoch': a date has digits.
+        SELECT f.*, f.start_text ~ '[0-9]'
+                    AND pg_input_is_valid(f.start_text, 'date') AS start_valid,
+               f.end_text ~ '[0-9]' AND pg_input_is_valid(f.end_text, 'date')
                    AS end_valid
         FROM (
             SELECT line_no, array_length(fields, 1) AS n,
