@@ -17,6 +17,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Value
@@ -25,11 +26,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 from psycopg import sql
-from stdnum.cn import ric
 
 from portal.audit import audit
 from portal.models import User
 from portal.privacy import mask_id_number
+from portal.validators import validate_id_number
 from registration.errors import InsuranceFileError
 from registration.models import InsuranceImport
 from registration.services.unemployment import close_unemployment_on_employments
@@ -152,8 +153,10 @@ FROM (
     SELECT v.*, CASE WHEN v.start_valid THEN v.start_text::date END AS start_date,
            CASE WHEN v.end_valid THEN v.end_text::date END AS end_date
     FROM (
-        SELECT f.*, pg_input_is_valid(f.start_text, 'date') AS start_valid,
-               f.end_text <> '' AND pg_input_is_valid(f.end_text, 'date')
+        -- It also reads 'today', 'now', 'yesterday' and 'epoch': a date has digits.
+        SELECT f.*, f.start_text ~ '[0-9]'
+                    AND pg_input_is_valid(f.start_text, 'date') AS start_valid,
+               f.end_text ~ '[0-9]' AND pg_input_is_valid(f.end_text, 'date')
                    AS end_valid
         FROM (
             SELECT line_no, array_length(fields, 1) AS n,
@@ -176,48 +179,117 @@ GROUP BY problem, person_id, employer_id, org_unit_id, start_date,
          CASE WHEN problem IS NOT NULL THEN line_no END
 """
 
+# An open enrolment ends the day before the person's next open enrolment at
+# another employer in the same file starts, as an open registration on file would
+# (END_SUPERSEDED): the file is read as the person's history, so a first import
+# gives what importing it again finds. (Refused as an overlap the first time and
+# registered the second, the later job made the register change on a re-import.)
+# open_in_file keeps what the file said: only an ended enrolment ends its
+# registration (END_MATCHED), only an open one ends a job elsewhere.
 # Each enrolment is matched with a registration of that person at that employer
 # it overlaps, if any (the first by id), in the statement that copies it:
 # updating the rows afterwards would write the table twice.
 GROUP_ENROLMENTS = """
 CREATE TEMP TABLE import_enrolments ON COMMIT DROP AS
 SELECT DISTINCT ON (en.line_no) en.person_id, en.employer_id, en.org_unit_id,
-       en.start_date, en.end_date, en.line_no, r.id AS registration_id,
-       r.end_date AS registration_end, false AS clashes
-FROM import_rows en
+       en.start_date, en.end_date, en.open_in_file, en.line_no,
+       r.id AS registration_id, r.end_date AS registration_end, false AS clashes
+FROM (
+    SELECT g.person_id, g.employer_id, g.org_unit_id, g.start_date,
+           coalesce(g.end_date, nx.next_start - 1) AS end_date,
+           g.end_date IS NULL AS open_in_file, g.line_no
+    FROM import_rows g
+    LEFT JOIN (
+        SELECT x.line_no, min(y.start_date) AS next_start
+        FROM import_rows x
+        JOIN import_rows y ON y.person_id = x.person_id
+         AND y.employer_id <> x.employer_id AND y.start_date > x.start_date
+        WHERE x.problem IS NULL AND x.end_date IS NULL
+          AND y.problem IS NULL AND y.end_date IS NULL
+        GROUP BY x.line_no
+    ) AS nx ON nx.line_no = g.line_no
+    WHERE g.problem IS NULL
+) AS en
 LEFT JOIN registration_employmentregistration r
   ON r.person_id = en.person_id AND r.employer_id = en.employer_id
  AND r.start_date <= coalesce(en.end_date, 'infinity')
  AND coalesce(r.end_date, 'infinity') >= en.start_date
-WHERE en.problem IS NULL
 ORDER BY en.line_no, r.id;
 
 ANALYZE import_enrolments;
 """
 
-END_MATCHED = """
-UPDATE registration_employmentregistration r
-SET end_date = en.end_date, end_reason = 'insurance_ended', ended_at = now(),
-    ended_by_id = %(user)s::bigint, is_end_late = false, updated_at = now()
-FROM import_enrolments en
-WHERE r.id = en.registration_id AND en.registration_end IS NULL
-  AND en.end_date IS NOT NULL
+# Two enrolments of one person at one employer that overlap are refused, the later
+# one, whether or not a registration matches them: a first import refuses it as
+# new, and the re-import must not take it as already on file (nor end the
+# registration with its end date).
+MARK_SAME_EMPLOYER = """
+UPDATE import_enrolments en SET clashes = true
+FROM (
+    SELECT line_no, start_date,
+           max(coalesce(end_date, 'infinity')) OVER (
+               PARTITION BY person_id, employer_id ORDER BY start_date, line_no
+               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+           ) AS earlier_end
+    FROM import_enrolments
+) AS o
+WHERE en.line_no = o.line_no AND o.earlier_end >= o.start_date
 """
 
-# A new enrolment elsewhere means an employee's earlier, still open job ended.
-END_SUPERSEDED = """
-UPDATE registration_employmentregistration r
-SET end_date = en.start_date - 1, end_reason = 'insurance_ended', ended_at = now(),
-    ended_by_id = %(user)s::bigint, is_end_late = false, updated_at = now()
-FROM (SELECT person_id, employer_id, min(start_date) AS start_date
-      FROM import_enrolments WHERE registration_id IS NULL AND end_date IS NULL
-      GROUP BY person_id, employer_id) AS en
-WHERE r.person_id = en.person_id AND r.end_date IS NULL AND r.kind = 'employee'
-  AND r.employer_id <> en.employer_id AND r.start_date < en.start_date
+# A registration that an enrolment ends no longer covers the enrolments of the
+# same employer that start after its new end: they are new (a registration of the
+# same employer overlapping them would have overlapped the open one).
+UNMATCH_ENDED = """
+UPDATE import_enrolments en SET registration_id = NULL, registration_end = NULL
+FROM ended WHERE en.registration_id = ended.id AND en.start_date > ended.end_date
+"""
+
+# The earliest ended enrolment that matches an open registration ends it (several
+# in one UPDATE would leave the choice to PostgreSQL).
+END_MATCHED = f"""
+WITH ended AS (
+    UPDATE registration_employmentregistration r
+    SET end_date = en.end_date, end_reason = 'insurance_ended', ended_at = now(),
+        ended_by_id = %(user)s::bigint, is_end_late = false, updated_at = now()
+    FROM (SELECT DISTINCT ON (registration_id) registration_id, end_date
+          FROM import_enrolments
+          WHERE registration_end IS NULL AND NOT open_in_file AND NOT clashes
+            AND registration_id IS NOT NULL
+          ORDER BY registration_id, start_date, line_no) AS en
+    WHERE r.id = en.registration_id
+    RETURNING r.id, r.end_date
+), unmatched AS ({UNMATCH_ENDED})
+SELECT count(*) FROM ended
+"""
+
+# A new enrolment elsewhere means an employee's earlier, still open job ended: the
+# day before the first such enrolment that starts after it. (A matched enrolment
+# elsewhere cannot start after an open registration: its own registration would
+# overlap it.)
+END_SUPERSEDED = f"""
+WITH ended AS (
+    UPDATE registration_employmentregistration r
+    SET end_date = en.start_date - 1, end_reason = 'insurance_ended',
+        ended_at = now(), ended_by_id = %(user)s::bigint, is_end_late = false,
+        updated_at = now()
+    FROM (SELECT r.id, min(en.start_date) AS start_date
+          FROM import_enrolments en
+          JOIN registration_employmentregistration r
+            ON r.person_id = en.person_id AND r.end_date IS NULL
+           AND r.kind = 'employee' AND r.employer_id <> en.employer_id
+           AND r.start_date < en.start_date
+          WHERE en.registration_id IS NULL AND en.open_in_file
+          GROUP BY r.id) AS en
+    WHERE r.id = en.id
+    RETURNING r.id, r.end_date
+), unmatched AS ({UNMATCH_ENDED})
+SELECT count(*) FROM ended
 """
 
 # New enrolments that would overlap another period of the same person, in the file
-# or on file, are refused; the exclusion constraint stays the last word.
+# or on file, are refused; the exclusion constraint stays the last word. An
+# enrolment already refused for its own employer refuses no other: it may match a
+# registration on the re-import and so leave the comparison then.
 MARK_OVERLAPS = """
 UPDATE import_enrolments en SET clashes = true
 FROM (
@@ -226,7 +298,7 @@ FROM (
                PARTITION BY person_id ORDER BY start_date, line_no
                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
            ) AS earlier_end
-    FROM import_enrolments WHERE registration_id IS NULL
+    FROM import_enrolments WHERE registration_id IS NULL AND NOT clashes
 ) AS o
 WHERE en.line_no = o.line_no AND o.earlier_end >= o.start_date;
 
@@ -262,6 +334,18 @@ WHERE registration_id IS NULL AND NOT clashes
 """
 
 
+def _is_id_number(text: str) -> bool:
+    """Whether an unknown person's number is a valid one, as the checks read it
+    (spaces and quotes around it, lower-case x), by the registry's own check:
+    python-stdnum's is_valid() also refuses people born before their area code
+    was created, such as every Foshan district's before 2002 (docs/identifiers.md)."""
+    number = text.strip(' "').upper()
+    try:
+        return validate_id_number(number) == number
+    except ValidationError:
+        return False
+
+
 def _refused_rows(table: sql.Identifier, limit: int) -> list[dict]:
     with connection.cursor() as cursor:
         cursor.execute(
@@ -283,7 +367,7 @@ def _refused_rows(table: sql.Identifier, limit: int) -> list[dict]:
         rows = cursor.fetchall()
     refused = []
     for line_no, problem, line in rows:
-        if problem == "person" and not ric.is_valid(line.split(",")[0].strip(' "')):
+        if problem == "person" and not _is_id_number(line.split(",")[0]):
             problem = "id_number"
         # +1 for the header line: numbers match what a spreadsheet shows. ID
         # numbers are masked: the import's page is not the registry.
@@ -311,10 +395,11 @@ def apply_staged_rows(insurance_import: InsuranceImport, table: sql.Identifier):
         # Temporary tables get no statistics by themselves; the joins need them.
         cursor.execute("ANALYZE import_rows")
         cursor.execute(GROUP_ENROLMENTS)
+        cursor.execute(MARK_SAME_EMPLOYER)
         cursor.execute(END_MATCHED, {"user": user})
-        matched_ended = cursor.rowcount
+        (matched_ended,) = cursor.fetchone()
         cursor.execute(END_SUPERSEDED, {"user": user})
-        ended = matched_ended + cursor.rowcount
+        ended = matched_ended + cursor.fetchone()[0]
         cursor.execute(MARK_OVERLAPS)
         cursor.execute(INSERT_NEW, {"user": user})
         registered = cursor.rowcount

@@ -33,6 +33,25 @@ def test_an_endless_start_date_is_refused(person, employer, city_caseworker, sta
     assert not EmploymentRegistration.objects.exists()
 
 
+@pytest.mark.parametrize("day", ["today", "now", "yesterday", "epoch", "tomorrow"])
+def test_a_date_word_is_refused_not_read_as_the_day_of_the_import(
+    person, employer, city_caseworker, day
+):
+    # PostgreSQL reads these words as dates: a line starting 'today' would become
+    # a registration starting on whichever day the file is imported.
+    uscc = employer.employer.uscc
+    result = run_import(
+        (
+            HEADER
+            + f"{person.id_number},{uscc},{day},,110\n"
+            + f"{person.id_number},{uscc},2025-01-01,{day},110\n"
+        ).encode(),
+        city_caseworker,
+    )
+    assert [row["problem"] for row in result.errors] == ["start_date", "end_date"]
+    assert not EmploymentRegistration.objects.exists()
+
+
 def test_an_endless_end_date_is_refused(person, employer, city_caseworker):
     uscc = employer.employer.uscc
     result = run_import(
