@@ -379,18 +379,17 @@ def throughput(urls: list[str], seconds: int) -> tuple[float, tuple]:
     return len(samples) / seconds, percentiles(samples)
 
 
-def serve(port: str, caches_on: bool) -> subprocess.Popen:
+def serve(port: str, **env: str) -> subprocess.Popen:
     """gunicorn as production runs it (serve_portal: 2 processes of 4 threads with
-    a database pool each)."""
+    a database pool each), with bench.settings and `env`, once it answers."""
     from config.management.commands.serve_portal import web_server
 
-    command, env = web_server(port)
-    env.update(DJANGO_SETTINGS_MODULE="bench.settings",
-               BENCH_CACHES="on" if caches_on else "off")  # fmt: skip
+    command, server_env = web_server(port)
+    server_env.update(DJANGO_SETTINGS_MODULE="bench.settings", **env)
     server = subprocess.Popen(
-        [*command, "--log-level", "warning"], cwd=BASE_DIR, env=env
+        [*command, "--log-level", "warning"], cwd=BASE_DIR, env=server_env
     )
-    for _ in range(150):
+    for _ in range(300):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/bare/").read()
             return server
@@ -407,7 +406,7 @@ def measure_throughput(queries, seconds: int) -> None:
     cached_url = f"{base}/jobs/?{urllib.parse.urlencode(CACHED_URL)}"
     rows = []
     for caches_on in (False, True):
-        server = serve(port, caches_on)
+        server = serve(port, BENCH_CACHES="on" if caches_on else "off")
         try:
             if not caches_on:
                 rows.append(("bare view", throughput([base + "/bench/bare/"], seconds)))

@@ -31,7 +31,6 @@ import argparse
 import hashlib
 import os
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -45,7 +44,7 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
 os.environ["BENCH_DATABASE"] = "portal_city"
 warnings.filterwarnings("ignore", message="No directory at")
 
-from bench.jobs import ensure_database  # noqa: E402
+from bench.jobs import ensure_database, serve  # noqa: E402
 
 PORT = "8771"
 
@@ -73,24 +72,6 @@ def checksum(period) -> str:
     return (
         f"{len(rows)} figures, sha256 {hashlib.sha256(text.encode()).hexdigest()[:16]}"
     )
-
-
-def serve() -> subprocess.Popen:
-    from config.management.commands.serve_portal import web_server
-
-    command, env = web_server(PORT)
-    env.update(DJANGO_SETTINGS_MODULE="bench.settings", BENCH_DATABASE="portal_city")
-    server = subprocess.Popen(
-        [*command, "--log-level", "warning"], cwd=BASE_DIR, env=env
-    )
-    for _ in range(300):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/bench/bare/").read()
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    sys.exit("gunicorn did not answer")
 
 
 def dashboard_over_http(urls: list[str], cookie: str, clients: int) -> tuple:
@@ -241,7 +222,7 @@ def main() -> None:
     base = f"http://127.0.0.1:{PORT}/stats/?period={month.slug}"
     units = [city, *districts]
     urls = [f"{base}&unit={units[i % len(units)].code}" for i in range(args.requests)]
-    server = serve()
+    server = serve(PORT, BENCH_DATABASE="portal_city")
     try:
         dashboard_over_http(urls[: len(units)], cookie, 1)  # each page once, warm
         samples, seconds, failures = dashboard_over_http(urls, cookie, args.clients)
