@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import caches
 from django.core.paginator import Paginator
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -129,9 +129,12 @@ def capped_count(params: dict, *, page: tuple[int, int] = (0, 0)):
         "LIMIT %s OFFSET %s) AS shown ON true"
     )
     start, end = page
+    # The database the queryset would read from (a replica, for the job list).
+    database = matches.db
+    connection = connections[database]
     # Within a caller's transaction SET LOCAL would outlive this statement.
     restore = "q" in params and connection.in_atomic_block
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(using=database), connection.cursor() as cursor:
         if "q" in params:
             cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(statement, [*args, end - start, start])

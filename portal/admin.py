@@ -248,10 +248,12 @@ class CheckedInputMixin:
 
 
 def is_city_staff(user) -> bool:
+    """Staff of the top unit (the city; in a provincial portal, the province): the
+    pages for the whole area (rules, payments, imports) are not scoped by city."""
     if not user.is_authenticated:
         return False
     return user.is_administrator or (
-        user.org_unit_id is not None and user.org_unit.is_at_least(OrgUnit.Level.CITY)
+        user.org_unit_id is not None and user.org_unit.is_top
     )
 
 

@@ -132,6 +132,12 @@ class OrgUnit(models.Model):
     def contains(self, other: "OrgUnit | None") -> bool:
         return other is not None and other.code.startswith(self.descendant_prefix)
 
+    @property
+    def is_top(self) -> bool:
+        """No unit above it: the city of a city portal, the province of a provincial
+        one."""
+        return self.parent_id is None
+
     def is_at_least(self, level: str) -> bool:
         """The unit is at `level` or above it (a province is above a city)."""
         return self.PREFIX_LENGTH[self.level] <= self.PREFIX_LENGTH[level]
@@ -344,10 +350,10 @@ class PersonQuerySet(models.QuerySet):
     def for_user(self, user):
         scope = scope_filter(user, "residence")
         unit = user.org_unit if scope is not None and user.org_unit_id else None
-        if unit is not None and unit.is_at_least(OrgUnit.Level.CITY):
+        if unit is not None and unit.is_top:
             # People known only from an employer's filing or an import have no
-            # residence yet: the city (and the province above) serves them until
-            # one is recorded.
+            # residence yet: the top unit serves them until one is recorded (in a
+            # province, not each city: nothing says which city they belong to).
             scope |= Q(residence__isnull=True)
         if scope is not None:
             return self.filter(scope)

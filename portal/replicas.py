@@ -23,6 +23,7 @@ fails during a request is marked down and the view is run again on the primary.
 
 import contextvars
 import random
+import re
 import threading
 import time
 from collections import deque
@@ -234,16 +235,45 @@ class ReplicaRouter:
         return False if db.startswith(REPLICA_PREFIX) else None
 
 
+# Statements on the primary that change no data: reads, a WITH query without a
+# data-modifying part, settings and savepoints (an atomic block's).
+READ_ONLY = re.compile(
+    r"\s*(SELECT|SHOW|SET|RESET|SAVEPOINT|RELEASE|ROLLBACK TO)\b", re.I
+)
+WITH_QUERY = re.compile(r"\s*WITH\b", re.I)
+DATA_CHANGE = re.compile(
+    r"\b(INSERT\s+INTO|UPDATE\s+\S+\s+SET|DELETE\s+FROM|MERGE\s+INTO)\b", re.I
+)
+
+
+def changes_data(sql: str) -> bool:
+    if READ_ONLY.match(sql):
+        return False
+    return not WITH_QUERY.match(sql) or bool(DATA_CHANGE.search(sql))
+
+
 def _note_primary_statements(state: ReadState):
-    """An execute wrapper on the primary: any statement but a SELECT (a write in raw
-    SQL included) sends the rest of the request's reads to the primary."""
+    """An execute wrapper on the primary: a statement that changes data (a write in
+    raw SQL included) sends the rest of the request's reads to the primary."""
 
     def wrapper(execute, sql, params, many, context):
-        if not sql.lstrip().upper().startswith("SELECT"):
+        if changes_data(sql):
             state.wrote = True
         return execute(sql, params, many, context)
 
     return wrapper
+
+
+def replica_failed(state: "ReadState | None") -> bool:
+    """The error just raised came from the request's replica, before any write:
+    only then may the work run again on the primary (an error of the primary, a
+    lock or statement timeout after a write, must not repeat the write)."""
+    return (
+        state is not None
+        and state.alias is not None
+        and not state.wrote
+        and connections[state.alias].errors_occurred
+    )
 
 
 @contextmanager
@@ -286,7 +316,7 @@ def read_from_replica(function, *args, **kwargs):
         try:
             return function(*args, **kwargs)
         except (OperationalError, InterfaceError):
-            if state is None or state.alias is None:
+            if not replica_failed(state):
                 raise
             failed, state.alias = state.alias, None
     record(failed, Health("down", time.monotonic()))
@@ -357,13 +387,13 @@ class ReplicaReadsMiddleware:
         state = _state.get()
         if (
             state is None
-            or state.alias is None
             or state.view is None
             or not isinstance(exception, OperationalError | InterfaceError)
+            or not replica_failed(state)
         ):
             return None
-        # Reads stop at the first write, so the failed view had written nothing:
-        # running it again on the primary repeats no write.
+        # The replica failed before any write: running the view again on the
+        # primary repeats none.
         record(state.alias, Health("down", time.monotonic()))
         state.replica_allowed = False
         state.alias = None

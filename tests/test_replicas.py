@@ -341,6 +341,42 @@ def test_a_visitor_reads_their_own_writes_from_the_primary_for_a_while(
     assert seeker.get(detail(postings["new"])).status_code == 404
 
 
+def test_a_keyword_search_reads_the_replica_and_pins_nobody(cluster, postings, fresh):
+    url = reverse("jobs:job_list") + "?q=posting"
+    with CaptureQueriesContext(connections["replica_1"]) as replica_log:
+        response = Client().get(url)
+    assert response.status_code == 200
+    assert "Old posting" in response.content.decode()
+    assert "New posting" not in response.content.decode()  # not replayed yet
+    # The capped count and its planner setting, too (jobs/search_plans.py).
+    assert [q for q in replica_log if q["sql"].startswith("WITH m ")]
+    assert replicas.PIN_COOKIE not in response.cookies
+
+
+def test_statements_that_change_no_data_do_not_count_as_writes():
+    assert not replicas.changes_data("WITH m AS MATERIALIZED (SELECT 1) SELECT 2")
+    assert not replicas.changes_data("SET LOCAL enable_seqscan = off")
+    assert not replicas.changes_data('SAVEPOINT "s1"')
+    assert not replicas.changes_data("SELECT id FROM t FOR UPDATE")
+    assert replicas.changes_data("WITH x AS (DELETE FROM t RETURNING id) SELECT 1")
+    assert replicas.changes_data("WITH x AS (SELECT 1) INSERT INTO t SELECT 1")
+    assert replicas.changes_data("UPDATE t SET a = 1")
+    assert replicas.changes_data("CREATE TEMP TABLE x (a int)")
+
+
+def test_an_error_of_the_primary_after_a_write_is_not_retried(cluster, postings, fresh):
+    state = replicas.ReadState()
+    state.alias = "replica_1"
+    assert not replicas.replica_failed(state)  # the replica raised nothing
+    connections["replica_1"].errors_occurred = True
+    try:
+        assert replicas.replica_failed(state)
+        state.wrote = True
+        assert not replicas.replica_failed(state)
+    finally:
+        connections["replica_1"].errors_occurred = False
+
+
 def test_a_forged_read_your_writes_cookie_is_ignored(cluster, postings, fresh):
     visitor = Client()
     visitor.cookies[replicas.PIN_COOKIE] = "1"
@@ -398,10 +434,18 @@ def test_a_replica_caught_up_again_is_used_again(cluster, postings, fresh):
 
     from jobs.models import JobPosting
 
-    with CaptureQueriesContext(connections["replica_1"]) as replica_log:
-        count = replicas.read_from_replica(JobPosting.objects.count)
-    assert count == 2
-    assert [q for q in replica_log if "jobs_jobposting" in q["sql"]]
+    # The block waits for nothing: it reads the primary until the replica has
+    # replayed the primary's position at its start (WAL moves on with reads too).
+    deadline = time.monotonic() + 10
+    while True:
+        with CaptureQueriesContext(connections["replica_1"]) as replica_log:
+            count = replicas.read_from_replica(JobPosting.objects.count)
+        assert count == 2
+        used = [q for q in replica_log if "jobs_jobposting" in q["sql"]]
+        if used or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert used
 
 
 def test_writes_and_a_transaction_stay_on_the_primary(cluster, postings, fresh):

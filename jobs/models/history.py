@@ -76,7 +76,7 @@ class PostingInterval(models.Model):
         ]
         indexes = [
             models.Index(fields=["ends_on", "starts_on"], name="posting_interval_days"),
-            # One running interval per posting: a trigger (migration 0018) keeps it
+            # One running interval per posting: a trigger (migration 0019) keeps it
             # across the partitions.
             models.Index(
                 fields=["posting"],
@@ -141,7 +141,7 @@ class ResumeInterval(models.Model):
         ]
         indexes = [
             models.Index(fields=["ends_on", "starts_on"], name="resume_interval_days"),
-            # One running interval per resume: a trigger (migration 0018) keeps it
+            # One running interval per resume: a trigger (migration 0019) keeps it
             # across the partitions.
             models.Index(
                 fields=["resume"],

@@ -154,10 +154,10 @@ FROM (
            CASE WHEN v.end_valid THEN v.end_text::date END AS end_date
     FROM (
         -- It also reads 'today', 'now', 'yesterday' and 'epoch': a date has digits.
-        SELECT f.*, f.start_text ~ '[0-9]'
+        SELECT f.*, f.start_text ~ '[0-9]' AND f.start_text !~ '[[:alpha:]]'
                     AND pg_input_is_valid(f.start_text, 'date') AS start_valid,
-               f.end_text ~ '[0-9]' AND pg_input_is_valid(f.end_text, 'date')
-                   AS end_valid
+               f.end_text ~ '[0-9]' AND f.end_text !~ '[[:alpha:]]'
+                   AND pg_input_is_valid(f.end_text, 'date') AS end_valid
         FROM (
             SELECT line_no, array_length(fields, 1) AS n,
                    upper(btrim(fields[1]) COLLATE "C") AS id_number,

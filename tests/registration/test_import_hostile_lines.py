@@ -33,7 +33,11 @@ def test_an_endless_start_date_is_refused(person, employer, city_caseworker, sta
     assert not EmploymentRegistration.objects.exists()
 
 
-@pytest.mark.parametrize("day", ["today", "now", "yesterday", "epoch", "tomorrow"])
+@pytest.mark.parametrize(
+    "day",
+    ["today", "now", "yesterday", "epoch", "tomorrow", "yesterday 10:00",
+     "today 00:00:01", "2024-01-01 BC", "2024-01-01T00:00"],
+)  # fmt: skip
 def test_a_date_word_is_refused_not_read_as_the_day_of_the_import(
     person, employer, city_caseworker, day
 ):
