@@ -11,7 +11,6 @@ import math
 import os
 import signal
 import subprocess
-import sys
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -24,6 +23,8 @@ from django.utils import timezone
 from django_q.conf import Conf
 from django_q.models import OrmQ, Schedule
 from django_q.tasks import async_task
+
+from tests.qcluster import start_qcluster
 
 LABELS = ("host-a", "host-b")
 
@@ -47,20 +48,12 @@ def runs() -> list[tuple[str, str]]:
 
 def start_cluster(label: str, log: Path, **extra_env) -> subprocess.Popen:
     env = {
-        **os.environ,
         **extra_env,
         "DJANGO_SETTINGS_MODULE": "tests.cluster_settings",
         "TEST_CLUSTER_DATABASE": connection.settings_dict["NAME"],
         "TEST_CLUSTER_LABEL": label,
     }
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "qcluster"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=log.open("a"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,  # its own process group, stopped as a whole
-    )
+    return start_qcluster(log, env)
 
 
 def stop(cluster: subprocess.Popen) -> None:

@@ -4,7 +4,6 @@ next cluster's retry takes the import over and finishes it."""
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from django_q.models import OrmQ
 from registration import services
 from registration.models import EmploymentRegistration, InsuranceImport
 from tests import factories
+from tests.qcluster import start_qcluster
 
 ROWS = 250_000
 # The first cluster's retry: how long its killed task stays locked.
@@ -26,21 +26,13 @@ RETRY_AFTER_KILL = 3
 
 def start_cluster(log: Path, *, timeout: int, retry: int) -> subprocess.Popen:
     env = {
-        **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.worker_settings",
         "TEST_WORKER_DATABASE": connection.settings_dict["NAME"],
         "TEST_WORKER_MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "TEST_WORKER_TIMEOUT": str(timeout),
         "TEST_WORKER_RETRY": str(retry),
     }
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "qcluster"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=log.open("a"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,  # its own process group: killed as a whole
-    )
+    return start_qcluster(log, env)
 
 
 def kill(cluster: subprocess.Popen) -> None:
