@@ -229,6 +229,9 @@ def _rebuild(
         cursor.execute(definition)
     for name, definition in constraints:
         cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
+    # A new table has no statistics, and autovacuum never analyzes a partitioned
+    # table itself: without this the planner guesses until someone runs ANALYZE.
+    cursor.execute(f'ANALYZE "{table}"')
 
 
 def partition_table(

@@ -467,3 +467,9 @@ def test_converting_a_table_by_year_gives_every_year_of_its_rows_a_partition(db)
         assert month_partitions(cursor, "scratch_changes") == {
             D(year, 1, 1) for year in range(2019, 2071)
         }
+        # Analyzed: the planner knows the new table (autovacuum never would).
+        cursor.execute(
+            "SELECT count(*) FROM pg_stats WHERE tablename = 'scratch_changes' "
+            "AND attname = 'day' AND inherited"
+        )
+        assert cursor.fetchone()[0] == 1
