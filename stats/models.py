@@ -41,7 +41,7 @@ class Fact(models.Model):
     objects = FactQuerySet.as_manager()
 
     # Summary statistics, kept for good; by year, as a year's figures are few
-    # (docs/partitioning.md, "Stored figures").
+    # (docs/partitioning.md, "Tables partitioned by year").
     partitioning = Yearly("period_start")
 
     class Meta:

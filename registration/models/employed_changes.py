@@ -190,7 +190,7 @@ class EmployedChange(models.Model):
 
     # A running sum: every day's figure adds up all the rows before it, so none
     # may leave. By year, as rows are few; a retirement is dated decades ahead
-    # (docs/partitioning.md, "Changes of people in work").
+    # (docs/partitioning.md, "Tables partitioned by year").
     partitioning = Yearly("day", furthest_ahead_years=60)
 
     class Meta:
