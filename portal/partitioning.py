@@ -1,7 +1,7 @@
-"""History tables partitioned by month with PostgreSQL's declarative partitioning
-(docs/partitioning.md): the policy a model declares, the partitions' names and
-bounds, and the SQL that converts a table and adds a month. The scheduled task that
-creates partitions ahead and drops old ones is portal.services.partitions.
+"""History tables partitioned by month (or year) with PostgreSQL's declarative
+partitioning (docs/partitioning.md): the policy a model declares, the partitions'
+names and bounds, and the SQL that converts a table and adds a month. The scheduled
+task that creates partitions ahead and drops old ones is portal.services.partitions.
 
 A model opts in with a class attribute, `partitioning = Monthly("created_at",
 keep_months=36)`; its table has one partition per month of that column, named
@@ -9,7 +9,7 @@ keep_months=36)`; its table has one partition per month of that column, named
 no month's partition holds, so an insert never fails for want of a partition. The
 database's primary key is (id, column), as PostgreSQL requires of a partitioned
 table; Django's state keeps `id` as the primary key (ids come from one sequence, so
-they stay unique)."""
+they stay unique). `Yearly("day")` gives one partition a year, `<table>_pYYYY`."""
 
 import datetime
 import re
@@ -170,8 +170,9 @@ def _definitions(cursor, table: str, leave_out) -> tuple[list, list]:
 def _rebuild(
     cursor, table: str, column: str | None, leave_out, span=1, ahead=0
 ) -> None:
-    """Copy `table` into a new one of the same name, partitioned by month of
-    `column` (None: not partitioned), with its ids, indexes and constraints."""
+    """Copy `table` into a new one of the same name, partitioned by month (by
+    year, with a span of 12) of `column` (None: not partitioned), with its ids,
+    indexes and constraints."""
     cursor.execute(f'LOCK TABLE "{table}" IN ACCESS EXCLUSIVE MODE')
     # The old table is dropped: foreign-key checks still pending for rows written
     # earlier in this transaction are made now (PostgreSQL refuses otherwise).
