@@ -1,7 +1,7 @@
-"""History tables partitioned by month with PostgreSQL's declarative partitioning
-(docs/partitioning.md): the policy a model declares, the partitions' names and
-bounds, and the SQL that converts a table and adds a month. The scheduled task that
-creates partitions ahead and drops old ones is portal.services.partitions.
+"""History tables partitioned by month (or year) with PostgreSQL's declarative
+partitioning (docs/partitioning.md): the policy a model declares, the partitions'
+names and bounds, and the SQL that converts a table and adds a month. The scheduled
+task that creates partitions ahead and drops old ones is portal.services.partitions.
 
 A model opts in with a class attribute, `partitioning = Monthly("created_at",
 keep_months=36)`; its table has one partition per month of that column, named
@@ -9,7 +9,7 @@ keep_months=36)`; its table has one partition per month of that column, named
 no month's partition holds, so an insert never fails for want of a partition. The
 database's primary key is (id, column), as PostgreSQL requires of a partitioned
 table; Django's state keeps `id` as the primary key (ids come from one sequence, so
-they stay unique)."""
+they stay unique). `Yearly("day")` gives one partition a year, `<table>_pYYYY`."""
 
 import datetime
 import re
@@ -30,10 +30,40 @@ class Monthly:
 
     column: str
     keep_months: int
+    # Months a partition spans; a row the default partition caught gets its
+    # partition up to this many months ahead (portal.services.partitions).
+    span = 1
+    furthest_ahead_months = 24
+
+
+@dataclass(frozen=True)
+class Yearly:
+    """A table partitioned by the year of `column`, for tables whose rows are few
+    and kept for good (keep_years None) or for whole years; rows dated up to
+    `furthest_ahead_years` ahead get their year's partition."""
+
+    column: str
+    keep_years: int | None = None
+    furthest_ahead_years: int = 2
+    span = 12
+
+    @property
+    def keep_months(self) -> int | None:
+        return None if self.keep_years is None else 12 * self.keep_years
+
+    @property
+    def furthest_ahead_months(self) -> int:
+        return 12 * self.furthest_ahead_years
 
 
 def month_start(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
+
+
+def period_start(day: datetime.date, span: int = 1) -> datetime.date:
+    """The first day of the partition's period holding `day`: its month, or for a
+    span of 12 its year."""
+    return day.replace(month=1, day=1) if span == 12 else day.replace(day=1)
 
 
 def add_months(month: datetime.date, count: int) -> datetime.date:
@@ -41,8 +71,8 @@ def add_months(month: datetime.date, count: int) -> datetime.date:
     return datetime.date(index // 12, index % 12 + 1, 1)
 
 
-def partition_name(table: str, month: datetime.date) -> str:
-    return f"{table}_p{month:%Y%m}"
+def partition_name(table: str, month: datetime.date, span: int = 1) -> str:
+    return f"{table}_p{month:%Y}" if span == 12 else f"{table}_p{month:%Y%m}"
 
 
 def default_name(table: str) -> str:
@@ -50,9 +80,12 @@ def default_name(table: str) -> str:
 
 
 def month_of_partition(table: str, name: str) -> datetime.date | None:
-    """The month of a partition named by partition_name(), else None."""
-    found = re.fullmatch(re.escape(table) + r"_p(\d{4})(\d{2})", name)
-    return datetime.date(int(found[1]), int(found[2]), 1) if found else None
+    """The first day of a partition named by partition_name() (its month, or its
+    year's January), else None."""
+    found = re.fullmatch(re.escape(table) + r"_p(\d{4})(\d{2})?", name)
+    if not found:
+        return None
+    return datetime.date(int(found[1]), int(found[2] or 1), 1)
 
 
 def bound(month: datetime.date, timestamp: bool) -> str:
@@ -66,12 +99,14 @@ def bound(month: datetime.date, timestamp: bool) -> str:
     return f"'{start.isoformat()}'"
 
 
-def month_expression(column: str, timestamp: bool) -> str:
-    """SQL for the first day of a row's month, as partitions split them."""
+def month_expression(column: str, timestamp: bool, span: int = 1) -> str:
+    """SQL for the first day of a row's month (its year's, for a span of 12), as
+    partitions split them."""
+    unit = "year" if span == 12 else "month"
     if timestamp:
         local = f"\"{column}\" AT TIME ZONE '{settings.TIME_ZONE}'"
-        return f"date_trunc('month', {local})::date"
-    return f"date_trunc('month', \"{column}\")::date"
+        return f"date_trunc('{unit}', {local})::date"
+    return f"date_trunc('{unit}', \"{column}\")::date"
 
 
 def is_timestamp(cursor, table: str, column: str) -> bool:
@@ -93,11 +128,13 @@ def columns(cursor, table: str) -> list[str]:
     return [row[0] for row in cursor.fetchall()]
 
 
-def create_partition_sql(table: str, month: datetime.date, timestamp: bool) -> str:
+def create_partition_sql(
+    table: str, month: datetime.date, timestamp: bool, span: int = 1
+) -> str:
     return (
-        f'CREATE TABLE "{partition_name(table, month)}" PARTITION OF "{table}" '
+        f'CREATE TABLE "{partition_name(table, month, span)}" PARTITION OF "{table}" '
         f"FOR VALUES FROM ({bound(month, timestamp)}) "
-        f"TO ({bound(add_months(month, 1), timestamp)})"
+        f"TO ({bound(add_months(month, span), timestamp)})"
     )
 
 
@@ -130,9 +167,12 @@ def _definitions(cursor, table: str, leave_out) -> tuple[list, list]:
     return indexes, constraints
 
 
-def _rebuild(cursor, table: str, column: str | None, leave_out) -> None:
-    """Copy `table` into a new one of the same name, partitioned by month of
-    `column` (None: not partitioned), with its ids, indexes and constraints."""
+def _rebuild(
+    cursor, table: str, column: str | None, leave_out, span=1, ahead=0
+) -> None:
+    """Copy `table` into a new one of the same name, partitioned by month (by
+    year, with a span of 12) of `column` (None: not partitioned), with its ids,
+    indexes and constraints."""
     cursor.execute(f'LOCK TABLE "{table}" IN ACCESS EXCLUSIVE MODE')
     # The old table is dropped: foreign-key checks still pending for rows written
     # earlier in this transaction are made now (PostgreSQL refuses otherwise).
@@ -152,13 +192,23 @@ def _rebuild(cursor, table: str, column: str | None, leave_out) -> None:
             datetime.datetime.now(ZoneInfo(settings.TIME_ZONE)).date()
         )
         cursor.execute(
-            f'SELECT min({month_expression(column, timestamp)}) FROM "{old}"'
+            f'SELECT min({month_expression(column, timestamp, span)}) FROM "{old}"'
         )
         oldest = cursor.fetchone()[0]
-        month = min(oldest or this_month, add_months(this_month, -1))
-        while month <= add_months(this_month, MONTHS_AHEAD):
-            cursor.execute(create_partition_sql(table, month, timestamp))
-            month = add_months(month, 1)
+        last = period_start(add_months(this_month, -1), span)
+        month = min(oldest or last, last)
+        newest = add_months(this_month, MONTHS_AHEAD)
+        if ahead:  # rows dated up to `ahead` months on get their partition now
+            cursor.execute(
+                f"SELECT max({month_expression(column, timestamp, span)}) "
+                f'FROM "{old}" WHERE {month_expression(column, timestamp, span)} '
+                "<= %s",
+                [add_months(this_month, ahead)],
+            )
+            newest = max(newest, cursor.fetchone()[0] or newest)
+        while month <= newest:
+            cursor.execute(create_partition_sql(table, month, timestamp, span))
+            month = add_months(month, span)
         cursor.execute(
             f'CREATE TABLE "{default_name(table)}" PARTITION OF "{table}" DEFAULT'
         )
@@ -180,9 +230,14 @@ def _rebuild(cursor, table: str, column: str | None, leave_out) -> None:
         cursor.execute(definition)
     for name, definition in constraints:
         cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
+    # A new table has no statistics, and autovacuum never analyzes a partitioned
+    # table itself: without this the planner guesses until someone runs ANALYZE.
+    cursor.execute(f'ANALYZE "{table}"')
 
 
-def partition_table(cursor, table: str, column: str, *, leave_out=()) -> None:
+def partition_table(
+    cursor, table: str, column: str, *, leave_out=(), span: int = 1, ahead: int = 0
+) -> None:
     """Convert `table` in place into one partitioned by month of `column`: the
     same name, columns, ids, indexes and constraints (their definitions read from
     the catalogue), the primary key (id, column), a partition for every month
@@ -190,8 +245,11 @@ def partition_table(cursor, table: str, column: str, *, leave_out=()) -> None:
     DEFAULT partition. Unique indexes and constraints named in `leave_out` are
     not copied: PostgreSQL refuses one without the partition key, and the caller
     puts what replaces them. Holds an ACCESS EXCLUSIVE lock throughout: the copy
-    and the index builds take time in proportion to the rows."""
-    _rebuild(cursor, table, column, leave_out)
+    and the index builds take time in proportion to the rows. With a span of 12,
+    one partition per year instead (named <table>_pYYYY); with `ahead`, rows
+    dated up to that many months from now get theirs too, as the nightly upkeep
+    would give them (the policy's furthest_ahead_months)."""
+    _rebuild(cursor, table, column, leave_out, span, ahead)
 
 
 def unpartition_table(cursor, table: str, *, leave_out=()) -> None:

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import OrgUnit, scope_filter
+from portal.partitioning import Yearly
 from stats.periods import Period
 
 PERIOD_KINDS = [
@@ -38,6 +39,10 @@ class Fact(models.Model):
     computed_at = models.DateTimeField(_("computed at"), auto_now=True)
 
     objects = FactQuerySet.as_manager()
+
+    # Summary statistics, kept for good; by year, as a year's figures are few
+    # (docs/partitioning.md, "Tables partitioned by year").
+    partitioning = Yearly("period_start")
 
     class Meta:
         verbose_name = _("figure")
@@ -119,6 +124,8 @@ class FrozenFact(models.Model):
     period_kind = models.CharField(_("period"), max_length=8, choices=PERIOD_KINDS)
     period_start = models.DateField(_("first day"))
     value = models.DecimalField(_("value"), max_digits=16, decimal_places=2)
+
+    partitioning = Yearly("period_start")  # as Fact
 
     class Meta:
         verbose_name = _("frozen comparison figure")

@@ -1,8 +1,8 @@
-"""The daily upkeep of the tables partitioned by month (portal/partitioning.py,
-docs/partitioning.md): partitions for this month and MONTHS_AHEAD after it, a home
-for every row the DEFAULT partition caught, and the months past each table's
-retention dropped. Every partition created or dropped is audited; a second run the
-same day finds nothing to do."""
+"""The daily upkeep of the tables partitioned by month or year
+(portal/partitioning.py, docs/partitioning.md): partitions for this month and
+MONTHS_AHEAD after it, a home for every row the DEFAULT partition caught, and the
+months (years) past each table's retention dropped. Every partition created or
+dropped is audited; a second run the same day finds nothing to do."""
 
 import datetime
 
@@ -23,15 +23,13 @@ from portal.partitioning import (
     month_of_partition,
     month_start,
     partition_name,
+    period_start,
 )
 
 # A maintenance run waits this long for a table's lock, then gives up until the
 # next run, rather than stall every write queued behind it (a long report holding
 # a share lock would otherwise hold up the portal's audit trail).
 LOCK_TIMEOUT = "5s"
-# Rows caught by the default get their month's partition up to this many months
-# ahead (postings close within 180 days, resumes count up to three months).
-FURTHEST_AHEAD = 24
 
 
 def partitioned_models() -> list:
@@ -54,7 +52,9 @@ def month_partitions(cursor, table: str) -> set[datetime.date]:
     return {month for month in months if month is not None}
 
 
-def _rehome_default(cursor, table: str, months: list[datetime.date], timestamp):
+def _rehome_default(
+    cursor, table: str, months: list[datetime.date], timestamp, span: int
+):
     """Create these months' partitions when the DEFAULT partition holds rows of
     them (PostgreSQL refuses a partition whose rows sit in the default): the
     default is detached, the months created, a new default attached, and the old
@@ -67,7 +67,7 @@ def _rehome_default(cursor, table: str, months: list[datetime.date], timestamp):
     cursor.execute(f'ALTER TABLE "{table}" DETACH PARTITION "{default}"')
     cursor.execute(f'ALTER TABLE "{default}" RENAME TO "{old}"')
     for month in months:
-        cursor.execute(create_partition_sql(table, month, timestamp))
+        cursor.execute(create_partition_sql(table, month, timestamp, span))
     cursor.execute(f'CREATE TABLE "{default}" PARTITION OF "{table}" DEFAULT')
     cursor.execute(
         f'INSERT INTO "{table}" ({names}) OVERRIDING SYSTEM VALUE '
@@ -79,7 +79,11 @@ def _rehome_default(cursor, table: str, months: list[datetime.date], timestamp):
 def _maintain(model, this_month: datetime.date) -> dict:
     policy = model.partitioning
     table = model._meta.db_table
-    cutoff = add_months(this_month, -policy.keep_months)
+    span = policy.span
+    keep = policy.keep_months
+    # None: kept for good. A year's partition goes once `keep` months have passed
+    # after its last month, as a month's does.
+    cutoff = None if keep is None else add_months(period_start(this_month, span), -keep)
     report = {"created": [], "dropped": []}
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
@@ -91,21 +95,25 @@ def _maintain(model, this_month: datetime.date) -> dict:
         timestamp = is_timestamp(cursor, table, policy.column)
         have = month_partitions(cursor, table)
         cursor.execute(
-            f"SELECT {month_expression(policy.column, timestamp)}, count(*) "
+            f"SELECT {month_expression(policy.column, timestamp, span)}, count(*) "
             f'FROM "{default_name(table)}" GROUP BY 1'
         )
         caught = dict(cursor.fetchall())
-        ahead = {add_months(this_month, n) for n in range(MONTHS_AHEAD + 1)}
-        # A row dated years ahead (bad data: no form allows it) waits in the
-        # default rather than add a partition every query then plans for.
-        horizon = add_months(this_month, FURTHEST_AHEAD)
+        ahead = {
+            period_start(add_months(this_month, n), span)
+            for n in range(MONTHS_AHEAD + 1)
+        }
+        # A row dated further ahead than the table expects (bad data: no form
+        # allows it) waits in the default rather than add a partition every query
+        # then plans for.
+        horizon = add_months(this_month, policy.furthest_ahead_months)
         homes = {month for month in caught if month <= horizon}
         missing = sorted((ahead | homes) - have)
         if homes:
-            _rehome_default(cursor, table, missing, timestamp)
+            _rehome_default(cursor, table, missing, timestamp, span)
         else:
             for month in missing:
-                cursor.execute(create_partition_sql(table, month, timestamp))
+                cursor.execute(create_partition_sql(table, month, timestamp, span))
         for month in missing:
             report["created"].append(month)
             audit(
@@ -113,7 +121,7 @@ def _maintain(model, this_month: datetime.date) -> dict:
                 "portal.partition.created",
                 data={
                     "table": table,
-                    "partition": partition_name(table, month),
+                    "partition": partition_name(table, month, span),
                     "rows_moved_from_default": caught.get(month, 0),
                 },
             )
@@ -121,9 +129,9 @@ def _maintain(model, this_month: datetime.date) -> dict:
         # pending in this transaction (deferred ones of rows written in it).
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for month in sorted(have | set(missing)):
-            if month >= cutoff:
+            if cutoff is None or month >= cutoff:
                 continue
-            name = partition_name(table, month)
+            name = partition_name(table, month, span)
             cursor.execute(f'SELECT count(*) FROM "{name}"')
             rows = cursor.fetchone()[0]
             cursor.execute(f'DROP TABLE "{name}"')

@@ -16,6 +16,8 @@ street's and day's rows again (registration.services.employed_changes).
 
 from django.db import models
 
+from portal.partitioning import Yearly
+
 STREET_LENGTH = 9
 
 
@@ -185,6 +187,11 @@ class EmployedChange(models.Model):
     street = models.CharField(max_length=STREET_LENGTH)
     day = models.DateField()
     change = models.IntegerField()
+
+    # A running sum: every day's figure adds up all the rows before it, so none
+    # may leave. By year, as rows are few; a retirement is dated decades ahead
+    # (docs/partitioning.md, "Tables partitioned by year").
+    partitioning = Yearly("day", furthest_ahead_years=60)
 
     class Meta:
         indexes = [models.Index(fields=["day", "street"], name="employed_change_day")]

@@ -75,3 +75,41 @@ def test_two_writers_at_once_leave_one_running_interval(model):
         thread.join()
     assert sorted(outcomes) == ["ok", "refused"]
     assert model.objects.filter(is_current=True).count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("model", [PostingInterval, ResumeInterval])
+def test_only_an_interval_becoming_running_takes_the_owners_lock(
+    model,
+):
+    foshan = factories.make_org_tree()
+    if model is PostingInterval:
+        company = factories.make_employer(org_unit=foshan["chancheng_street"])
+        owner = factories.make_posting(company)
+    else:
+        owner = factories.make_resume(
+            factories.make_seeker(residence=foshan["chancheng_street"])
+        )
+    running = owner.intervals.get()
+    day = datetime.timedelta(days=-1 if running.ends_on.day > 1 else 1)
+    rows = model.objects.filter(pk=running.pk)
+
+    def locks_taken_by(change) -> int:
+        with transaction.atomic(), connection.cursor() as cursor:
+            rows.update(**change)
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks "
+                "WHERE locktype = 'advisory' AND pid = pg_backend_pid()"
+            )
+            return cursor.fetchone()[0]
+
+    assert locks_taken_by({"ends_on": running.ends_on + day}) == 0  # same month
+    assert locks_taken_by({"is_current": False}) == 0
+    assert locks_taken_by({"is_current": True}) == 1
+
+
+def test_a_running_interval_moved_to_an_owner_with_one_running_is_refused(employer):
+    first = factories.make_posting(employer.employer).intervals.get()
+    second = factories.make_posting(employer.employer).intervals.get()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PostingInterval.objects.filter(pk=first.pk).update(posting=second.posting)

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
 from config.management.commands.setup_schedules import SCHEDULES
@@ -16,6 +17,10 @@ from portal.models import AuditEntry, Notification
 from portal.partitioning import partition_table, unpartition_table
 from portal.services import maintain_partitions
 from portal.services.partitions import month_partitions
+from registration.models import EmployedChange
+from registration.queries import employed_by_street
+from stats.models import ClosedPeriod, Fact, FrozenFact
+from stats.periods import Period
 
 D = datetime.date
 UTC = datetime.UTC
@@ -42,7 +47,7 @@ def home(model, pk) -> str:
 
 def partitions_read(queryset) -> set[str]:
     table = queryset.model._meta.db_table
-    return set(re.findall(rf"{table}_(?:p\d{{6}}|default)", queryset.explain()))
+    return set(re.findall(rf"{table}_(?:p\d{{4,6}}|default)", queryset.explain()))
 
 
 def months(model) -> set[D]:
@@ -111,17 +116,19 @@ def test_the_task_creates_this_month_and_three_ahead_and_a_second_run_does_nothi
     first = run_on(D(2032, 5, 20))
     ahead = [D(2032, 5, 1), D(2032, 6, 1), D(2032, 7, 1), D(2032, 8, 1)]
     assert {table: done["created"] for table, done in first.items()} == {
-        table: ahead
-        for table in (
-            "portal_auditentry",
-            "portal_notification",
-            "fairs_scan",
-            "jobs_postinginterval",
-            "jobs_resumeinterval",
-        )
+        "portal_auditentry": ahead,
+        "portal_notification": ahead,
+        "fairs_scan": ahead,
+        "jobs_postinginterval": ahead,
+        "jobs_resumeinterval": ahead,
+        # By year: August is still in 2032.
+        "registration_employedchange": [D(2032, 1, 1)],
+        "stats_fact": [D(2032, 1, 1)],
+        "stats_frozenfact": [D(2032, 1, 1)],
     }
     created = AuditEntry.objects.filter(action="portal.partition.created")
-    assert created.count() == 5 * 4
+    assert created.count() == 5 * 4 + 3
+    assert created.filter(data__partition="stats_fact_p2032").exists()
     entries = AuditEntry.objects.count()
 
     second = run_on(D(2032, 5, 21))
@@ -278,7 +285,11 @@ def test_two_workers_running_the_upkeep_at_once_create_each_partition_once():
     from django.db import connections
 
     from portal.partitioning import add_months, month_start, partition_name
+    from portal.services.partitions import partitioned_models
 
+    spans = {
+        model._meta.db_table: model.partitioning.span for model in partitioned_models()
+    }
     barrier = threading.Barrier(2)
     outcomes, created = [], set()
 
@@ -288,7 +299,8 @@ def test_two_workers_running_the_upkeep_at_once_create_each_partition_once():
             done = maintain_partitions()
             for table, each in done.items():
                 created.update(
-                    partition_name(table, month) for month in each["created"]
+                    partition_name(table, month, spans[table])
+                    for month in each["created"]
                 )
                 assert each["dropped"] == []
             outcomes.append(sum(len(each["created"]) for each in done.values()))
@@ -309,14 +321,155 @@ def test_two_workers_running_the_upkeep_at_once_create_each_partition_once():
             for thread in threads:
                 thread.join()
         # Each table is its own transaction, so either worker may do a table's
-        # share; together they create each of the 5 × 4 months once, without error.
+        # share; together they create each of the 5 × 4 months (and a year, when
+        # the half year reaches into one without a partition) once, without error.
         assert all(isinstance(count, int) for count in outcomes)
-        assert sum(outcomes) == 5 * 4
-        assert (
-            AuditEntry.objects.filter(action="portal.partition.created").count() == 20
-        )
+        assert sum(outcomes) == len(created) >= 5 * 4
+        assert AuditEntry.objects.filter(
+            action="portal.partition.created"
+        ).count() == len(created)
     finally:
         # DDL outlives a transactional test (a flush empties tables only).
         with connection.cursor() as cursor:
             for name in created:
                 cursor.execute(f'DROP TABLE IF EXISTS "{name}"')
+
+
+def a_fact(unit, period: Period, value=1) -> Fact:
+    return Fact.objects.create(
+        indicator="seekers",
+        org_unit=unit,
+        period_kind=period.kind,
+        period_start=period.start,
+        value=value,
+    )
+
+
+def test_a_periods_figures_are_read_from_the_partition_of_its_year(foshan, leader):
+    run_on(D(2030, 12, 1))  # 2030 and 2031, as March 2031 is three months on
+    february = Period("month", D(2031, 2, 1))
+    assert partitions_read(Fact.objects.for_period(february)) == {"stats_fact_p2031"}
+    a_fact(foshan["city"], february)
+    assert home(Fact, Fact.objects.get().pk) == "stats_fact_p2031"
+    # A closed period's report reads the figures frozen with it (stats.queries).
+    closed = ClosedPeriod.objects.create(
+        period_kind="month", period_start=D(2031, 2, 1), closed_by=leader
+    )
+    compared = FrozenFact.objects.filter(closed=closed).filter(
+        Q(period_kind="month", period_start=D(2030, 12, 1))
+        | Q(period_kind="month", period_start=D(2031, 1, 1))
+    )
+    assert partitions_read(compared) == {
+        "stats_frozenfact_p2030",
+        "stats_frozenfact_p2031",
+    }
+
+
+def test_a_days_people_in_work_skip_the_years_after_it(foshan):
+    run_on(D(2030, 12, 1))
+    street = foshan["chancheng_street"].code[:9]
+    for day, change in [(D(2030, 5, 1), 3), (D(2031, 6, 1), 2), (D(2045, 3, 1), -5)]:
+        EmployedChange.objects.create(street=street, day=day, change=change)
+    run_on(D(2030, 12, 2))  # 2045, a retirement day, gets its year
+    assert home(EmployedChange, EmployedChange.objects.get(day__year=2045).pk) == (
+        "registration_employedchange_p2045"
+    )
+    assert employed_by_street(D(2031, 6, 30)) == {street: 5}
+    assert employed_by_street(D(2045, 3, 1)) == {}
+    with connection.cursor() as cursor:
+        cursor.execute(  # the statement of registration.queries.employed_by_street
+            """EXPLAIN SELECT street, sum(change) FROM registration_employedchange
+               WHERE day <= %s GROUP BY street HAVING sum(change) <> 0""",
+            [D(2031, 6, 30)],
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    read = set(re.findall(r"registration_employedchange_(?:p\d{4}|default)", plan))
+    assert "registration_employedchange_p2031" in read
+    assert "registration_employedchange_p2045" not in read
+    assert all(
+        name.endswith("_default") or name <= "registration_employedchange_p2031"
+        for name in read
+    )
+
+
+@pytest.mark.parametrize("model", [Fact, FrozenFact, EmployedChange])
+def test_stored_figures_and_changes_of_people_in_work_are_never_dropped(foshan, model):
+    assert model.partitioning.keep_months is None
+    run_on(D(2031, 3, 1))
+    a_fact(foshan["city"], Period("month", D(2031, 3, 1)))
+    EmployedChange.objects.create(street="440604001", day=D(2031, 3, 1), change=1)
+
+    done = run_on(D(2080, 1, 1))
+
+    assert done[model._meta.db_table]["dropped"] == []
+    assert D(2031, 1, 1) in months(model)
+    assert Fact.objects.filter(period_start=D(2031, 3, 1)).exists()
+    assert EmployedChange.objects.filter(day=D(2031, 3, 1)).exists()
+
+
+def test_a_years_partition_is_dropped_once_its_years_have_passed(foshan, monkeypatch):
+    from portal.partitioning import Yearly
+
+    monkeypatch.setattr(Fact, "partitioning", Yearly("period_start", keep_years=10))
+    run_on(D(2031, 3, 1))
+    a_fact(foshan["city"], Period("year", D(2031, 1, 1)))
+
+    earlier = run_on(D(2041, 12, 31))["stats_fact"]["dropped"]
+    assert earlier and max(earlier) < D(2031, 1, 1)
+    assert D(2031, 1, 1) in months(Fact)
+    assert run_on(D(2042, 1, 1))["stats_fact"]["dropped"] == [D(2031, 1, 1)]
+
+    assert D(2031, 1, 1) not in months(Fact)
+    dropped = AuditEntry.objects.get(
+        action="portal.partition.dropped", data__partition="stats_fact_p2031"
+    )
+    assert (dropped.data["rows"], dropped.data["kept_months"]) == (1, 120)
+
+
+def test_a_year_the_default_caught_gets_its_partition_within_the_tables_horizon(db):
+    run_on(D(2031, 1, 10))
+    near = EmployedChange.objects.create(
+        street="440604001", day=D(2090, 6, 1), change=1
+    )
+    far = EmployedChange.objects.create(street="440604001", day=D(2095, 6, 1), change=1)
+    for row in (near, far):
+        assert home(EmployedChange, row.pk) == "registration_employedchange_default"
+
+    done = run_on(D(2031, 1, 11))  # sixty years on: 2090 is within, 2095 is not
+
+    assert done["registration_employedchange"]["created"] == [D(2090, 1, 1)]
+    assert home(EmployedChange, near.pk) == "registration_employedchange_p2090"
+    assert home(EmployedChange, far.pk) == "registration_employedchange_default"
+
+
+def test_converting_a_table_by_year_gives_every_year_of_its_rows_a_partition(db):
+    this_year = timezone.localdate().year
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            CREATE TABLE scratch_changes (
+                id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+                day date NOT NULL);
+            INSERT INTO scratch_changes (day) VALUES
+                ('2019-12-31'), (current_date), ('2070-01-01'), ('2200-01-01');
+            """
+        )
+        partition_table(cursor, "scratch_changes", "day", span=12, ahead=60 * 12)
+        cursor.execute(
+            "SELECT tableoid::regclass::text FROM scratch_changes ORDER BY id"
+        )
+        assert [name for (name,) in cursor.fetchall()] == [
+            "scratch_changes_p2019",
+            f"scratch_changes_p{this_year}",
+            "scratch_changes_p2070",
+            "scratch_changes_default",  # beyond sixty years: bad data waits
+        ]
+        assert month_partitions(cursor, "scratch_changes") == {
+            D(year, 1, 1) for year in range(2019, 2071)
+        }
+        # Analyzed: the planner knows the new table (autovacuum never would).
+        cursor.execute(
+            "SELECT count(*) FROM pg_stats WHERE tablename = 'scratch_changes' "
+            "AND attname = 'day' AND inherited"
+        )
+        assert cursor.fetchone()[0] == 1
