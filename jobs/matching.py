@@ -6,6 +6,7 @@ people are read from the same annotations, so words and ranking never disagree.
 """
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery
@@ -23,6 +24,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils.translation import gettext as _
 
 from jobs.models import (
@@ -37,8 +39,9 @@ from jobs.models.postings import (
     GROUP_LEXEME,
     POINT_SQL,
     MatchVector,
+    salary_reach,
 )
-from jobs.search import to_tsquery
+from jobs.search import HAN, to_tsquery
 from portal.models import OrgUnit
 
 POINTS = {
@@ -55,6 +58,7 @@ KM_PER_DEGREE = 111.195  # of latitude, and of longitude on the index's plane
 # The newest postings of the groups wanted are ranked first, 500, then the next
 # 4,000 when the top can still change; older ones only by _Match.necessary.
 WINDOW, WINDOW_GROWTH, WINDOWS = 500, 8, 2
+CASELESS = re.compile(f"[{HAN}0-9]+")
 GOOD_MATCH = 60  # the daily push only sends matches at least this good
 TOTAL = (
     F("keyword_points")
@@ -86,7 +90,12 @@ def _named(resume: Resume) -> Q:
     these short columns, not the tsvector, keeps ranking 80,000 candidates cheap."""
     named = Q(pk__in=[])
     for term in resume.intended_occupations.split():
-        named |= Q(title__icontains=term) | Q(occupation_name__icontains=term)
+        # A term of Han characters and digits has no case: a plain LIKE finds
+        # what UPPER() LIKE UPPER() does, without upper-casing every title.
+        lookup = "contains" if CASELESS.fullmatch(term) else "icontains"
+        named |= Q(**{f"title__{lookup}": term}) | Q(
+            **{f"occupation_name__{lookup}": term}
+        )
     return named
 
 
@@ -146,7 +155,12 @@ def postings_for(
         )
         if before is not None:
             in_window &= _before(*before)
-        rows = match.ranked(in_window).values_list(*ROW)
+        # The window's own top only: its other rows cannot be in the top either.
+        rows = (
+            match.ranked(in_window)
+            .order_by("-score", "-published_at", "-id")
+            .values_list(*ROW)[:limit]
+        )
         best = sorted(best + list(rows), key=_rank, reverse=True)[:limit]
         floor = best[-1][1] if len(best) == limit else -1
         if match.necessary(floor + 1) is None:
@@ -361,6 +375,9 @@ class _Match:
         if in_groups and self.best["occupation"] > slack:
             needed &= Q(occupation_group__in=self.groups)
         low, high = self.resume.expected_salary_min, self.resume.expected_salary_max
+        if low is not None and POINTS["salary"] > slack:
+            # What the index job_match_salary finds; the parts below decide.
+            needed &= Q(GreaterThanOrEqual(salary_reach(), low))
         if low is not None and POINTS["salary"] - NEGOTIABLE_SALARY_POINTS > slack:
             needed &= Q(salary_max__gte=low)
             if high is not None:

@@ -62,6 +62,21 @@ class MatchVector(Func):
         )
 
 
+def salary_reach() -> Case:
+    """What a posting can pay a seeker, as one indexable number: its salary_max, or
+    more than any wish when negotiable (no salary_min), which matching scores too.
+    reach >= a wish's low end holds for every posting whose salary overlaps the wish
+    or is negotiable, so the index job_match_salary skips the ones that pay less."""
+    return Case(
+        When(salary_min__isnull=True, then=Value(SALARY_REACH_NEGOTIABLE)),
+        default=F("salary_max"),
+        output_field=models.IntegerField(),
+    )
+
+
+SALARY_REACH_NEGOTIABLE = 2**31 - 1
+
+
 # Column references are qualified: public queries join the employer table, which has
 # latitude and longitude too. The factor is inlined so the planner matches the index.
 POINT_SQL = (
@@ -383,6 +398,29 @@ class JobPosting(TimeStamped):
                 MatchVector(),
                 condition=Q(status="published"),
                 name="job_match_keywords",
+            ),
+            # Matching's older postings of the groups wanted when the salary is a
+            # part they cannot do without: only those paying the wish or more.
+            models.Index(
+                "occupation_group",
+                "education",
+                salary_reach(),
+                include=[
+                    "valid_until",
+                    "employer",
+                    "org_unit",
+                    "salary_min",
+                    "salary_max",
+                    "experience_years",
+                    "latitude",
+                    "longitude",
+                    "title",
+                    "occupation_name",
+                    "published_at",
+                    "id",
+                ],
+                condition=Q(status="published"),
+                name="job_match_salary",
             ),
         ]
         constraints = [

@@ -376,3 +376,96 @@ def test_a_chunk_delivered_twice_runs_in_one_worker_only(
     first.join(timeout=60)
     assert results == {"first": 1, "second": 0}
     assert Notification.objects.filter(recipient=seeker).count() == 1
+
+
+def test_an_older_negotiable_posting_enters_the_top_over_newer_ones_that_pay_less(
+    seeker, home, employer, monkeypatch
+):
+    """Older postings are read from job_match_salary only down to the wish's low end;
+    a negotiable one (no salary_min, whatever its salary_max) still scores 8 for the
+    salary and must be read too."""
+    import datetime
+
+    from django.utils import timezone
+
+    from jobs.models import JobPosting
+
+    monkeypatch.setattr(matching, "WINDOW", 1)
+    monkeypatch.setattr(matching, "WINDOWS", 1)  # every older posting by necessary()
+    person = seeker.person
+    person.residence, person.education = home, "college"
+    person.save(update_fields=["residence", "education"])
+    resume = factories.make_resume(
+        seeker,
+        intended_occupations="电工",
+        intended_occupation_groups=["6"],
+        expected_salary_min=9000,
+        expected_salary_max=12000,
+        experience_years=5,
+    )
+    salaries = {  # 25 group + 30 named + 15 near + 10 experience + salary
+        "new_1": (3000, 5000),  # 80
+        "new_2": (3000, 5000),  # 80
+        "new_3": (3000, 5000),  # 80
+        "negotiable": (None, None),  # 88
+        "up_to_less": (None, 5000),  # 88: negotiable, though up to less
+        "from_less": (3000, None),  # 80: no overlap, not negotiable
+        "old_low": (3000, 5000),  # 80
+    }
+    now, made = timezone.now(), {}
+    for age, (name, (low, high)) in enumerate(salaries.items()):
+        posting = factories.make_posting(
+            employer.employer,
+            title="维修电工",
+            occupation_group="6",
+            occupation_name="电工",
+            experience_years=0,
+        )
+        JobPosting.objects.filter(pk=posting.pk).update(
+            salary_min=low,
+            salary_max=high,
+            published_at=now - datetime.timedelta(hours=age),
+        )
+        made[name] = posting.pk
+    narrowed = matching.postings_for(resume, limit=3)
+    full = list(matching.ranked_postings(resume)[:3])
+    assert [(p.pk, p.score) for p in narrowed] == [(p.pk, p.score) for p in full]
+    assert [(p.pk, p.score) for p in narrowed] == [
+        (made["negotiable"], 88),
+        (made["up_to_less"], 88),
+        (made["new_1"], 80),
+    ]
+
+
+def test_a_job_named_in_latin_letters_matches_titles_in_any_case(
+    seeker, home, employer
+):
+    person = seeker.person
+    person.residence, person.education = home, "college"
+    person.save(update_fields=["residence", "education"])
+    resume = factories.make_resume(
+        seeker,
+        intended_occupations="PHP java工程师 会计",
+        intended_occupation_groups=["2"],
+        expected_salary_min=None,
+        expected_salary_max=None,
+    )
+    titles = {
+        "php开发": 30,
+        "高级Php程序员": 30,
+        "JAVA工程师": 30,
+        "财务会计": 30,
+        "会 计": 0,
+        "出纳": 0,
+    }
+    for title in titles:
+        factories.make_posting(
+            employer.employer,
+            title=title,
+            occupation_group="2",
+            occupation_name="程序员",
+        )
+    scored = {p.title: p.keyword_points for p in matching.ranked_postings(resume)}
+    assert scored == titles
+    narrowed = matching.postings_for(resume, limit=10)
+    assert {p.title: p.keyword_points for p in narrowed} == titles
