@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("jobs", "0019_partition_intervals"),
+        ("jobs", "0020_interval_lock_only_when_needed"),
         ("portal", "0014_partition_history"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
