@@ -39,5 +39,5 @@ CANCELLATION_REASONS = [
 
 def seed() -> list[models.Model]:
     created = add_missing(CancellationReason, CANCELLATION_REASONS)
-    rules, is_new = LocalRules.objects.get_or_create(pk=1)
+    rules, is_new = LocalRules.objects.get_or_create(city=None)
     return [*created, rules] if is_new else created

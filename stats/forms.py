@@ -7,8 +7,8 @@ from stats.periods import Period
 
 
 class ReportForm(forms.Form):
-    """Kind, period and area of a report: the city or one district of the user's
-    own area."""
+    """Kind, period and area of a report: the province, a city or a district of
+    the user's own area."""
 
     kind = forms.ChoiceField(label=_("kind of report"), choices=PERIOD_KINDS)
     period = forms.CharField(
@@ -25,7 +25,7 @@ class ReportForm(forms.Form):
         self.fields["unit"].queryset = (
             OrgUnit.objects.for_user(user)
             .current()
-            .filter(level__in=["city", "district"])
+            .filter(level__in=["province", "city", "district"])
         )
         self.fields["unit"].empty_label = None
 

@@ -239,8 +239,9 @@ class ReportQuerySet(models.QuerySet):
 
 
 class Report(models.Model):
-    """A monthly, quarterly or annual report for the city or one district: built
-    by a django-q2 task from the stored facts, kept as PDF and xlsx."""
+    """A monthly, quarterly or annual report for the province, a city or a
+    district: built by a django-q2 task from the stored facts, kept as PDF and
+    xlsx."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting")

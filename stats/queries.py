@@ -377,11 +377,16 @@ def rate_note(base: dict | None, rate) -> str:
 
 
 def sums_note(unit: OrgUnit, labels) -> str:
-    """ "Vacancies, job seekers: the city is the sum of its districts." for the
+    """ "Vacancies, job seekers: the city is the sum of its districts." (the
+    province of its cities, a district of its streets) for the
     figures shown that are additive (ADDITIVE_INDICATORS); "" for none."""
     if not labels:
         return ""
     figures = pgettext("list separator", ", ").join(str(label) for label in labels)
+    if unit.level == OrgUnit.Level.PROVINCE:
+        return _("%(figures)s: the province is the sum of its cities.") % {
+            "figures": figures
+        }
     if unit.level == OrgUnit.Level.CITY:
         return _("%(figures)s: the city is the sum of its districts.") % {
             "figures": figures
@@ -419,7 +424,12 @@ def trend(unit: OrgUnit, period: Period, indicator: str, count: int = 13) -> lis
 
 
 # The levels figures are computed for; communities have none of their own.
-FIGURE_LEVELS = [OrgUnit.Level.CITY, OrgUnit.Level.DISTRICT, OrgUnit.Level.STREET]
+FIGURE_LEVELS = [
+    OrgUnit.Level.PROVINCE,
+    OrgUnit.Level.CITY,
+    OrgUnit.Level.DISTRICT,
+    OrgUnit.Level.STREET,
+]
 
 
 def units_below(unit: OrgUnit, period: Period):

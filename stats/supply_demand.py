@@ -50,7 +50,7 @@ SEEKER_DIMENSIONS = [
     "skill",
     "salary",
 ]
-UNIT_PREFIXES = {"city": 4, "district": 6, "street": 9}
+UNIT_PREFIXES = {"province": 2, "city": 4, "district": 6, "street": 9}
 STREET = UNIT_PREFIXES["street"]
 
 Industry, Education = Employer.Industry, Person.Education
@@ -280,7 +280,7 @@ def _grouping_sql(rows_sql: str, dimensions: list[str]) -> str:
 
 
 def _roll_up(figures: dict) -> dict:
-    """Street figures added up into their districts and the city."""
+    """Street figures added up into their districts, cities and the province."""
     result: dict = {}
     for (prefix, dimension, category), value in figures.items():
         for length in UNIT_PREFIXES.values():
@@ -311,7 +311,7 @@ def _run(rows_sql: str, dimensions: list[str], period: Period) -> dict:
 
 def supply_and_demand(period: Period) -> dict[str, dict]:
     """{"demand": {(unit prefix, dimension, category): value}, "seekers": {...}}
-    for every city, district and street prefix with any figure."""
+    for every province, city, district and street prefix with any figure."""
     seekers = _run(seeker_sql(), SEEKER_DIMENSIONS, period)
     by_name = _run(seeker_names_sql(), ["occupation_name"], period)
     # A person naming three occupations counts once in the totals above.

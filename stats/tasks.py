@@ -44,10 +44,10 @@ def build_report(report_id: int) -> str:
 
 
 def last_months_reports() -> int:
-    """On the first day of each month: last month's report for the city and each
-    district; the leaders are told when each is ready."""
+    """On the first day of each month: last month's report for the province (if
+    any), each city and each district; the leaders are told when each is ready."""
     last_month = Period.containing(MONTH, timezone.localdate()).previous()
-    units = OrgUnit.objects.current().filter(level__in=["city", "district"])
+    units = OrgUnit.objects.current().filter(level__in=["province", "city", "district"])
     # A retry after the worker died goes on where the killed run stopped.
     made = Report.objects.filter(
         period_kind=last_month.kind, period_start=last_month.start, requested_by=None

@@ -24,7 +24,7 @@ def _unit(request) -> OrgUnit:
     if code:
         unit = units.filter(code=code).first()
     else:
-        unit = request.user.org_unit or units.filter(level="city").first()
+        unit = request.user.org_unit or OrgUnit.objects.top()
     if unit is None or not units.filter(pk=unit.pk).exists():
         raise Http404
     return unit

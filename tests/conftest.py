@@ -6,6 +6,7 @@ from django.db import connections
 from config.management.commands.setup_catalogue import seed_catalogue
 from config.management.commands.setup_roles import set_roles
 from portal import embedded_db
+from portal.models import OrgUnit
 from tests import factories
 
 _owned_database = False
@@ -139,3 +140,34 @@ def leader(foshan):
 @pytest.fixture
 def administrator(foshan):
     return factories.make_staff("admin", org_unit=None)
+
+
+@pytest.fixture
+def province(foshan):
+    """Guangdong above Foshan, and a second city, Zhaoqing, with one district, its
+    street and community."""
+    guangdong = OrgUnit.objects.create(
+        code="440000000000", name="广东省", level="province"
+    )
+    foshan["city"].parent = guangdong
+    foshan["city"].save()
+    zhaoqing = OrgUnit.objects.create(
+        code="441200000000", name="肇庆市", level="city", parent=guangdong
+    )
+    duanzhou = OrgUnit.objects.create(
+        code="441202000000", name="端州区", level="district", parent=zhaoqing
+    )
+    street = OrgUnit.objects.create(
+        code="441202001000", name="端州区第一街道", level="street", parent=duanzhou
+    )
+    community = OrgUnit.objects.create(
+        code="441202001001", name="端州区第一社区", level="community", parent=street
+    )
+    return {
+        **foshan,
+        "province": guangdong,
+        "zhaoqing": zhaoqing,
+        "duanzhou": duanzhou,
+        "duanzhou_street": street,
+        "duanzhou_community": community,
+    }

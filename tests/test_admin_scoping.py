@@ -28,12 +28,17 @@ from tests import factories
 CITY_WIDE = {
     "portal.DifficultyCategory": "the province's list of categories",
     "registration.CancellationReason": "reasons for cancelling, the same everywhere",
-    "registration.LocalRules": "the city's filing deadlines (one row)",
     "graduates.CohortTarget": "the city's targets per graduation year",
     "fairs.PointsRules": "how employers earn fair points (one row)",
     "subsidies.SubsidyType": "the subsidy catalogue, public on the site",
     "stats.WarningRule": "thresholds city staff set for every district",
     "stats.ClosedPeriod": "a period is closed for the whole city at once",
+}
+
+# Rules every member of staff may read, kept per city: the row without a city
+# holds those of every city without its own (tests/registration/test_rules.py).
+PER_CITY = {
+    "registration.LocalRules": "filing deadlines, one row per city",
 }
 
 # District staff open no page of these (403); `nanhai` has a row of each to try.
@@ -307,12 +312,19 @@ def nanhai(foshan, outsider_caseworker, city_caseworker):
     return rows
 
 
-@pytest.fixture(params=["caseworker", "leader"])
+@pytest.fixture(
+    params=["caseworker", "leader", "other city's caseworker", "other city's leader"]
+)
 def district_staff(request, foshan):
-    """A caseworker, and a leader, of 禅城区."""
+    """A caseworker, and a leader, of 禅城区; and of 肇庆市, another city of the
+    province Foshan is placed in once its rows are on file."""
     if request.param == "caseworker":
         return request.getfixturevalue("caseworker")
-    return factories.make_staff("leader", org_unit=foshan["chancheng"])
+    if request.param == "leader":
+        return factories.make_staff("leader", org_unit=foshan["chancheng"])
+    request.getfixturevalue("nanhai")
+    zhaoqing = request.getfixturevalue("province")["zhaoqing"]
+    return factories.make_staff(request.param.split()[-1], org_unit=zhaoqing)
 
 
 def label(model) -> str:
@@ -354,7 +366,7 @@ def names_shown(response) -> list[str]:
 
 def test_every_admin_model_is_scoped_or_declared_city_wide_or_closed(nanhai):
     registered = {label(model) for model in admin.site._registry}
-    declared = nanhai.keys() | CITY_WIDE.keys()
+    declared = nanhai.keys() | CITY_WIDE.keys() | PER_CITY.keys()
     assert sorted(registered - declared) == []  # scope it, or declare it above
     assert sorted((declared | CLOSED_TO_DISTRICTS.keys()) - registered) == []
     assert sorted(CLOSED_TO_DISTRICTS.keys() - nanhai.keys()) == []
@@ -500,3 +512,50 @@ def test_district_staff_get_no_other_districts_row_from_autocomplete(
             if str(getattr(row, to_field)) in ids:
                 leaks.append(f"{label(model)}.{field.name}")
     assert leaks == []
+
+
+def listed(client, model, row) -> int | bool:
+    """The change list's status when it is not 200, else whether it lists the row."""
+    response = client.get(changelist(model))
+    if response.status_code != 200:
+        return response.status_code
+    return row.pk in {obj.pk for obj in response.context["cl"].result_list}
+
+
+def answers(client, user, rows) -> dict:
+    client.force_login(user)
+    return {
+        label(model): listed(client, model, row)
+        for model in admin.site._registry
+        if (row := rows.get(label(model))) is not None
+    }
+
+
+@pytest.mark.parametrize("role", ["caseworker", "leader"])
+def test_once_a_province_is_above_the_city_its_staff_have_what_the_citys_had(
+    client, nanhai, request, role
+):
+    """Before: the city's staff list every row of their city and have the pages
+    of the whole area (imports, payments). A province is put above the city: its
+    staff list the same, and another city's rows too; the city's staff keep their
+    city's rows and lose the whole area's pages (403)."""
+    foshan = nanhai["portal.OrgUnit"].parent
+    before = answers(client, factories.make_staff(role, org_unit=foshan), nanhai)
+    whole_area = {
+        name for name, reason in CLOSED_TO_DISTRICTS.items() if "city staff" in reason
+    }
+    assert len(whole_area) == 3
+    if role == "caseworker":  # leaders only read figures
+        assert {before[name] for name in whole_area} == {True}
+    units = request.getfixturevalue("province")
+    zhaoqing_employer = factories.make_employer_user(
+        org_unit=units["duanzhou_street"], name="肇庆市测试建材有限公司"
+    ).employer
+    province_staff = factories.make_staff(role, org_unit=units["province"])
+    assert answers(client, province_staff, nanhai) == before
+    assert listed(client, Employer, zhaoqing_employer) is True
+    after = answers(client, factories.make_staff(role, org_unit=foshan), nanhai)
+    lost = {name for name in before if before[name] is True and after[name] is not True}
+    assert lost == {name for name in whole_area if before[name] is True}
+    assert {after[name] for name in lost} <= {403}
+    assert listed(client, Employer, zhaoqing_employer) is False

@@ -1,13 +1,27 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.models import OrgUnit
+
 
 class LocalRules(models.Model):
-    """The registration rules a city sets for itself (one row, edited in the admin).
+    """The registration rules a city sets for itself, edited in the admin.
 
     National rules (ages, the ten cancellation triggers) live in code and in
     registration/initial_data.py; numbers that differ between cities live here.
+    The row without a city holds the rules of every city that has none of its own
+    (the only row of a city portal); in a province, each city may have its own.
     """
+
+    city = models.OneToOneField(
+        OrgUnit,
+        verbose_name=_("city"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        limit_choices_to={"level": OrgUnit.Level.CITY},
+        help_text=_("Empty for the rules of every city without rules of its own."),
+    )
 
     hire_filing_days = models.PositiveSmallIntegerField(
         _("days to file a hire"),
@@ -46,16 +60,33 @@ class LocalRules(models.Model):
         verbose_name = _("local registration rules")
         verbose_name_plural = _("local registration rules")
         constraints = [
-            models.CheckConstraint(condition=models.Q(pk=1), name="local_rules_one_row")
+            models.UniqueConstraint(
+                fields=["city"], nulls_distinct=False, name="local_rules_one_per_city"
+            )
         ]
 
     def __str__(self):
+        if self.city_id is not None:
+            return str(_("Local registration rules of %(city)s")) % {
+                "city": self.city.name
+            }
         return str(_("Local registration rules"))
 
     @classmethod
-    def current(cls) -> "LocalRules":
-        """The one row (`setup_catalogue` adds it); its defaults if it is missing."""
-        return cls.objects.filter(pk=1).first() or cls(pk=1)
+    def current(cls, unit: OrgUnit | None = None) -> "LocalRules":
+        """The rules of the city `unit` is in, else the rules without a city
+        (`setup_catalogue` adds them); their defaults if both are missing."""
+        rows = cls.objects.filter(city__isnull=True)
+        if unit is not None:
+            prefix = unit.code[: OrgUnit.PREFIX_LENGTH[OrgUnit.Level.CITY]]
+            rows = cls.objects.filter(
+                models.Q(city__isnull=True)
+                | models.Q(
+                    city__level=OrgUnit.Level.CITY, city__code__startswith=prefix
+                )
+            )
+        found = sorted(rows, key=lambda row: row.city_id is None)
+        return found[0] if found else cls()
 
 
 class CancellationReason(models.Model):

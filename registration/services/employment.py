@@ -200,7 +200,7 @@ def _file_hires(
 ) -> list[EmploymentRegistration]:
     """Check every row, then save them all; `answers` gets the registry's answer
     for each row checked."""
-    rules = LocalRules.current()
+    rules = LocalRules.current(employer.org_unit)
     today = timezone.localdate()
     row_errors: dict[int, list[str]] = {}
     accepted = []
@@ -292,7 +292,7 @@ def register_self_employment(
         problems.append(age_problem)
     if problems:
         raise RegistrationError(" ".join(problems))
-    rules = LocalRules.current()
+    rules = LocalRules.current(person.residence)
     registration.org_unit = person.residence
     registration.filed_by = by
     registration.is_late = is_late(
@@ -334,7 +334,7 @@ def end_employment(
     problem = _start_date_problem(end_date)
     if problem:
         raise RegistrationError(problem)
-    rules = LocalRules.current()
+    rules = LocalRules.current(registration.org_unit)
     days = (
         rules.separation_filing_days
         if registration.kind == EmploymentRegistration.Kind.EMPLOYEE

@@ -160,7 +160,7 @@ def start_recognition_notice(
     recognition.return_reason = ""
     recognition.notice_starts = today
     recognition.notice_ends = today + datetime.timedelta(
-        days=LocalRules.current().notice_days - 1
+        days=LocalRules.current(recognition.org_unit).notice_days - 1
     )
     recognition.save(
         update_fields=[

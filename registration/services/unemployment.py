@@ -335,17 +335,28 @@ def months_before(day: datetime.date, months: int) -> datetime.date:
 
 def flag_lost_contact(*, day: datetime.date | None = None) -> int:
     """Nightly: flag registrations with no contact for the local number of months
-    (six by law) for a caseworker to confirm; nothing is cancelled automatically."""
+    (six by law; each city's own where it has rules of its own) for a caseworker
+    to confirm; nothing is cancelled automatically."""
     day = day or timezone.localdate()
-    cutoff = months_before(day, LocalRules.current().no_contact_months)
+
+    def silent_since(rules: LocalRules) -> Q:
+        cutoff = months_before(day, rules.no_contact_months)
+        return Q(last_contact_on__lte=cutoff) | Q(
+            last_contact_on__isnull=True, registered_on__lte=cutoff
+        )
+
+    lost = Q()
+    in_own_city = Q()
+    for rules in LocalRules.objects.filter(city__isnull=False).select_related("city"):
+        in_city = Q(org_unit__code__startswith=rules.city.descendant_prefix)
+        lost |= in_city & silent_since(rules)
+        in_own_city |= in_city
+    lost |= ~in_own_city & silent_since(LocalRules.current())
     flagged = 0
     candidates = UnemploymentRegistration.objects.filter(
         status=UnemploymentRegistration.Status.REGISTERED,
         contact_review_due=False,
-    ).filter(
-        Q(last_contact_on__lte=cutoff)
-        | Q(last_contact_on__isnull=True, registered_on__lte=cutoff)
-    )
+    ).filter(lost)
     for registration in candidates.iterator():
         with transaction.atomic():
             updated = UnemploymentRegistration.objects.filter(

@@ -44,7 +44,7 @@ def employee_list(request):
         "page": page,
         "show": show,
         "separation_form": SeparationForm(employer=employer),
-        "rules": LocalRules.current(),
+        "rules": LocalRules.current(request.user.employer.org_unit),
     }
     return render(request, "registration/employee_list.html", context)
 
@@ -78,7 +78,7 @@ def hire_new(request):
     context = {
         "formset": formset,
         "row_errors": row_errors,
-        "rules": LocalRules.current(),
+        "rules": LocalRules.current(request.user.employer.org_unit),
         "prefill": prefill,
     }
     return render(request, "registration/hire_form.html", context)
@@ -141,5 +141,8 @@ def separation_file(request):
                 % {"count": len(ended)},
             )
             return redirect("registration:employee_list")
-    context = {"form": form, "rules": LocalRules.current()}
+    context = {
+        "form": form,
+        "rules": LocalRules.current(request.user.employer.org_unit),
+    }
     return render(request, "registration/separation_form.html", context)

@@ -14,11 +14,17 @@ from stats.models import EmployedPopulation
 FIRST_YEAR = 2000
 # The reports print the source from a stored figure's category (100 characters).
 SOURCE_LENGTH = 100
-LEVELS = [OrgUnit.Level.CITY, OrgUnit.Level.DISTRICT, OrgUnit.Level.STREET]
+LEVELS = [
+    OrgUnit.Level.PROVINCE,
+    OrgUnit.Level.CITY,
+    OrgUnit.Level.DISTRICT,
+    OrgUnit.Level.STREET,
+]
 
 
 def may_enter_employed_population(user: User) -> bool:
-    """City staff and IT administrators; district staff only read the figures."""
+    """City (and province) staff and IT administrators, each for their own area;
+    district staff only read the figures."""
     if not (user.is_authenticated and user.is_active):
         return False
     if user.is_administrator:
@@ -26,14 +32,14 @@ def may_enter_employed_population(user: User) -> bool:
     return (
         user.is_caseworker
         and user.org_unit_id is not None
-        and user.org_unit.level == OrgUnit.Level.CITY
+        and user.org_unit.is_at_least(OrgUnit.Level.CITY)
     )
 
 
 def employed_population_problem(row: EmployedPopulation) -> str | None:
     """Why the figure cannot be saved, or None."""
     if row.org_unit_id is None or row.org_unit.level not in LEVELS:
-        return _("Enter the figure for the city, a district or a street.")
+        return _("Enter the figure for the province, a city, a district or a street.")
     this_year = timezone.localdate().year
     if row.year is None or not FIRST_YEAR <= row.year <= this_year:
         return _("The year must be between %(first)s and %(last)s.") % {
@@ -66,6 +72,9 @@ def save_employed_population(
     problem = employed_population_problem(row)
     if problem:
         raise StatsError(problem)
+    if not OrgUnit.objects.for_user(by).filter(pk=row.org_unit_id).exists():
+        # Another city's figure: the admin's choices alone do not stop a post.
+        raise StatsError(_("Enter figures for your own area only."))
     row.source = row.source.strip()
     row.entered_by = by
     # Who entered it and when follow the last real change, not a save of nothing.

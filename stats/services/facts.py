@@ -19,7 +19,12 @@ from stats.supply_demand import (
     supply_and_demand,
 )
 
-LEVELS = [OrgUnit.Level.CITY, OrgUnit.Level.DISTRICT, OrgUnit.Level.STREET]
+LEVELS = [
+    OrgUnit.Level.PROVINCE,
+    OrgUnit.Level.CITY,
+    OrgUnit.Level.DISTRICT,
+    OrgUnit.Level.STREET,
+]
 SIDES = {"demand": DEMAND_DIMENSIONS, "seekers": SEEKER_DIMENSIONS}
 
 
@@ -47,8 +52,9 @@ def _lock(period: Period) -> None:
 
 @transaction.atomic
 def refresh_facts(period: Period, *, by: User | None = None) -> int:
-    """Recompute every figure of the period for the city, its districts and
-    streets; a closed period is left as it is (returns 0)."""
+    """Recompute every figure of the period for the province (if any), the
+    cities, their districts and streets; a closed period is left as it is
+    (returns 0)."""
     _lock(period)
     if ClosedPeriod.is_closed(period):
         return 0
@@ -74,7 +80,9 @@ def refresh_facts(period: Period, *, by: User | None = None) -> int:
         for (prefix, dimension, category), value in figures.items():
             if prefix in by_prefix:
                 add(by_prefix[prefix], indicator, dimension, category, value)
-    registration = counts_by_unit(period.start, period.end)
+    registration = counts_by_unit(
+        period.start, period.end, [OrgUnit.PREFIX_LENGTH[level] for level in LEVELS]
+    )
     for unit in units:
         figures = unit_figures(
             unit, period, registration.get(unit.descendant_prefix, {})
@@ -90,12 +98,16 @@ def refresh_facts(period: Period, *, by: User | None = None) -> int:
 
 
 def closing_refusal(user: User, period: Period) -> str | None:
-    """Why the user may not close the period; None when they may: city leaders
-    close finished periods, once."""
+    """Why the user may not close the period; None when they may: leaders of the
+    top unit (the city; in a provincial portal, the province) close finished
+    periods, once. A closed period is closed for every unit."""
     if not (user.is_leader or user.is_administrator):
         return _("Only leaders close a period.")
-    if user.org_unit is not None and user.org_unit.level != OrgUnit.Level.CITY:
-        return _("Periods are closed for the whole city, by city leaders.")
+    if user.org_unit is not None and not user.org_unit.is_top:
+        return _(
+            "Periods are closed for the whole area, by the leaders of the city, "
+            "or of the province where there is one."
+        )
     if not period.is_over(timezone.localdate()):
         return _("A period can be closed only after it has ended.")
     if ClosedPeriod.is_closed(period):

@@ -18,10 +18,13 @@ from stats.models import Report
 from stats.periods import Period
 from stats.services.facts import fill_missing_facts
 
+REPORT_LEVELS = [OrgUnit.Level.PROVINCE, OrgUnit.Level.CITY, OrgUnit.Level.DISTRICT]
+
 
 def can_report_on(user: User, unit: OrgUnit) -> bool:
-    """Reports cover the city or one district, within the user's own area."""
-    return unit.level in (OrgUnit.Level.CITY, OrgUnit.Level.DISTRICT) and (
+    """Reports cover the province, a city or a district, within the user's own
+    area."""
+    return unit.level in REPORT_LEVELS and (
         OrgUnit.objects.for_user(user).filter(pk=unit.pk).exists()
     )
 
@@ -30,7 +33,9 @@ def can_report_on(user: User, unit: OrgUnit) -> bool:
 def request_report(period: Period, unit: OrgUnit, *, by: User | None) -> Report:
     """Queue a report; a django-q2 worker builds it (stats.tasks.build_report)."""
     if by is not None and not can_report_on(by, unit):
-        raise StatsError(_("Reports cover the city or one district of your area."))
+        raise StatsError(
+            _("Reports cover the province, a city or a district of your area.")
+        )
     if period.start > timezone.localdate():
         raise StatsError(_("This period has not started yet."))
     report = Report.objects.create(

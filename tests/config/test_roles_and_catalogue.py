@@ -46,6 +46,8 @@ GRANTED_SINCE = {
         "fairs.view_terminal",
         "fairs.add_terminal",
         "fairs.change_terminal",
+        # In a province, a city's staff add their city's registration rules.
+        "registration.add_localrules",
     ],
     "leader": [
         # Leaders see the to-do's totals of objections and look-alikes.
@@ -68,7 +70,8 @@ def row(obj: models.Model) -> dict:
         if field.name in ("created_at", "updated_at"):
             continue
         value = getattr(obj, field.name)
-        values[field.name] = natural(value) if field.is_relation else value
+        related = field.is_relation and value is not None
+        values[field.name] = natural(value) if related else value
     for field in obj._meta.many_to_many:
         values[field.name] = sorted(natural(o) for o in getattr(obj, field.name).all())
     return values

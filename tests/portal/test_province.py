@@ -10,23 +10,6 @@ from tests import factories
 
 
 @pytest.fixture
-def province(foshan):
-    """Guangdong above Foshan, and a second city, Zhaoqing, with one district."""
-    guangdong = OrgUnit.objects.create(
-        code="440000000000", name="广东省", level="province"
-    )
-    foshan["city"].parent = guangdong
-    foshan["city"].save()
-    zhaoqing = OrgUnit.objects.create(
-        code="441200000000", name="肇庆市", level="city", parent=guangdong
-    )
-    duanzhou = OrgUnit.objects.create(
-        code="441202000000", name="端州区", level="district", parent=zhaoqing
-    )
-    return {**foshan, "province": guangdong, "zhaoqing": zhaoqing, "duanzhou": duanzhou}
-
-
-@pytest.fixture
 def people(province):
     return {
         "foshan": factories.make_person(residence=province["chancheng"]),

@@ -208,7 +208,7 @@ def test_the_service_refuses_a_figure_the_reports_could_not_sign(
 def test_a_community_gets_no_figure_and_a_unit_no_second_one_for_a_year(
     foshan, city_caseworker
 ):
-    with pytest.raises(services.StatsError, match="请为全市、某一区或某一街道"):
+    with pytest.raises(services.StatsError, match="请为全省、某一市、某一区或某一街道"):
         enter(foshan["chancheng_community"], 2025, 1000, by=city_caseworker)
     enter(foshan["city"], 2025, 1000, by=city_caseworker)
     with pytest.raises(services.StatsError, match="已有2025年的数字"):

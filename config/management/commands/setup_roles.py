@@ -48,6 +48,7 @@ ROLES = {
         "registration.change_cancellationreason",
         "registration.view_localrules",
         "registration.change_localrules",
+        "registration.add_localrules",
         "graduates.view_graduate",
         "graduates.add_graduate",
         "graduates.change_graduate",
