@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("portal", "0014_partition_history"),
-        ("registration", "0007_employed_changes"),
+        ("registration", "0008_partition_employed_changes"),
     ]
 
     operations = [
