@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from jobs import services
+from jobs.cards import card_rows
 from jobs.forms import JobMapForm, JobPostingForm, JobSearchForm
 from jobs.models import (
     FavouritePosting,
@@ -24,7 +25,6 @@ from jobs.models.postings import salary_label
 from jobs.search_plans import (
     PAGE_SIZE,
     CappedPaginator,
-    card_rows,
     search_page,
 )
 from portal.decorators import employer_required
