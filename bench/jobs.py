@@ -18,7 +18,9 @@ generate_postings, COPY), then prints:
 - throughput in one run, served as production does (gunicorn, 2 processes of 4
   threads): the bare view (one indexed query, a small template), the traffic list
   with the per-process caches off, the same with them on, and the one repeated
-  URL; each with the client's p50/p95/p99.
+  URL; each with the client's p50/p95/p99 and the server's CPU time per request,
+  Python (gunicorn) and PostgreSQL (the backends of the bench database), which
+  on a shared machine says more than the rate.
 
 Every figure is printed with the load average, as the machine may be shared.
 Throughput uses a Python client with 16 threads (the same for every row).
@@ -353,9 +355,12 @@ def measure_in_process(matching_too: bool) -> None:
     report(f"matching, one resume ({len(samples)} resumes)", percentiles(samples))
 
 
-def throughput(urls: list[str], seconds: int) -> tuple[float, tuple]:
-    """Requests per second and client-side latency of 16 threads that take the
-    next URL of the list in turn, for `seconds`."""
+def throughput(
+    urls: list[str], seconds: int, server: subprocess.Popen
+) -> tuple[float, tuple, tuple]:
+    """Requests per second, client-side latency of 16 threads that take the
+    next URL of the list in turn, for `seconds`, and the server's CPU ms per
+    request (ServerCpu)."""
     lock = threading.Lock()
     position = [0]
     samples = []
@@ -372,11 +377,12 @@ def throughput(urls: list[str], seconds: int) -> tuple[float, tuple]:
             samples.append((time.perf_counter() - started) * 1000)
 
     threads = [threading.Thread(target=worker) for _ in range(16)]
+    cpu = ServerCpu(server)
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return len(samples) / seconds, percentiles(samples)
+    return len(samples) / seconds, percentiles(samples), cpu.per_request(len(samples))
 
 
 def serve(port: str, **env: str) -> subprocess.Popen:
@@ -399,6 +405,55 @@ def serve(port: str, **env: str) -> subprocess.Popen:
     sys.exit("gunicorn did not answer")
 
 
+class ServerCpu:
+    """CPU seconds spent serving, split between the web server's processes
+    (gunicorn and its workers: Python) and the PostgreSQL backends connected to the
+    bench database (on this machine; none counted for a remote server). Only what
+    the run itself costs: other processes on a shared machine are not counted."""
+
+    def __init__(self, server: subprocess.Popen):
+        import psutil
+
+        self.web = psutil.Process(server.pid)
+        self.start = self.read()
+
+    def read(self) -> tuple[dict, dict]:
+        import psutil
+        from django.db import connection
+
+        def cpu(process):
+            try:
+                times = process.cpu_times()
+            except psutil.Error:
+                return None
+            return times.user + times.system
+
+        web = {p.pid: cpu(p) for p in [self.web, *self.web.children(recursive=True)]}
+        database = {}
+        if not os.environ.get("DATABASE_URL"):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = "
+                    "current_database() AND pid <> pg_backend_pid()"
+                )
+                pids = [pid for (pid,) in cursor.fetchall()]
+            database = {pid: cpu(psutil.Process(pid)) for pid in pids}
+        return web, database
+
+    def per_request(self, requests: int) -> tuple[float, float]:
+        """(Python, PostgreSQL) CPU ms per request since the start."""
+        spent = []
+        for before, after in zip(self.start, self.read(), strict=True):
+            spent.append(
+                sum(
+                    seconds - (before.get(pid) or 0)
+                    for pid, seconds in after.items()
+                    if seconds is not None
+                )
+            )
+        return tuple(seconds * 1000 / max(requests, 1) for seconds in spent)
+
+
 def measure_throughput(queries, seconds: int) -> None:
     port = "8765"
     base = f"http://127.0.0.1:{port}"
@@ -409,15 +464,16 @@ def measure_throughput(queries, seconds: int) -> None:
         server = serve(port, BENCH_CACHES="on" if caches_on else "off")
         try:
             if not caches_on:
-                rows.append(("bare view", throughput([base + "/bench/bare/"], seconds)))
+                bare_url = [base + "/bench/bare/"]
+                rows.append(("bare view", throughput(bare_url, seconds, server)))
                 label = f"traffic list ({len(urls)} URLs), caches off"
             else:
                 label = f"traffic list ({len(urls)} URLs), caches on"
-            rows.append((label, throughput(urls, seconds)))
+            rows.append((label, throughput(urls, seconds, server)))
             if caches_on:
                 urllib.request.urlopen(cached_url).read()
                 rows.append(("cached case: /jobs/?q=会计 repeated",
-                             throughput([cached_url], seconds)))  # fmt: skip
+                             throughput([cached_url], seconds, server)))  # fmt: skip
         finally:
             server.terminate()
             server.wait()
@@ -425,12 +481,13 @@ def measure_throughput(queries, seconds: int) -> None:
     bare = rows[0][1][0]
     print(
         f"throughput (python client, 16 threads, {seconds} s each, served as "
-        "production: gunicorn, 2 processes x 4 threads):"
+        "production: gunicorn, 2 processes x 4 threads); server CPU per request:"
     )
     for row in rows:
-        label, (rate, (p50, p95, p99)) = row[:2]
+        label, (rate, (p50, p95, p99), (python, database)) = row[:2]
         print(f"  {label:<42} {rate:>6.0f} req/s {rate / bare:>5.0%} of bare | "
-              f"p50 {p50:.0f} p95 {p95:.0f} p99 {p99:.0f} ms")  # fmt: skip
+              f"p50 {p50:.0f} p95 {p95:.0f} p99 {p99:.0f} ms | CPU Python "
+              f"{python:.1f} + PostgreSQL {database:.1f} ms")  # fmt: skip
     print(f"  ({load()})")
 
 

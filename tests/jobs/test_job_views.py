@@ -388,3 +388,56 @@ def test_odd_pages_and_unsearchable_keywords_get_a_page(client, employer, params
     last = client.get(reverse("jobs:job_list"), {**params, "page": "2"})
     assert shown == [card.pk for card in last.context["page"].object_list]
     assert len(shown) == 5
+
+
+# The cards' markup as templates/jobs/job_list.html rendered it before the cards were
+# joined in Python (jobs/views/postings.py, cards_html).
+TEMPLATE_CARDS = """<ul class="job-list">
+  {% for card in cards %}
+<li class="job-card">
+  <div class="job-card-head">
+    <a class="job-title" href="{{ card.url }}">{{ card.title }}</a>
+    <span class="salary">{{ card.salary }}</span>
+  </div>
+  <div class="muted">{{ card.employer }}</div>
+  <div class="job-tags">
+    <span class="tag">{{ card.place }}</span>
+    <span class="tag">{{ card.job_type }}</span>
+    <span class="tag">{{ card.education }}</span>
+    {% if card.experience %}<span class="tag">{{ card.experience }}</span>{% endif %}
+    {% if card.distance %}<span class="tag ok">{{ card.distance }}</span>{% endif %}
+  </div>
+</li>
+  {% endfor %}
+</ul>"""
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"q": "主管"}, {"sort": "distance", "lat": "23.02", "lng": "113.12"}],
+)
+def test_the_cards_are_the_markup_the_template_gave(client, employer, language, params):
+    from django.template import engines
+    from django.utils import translation
+
+    postings = [
+        ('<b>仓库主管</b> & "Co"', {"experience_years": 3}),
+        ("主管助理", {"experience_years": 1, "education": "bachelor"}),
+        ("夜班主管", {"experience_years": 0, "salary_min": None, "salary_max": None}),
+        ("兼职主管", {"job_type": "part_time", "latitude": None, "longitude": None}),
+        ("主管<script>", {"latitude": 22.9, "longitude": 112.89}),
+    ]
+    for title, extra in postings:
+        factories.make_posting(employer.employer, title=title, **extra)
+    client.cookies["django_language"] = language
+    response = client.get(reverse("jobs:job_list"), params)
+    cards = response.context["page"].object_list
+    assert len(cards) == 5
+    start = response.text.index('<ul class="job-list">')
+    shown = response.text[start : response.text.index("</ul>", start) + 5]
+    with translation.override(language):
+        expected = (
+            engines["django"].from_string(TEMPLATE_CARDS).render({"cards": cards})
+        )
+    assert shown == expected
