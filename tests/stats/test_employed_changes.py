@@ -9,6 +9,7 @@ import datetime
 import threading
 
 import pytest
+from django.db import transaction
 
 from portal.models import OrgUnit, Person
 from registration import services
@@ -146,12 +147,37 @@ def test_compacting_and_rebuilding_leave_the_counts_as_they_were(registrations):
     registrations[2].end_date = datetime.date(2026, 8, 31)
     registrations[2].save()
     before = EmployedChange.objects.count()
-    left = services.compact_employed_changes()
-    assert left == EmployedChange.objects.count() < before
+    fewer = services.compact_employed_changes()
+    left = EmployedChange.objects.count()
+    assert fewer == before - left > 0
     assert_equal_to_the_full_count()
     EmployedChange.objects.all().delete()
     services.rebuild_employed_changes()
     assert EmployedChange.objects.count() == left
+    assert_equal_to_the_full_count()
+
+
+def test_compacting_rewrites_only_the_streets_and_days_with_new_rows(
+    foshan, registrations, people
+):
+    services.compact_employed_changes()
+    kept = set(EmployedChange.objects.values_list("pk", flat=True))
+    assert services.compact_employed_changes() == 0
+    assert set(EmployedChange.objects.values_list("pk", flat=True)) == kept
+    nanhai = foshan["nanhai_street"].code[:9]
+    # The woman left Nanhai on 2024-06-01 (-1 there): this +1 cancels it out.
+    old = EmployedChange.objects.get(street=nanhai, day=datetime.date(2024, 6, 1))
+    register(
+        people[3],
+        foshan["nanhai_street"],
+        datetime.date(2024, 6, 1),
+        datetime.date(2024, 12, 31),
+    ).save()
+    new = EmployedChange.objects.get(street=nanhai, day=datetime.date(2025, 1, 1))
+    assert services.compact_employed_changes() == 2
+    assert set(EmployedChange.objects.values_list("pk", flat=True)) == (
+        kept - {old.pk}
+    ) | {new.pk}
     assert_equal_to_the_full_count()
 
 
@@ -190,4 +216,48 @@ def test_registrations_written_while_compacting_are_all_counted(foshan, people):
     for thread in threads:
         thread.join()
     assert EmploymentRegistration.objects.count() == 24
+    assert_equal_to_the_full_count()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_rebuild_waits_for_a_person_changed_meanwhile_and_counts_it_once(
+    registrations, people
+):
+    """A person's retirement date changed in a transaction still open when the
+    rebuild starts: the rebuild waits for it to commit and then counts the new
+    date, once (without the lock it would run at once, and a commit between its
+    delete and its insert would be counted twice)."""
+    from django.db import connection
+
+    woman = people[1]
+    changed, committing, done = threading.Event(), threading.Event(), threading.Event()
+
+    def change_the_person():
+        try:
+            with transaction.atomic():
+                woman.retirement_track = "cadre_f"
+                woman.save()
+                changed.set()
+                committing.wait(5)
+        finally:
+            connection.close()
+
+    def rebuild():
+        try:
+            services.rebuild_employed_changes()
+            done.set()
+        finally:
+            connection.close()
+
+    writer = threading.Thread(target=change_the_person)
+    writer.start()
+    assert changed.wait(5)
+    rebuilder = threading.Thread(target=rebuild)
+    rebuilder.start()
+    waited = not done.wait(1)
+    committing.set()
+    writer.join()
+    rebuilder.join()
+    assert waited
+    assert done.is_set()
     assert_equal_to_the_full_count()
