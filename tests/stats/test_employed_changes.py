@@ -238,7 +238,7 @@ def test_a_rebuild_waits_for_a_person_changed_meanwhile_and_counts_it_once(
                 woman.retirement_track = "cadre_f"
                 woman.save()
                 changed.set()
-                committing.wait(5)
+                committing.wait(30)
         finally:
             connection.close()
 
@@ -251,7 +251,7 @@ def test_a_rebuild_waits_for_a_person_changed_meanwhile_and_counts_it_once(
 
     writer = threading.Thread(target=change_the_person)
     writer.start()
-    assert changed.wait(5)
+    assert changed.wait(30)
     rebuilder = threading.Thread(target=rebuild)
     rebuilder.start()
     waited = not done.wait(1)
