@@ -2,8 +2,10 @@
 
     .venv/bin/python bench/stats.py [--scale 1.0] [--requests 200] [--clients 8]
 
-Uses the database `portal_city` (created, seeded and filled by
-`manage.py generate_city` once: 5 million people and the rest at scale 1). Prints,
+Uses the database `portal_city` (created, seeded and filled by `manage.py
+generate_city` once: 5 million people and the rest at scale 1), or the one
+BENCH_DATABASE names (a copy, to measure a change of schema without migrating the
+shared one). Prints,
 each figure with the load average (1 min) when it was taken:
 - the time to generate the data set (the first time);
 - the time to compute every figure (refresh_facts: city, districts, streets) of
@@ -41,7 +43,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
-os.environ["BENCH_DATABASE"] = "portal_city"
+DATABASE = os.environ.setdefault("BENCH_DATABASE", "portal_city")
 warnings.filterwarnings("ignore", message="No directory at")
 
 from bench.jobs import ensure_database, serve  # noqa: E402
@@ -116,7 +118,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--clients", type=int, default=8)
     args = parser.parse_args()
-    ensure_database("portal_city")
+    ensure_database(DATABASE)
     import django
     from django.core.management import call_command
 
@@ -222,7 +224,7 @@ def main() -> None:
     base = f"http://127.0.0.1:{PORT}/stats/?period={month.slug}"
     units = [city, *districts]
     urls = [f"{base}&unit={units[i % len(units)].code}" for i in range(args.requests)]
-    server = serve(PORT, BENCH_DATABASE="portal_city")
+    server = serve(PORT, BENCH_DATABASE=DATABASE)
     try:
         dashboard_over_http(urls[: len(units)], cookie, 1)  # each page once, warm
         samples, seconds, failures = dashboard_over_http(urls, cookie, args.clients)
