@@ -85,8 +85,8 @@ def demand_targets(today: datetime.date) -> dict[tuple[str, datetime.date], int]
 def seed_employed_population(today: datetime.date, demo: DemoCity = FOSHAN) -> None:
     """城镇从业人员 of the city and its districts for the last three years: the
     demo's people in work at each year's end (or today), rounded to tens; the
-    city is the sum of its districts, the province (if any) of its cities. Rows
-    already there are left alone."""
+    city is the sum of its districts. Rows already there are left alone, but
+    the province's (if any) is brought up to the sum of its cities."""
     city = OrgUnit.objects.get(code=demo.code)
     districts = list(demo.units(OrgUnit.Level.DISTRICT))
     entered_by = User.objects.get(username=demo.login("cw"))

@@ -45,7 +45,7 @@ class Command(BaseCommand):
             "--city",
             choices=list(DEMO_CITIES),
             default=FOSHAN.slug,
-            help="the demo city to add (another than foshan adds the province too)",
+            help="the demo city to add (any but foshan adds the province too)",
         )
 
     @transaction.atomic
