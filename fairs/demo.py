@@ -6,6 +6,7 @@ that came, the jobs they showed, the seekers who entered and their interest."""
 import datetime
 import random
 
+from django.db.models import Q
 from django.utils import timezone
 
 from fairs import services
@@ -14,7 +15,9 @@ from fairs.services.bookings import SHORT_CODE_ALPHABET
 from fairs.services.gate import register_to_attend
 from jobs.models import JobPosting, PostingInterval, ResumeInterval
 from portal.demo import (
+    FOSHAN,
     SPRING_FESTIVALS,
+    DemoCity,
     add_months,
     at,
     demo_password_hash,
@@ -27,23 +30,24 @@ HALL = "AAAA.BBBB\nAAAA.BBBB\n.........\nCCCC.DDDD\nCCCC.DDDD"
 ZONES = "A=智能制造\nB=家电家居\nC=现代服务\nD=高校毕业生专区"
 
 
-def seed_fairs(employers) -> None:
-    """Idempotent: fairs are made once; the steward and the demo seeker's pass are
-    checked every time."""
-    _ensure_steward()
-    if JobFair.objects.exists():
+def seed_fairs(employers, demo: DemoCity = FOSHAN) -> None:
+    """Idempotent: the city's fairs are made once; the steward and the demo
+    seeker's pass are checked every time."""
+    _ensure_steward(demo)
+    city = OrgUnit.objects.get(code=demo.code)
+    if JobFair.objects.filter(org_unit__code__startswith=demo.prefix).exists():
         return
     admin = User.objects.get(username="admin")
-    city = OrgUnit.objects.get(level=OrgUnit.Level.CITY)
     now = timezone.now()
     today = timezone.localdate()
     day = today + datetime.timedelta(days=12)
     upcoming = _fair(
-        f"{day.year}年{_season(day)}佛山市综合招聘会",
+        f"{day.year}年{_season(day)}{demo.name}综合招聘会",
         city,
         day,
         now - datetime.timedelta(days=3),
         admin,
+        demo=demo,
     )
     # Employers other than the demo login's have taken some booths already.
     for employer, booth in zip(employers[1:12], upcoming.booths.all(), strict=False):
@@ -55,7 +59,13 @@ def seed_fairs(employers) -> None:
             by=employer.staff.first(),
         )
     # The demo seeker has registered to attend; a steward works the gate.
-    demo_seeker = Person.objects.filter(user__isnull=False).order_by("pk").first()
+    demo_seeker = (
+        Person.objects.filter(
+            user__isnull=False, residence__code__startswith=demo.prefix
+        )
+        .order_by("pk")
+        .first()
+    )
     if demo_seeker is not None:
         register_to_attend(upcoming, person=demo_seeker)
     day = today - datetime.timedelta(days=30)
@@ -67,22 +77,30 @@ def seed_fairs(employers) -> None:
         now - datetime.timedelta(days=60),
         admin,
         kind="graduates",
+        demo=demo,
     )
-    _seed_past_fair(last, employers, staff)
+    _seed_past_fair(last, employers, staff, demo)
     day = today + datetime.timedelta(days=40)
-    _fair(f"{day.year}年{day.month}月佛山市综合招聘会", city, day, now, admin)
-    for day, name, kind in _past_fairs(today):
+    _fair(
+        f"{day.year}年{day.month}月{demo.name}综合招聘会",
+        city,
+        day,
+        now,
+        admin,
+        demo=demo,
+    )
+    for day, name, kind in _past_fairs(today, demo):
         fair = _fair(
-            name, city, day, at(day - datetime.timedelta(days=30)), admin, kind
+            name, city, day, at(day - datetime.timedelta(days=30)), admin, kind, demo
         )
-        _seed_past_fair(fair, employers, staff)
+        _seed_past_fair(fair, employers, staff, demo)
 
 
 def _season(day: datetime.date) -> str:
     return ["冬季", "春季", "夏季", "秋季"][day.month % 12 // 3]
 
 
-def _past_fairs(today) -> list[tuple]:
+def _past_fairs(today, demo: DemoCity = FOSHAN) -> list[tuple]:
     """(day, name, kind): a general fair on the third Saturday of every month
     but the Spring Festival's, the 春风行动 fair ten days after the festival and
     the graduates' fairs in May and November; none in the last five weeks."""
@@ -95,7 +113,7 @@ def _past_fairs(today) -> list[tuple]:
             -21 <= (saturday - festival).days < 14 for festival in SPRING_FESTIVALS
         )
         if not near_festival:
-            name = f"{saturday.year}年{saturday.month}月佛山市综合招聘会"
+            name = f"{saturday.year}年{saturday.month}月{demo.name}综合招聘会"
             fairs.append((saturday, name, "general"))
         if month.month in (5, 11):
             day = month + datetime.timedelta((5 - month.weekday()) % 7 + 7)
@@ -117,12 +135,12 @@ def _codes(rng, count: int) -> list[str]:
     return sorted(codes)
 
 
-def _seed_past_fair(fair: JobFair, employers, staff) -> None:
+def _seed_past_fair(fair: JobFair, employers, staff, demo: DemoCity) -> None:
     """Bookings (a few no-shows) showing postings open that day, passes of seekers
     looking for work then (most entered), and the booths they registered
     interest at, some with a hiring intention; in bulk, dated that day."""
     day = fair.date
-    rng = random.Random(f"fair-{day}-{fair.kind}")
+    rng = random.Random(f"{demo.key}fair-{day}-{fair.kind}")
     JobFair.objects.filter(pk=fair.pk).update(
         created_at=at(day - datetime.timedelta(days=35)),
         updated_at=at(day - datetime.timedelta(days=30)),
@@ -155,10 +173,13 @@ def _seed_past_fair(fair: JobFair, employers, staff) -> None:
                 updated_at=at(day, 12),
             )
         )
+    residents = Q(person__residence__code__startswith=demo.prefix)
+    if demo.is_first:  # as before the second city: people with no residence too
+        residents |= Q(person__residence__isnull=True)
     people = sorted(
         set(
             ResumeInterval.objects.filter(
-                starts_on__lte=day, ends_on__gte=day
+                residents, starts_on__lte=day, ends_on__gte=day
             ).values_list("person_id", flat=True)
         )
     )
@@ -204,10 +225,10 @@ def _seed_past_fair(fair: JobFair, employers, staff) -> None:
         BoothVisit.objects.bulk_create(visits)
 
 
-def _ensure_steward() -> None:
-    city = OrgUnit.objects.get(level=OrgUnit.Level.CITY)
+def _ensure_steward(demo: DemoCity = FOSHAN) -> None:
+    city = OrgUnit.objects.get(code=demo.code)
     User.objects.get_or_create(
-        username="gate",
+        username=demo.login("gate"),
         defaults={
             "role": User.Role.STEWARD,
             "org_unit": city,
@@ -217,7 +238,7 @@ def _ensure_steward() -> None:
     )
 
 
-def _fair(name, unit, day, opens, admin, kind="general") -> JobFair:
+def _fair(name, unit, day, opens, admin, kind="general", demo=FOSHAN) -> JobFair:
     fair = services.save_fair(
         JobFair(
             name=name,
@@ -226,10 +247,10 @@ def _fair(name, unit, day, opens, admin, kind="general") -> JobFair:
             date=day,
             starts_at=datetime.time(9, 0),
             ends_at=datetime.time(12, 0),
-            venue="佛山市人力资源市场",
-            address="禅城区岭南大道北1号",
-            latitude=23.0215,
-            longitude=113.1214,
+            venue=f"{demo.name}人力资源市场",
+            address=demo.market[0],
+            latitude=demo.market[1],
+            longitude=demo.market[2],
             org_unit=unit,
             booking_opens=opens,
             booking_closes=timezone.make_aware(

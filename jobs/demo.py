@@ -16,6 +16,8 @@ from jobs.models import (
 )
 from jobs.services.listings import rebuild_listings
 from portal.demo import (
+    FOSHAN,
+    DemoCity,
     add_months,
     at,
     cohorts,
@@ -426,24 +428,33 @@ def _search(rng, today, first: datetime.date) -> tuple[list, list]:
     return days, salaries
 
 
-def seed_resume_history(today: datetime.date) -> list[tuple]:
+def seed_resume_history(today: datetime.date, demo: DemoCity = FOSHAN) -> list[tuple]:
     """Two years of job seekers, new residents with resumes started on busy days
     more often, and each recent cohort of graduates from late May; idempotent
     (nothing once resumes older than the history exist). Returns (person, first
     day, last update) for each, for registration/demo.py."""
     first = add_months(history_start(today), -6)
-    if Resume.objects.filter(created_at__date__lt=history_start(today)).exists():
+    if Resume.objects.filter(
+        created_at__date__lt=history_start(today),
+        person__residence__code__startswith=demo.prefix,
+    ).exists():
         return []
-    rng = random.Random("resume-history")
+    rng = random.Random(f"{demo.key}resume-history")
     span = [first + datetime.timedelta(n) for n in range((today - first).days + 1)]
-    count = round(SEEKERS_PER_DAY * sum(seasonal_weight(day) for day in span))
+    count = round(
+        demo.size * SEEKERS_PER_DAY * sum(seasonal_weight(day) for day in span)
+    )
     days = spread_days(rng, first, today, count)
     people = seed_people(
-        "seeker", count, birth_years=(today.year - 54, today.year - 18), joined=days
+        "seeker",
+        count,
+        birth_years=(today.year - 54, today.year - 18),
+        joined=days,
+        demo=demo,
     )
     groups = [(people, days, WANTED)]
     for year in cohorts(today):
-        graduates = graduating_people(year, today)
+        graduates = graduating_people(year, today, demo)
         joined = [timezone.localtime(p.created_at).date() for p in graduates]
         groups.append((graduates, joined, GRADUATE_WANTED))
     made, spans = [], []

@@ -1,6 +1,8 @@
 """Demo data of the core: Foshan's org tree, staff, employers and seekers, the
 residents the other apps' two years of history are about, and the calendar of
-that history (seasonal_weight, spread_days) they all follow.
+that history (seasonal_weight, spread_days) they all follow. A second demo city
+(江门市, `seed_demo --city jiangmen`) comes with the same kinds of records, about
+half as many, and the province (广东省) above both.
 
 Idempotent: every record is looked up by its natural key first, so running it again
 changes nothing. The division codes of streets and communities follow the GB/T 10114
@@ -9,6 +11,7 @@ official table in production.
 """
 
 import contextlib
+import dataclasses
 import datetime
 import functools
 import random
@@ -176,7 +179,111 @@ SPRING_FESTIVALS = [
 # Where the demo's residents live, per cent by district: 南海 and 顺德 are the
 # largest districts, 三水 and 高明 the smallest.
 DISTRICT_SHARES = {"440604": 21, "440605": 26, "440606": 25, "440607": 13, "440608": 15}
+
+
 # Home regions of people born outside Foshan (the first six digits of their ID).
+@dataclasses.dataclass(frozen=True)
+class DemoCity:
+    """A demo city: its org tree (DISTRICTS' shape), where its residents live (per
+    cent by district) and its size next to Foshan's. `key` starts the random
+    seeds of its records; Foshan's is empty, so that its records stay the ones the
+    single-city demo always made."""
+
+    code: str
+    name: str
+    slug: str
+    districts: list
+    shares: dict
+    # The city's human resources market, where its fairs are held: address, centre.
+    market: tuple = ("禅城区岭南大道北1号", 23.0215, 113.1214)
+    size: float = 1.0
+    key: str = ""
+
+    @property
+    def prefix(self) -> str:
+        return self.code[:4]
+
+    @property
+    def is_first(self) -> bool:
+        return self.key == ""
+
+    def login(self, role: str) -> str:
+        """The login of a city-level demo account: cw_city, leader, gate … in
+        Foshan, cw_jiangmen, leader_jiangmen, gate_jiangmen … elsewhere."""
+        if self.is_first:
+            return {"cw": "cw_city", "leader": "leader", "gate": "gate"}.get(
+                role, f"cw_city_{role}"
+            )
+        return f"cw_{self.slug}" if role == "cw" else f"{role}_{self.slug}"
+
+    def count(self, number: int) -> int:
+        return max(1, round(number * self.size))
+
+    def units(self, level: str):
+        return OrgUnit.objects.filter(level=level, code__startswith=self.prefix)
+
+
+PROVINCE = ("440000000000", "广东省")
+FOSHAN = DemoCity(CITY[0], CITY[1], "foshan", DISTRICTS, DISTRICT_SHARES)
+# 江门市, Foshan's neighbour to the south-west, with about half its residents
+# (2020 census: 4.8 against 9.5 million). City and district codes are GB/T 2260's;
+# streets and communities are demo codes as Foshan's are.
+JIANGMEN = DemoCity(
+    "440700000000",
+    "江门市",
+    "jiangmen",
+    [
+        (
+            "440703",
+            "蓬江区",
+            "pengjiang",
+            (22.5953, 113.0785),
+            {
+                "环市街道": ["建设社区", "篁庄村"],
+                "白沙街道": ["白沙社区", "水南社区"],
+                "杜阮镇": ["杜阮社区", "龙榜村"],
+            },
+        ),
+        (
+            "440704",
+            "江海区",
+            "jianghai",
+            (22.5602, 113.1110),
+            {
+                "江南街道": ["江南社区", "金瓯社区"],
+                "外海街道": ["外海社区", "麻三村"],
+                "礼乐街道": ["礼乐社区", "威东村"],
+            },
+        ),
+        (
+            "440705",
+            "新会区",
+            "xinhui",
+            (22.4588, 113.0322),
+            {
+                "会城街道": ["城南社区", "圭峰社区"],
+                "司前镇": ["司前社区", "天等村"],
+                "大泽镇": ["大泽社区", "沙冲村"],
+            },
+        ),
+        (
+            "440781",
+            "台山市",
+            "taishan",
+            (22.2515, 112.7940),
+            {
+                "台城街道": ["台城社区", "桂水村"],
+                "大江镇": ["大江社区", "公益村"],
+                "水步镇": ["水步社区", "罗边村"],
+            },
+        ),
+    ],
+    {"440703": 30, "440704": 15, "440705": 30, "440781": 25},
+    market=("蓬江区建设三路", 22.5953, 113.0785),
+    size=0.5,
+    key="jiangmen-",
+)
+DEMO_CITIES = {city.slug: city for city in (FOSHAN, JIANGMEN)}
 HOMETOWNS = {
     "440802": "广东省湛江市",
     "431002": "湖南省郴州市",
@@ -261,15 +368,37 @@ def demo_password_hash() -> str:
     return make_password(DEMO_PASSWORD)
 
 
-def seed_core():
-    """The org tree, staff, 50 employers (40 verified) and 200 seekers."""
-    city, districts = seed_org_units()
-    admin = seed_staff(city, districts)
-    streets = list(
-        OrgUnit.objects.filter(level=OrgUnit.Level.STREET).select_related("parent")
+def seed_core(city: DemoCity = FOSHAN):
+    """The org tree, staff, 50 employers (40 verified) and 200 seekers (in Foshan;
+    other cities by their size)."""
+    unit, districts = seed_org_units(city)
+    admin = seed_staff(unit, districts, city)
+    streets = list(city.units(OrgUnit.Level.STREET).select_related("parent"))
+    employers = seed_employers(streets, districts, admin, city)
+    return employers, seed_seekers(city)
+
+
+def seed_province() -> OrgUnit:
+    """The province above the demo cities, made when a second city arrives: the
+    cities without a parent move under it, and it gets a caseworker and a
+    leader, who see every city."""
+    province, _ = OrgUnit.objects.get_or_create(
+        code=PROVINCE[0],
+        defaults={"name": PROVINCE[1], "level": OrgUnit.Level.PROVINCE},
     )
-    employers = seed_employers(streets, districts, admin)
-    return employers, seed_seekers()
+    for city in OrgUnit.objects.filter(level=OrgUnit.Level.CITY, parent=None):
+        city.parent = province
+        city.save(update_fields=["parent"])
+    staff_user(
+        "cw_province",
+        role=User.Role.CASEWORKER,
+        org_unit=province,
+        name="省就业服务中心经办员",
+    )
+    staff_user(
+        "leader_province", role=User.Role.LEADER, org_unit=province, name="省厅领导"
+    )
+    return province
 
 
 def make_id_number(rng: random.Random, area: str, birth_year: int = 0) -> str:
@@ -323,12 +452,14 @@ def make_uscc(rng: random.Random, area: str) -> str:
     return body + uscc.calc_check_digit(body)
 
 
-def seed_org_units():
+def seed_org_units(demo: DemoCity = FOSHAN):
+    province = None if demo.is_first else seed_province()
     city, _ = OrgUnit.objects.get_or_create(
-        code=CITY[0], defaults={"name": CITY[1], "level": OrgUnit.Level.CITY}
+        code=demo.code,
+        defaults={"name": demo.name, "level": OrgUnit.Level.CITY, "parent": province},
     )
     districts = {}
-    for code, name, login, centre, streets in DISTRICTS:
+    for code, name, login, centre, streets in demo.districts:
         district, _ = OrgUnit.objects.get_or_create(
             code=f"{code}000000",
             defaults={
@@ -374,7 +505,9 @@ def seed_org_units():
     return city, districts
 
 
-def staff_user(username, *, role, org_unit=None, name="", superuser=False):
+def staff_user(
+    username, *, role, org_unit=None, name="", superuser=False, domain="foshan"
+):
     user, created = User.objects.get_or_create(
         username=username,
         defaults={
@@ -384,7 +517,7 @@ def staff_user(username, *, role, org_unit=None, name="", superuser=False):
             "password": demo_password_hash(),
             "is_staff": True,
             "is_superuser": superuser,
-            "email": f"{username}@hrss.foshan.example.cn",
+            "email": f"{username}@hrss.{domain}.example.cn",
         },
     )
     if created and role in (User.Role.CASEWORKER, User.Role.LEADER):
@@ -426,16 +559,26 @@ STREET_LOGINS = {
 }
 
 
-def seed_staff(city, districts):
+def seed_staff(city, districts, demo: DemoCity = FOSHAN):
     admin = staff_user("admin", role=User.Role.ADMIN, name="系统管理员", superuser=True)
-    staff_user(
-        "cw_city", role=User.Role.CASEWORKER, org_unit=city, name="市就业中心经办员"
+    staff = functools.partial(staff_user, domain=demo.slug)
+    centre = "市就业中心" if demo.is_first else f"{city.name}就业中心"
+    staff(
+        demo.login("cw"),
+        role=User.Role.CASEWORKER,
+        org_unit=city,
+        name=f"{centre}经办员",
     )
     for login, name in CITY_OFFICIALS.items():
-        staff_user(login, role=User.Role.CASEWORKER, org_unit=city, name=name)
-    staff_user("leader", role=User.Role.LEADER, org_unit=city, name="市局领导")
+        staff(
+            demo.login(login.removeprefix("cw_city_")),
+            role=User.Role.CASEWORKER,
+            org_unit=city,
+            name=name.replace("市就业中心", centre),
+        )
+    staff(demo.login("leader"), role=User.Role.LEADER, org_unit=city, name="市局领导")
     for district, login, _centre in districts.values():
-        staff_user(
+        staff(
             f"cw_{login}",
             role=User.Role.CASEWORKER,
             org_unit=district,
@@ -445,7 +588,7 @@ def seed_staff(city, districts):
             rng = random.Random(f"street-staff-{street.code}")
             name = rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=2))
             street_login = STREET_LOGINS.get(street.name, street.code[6:9])
-            staff_user(
+            staff(
                 f"cw_{login}_{street_login}",
                 role=User.Role.CASEWORKER,
                 org_unit=street,
@@ -454,16 +597,16 @@ def seed_staff(city, districts):
     return admin
 
 
-def seed_employers(streets, districts, admin):
+def seed_employers(streets, districts, admin, demo: DemoCity = FOSHAN):
     employers = []
-    for i in range(50):
-        rng = random.Random(f"employer-{i}")
+    for i in range(demo.count(50)):
+        rng = random.Random(f"{demo.key}employer-{i}")
         street = streets[i % len(streets)]
         district, _login, centre = districts[street.parent.code[:6]]
         lat, lng = street.latitude or centre[0], street.longitude or centre[1]
         code = make_uscc(rng, street.parent.code[:6])
         industry, suffix = TRADES[i % len(TRADES)]
-        name = f"佛山市{district.name}{FIRMS[i % len(FIRMS)]}{suffix}"
+        name = f"{demo.name}{district.name}{FIRMS[i % len(FIRMS)]}{suffix}"
         contact = rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=2))
         road = rng.choice(ROADS)
         employer = Employer.objects.filter(name=name).first()
@@ -503,9 +646,9 @@ def seed_employers(streets, districts, admin):
                 email=employer.contact_email,
                 password=demo_password_hash(),
             )
-            if i < 40:
+            if i < demo.count(40):
                 services.verify_employer(employer, by=admin)
-            elif i >= 47:
+            elif i >= demo.count(47):
                 services.reject_employer(
                     employer,
                     by=admin,
@@ -515,11 +658,11 @@ def seed_employers(streets, districts, admin):
     return employers
 
 
-def seed_seekers():
-    communities = list(OrgUnit.objects.filter(level=OrgUnit.Level.COMMUNITY))
+def seed_seekers(demo: DemoCity = FOSHAN):
+    communities = list(demo.units(OrgUnit.Level.COMMUNITY))
     seekers = []
-    for i in range(200):
-        rng = random.Random(f"seeker-{i}")
+    for i in range(demo.count(200)):
+        rng = random.Random(f"{demo.key}seeker-{i}")
         residence = communities[i % len(communities)]
         id_number = make_id_number(rng, residence.code[:6])
         name = rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=rng.choice([1, 2])))
@@ -543,8 +686,8 @@ def seed_seekers():
                 education=education,
                 hukou_place=rng.choice(
                     [
-                        "广东省佛山市",
-                        "广东省佛山市",
+                        f"广东省{demo.name}",
+                        f"广东省{demo.name}",
                         "广东省湛江市",
                         "湖南省郴州市",
                         "广西壮族自治区玉林市",
@@ -560,10 +703,10 @@ def seed_seekers():
     return seekers
 
 
-def _resident(rng, communities, birth_years, educations) -> dict:
-    district = rng.choices(list(DISTRICT_SHARES), list(DISTRICT_SHARES.values()))[0]
+def _resident(rng, communities, birth_years, educations, demo) -> dict:
+    district = rng.choices(list(demo.shares), list(demo.shares.values()))[0]
     if rng.random() < 0.55:
-        area, hukou_place = district, "广东省佛山市"
+        area, hukou_place = district, f"广东省{demo.name}"
     else:
         area, hukou_place = rng.choice(list(HOMETOWNS.items()))
     birth = datetime.date(rng.randint(*birth_years), 1, 1)
@@ -582,7 +725,7 @@ def _resident(rng, communities, birth_years, educations) -> dict:
     }
 
 
-def _draw_residents(key, count, birth_years, educations) -> list:
+def _draw_residents(key, count, birth_years, educations, demo) -> list:
     """Each index's resident: a Person already made by an earlier run, or the
     fields of a new one. A drawn ID number that another record holds is drawn
     again, the same way on every run."""
@@ -597,6 +740,7 @@ def _draw_residents(key, count, birth_years, educations) -> list:
                 communities,
                 birth_years,
                 educations,
+                demo,
             )
             for index in pending
         }
@@ -628,11 +772,12 @@ def seed_people(
     joined: list[datetime.date],
     accounts: bool = True,
     educations=EDUCATIONS,
+    demo: DemoCity = FOSHAN,
 ) -> list[Person]:
-    """Demo only: `count` residents made in bulk, spread over the districts by
-    DISTRICT_SHARES, with seeker accounts when `accounts` (people who used the
+    """Demo only: `count` residents made in bulk, spread over the city's districts
+    by its shares, with seeker accounts when `accounts` (people who used the
     portal), added on the days `joined`. The same people on every run."""
-    chosen = _draw_residents(key, count, birth_years, educations)
+    chosen = _draw_residents(demo.key + key, count, birth_years, educations, demo)
     new = [
         (index, fields)
         for index, fields in enumerate(chosen)
@@ -675,19 +820,22 @@ def seed_people(
 COHORT_SIZE = 60
 
 
-def graduating_people(year: int, today: datetime.date) -> list[Person]:
+def graduating_people(
+    year: int, today: datetime.date, demo: DemoCity = FOSHAN
+) -> list[Person]:
     """Young people who graduate in `year` and come to the portal between late May
     and July (jobs/demo.py gives them resumes, graduates/demo.py their
     graduation); the same people on every run."""
     days = spread_days(
-        random.Random(f"graduates-{year}"),
+        random.Random(f"{demo.key}graduates-{year}"),
         datetime.date(year, 5, 20),
         min(datetime.date(year, 7, 31), today),
-        COHORT_SIZE,
+        demo.count(COHORT_SIZE),
     )
     return seed_people(
         f"graduates-{year}",
-        COHORT_SIZE,
+        demo.count(COHORT_SIZE),
+        demo=demo,
         birth_years=(year - 23, year - 21),
         joined=days,
         educations=["college", "bachelor", "bachelor", "bachelor", "master"],

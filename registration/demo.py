@@ -8,6 +8,8 @@ import random
 from django.utils import timezone
 
 from portal.demo import (
+    FOSHAN,
+    DemoCity,
     add_months,
     at,
     history_start,
@@ -35,12 +37,14 @@ def _district_caseworker(person) -> User:
     return User.objects.get(role=User.Role.CASEWORKER, org_unit__code=f"{code}000000")
 
 
-def seed_registrations(persons, employers) -> None:
-    """Idempotent: does nothing once demo registrations exist."""
-    if UnemploymentRegistration.objects.exists():
+def seed_registrations(persons, employers, demo: DemoCity = FOSHAN) -> None:
+    """Idempotent: does nothing once the city has demo registrations."""
+    if UnemploymentRegistration.objects.filter(
+        person__residence__code__startswith=demo.prefix
+    ).exists():
         return
     today = timezone.localdate()
-    city_caseworker = User.objects.get(username="cw_city")
+    city_caseworker = User.objects.get(username=demo.login("cw"))
     # Categories whose conditions only documents show (disabled, 低保, …).
     categories = list(
         DifficultyCategory.objects.filter(
@@ -189,7 +193,7 @@ HIRED_SHARE = 0.55  # history seekers who found work through an employer
 UNEMPLOYED_PER_EMPLOYED = 0.031
 
 
-def seed_registration_history(spans, employers) -> None:
+def seed_registration_history(spans, employers, demo: DemoCity = FOSHAN) -> None:
     """Two years of registrations, in bulk: the employers' workforce filed before
     the history began, a third of it leaving since; half of the history seekers
     (jobs/demo.py, (person, first day, last update)) hired, and enough of them
@@ -199,14 +203,15 @@ def seed_registration_history(spans, employers) -> None:
     today = timezone.localdate()
     first = history_start(today)
     if EmploymentRegistration.objects.filter(
-        start_date__lt=add_months(first, -12)
+        start_date__lt=add_months(first, -12),
+        org_unit__code__startswith=demo.prefix,
     ).exists():
         return
     staff = {employer.pk: employer.staff.first() for employer in employers}
     by_district = {}
     for employer in employers:
         by_district.setdefault(employer.org_unit.code[:6], []).append(employer)
-    hires = _seed_workforce(by_district, staff, today)
+    hires = _seed_workforce(by_district, staff, today, demo)
     searches = []  # (registration day, person, last update, hire day, rng)
     for person, first_day, last_update in spans:
         rng = random.Random(f"history-registration-{person.id_number}")
@@ -365,17 +370,19 @@ def _employment(
     return hire
 
 
-def _seed_workforce(by_district, staff, today) -> list[EmploymentRegistration]:
+def _seed_workforce(by_district, staff, today, demo) -> list[EmploymentRegistration]:
     """The people the employers employed before the history began, living in
     the district they work in; a third of them leave during the two years."""
     first = history_start(today)
-    rng = random.Random("workforce")
+    rng = random.Random(f"{demo.key}workforce")
     starts = sorted(
-        first - datetime.timedelta(rng.randint(1, 8 * 365)) for _ in range(WORKERS)
+        first - datetime.timedelta(rng.randint(1, 8 * 365))
+        for _ in range(demo.count(WORKERS))
     )
     people = seed_people(
         "worker",
-        WORKERS,
+        demo.count(WORKERS),
+        demo=demo,
         birth_years=(today.year - 50, today.year - 22),
         joined=starts,
         accounts=False,

@@ -11,7 +11,7 @@ import random
 from django.db import connection
 
 from jobs.models import ResumeInterval
-from portal.demo import SPRING_FESTIVALS, add_months, history_start
+from portal.demo import FOSHAN, SPRING_FESTIVALS, DemoCity, add_months, history_start
 from portal.models import OrgUnit, User
 from registration.models import UnemploymentRegistration
 from registration.queries import counts_by_unit
@@ -82,13 +82,14 @@ def demand_targets(today: datetime.date) -> dict[tuple[str, datetime.date], int]
     }
 
 
-def seed_employed_population(today: datetime.date) -> None:
+def seed_employed_population(today: datetime.date, demo: DemoCity = FOSHAN) -> None:
     """城镇从业人员 of the city and its districts for the last three years: the
     demo's people in work at each year's end (or today), rounded to tens; the
-    city is the sum of its districts. Rows already there are left alone."""
-    city = OrgUnit.objects.get(level=OrgUnit.Level.CITY)
-    districts = list(OrgUnit.objects.filter(level=OrgUnit.Level.DISTRICT))
-    entered_by = User.objects.get(username="cw_city")
+    city is the sum of its districts. Rows already there are left alone, but
+    the province's (if any) is brought up to the sum of its cities."""
+    city = OrgUnit.objects.get(code=demo.code)
+    districts = list(demo.units(OrgUnit.Level.DISTRICT))
+    entered_by = User.objects.get(username=demo.login("cw"))
     for year in range(today.year - 2, today.year + 1):
         day = min(datetime.date(year, 12, 31), today)
         counts = counts_by_unit(day, day, lengths=(6,))
@@ -101,15 +102,31 @@ def seed_employed_population(today: datetime.date) -> None:
         }
         figures[city] = sum(figures.values())
         for unit, employed in figures.items():
-            EmployedPopulation.objects.get_or_create(
-                org_unit=unit,
+            _enter_employed(unit, year, employed, entered_by)
+        if city.parent is not None:
+            cities = OrgUnit.objects.filter(parent=city.parent)
+            total = EmployedPopulation.objects.filter(org_unit__in=cities, year=year)
+            EmployedPopulation.objects.update_or_create(
+                org_unit=city.parent,
                 year=year,
                 defaults={
-                    "employed": employed,
+                    "employed": sum(total.values_list("employed", flat=True)),
                     "source": EMPLOYED_SOURCE,
                     "entered_by": entered_by,
                 },
             )
+
+
+def _enter_employed(unit, year, employed, entered_by) -> None:
+    EmployedPopulation.objects.get_or_create(
+        org_unit=unit,
+        year=year,
+        defaults={
+            "employed": employed,
+            "source": EMPLOYED_SOURCE,
+            "entered_by": entered_by,
+        },
+    )
 
 
 def demo_periods(today: datetime.date) -> list[Period]:
@@ -123,18 +140,18 @@ def demo_periods(today: datetime.date) -> list[Period]:
     return periods
 
 
-def seed_facts(today: datetime.date) -> None:
-    """The figures of every demo period not computed yet (the hourly task keeps
-    the current ones fresh), then last month's city report."""
+def seed_facts(today: datetime.date, demo: DemoCity = FOSHAN) -> None:
+    """The figures of every demo period not computed yet for the city (the hourly
+    task keeps the current ones fresh), then last month's city report."""
     with connection.cursor() as cursor:
         # Statistics of the thousands of rows just added, not committed yet:
         # without them the planner picks plans meant for nearly empty tables.
         cursor.execute("ANALYZE")
+    city = OrgUnit.objects.get(code=demo.code)
     for period in demo_periods(today):
-        if not Fact.objects.for_period(period).exists():
+        if not Fact.objects.for_period(period).filter(org_unit=city).exists():
             refresh_facts(period)
-    if not Report.objects.exists():
-        city = OrgUnit.objects.get(level=OrgUnit.Level.CITY)
+    if not Report.objects.filter(org_unit=city).exists():
         build_report(
             Report.objects.create(
                 period_kind=MONTH,

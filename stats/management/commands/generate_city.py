@@ -1,7 +1,7 @@
 """A Foshan-scale data set for the statistics benchmark (bench/stats.py), written
 set-based inside PostgreSQL (INSERT … SELECT over generate_series), not row by row:
 
-    manage.py generate_city [--scale 1.0]
+    manage.py generate_city [--scale 1.0] [--cities 1]
 
 At scale 1: 5,000,000 people, 80,000 employers, 3,300,000 employment registrations,
 500,000 unemployment registrations, 600,000 postings over two years (300,000 a
@@ -16,6 +16,14 @@ graduation; unemployment registrations last about five months, so the registered
 unemployment rate stays near 2.5 % and the ratio of vacancies to job seekers
 between 1 and 2; employments started over twenty years, so about 14,000 a month
 are new. The command ends with a summary of the last 12 months.
+
+With --cities N (a province, 20 × Foshan being about Guangdong), the city seed_demo
+made is moved under the province 广东省 (440000000000) and N − 1 more cities are
+added with real Guangdong city codes (GB/T 2260); their districts, streets and
+communities copy the first city's lower digits, which keeps every code a valid
+12-digit division code of its city (not the official table: benchmark data). Every
+count above is then per city: people, employers and the rest spread over all the
+districts as they do over one city's.
 
 Runs once per database (generated rows are marked); needs the org units and the
 catalogue of seed_demo. ID numbers and credit codes carry correct check digits.
@@ -34,6 +42,31 @@ from portal.models import OrgUnit, Person, User
 from stats.periods import MONTH, Period
 
 MARK = "（生成数据）"
+
+PROVINCE = ("440000000000", "广东省")
+# Guangdong's other prefecture-level cities (GB/T 2260), the largest first.
+OTHER_CITIES = [
+    ("4401", "广州市"),
+    ("4403", "深圳市"),
+    ("4419", "东莞市"),
+    ("4413", "惠州市"),
+    ("4420", "中山市"),
+    ("4407", "江门市"),
+    ("4404", "珠海市"),
+    ("4412", "肇庆市"),
+    ("4405", "汕头市"),
+    ("4452", "揭阳市"),
+    ("4408", "湛江市"),
+    ("4409", "茂名市"),
+    ("4418", "清远市"),
+    ("4402", "韶关市"),
+    ("4414", "梅州市"),
+    ("4417", "阳江市"),
+    ("4416", "河源市"),
+    ("4451", "潮州市"),
+    ("4415", "汕尾市"),
+    ("4453", "云浮市"),
+]
 
 # The check digit of an ID number (GB 11643), as one expression PostgreSQL inlines:
 # a sum over unnest() costs a subquery per person.
@@ -383,9 +416,9 @@ WITH years AS (
     AND g.retirement_date > y.day
   GROUP BY 1, 2
 ), units AS (
-  SELECT id, left(code, CASE level WHEN 'city' THEN 4 WHEN 'district' THEN 6 ELSE 9 END)
-    AS prefix
-  FROM portal_orgunit WHERE level IN ('city', 'district', 'street')
+  SELECT id, left(code, CASE level WHEN 'province' THEN 2 WHEN 'city' THEN 4
+                                  WHEN 'district' THEN 6 ELSE 9 END) AS prefix
+  FROM portal_orgunit WHERE level IN ('province', 'city', 'district', 'street')
 )
 INSERT INTO stats_employedpopulation (org_unit_id, year, employed, source,
   entered_by_id, entered_at)
@@ -445,9 +478,9 @@ ORDER BY m.first
 
 def last_months(today: datetime.date, count: int = 12) -> list[tuple]:
     """(first day, vacancies, seekers, unemployed at the end, employed population)
-    of the city for the `count` months before today's."""
+    of the city (or the province) for the `count` months before today's."""
     months = Period.containing(MONTH, today).previous().trend(count)
-    city = OrgUnit.objects.get(level="city")
+    city = OrgUnit.objects.top()
     with connection.cursor() as cursor:
         cursor.execute(
             SUMMARY,
@@ -461,6 +494,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=float, default=1.0)
+        parser.add_argument(
+            "--cities",
+            type=int,
+            default=1,
+            choices=range(1, len(OTHER_CITIES) + 2),
+            metavar="N",
+            help="generate a province of N cities, each at the given scale",
+        )
 
     def step(self, name, sql, params=None):
         started = time.perf_counter()
@@ -470,15 +511,64 @@ class Command(BaseCommand):
         seconds = time.perf_counter() - started
         self.stdout.write(f"  {name:<28} {max(rows, 0):>10,} rows in {seconds:6.1f} s")
 
-    def handle(self, *args, scale, **options):
+    def handle(self, *args, scale, cities, **options):
         if Person.objects.filter(address=MARK).exists():
             self.stdout.write("Generated data already present; nothing to do.")
             return
         started = time.perf_counter()
         with transaction.atomic():
-            today = self.generate(scale)
+            if cities > 1:
+                self.add_cities(cities)
+            today = self.generate(scale * cities)
         self.stdout.write(f"Done in {time.perf_counter() - started:.0f} s.")
         self.summary(today)
+
+    def add_cities(self, wanted: int) -> None:
+        """The province with `wanted` cities: the first city's tree copied under
+        the codes of the next ones on OTHER_CITIES."""
+        first = OrgUnit.objects.filter(level=OrgUnit.Level.CITY).order_by("pk").first()
+        if first is None:
+            raise CommandError("Run seed_demo first: the org units are needed.")
+        province, _ = OrgUnit.objects.get_or_create(
+            code=PROVINCE[0],
+            defaults={"name": PROVINCE[1], "level": OrgUnit.Level.PROVINCE},
+        )
+        OrgUnit.objects.filter(level=OrgUnit.Level.CITY, parent=None).update(
+            parent=province
+        )
+        have = set(
+            OrgUnit.objects.filter(level=OrgUnit.Level.CITY).values_list(
+                "code", flat=True
+            )
+        )
+        tree = list(
+            OrgUnit.objects.within(first)
+            .exclude(pk=first.pk)
+            .order_by("code")
+            .values("code", "name", "level", "parent__code", "latitude", "longitude")
+        )
+        missing = [c for c in OTHER_CITIES if f"{c[0]}00000000" not in have]
+        for k, (prefix, name) in enumerate(missing[: max(wanted - len(have), 0)], 1):
+            city = OrgUnit.objects.create(
+                code=f"{prefix}00000000",
+                name=name,
+                level=OrgUnit.Level.CITY,
+                parent=province,
+            )
+            units = {first.code: city}
+            for row in tree:
+                code = prefix + row["code"][4:]
+                units[row["code"]] = OrgUnit.objects.create(
+                    code=code,
+                    name=f"{name[:-1]}{row['name']}{MARK}",
+                    level=row["level"],
+                    parent=units[row["parent__code"]],
+                    # Shifted away from the first city, so that distances stay
+                    # within each city.
+                    latitude=row["latitude"] and row["latitude"] + 0.5 * k,
+                    longitude=row["longitude"],
+                )
+            self.stdout.write(f"  city {name} ({city.code}): {len(tree)} units")
 
     def generate(self, scale) -> datetime.date:
         districts = OrgUnit.objects.filter(level="district").count()
