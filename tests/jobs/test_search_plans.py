@@ -127,6 +127,7 @@ def test_every_plan_lists_the_same_postings_in_the_same_order(
     monkeypatch.setattr(plans.CappedPaginator, "COUNT_CAP", cap)
     monkeypatch.setattr(plans, "WALK_PAGES", 2)
     monkeypatch.setattr(plans, "BEST_PAID_ROWS", 2 * cap)
+    monkeypatch.setattr(plans, "SALARY_WALK_ROWS", 2 * cap)
     compared = 0
     for params, page in itertools.product(QUERIES, [1, 2, 3, 9]):
         caches["search"].clear()
@@ -190,6 +191,34 @@ def test_many_matches_by_salary_are_read_in_two_bands_split_at_the_top_counted_s
     monkeypatch.setattr(plans, "BEST_PAID_ROWS", 2)  # too few walked for three
     assert best_paid("普工", 3, 4000) == "every"
     assert best_paid("普工", 3, None) == "every"  # no salary among those counted
+
+
+def test_filtered_listings_by_salary_are_walked_only_among_the_best_paid(
+    foshan, monkeypatch
+):
+    employer = factories.make_employer(org_unit=foshan["chancheng_street"])
+    for salary in [20000, 19000, 18000, 17000]:
+        factories.make_posting(employer, occupation_group="2", salary_max=salary)
+    for salary in [None, 4000, 4000, 3000]:
+        factories.make_posting(
+            employer, occupation_group="3", salary_min=salary, salary_max=salary
+        )
+    services.rebuild_listings()
+    monkeypatch.setattr(plans, "SALARY_WALK_ROWS", 4)
+
+    def walked(group, upto):
+        params = {"occupation": group, "sort": "salary"}
+        shown = plans._listed_by_salary(params, upto)
+        expected = reference(params).values_list("pk", flat=True)[:upto]
+        assert list(shown.values_list("pk", flat=True)[:upto]) == list(expected)
+        return "+ 0" not in str(shown.query)
+
+    assert walked("2", 4)  # the four best-paid are group 2's
+    assert not walked("3", 1)  # none of group 3 among them: every one sorted
+    monkeypatch.setattr(plans, "SALARY_WALK_ROWS", 7)  # three of group 3
+    assert walked("3", 3) and not walked("3", 4)
+    monkeypatch.setattr(plans, "SALARY_WALK_ROWS", 8)  # the eighth has no salary
+    assert walked("3", 4)
 
 
 def test_the_top_counted_salary_comes_from_the_counted_matches(postings):
