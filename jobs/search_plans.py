@@ -118,7 +118,8 @@ def capped_count(params: dict, *, page: tuple[int, int] = (0, 0)):
     planner prefers scanning the table, which reads each row's vector (stored
     compressed or apart) to check it, while the index's exact matches need no
     check; 40 ms against 5 ms for 上班 over 200,000 postings
-    (docs/technical-choices.md, "Search at real traffic")."""
+    (docs/technical-choices.md, "Search at real traffic"). It runs with
+    BITMAP_MEMORY, so that the keyword's bitmap ANDed with a filter's stays exact."""
     keys = SORT_KEYS[search_order(params)]
     matches = search_postings(params).order_by()
     matches = matches.values_list("pk", *(name for name, _d in keys))
@@ -140,11 +141,16 @@ def capped_count(params: dict, *, page: tuple[int, int] = (0, 0)):
     restore = "q" in params and connection.in_atomic_block
     with transaction.atomic(using=database), connection.cursor() as cursor:
         if "q" in params:
-            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(
+                "SET LOCAL enable_seqscan = off; "
+                f"SET LOCAL work_mem = '{BITMAP_MEMORY}'"
+            )
         cursor.execute(statement, [*args, end - start, start])
         rows = cursor.fetchall()
         if restore:
-            cursor.execute("SET LOCAL enable_seqscan = on")
+            cursor.execute(
+                "SET LOCAL enable_seqscan = on; SET LOCAL work_mem TO DEFAULT"
+            )
     return rows[0][0], [pk for *_t, pk in rows if pk is not None], rows[0][1]
 
 
