@@ -292,7 +292,8 @@ def explain_search(name: str, params: dict, ms: float) -> None:
     print(f"\n== {name}: slowest {params} ({ms:.1f} ms of SQL)")
     valid = JobSearchForm(params).valid_data()
     count = search_postings(valid).order_by()[: CappedPaginator.COUNT_CAP + 1]
-    rows = page_postings(valid, params.get("page"), capped_count(valid)[0])
+    total, _ids, highest = capped_count(valid)
+    rows = page_postings(valid, params.get("page"), total, highest=highest)
     for label, queryset in [("count", count), ("page", rows)]:
         try:
             sql, sql_params = queryset.values("pk").query.sql_with_params()

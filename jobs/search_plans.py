@@ -2,6 +2,7 @@
 traffic"): the matches counted up to a cap, and the plan that count chooses."""
 
 import datetime
+from contextlib import contextmanager
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -80,11 +81,11 @@ def search_page(params: dict, page_number) -> tuple[int, list[int], list | None]
     # range: the last), within the pages a capped count can have.
     most = CappedPaginator(range(CappedPaginator.COUNT_CAP + 1), PAGE_SIZE)
     start = (most.get_page(page_number).number - 1) * PAGE_SIZE
-    count, ids = capped_count(params, page=(start, start + PAGE_SIZE))
+    count, ids, highest = capped_count(params, page=(start, start + PAGE_SIZE))
     if count <= CappedPaginator.COUNT_CAP and (ids or not count):
         search_cache.set(key, (count, ids), settings.SEARCH_CACHE_SECONDS)
         return count, ids, None
-    shown = page_postings(params, page_number, count)
+    shown = page_postings(params, page_number, count, highest=highest)
     rows = None
     if shown.model is JobPosting and not shown.query.combinator:
         rows = list(shown.values(*card_columns(params)))
@@ -109,13 +110,16 @@ def capped_count(params: dict, *, page: tuple[int, int] = (0, 0)):
     end) the ids of that page in the same statement: the matches read for the
     count are sorted, which is the page when they are at most the cap (few), so
     few matches are read once, not once to count and again to sort. Returns
-    (count, ids); the ids are meaningless above the cap.
+    (count, ids, highest): the ids are meaningless above the cap; highest is the
+    first sort key's greatest value among the matches read (the top salary of up
+    to cap + 1 matches, for _best_paid), None when they have none.
 
     A keyword's matches are counted through its index: for a frequent word the
     planner prefers scanning the table, which reads each row's vector (stored
     compressed or apart) to check it, while the index's exact matches need no
     check; 40 ms against 5 ms for 上班 over 200,000 postings
-    (docs/technical-choices.md, "Search at real traffic")."""
+    (docs/technical-choices.md, "Search at real traffic"). It runs with
+    BITMAP_MEMORY, so that the keyword's bitmap ANDed with a filter's stays exact."""
     keys = SORT_KEYS[search_order(params)]
     matches = search_postings(params).order_by()
     matches = matches.values_list("pk", *(name for name, _d in keys))
@@ -124,7 +128,8 @@ def capped_count(params: dict, *, page: tuple[int, int] = (0, 0)):
     order = ", ".join(f"k{i} {direction}" for i, (_n, direction) in enumerate(keys))
     statement = (
         f"WITH m (pk, {names}) AS MATERIALIZED ({sql}) "
-        "SELECT total.n, shown.pk FROM (SELECT count(*) AS n FROM m) AS total "
+        "SELECT total.n, total.highest, shown.pk "
+        "FROM (SELECT count(*) AS n, max(k0) AS highest FROM m) AS total "
         f"LEFT JOIN LATERAL (SELECT pk FROM m ORDER BY {order}, pk DESC "
         "LIMIT %s OFFSET %s) AS shown ON true"
     )
@@ -136,24 +141,73 @@ def capped_count(params: dict, *, page: tuple[int, int] = (0, 0)):
     restore = "q" in params and connection.in_atomic_block
     with transaction.atomic(using=database), connection.cursor() as cursor:
         if "q" in params:
-            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(
+                "SET LOCAL enable_seqscan = off; "
+                f"SET LOCAL work_mem = '{BITMAP_MEMORY}'"
+            )
         cursor.execute(statement, [*args, end - start, start])
         rows = cursor.fetchall()
         if restore:
-            cursor.execute("SET LOCAL enable_seqscan = on")
-    return rows[0][0], [pk for _n, pk in rows if pk is not None]
+            cursor.execute(
+                "SET LOCAL enable_seqscan = on; SET LOCAL work_mem TO DEFAULT"
+            )
+    return rows[0][0], [pk for *_t, pk in rows if pk is not None], rows[0][1]
 
 
-def page_postings(params: dict, page_number, count: int):
-    """The postings of the page, read as the capped count says (search_page)."""
+def page_postings(params: dict, page_number, count: int, *, highest=None):
+    """The postings of the page, read as the capped count says (search_page);
+    `highest`, capped_count's, lets many matches by salary start where they are."""
     few = count <= CappedPaginator.COUNT_CAP
     if not few and str(page_number).isdigit() and int(page_number) > WALK_PAGES:
         few = None  # a deep page of many matches: the planner's choice
     page = CappedPaginator(range(count), PAGE_SIZE).get_page(page_number)
     start, end = max(0, page.start_index() - 1), page.end_index()
     if not few and "q" in params and search_order(params) == "salary":
-        return _best_paid(params, end)[start:end]
+        return _best_paid(params, end, highest)[start:end]
+    if not few and search_order(params) == "salary" and params.keys() & FILTERS:
+        return _listed_by_salary(params, end)[start:end]
     return search_postings(params, few=few, upto=end)[start:end]
+
+
+# The search form's filters (_filtered).
+FILTERS = {
+    "district",
+    "occupation",
+    "industry",
+    "salary_min",
+    "education",
+    "job_type",
+    "posted_within",
+}
+# Many filtered listings in salary order: their matches among this many best-paid
+# listings are looked for first (_listed_by_salary).
+SALARY_WALK_ROWS = 2000
+
+
+def _listed_by_salary(params: dict, upto: int):
+    """Many listings with filters in salary order, to the `upto`-th. The planner
+    walks the salary index and checks the filters on each row, which reads most
+    of the table when the filtered jobs are paid least (occupation group 3 at
+    1,000,000 postings: 715,000 rows for a page). So the walk is bounded to the
+    SALARY_WALK_ROWS best-paid listings, a prefix of the order: when the filtered
+    ones among them fill the page, it is the page; otherwise every filtered
+    listing is read through the filters' indexes and sorted."""
+    order = (F("salary_max").desc(nulls_last=True), "-posting_id")
+    public = JobListing.objects.public().order_by(*order)
+    last = public.values_list("salary_max", "pk")[
+        SALARY_WALK_ROWS - 1 : SALARY_WALK_ROWS
+    ]
+    walked = _listings(params, "salary", few=False)
+    if last:
+        salary, pk = last[0]
+        if salary is None:  # nulls come last
+            prefix = Q(salary_max__isnull=False) | Q(pk__gte=pk)
+        else:
+            prefix = Q(salary_max__gt=salary) | Q(salary_max=salary, pk__gte=pk)
+        walked = walked.filter(prefix)
+    if walked[upto - 1 : upto].exists():
+        return walked
+    return _listings(params, "salary", few=True)
 
 
 # Many matches are walked in date order up to this page; beyond it the walk may
@@ -207,34 +261,75 @@ def search_postings(params: dict, *, few: bool | None = None, upto: int = 0):
     return postings.order_by(published.desc(), "-id")
 
 
-# Many keyword matches in salary order: the matches among this many best-paid
-# postings (with the filters) are tried first (_best_paid).
+# Many keyword matches in salary order: at most this many postings (with the
+# filters) are walked from the top salary found among the counted matches
+# (_best_paid).
 BEST_PAID_ROWS = 2000
+# Memory for the bitmap of a keyword's matches and a salary range (_best_paid): at
+# the default 4 MB a bitmap of a few hundred thousand rows turns lossy, and every
+# posting on a lossy page has its keyword vector unpacked and checked again.
+BITMAP_MEMORY = "32MB"
 
 
-def _best_paid(params: dict, upto: int):
-    """Many keyword matches in salary order, to the `upto`-th. Walking the salary
-    index stops early when the keyword's jobs are among the best paid, and reads
-    nearly every posting when they are all at the bottom (普工: 153,000 rows of
-    200,000); sorting every match costs as many rows as there are matches. So the
-    matches among the BEST_PAID_ROWS best-paid postings with the filters come
-    first, found through the keyword's and the salary's indexes together; only
-    when they do not fill the page are all matches sorted. The best-paid rows are
-    a prefix of the order, so the matches in it come before any other."""
+def _best_paid(params: dict, upto: int, highest: int | None):
+    """Many keyword matches in salary order, to the `upto`-th. Salary goes with the
+    occupation, so a keyword's matches may all sit far down the salary order:
+    walking the salary index from the top read nearly every posting (普工:
+    153,000 rows of 200,000), and sorting every match reads as many wide rows as
+    there are matches (会计 at 1,000,000 postings: 90,000). So the page is read
+    in two bands split at `highest`, the top salary among the matches the capped
+    count read (about a thousand, so few matches pay more):
+
+    - above it, the matches are found through the keyword's and the salary's
+      indexes together (a bitmap AND), reading only their rows: few, as the
+      counted matches had none there;
+    - from it down, the narrow listing's salary index is walked for at most
+      BEST_PAID_ROWS postings with the filters, whose keyword is checked by id;
+      at `highest` there is at least one match, and usually many more.
+
+    Both bands are exact prefixes of their part of the order, so when they fill
+    the page together it is the page; otherwise (few matches spread thinly, or
+    no salary among the counted matches) every match is read and sorted."""
     every = search_postings(params, few=True)
-    rows = _listings(params, "salary", few=False).values_list("salary_max", "pk")
-    last = rows[BEST_PAID_ROWS - 1 : BEST_PAID_ROWS]
-    if not last:
+    if highest is None:
         return every
-    salary, pk = last[0]
-    if salary is None:  # nulls come last
-        prefix = Q(salary_max__isnull=False) | Q(pk__gte=pk)
-    else:
-        prefix = Q(salary_max__gt=salary) | Q(salary_max=salary, pk__gte=pk)
-    best_paid = every.filter(prefix)
-    if best_paid.order_by()[upto - 1 : upto].exists():
-        return best_paid
-    return every
+    # Salary + 0, the same order, which no index walk provides (as for few
+    # matches): the matches are read by the indexes' bitmaps, then sorted.
+    unindexed = (F("salary_max") + 0).desc(nulls_last=True)
+    upper = every.filter(salary_max__gt=highest).order_by(unindexed, "-id")
+    with _planner_settings(every.db, work_mem=BITMAP_MEMORY):
+        ids = list(upper.values_list("pk", flat=True)[:upto])
+    if len(ids) < upto:
+        lower = _listings(params, "salary", few=False).filter(salary_max__lte=highest)
+        walked = lower.values_list("pk", flat=True)[:BEST_PAID_ROWS]
+        # Read by id and sorted, not by the keyword's index, which would read
+        # every match.
+        checked = JobPosting.objects.filter(pk__in=walked).search(
+            params["q"], indexed=False
+        )
+        checked = checked.order_by(unindexed, "-id").values_list("pk", flat=True)
+        ids += list(checked[: upto - len(ids)])
+    if len(ids) < upto:
+        return every
+    return every.filter(pk__in=ids)
+
+
+@contextmanager
+def _planner_settings(database: str, **values: str):
+    """The planner settings `values` for the statements run inside, in a
+    transaction; restored after them within a caller's transaction, which SET
+    LOCAL would outlive."""
+    connection = connections[database]
+    restore = connection.in_atomic_block
+    with transaction.atomic(using=database):
+        with connection.cursor() as cursor:
+            for name, value in values.items():
+                cursor.execute(f"SET LOCAL {name} = %s", [value])
+        yield
+        if restore:
+            with connection.cursor() as cursor:
+                for name in values:
+                    cursor.execute(f"SET LOCAL {name} TO DEFAULT")
 
 
 def _title_hits_first(postings, text: str, upto: int):

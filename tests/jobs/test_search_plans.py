@@ -10,7 +10,9 @@ import random
 import pytest
 import time_machine
 from django.core.cache import caches
+from django.db import connection
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from jobs import search_plans as plans
@@ -125,6 +127,7 @@ def test_every_plan_lists_the_same_postings_in_the_same_order(
     monkeypatch.setattr(plans.CappedPaginator, "COUNT_CAP", cap)
     monkeypatch.setattr(plans, "WALK_PAGES", 2)
     monkeypatch.setattr(plans, "BEST_PAID_ROWS", 2 * cap)
+    monkeypatch.setattr(plans, "SALARY_WALK_ROWS", 2 * cap)
     compared = 0
     for params, page in itertools.product(QUERIES, [1, 2, 3, 9]):
         caches["search"].clear()
@@ -151,31 +154,80 @@ def test_a_frequent_word_is_walked_in_date_order_and_a_rare_one_is_sorted(
     assert "@@" in few[1] and "ORDER BY (" in few[1]
 
 
-def test_many_matches_by_salary_are_looked_for_among_the_best_paid_first(
+def test_many_matches_by_salary_are_read_in_two_bands_split_at_the_top_counted_salary(
     foshan, monkeypatch
 ):
     employer = factories.make_employer(org_unit=foshan["chancheng_street"])
-    for salary in [20000, 19000, 18000, 17000]:
+    for salary in [20000, 19000, 18000, 18000, 17000]:
         factories.make_posting(employer, title="维修电工", salary_max=salary)
     for salary in [None, 4000, 4000, 3500, 3000]:
         factories.make_posting(
             employer, title="普工", salary_min=salary, salary_max=salary
         )
+    services.rebuild_listings()
     monkeypatch.setattr(plans, "BEST_PAID_ROWS", 4)
 
-    def best_paid(q):
-        shown = plans._best_paid({"q": q, "sort": "salary"}, 3)
-        expected = reference({"q": q, "sort": "salary"}).values_list("pk", flat=True)
-        assert list(shown.values_list("pk", flat=True)[:3]) == list(expected[:3])
-        return '"jobs_jobposting"."id" >=' in str(shown.query)
+    def best_paid(q, upto, highest):
+        """The way the page was read: the upper band alone, both bands, or every
+        match; the page must be the reference's whichever way."""
+        params = {"q": q, "sort": "salary"}
+        with CaptureQueriesContext(connection) as queries:
+            shown = plans._best_paid(params, upto, highest)
+        expected = reference(params).values_list("pk", flat=True)[:upto]
+        assert list(shown.values_list("pk", flat=True)[:upto]) == list(expected)
+        if " IN (" not in str(shown.query):
+            return "every"
+        walked = any("jobs_joblisting" in query["sql"] for query in queries)
+        return "both" if walked else "upper"
 
-    # The four best-paid postings are electricians' (enough for 3), no labourer's.
-    assert best_paid("电工")
-    assert not best_paid("普工")
-    monkeypatch.setattr(plans, "BEST_PAID_ROWS", 6)  # two labourers: too few
-    assert not best_paid("普工")
-    monkeypatch.setattr(plans, "BEST_PAID_ROWS", 9)  # the ninth has no salary
-    assert best_paid("普工")
+    assert best_paid("电工", 2, 18000) == "upper"  # 20,000 and 19,000
+    # Above 18,000 two; the walk from it gives both postings at 18,000, in order.
+    assert best_paid("电工", 4, 18000) == "both"
+    assert best_paid("电工", 3, 3000) == "upper"  # any split is exact
+    assert best_paid("普工", 3, 4000) == "both"  # no labourer above 4,000
+    assert best_paid("普工", 3, 3500) == "both"  # two above it, one at it
+    # The four walked hold four labourers; the fifth has no salary: every match.
+    assert best_paid("普工", 5, 4000) == "every"
+    monkeypatch.setattr(plans, "BEST_PAID_ROWS", 2)  # too few walked for three
+    assert best_paid("普工", 3, 4000) == "every"
+    assert best_paid("普工", 3, None) == "every"  # no salary among those counted
+
+
+def test_filtered_listings_by_salary_are_walked_only_among_the_best_paid(
+    foshan, monkeypatch
+):
+    employer = factories.make_employer(org_unit=foshan["chancheng_street"])
+    for salary in [20000, 19000, 18000, 17000]:
+        factories.make_posting(employer, occupation_group="2", salary_max=salary)
+    for salary in [None, 4000, 4000, 3000]:
+        factories.make_posting(
+            employer, occupation_group="3", salary_min=salary, salary_max=salary
+        )
+    services.rebuild_listings()
+    monkeypatch.setattr(plans, "SALARY_WALK_ROWS", 4)
+
+    def walked(group, upto):
+        params = {"occupation": group, "sort": "salary"}
+        shown = plans._listed_by_salary(params, upto)
+        expected = reference(params).values_list("pk", flat=True)[:upto]
+        assert list(shown.values_list("pk", flat=True)[:upto]) == list(expected)
+        return "+ 0" not in str(shown.query)
+
+    assert walked("2", 4)  # the four best-paid are group 2's
+    assert not walked("3", 1)  # none of group 3 among them: every one sorted
+    monkeypatch.setattr(plans, "SALARY_WALK_ROWS", 7)  # three of group 3
+    assert walked("3", 3) and not walked("3", 4)
+    monkeypatch.setattr(plans, "SALARY_WALK_ROWS", 8)  # the eighth has no salary
+    assert walked("3", 4)
+
+
+def test_the_top_counted_salary_comes_from_the_counted_matches(postings):
+    valid = JobSearchForm({"q": "工", "sort": "salary"}).valid_data()
+    count, _ids, highest = plans.capped_count(valid)
+    salaries = reference(valid).values_list("salary_max", flat=True)
+    assert count == len(salaries) and highest == max(filter(None, salaries))
+    valid = JobSearchForm({"q": "区块链", "sort": "salary"}).valid_data()
+    assert plans.capped_count(valid) == (0, [], None)
 
 
 def test_best_match_over_many_matches_reads_title_hits_by_their_index(
