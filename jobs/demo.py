@@ -5,6 +5,7 @@ and resumes of the demo seekers, over two years, each with the days it counted
 import datetime
 import random
 
+from django.db.models import Q
 from django.utils import timezone
 
 from jobs.models import (
@@ -264,6 +265,12 @@ def _seed_history_applications(planned, today) -> None:
             month = add_months(month, 1)
     applications = []
     resumes = Resume.objects.filter(created_at__date__lt=today - datetime.timedelta(30))
+    if planned:  # the seekers of these postings' city (or of none)
+        city = planned[0][0].employer.org_unit.code[:4]
+        resumes = resumes.filter(
+            Q(person__residence__isnull=True)
+            | Q(person__residence__code__startswith=city)
+        )
     for resume in resumes.order_by("created_at", "pk"):
         rng = random.Random(f"history-applications-{resume.person_id}")
         day = timezone.localtime(resume.created_at).date()

@@ -174,15 +174,26 @@ def postings_for(
     floor = best[-1][1] if len(best) == limit else -1
     if match.keywords is not None:  # matches of the keywords outside the groups
         others.append((match.outside_groups(), False))
+    last = best[-1] if len(best) == limit else None
     for other, in_groups in others:
-        needed = match.necessary(floor + 1, in_groups=in_groups)
+        # Older postings of the groups lose a tie with the last of the top on
+        # publication; matches outside the groups may be newer and win it.
+        ties = last is not None and not in_groups
+        needed = match.necessary(floor if ties else floor + 1, in_groups=in_groups)
         if needed is None:
             continue
         ranked = match.ranked(other)
         if since is not None:
             ranked = ranked.filter(published_at__gte=since)
+        beats = Q(score__gt=floor)
+        if ties:
+            last_pk, _score, last_published = last
+            beats |= Q(score=floor) & (
+                Q(published_at__gt=last_published)
+                | Q(published_at=last_published, pk__gt=last_pk)
+            )
         better = (
-            ranked.filter(needed, score__gt=floor)
+            ranked.filter(needed, beats)
             .order_by("-score", "-published_at", "-id")
             .values_list(*ROW)[:limit]
         )

@@ -323,6 +323,13 @@ class OrgUnitAdmin(ScopedAdmin):
     autocomplete_fields = ["parent"]
     ordering = ["code"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A division code is the unit's identity: records and the job list's
+        # copies hold it, and a re-division makes a new unit and ends the old one
+        # (valid_from, valid_to) rather than renumbering it.
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly if obj is None else [*readonly, "code"]
+
     def save_model(self, request, obj, form, change):
         services.save_org_unit(obj, by=request.user, changed_fields=form.changed_data)
 

@@ -913,6 +913,8 @@ class LocalRulesAdmin(admin.ModelAdmin):
             if not is_city_staff(request.user):
                 own = self._own_city(request)
                 cities = cities.filter(pk=own.pk if own else None)
+                # Only the top unit's staff keep the rules of every other city.
+                kwargs["required"] = True
             kwargs["queryset"] = cities.exclude(
                 pk__in=LocalRules.objects.filter(city__isnull=False).values("city")
             )

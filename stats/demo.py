@@ -146,7 +146,12 @@ def seed_facts(today: datetime.date, demo: DemoCity = FOSHAN) -> None:
     with connection.cursor() as cursor:
         # Statistics of the thousands of rows just added, not committed yet:
         # without them the planner picks plans meant for nearly empty tables.
-        cursor.execute("ANALYZE")
+        # The project's tables only: a bare ANALYZE takes the shared catalogs
+        # too, whose locks another database's CREATE DATABASE or VACUUM holds.
+        tables = connection.introspection.django_table_names(only_existing=True)
+        cursor.execute(
+            "ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables)
+        )
     city = OrgUnit.objects.get(code=demo.code)
     for period in demo_periods(today):
         if not Fact.objects.for_period(period).filter(org_unit=city).exists():

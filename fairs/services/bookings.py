@@ -30,12 +30,18 @@ def new_short_code() -> str:
 
 def lock_keys(*keys: tuple[int, int]) -> None:
     """Advisory locks held until commit, taken in one order (no deadlocks), given
-    up after 3 s with a "try again" instead of waiting for ever; one round trip."""
+    up after 3 s with a "try again" instead of waiting for ever; one round trip.
+    The caller's lock_timeout is back once they are taken: a longer transaction
+    (seeding the demo) must not inherit the 3 s. The nested queries (OFFSET 0
+    keeps them apart) fix the order: read the timeout, lock, restore it."""
     keys = sorted(keys)
     locks = ", ".join(["pg_advisory_xact_lock(%s, %s)"] * len(keys))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT set_config('lock_timeout', '3s', true), {locks}",
+            "SELECT set_config('lock_timeout', previous, true) FROM ("
+            f" SELECT previous, set_config('lock_timeout', '3s', true), {locks}"
+            " FROM (SELECT current_setting('lock_timeout') AS previous OFFSET 0)"
+            " AS caller OFFSET 0) AS locked",
             [value for key in keys for value in key],
         )
 

@@ -26,7 +26,8 @@ REPORT_FIELDS = [
 
 def serving_unit(person: Person, origin_code: str) -> OrgUnit:
     """Who serves a graduate: their place of residence, else the district of a local
-    home region, else the city of their home region, else the first city."""
+    home region, else the city of their home region, else the top unit (the
+    province of a provincial portal: a graduate from elsewhere is nobody's city's)."""
     if person.residence_id:
         return person.residence
     current = OrgUnit.objects.current()
@@ -37,7 +38,7 @@ def serving_unit(person: Person, origin_code: str) -> OrgUnit:
     return (
         district
         or cities.filter(code__startswith=origin_code[:4]).first()
-        or cities.first()
+        or OrgUnit.objects.top()
     )
 
 

@@ -1,5 +1,7 @@
 """What one attempt of a booking rush costs, and where its confirmation goes."""
 
+import time
+
 import pytest
 from django.urls import reverse
 from django_q.conf import Conf
@@ -89,3 +91,25 @@ def test_a_booking_whose_confirmation_cannot_be_queued_is_not_made(
         )  # fmt: skip
     assert not BoothBooking.objects.exists()
     assert not AuditEntry.objects.filter(action="fairs.booking.booked").exists()
+
+
+def test_the_booking_locks_give_up_after_3_s_and_leave_the_callers_timeout(db):
+    from django.db import OperationalError, connection, connections, transaction
+
+    holder = connections.create_connection("default")
+    try:
+        with holder.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [bookings.BOOTH_LOCK, 1])
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '20s'")
+            bookings.lock_keys((bookings.BOOTH_LOCK, 2))
+            cursor.execute("SHOW lock_timeout")
+            assert cursor.fetchone()[0] == "20s"
+            started = time.monotonic()
+            with pytest.raises(OperationalError), transaction.atomic():
+                bookings.lock_keys((bookings.BOOTH_LOCK, 1))
+            assert time.monotonic() - started < 10
+            cursor.execute("SHOW lock_timeout")
+            assert cursor.fetchone()[0] == "20s"
+    finally:
+        holder.close()

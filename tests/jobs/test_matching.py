@@ -469,3 +469,48 @@ def test_a_job_named_in_latin_letters_matches_titles_in_any_case(
     assert scored == titles
     narrowed = matching.postings_for(resume, limit=10)
     assert {p.title: p.keyword_points for p in narrowed} == titles
+
+
+def test_a_newer_match_outside_the_groups_wins_a_tie_with_the_last_of_the_top(
+    seeker, home, employer, foshan
+):
+    """The last of the top is an older posting of the groups; a newer posting of
+    another group with the job named and the same score ranks above it."""
+    import datetime
+
+    from django.utils import timezone
+
+    from jobs.models import JobPosting
+
+    person = seeker.person
+    person.residence, person.education = home, "college"
+    person.save(update_fields=["residence", "education"])
+    resume = factories.make_resume(
+        seeker,
+        intended_occupations="电工",
+        intended_occupation_groups=["6"],
+        expected_salary_min=5000,
+        expected_salary_max=8000,
+        experience_years=1,
+    )
+    now = timezone.now()
+    in_group = factories.make_posting(  # 25 group + 15 near + 20 salary, too new a hand
+        employer.employer, title="装配工", occupation_group="6",
+        occupation_name="装配工", experience_years=5,
+    )  # fmt: skip
+    named = factories.make_posting(  # 30 named + 10 experience + 20 salary, in Nanhai
+        employer.employer, title="维修电工", occupation_group="3",
+        occupation_name="电工", experience_years=0,
+    )  # fmt: skip
+    far = {"org_unit": foshan["nanhai_street"], "latitude": 23.32}  # 33 km off
+    for posting, hours, place in ((in_group, 2, {}), (named, 1, far)):
+        JobPosting.objects.filter(pk=posting.pk).update(
+            **place,
+            salary_min=6000,
+            salary_max=7000,
+            published_at=now - datetime.timedelta(hours=hours),
+        )
+    full = [(p.pk, p.score) for p in matching.ranked_postings(resume)]
+    assert full == [(named.pk, 60), (in_group.pk, 60)]
+    narrowed = matching.postings_for(resume, limit=1)
+    assert [(p.pk, p.score) for p in narrowed] == full[:1]

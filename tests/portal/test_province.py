@@ -111,4 +111,19 @@ def test_a_graduate_without_a_residence_is_served_by_their_home_city(province):
     # 鼎湖区 (441203) is no district here: its city, Zhaoqing, serves them.
     assert serving_unit(person, "441203") == province["zhaoqing"]
     assert serving_unit(person, "440604") == province["chancheng"]
-    assert serving_unit(person, "430102") == province["city"]  # the first city
+    # From another province: the top unit, as people without a residence are.
+    assert serving_unit(person, "430102") == province["province"]
+
+
+def test_a_units_division_code_cannot_be_changed_in_the_back_office(
+    client, administrator, province
+):
+    """Records and the job list's copies hold the code; a re-division makes a
+    new unit instead."""
+    client.force_login(administrator)
+    unit = province["zhaoqing"]
+    url = reverse("admin:portal_orgunit_change", args=[unit.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and 'name="code"' not in page.text
+    add = client.get(reverse("admin:portal_orgunit_add"))
+    assert 'name="code"' in add.text

@@ -157,3 +157,17 @@ def test_in_the_back_office_a_city_adds_and_edits_its_own_rules_only(client, pro
     )
     client.post(mine, rules_form(foshan_rules, notice_days=8))
     assert LocalRules.objects.get(pk=foshan_rules.pk).notice_days == 8
+
+
+def test_a_city_cannot_add_the_rules_without_a_city_even_when_there_are_none(
+    client, province
+):
+    """The rules of every other city are the top unit's to keep: a form error."""
+    default = LocalRules.objects.get(city__isnull=True)
+    form = rules_form(default)
+    default.delete()
+    client.force_login(factories.make_staff("caseworker", org_unit=province["city"]))
+    add = reverse("admin:registration_localrules_add")
+    refused = client.post(add, {**form, "city": ""})
+    assert refused.status_code == 200 and refused.context["adminform"].form.errors
+    assert not LocalRules.objects.exists()

@@ -16,7 +16,7 @@ again changes nothing.
 """
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -31,7 +31,7 @@ from jobs.demo import (
     seed_video_interviews,
 )
 from portal.demo import DEMO_CITIES, DEMO_PASSWORD, FOSHAN, DemoCity, seed_core
-from portal.models import Employer
+from portal.models import Employer, OrgUnit
 from registration.demo import seed_registration_history, seed_registrations
 from stats.demo import demand_targets, seed_employed_population, seed_facts
 from subsidies.demo import seed_applications as seed_subsidy_applications
@@ -55,6 +55,12 @@ class Command(BaseCommand):
         if demo.is_first:
             employers, seekers = self.seed(today)
         else:
+            if not OrgUnit.objects.filter(code=FOSHAN.code).exists():
+                # Foshan seeded afterwards would sit beside the province as a
+                # second top unit, its staff seeing every city's area-wide pages.
+                raise CommandError(
+                    "Seed the first demo city first: manage.py seed_demo"
+                )
             employers, seekers = self.seed_city(today, demo)
         seed_facts(today, demo)
         self.print_logins(employers[0], seekers[0], demo)
