@@ -76,17 +76,14 @@ class LocalRules(models.Model):
     def current(cls, unit: OrgUnit | None = None) -> "LocalRules":
         """The rules of the city `unit` is in, else the rules without a city
         (`setup_catalogue` adds them); their defaults if both are missing."""
-        rows = cls.objects.filter(city__isnull=True)
+        rows = models.Q(city__isnull=True)
         if unit is not None:
             prefix = unit.code[: OrgUnit.PREFIX_LENGTH[OrgUnit.Level.CITY]]
-            rows = cls.objects.filter(
-                models.Q(city__isnull=True)
-                | models.Q(
-                    city__level=OrgUnit.Level.CITY, city__code__startswith=prefix
-                )
+            rows |= models.Q(
+                city__level=OrgUnit.Level.CITY, city__code__startswith=prefix
             )
-        found = sorted(rows, key=lambda row: row.city_id is None)
-        return found[0] if found else cls()
+        own_first = models.F("city").asc(nulls_last=True)
+        return cls.objects.filter(rows).order_by(own_first).first() or cls()
 
 
 class CancellationReason(models.Model):
