@@ -10,16 +10,11 @@ from portal.audit import save_with_audit
 from portal.models import OrgUnit, User
 from stats.errors import StatsError
 from stats.models import EmployedPopulation
+from stats.queries import FIGURE_LEVELS as LEVELS
 
 FIRST_YEAR = 2000
 # The reports print the source from a stored figure's category (100 characters).
 SOURCE_LENGTH = 100
-LEVELS = [
-    OrgUnit.Level.PROVINCE,
-    OrgUnit.Level.CITY,
-    OrgUnit.Level.DISTRICT,
-    OrgUnit.Level.STREET,
-]
 
 
 def may_enter_employed_population(user: User) -> bool:

@@ -13,18 +13,13 @@ from stats.errors import StatsError
 from stats.indicators import unit_figures
 from stats.models import ClosedPeriod, Fact, FrozenFact
 from stats.periods import Period
+from stats.queries import FIGURE_LEVELS as LEVELS
 from stats.supply_demand import (
     DEMAND_DIMENSIONS,
     SEEKER_DIMENSIONS,
     supply_and_demand,
 )
 
-LEVELS = [
-    OrgUnit.Level.PROVINCE,
-    OrgUnit.Level.CITY,
-    OrgUnit.Level.DISTRICT,
-    OrgUnit.Level.STREET,
-]
 SIDES = {"demand": DEMAND_DIMENSIONS, "seekers": SEEKER_DIMENSIONS}
 
 
