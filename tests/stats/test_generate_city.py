@@ -8,7 +8,7 @@ import io
 import pytest
 from django.apps import apps
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Max, Min, Q
 from django.utils import timezone
 
@@ -149,3 +149,20 @@ def test_every_reference_written_points_at_a_row(city):
             if rows.exclude(**{f"{field.attname}__in": targets}).exists():
                 dangling.append(f"{model._meta.label}.{field.name}")
     assert dangling == []
+
+
+def test_every_retirement_date_is_the_portals_rule_and_its_function_is_back(city):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), count(*) FILTER (WHERE retirement_date IS DISTINCT FROM"
+            " portal_retirement_date(id_number, retirement_track)) FROM portal_person"
+        )
+        people, different = cursor.fetchone()
+        cursor.execute(
+            "SELECT l.lanname FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang"
+            " WHERE p.proname = 'portal_retirement_date'"
+        )
+        languages = [row[0] for row in cursor.fetchall()]
+    assert people >= 5000
+    assert different == 0
+    assert languages == ["sql"]
