@@ -31,7 +31,6 @@ CITY_WIDE = {
     "graduates.CohortTarget": "the city's targets per graduation year",
     "fairs.PointsRules": "how employers earn fair points (one row)",
     "subsidies.SubsidyType": "the subsidy catalogue, public on the site",
-    "stats.WarningRule": "thresholds city staff set for every district",
     "stats.ClosedPeriod": "a period is closed for the whole city at once",
 }
 
@@ -39,6 +38,7 @@ CITY_WIDE = {
 # holds those of every city without its own (tests/registration/test_rules.py).
 PER_CITY = {
     "registration.LocalRules": "filing deadlines, one row per city",
+    "stats.WarningRule": "thresholds, of every city or replaced by a city's own",
 }
 
 # District staff open no page of these (403); `nanhai` has a row of each to try.
