@@ -28,8 +28,6 @@ from tests import factories
 CITY_WIDE = {
     "portal.DifficultyCategory": "the province's list of categories",
     "registration.CancellationReason": "reasons for cancelling, the same everywhere",
-    "graduates.CohortTarget": "the city's targets per graduation year",
-    "fairs.PointsRules": "how employers earn fair points (one row)",
     "subsidies.SubsidyType": "the subsidy catalogue, public on the site",
     "stats.ClosedPeriod": "a period is closed for the whole city at once",
 }
@@ -39,6 +37,8 @@ CITY_WIDE = {
 PER_CITY = {
     "registration.LocalRules": "filing deadlines, one row per city",
     "stats.WarningRule": "thresholds, of every city or replaced by a city's own",
+    "graduates.CohortTarget": "targets per graduation year, of a city or of all",
+    "fairs.PointsRules": "how employers earn fair points, one row per city",
 }
 
 # District staff open no page of these (403); `nanhai` has a row of each to try.

@@ -74,6 +74,7 @@ ROLES = {
         "fairs.view_pointsentry",
         "fairs.view_pointsrules",
         "fairs.change_pointsrules",
+        "fairs.add_pointsrules",
         "fairs.view_hall",
         "fairs.add_hall",
         "fairs.change_hall",
