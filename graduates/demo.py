@@ -75,6 +75,18 @@ def seed_graduates(persons, employers) -> None:
         _seed_cohort(cohort, caseworker, today)
 
 
+def seed_city_targets(today: datetime.date, demo) -> None:
+    """A further demo city's own targets for this year's and the two latest
+    cohorts (lower than the common 98 % and 90 %, as a city may set them)."""
+    city = demo.units("city").get()
+    for year in {today.year, *cohorts(today)}:
+        CohortTarget.objects.get_or_create(
+            city=city,
+            graduation_year=year,
+            defaults={"contact_rate": 95, "employment_rate": 85},
+        )
+
+
 def _report(person, index, year, caseworker, employers) -> None:
     rng = random.Random(f"graduate-{person.id_number}")
     school, majors = rng.choice(SCHOOLS)

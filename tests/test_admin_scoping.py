@@ -28,7 +28,6 @@ from tests import factories
 CITY_WIDE = {
     "portal.DifficultyCategory": "the province's list of categories",
     "registration.CancellationReason": "reasons for cancelling, the same everywhere",
-    "subsidies.SubsidyType": "the subsidy catalogue, public on the site",
     "stats.ClosedPeriod": "a period is closed for the whole city at once",
 }
 
@@ -39,6 +38,7 @@ PER_CITY = {
     "stats.WarningRule": "thresholds, of every city or replaced by a city's own",
     "graduates.CohortTarget": "targets per graduation year, of a city or of all",
     "fairs.PointsRules": "how employers earn fair points, one row per city",
+    "subsidies.SubsidyType": "the catalogue: types of every city or of one city",
 }
 
 # District staff open no page of these (403); `nanhai` has a row of each to try.

@@ -50,6 +50,8 @@ GRANTED_SINCE = {
         "registration.add_localrules",
         # ... and their city's fair points rules (fairs/admin.py).
         "fairs.add_pointsrules",
+        # ... and subsidies of their city's own (subsidies/admin.py).
+        "subsidies.add_subsidytype",
     ],
     "leader": [
         # Leaders see the to-do's totals of objections and look-alikes.

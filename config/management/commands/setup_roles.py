@@ -83,6 +83,7 @@ ROLES = {
         "fairs.change_terminal",
         "subsidies.view_subsidytype",
         "subsidies.change_subsidytype",
+        "subsidies.add_subsidytype",
         "subsidies.view_policyversion",
         "subsidies.add_policyversion",
         "subsidies.change_policyversion",
