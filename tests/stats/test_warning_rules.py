@@ -125,3 +125,43 @@ def test_in_the_back_office_a_city_sees_and_keeps_only_its_own_thresholds(
     )
     client.post(other, rule_form(indicator="unemployed_at_end", threshold="45"))
     assert WarningRule.objects.get(pk=foshan.pk).threshold == 45
+
+
+def warnings_before_rules_per_city(unit, period):
+    """queries.warnings as it was before rules per city: every active rule for
+    every place."""
+    rules = list(WarningRule.objects.filter(is_active=True))
+    units = [unit, *queries.units_below(unit, period)]
+    previous = period.previous()
+    values = queries.facts(units, [period, previous],
+                           indicators=[rule.indicator for rule in rules],
+                           dimension="", as_of=period)  # fmt: skip
+    found = []
+    for rule in rules:
+        for place in units:
+            now = values.get((place.pk, period, rule.indicator, "", ""))
+            before = values.get((place.pk, previous, rule.indicator, "", ""))
+            moved = queries.change_percent(now, before)
+            if moved is None:
+                continue
+            if (rule.direction == "rise" and moved > rule.threshold) or (
+                rule.direction == "fall" and -moved > rule.threshold
+            ):
+                found.append({"rule": rule, "unit": place, "change": moved,
+                              "value": now})  # fmt: skip
+    return found
+
+
+def test_without_rules_of_a_city_the_warnings_are_those_of_before(province, period):
+    rise_by_a_fifth(period, province["province"], province["city"])
+    rise_by_a_fifth(period, province["chancheng"], province["duanzhou"])
+    for month, count in ((period.previous(), 50), (period, 30)):
+        Fact.objects.create(
+            indicator="demand", org_unit=province["zhaoqing"],
+            period_kind="month", period_start=month.start, value=count,
+        )  # fmt: skip
+    WarningRule.objects.create(indicator="seekers", threshold=5, is_active=False)
+    for unit in ("province", "city", "zhaoqing", "chancheng", "duanzhou"):
+        now = queries.warnings(province[unit], period)
+        assert now == warnings_before_rules_per_city(province[unit], period)
+    assert len(queries.warnings(province["province"], period)) == 3
