@@ -12,9 +12,12 @@ from subsidies.models import PolicyVersion, SubsidyType
 
 def _types_written(entry: models.Model) -> list[SubsidyType]:
     """The types an edit changes: the type itself, or a version's type as it is
-    and as it was stored."""
+    and as it was stored; none for the other rows saved here (insurance years,
+    kept by the top unit's staff: InsuranceYearAdmin)."""
     if isinstance(entry, SubsidyType):
         return [entry]
+    if not isinstance(entry, PolicyVersion):
+        return []
     stored = PolicyVersion.objects.filter(pk=entry.pk).values("subsidy_type")
     return [entry.subsidy_type, *SubsidyType.objects.filter(pk__in=stored)]
 
@@ -34,7 +37,7 @@ def save_catalogue_entry(
     types = _types_written(entry)
     if not all(city_rules.may_write_row(by, subsidy) for subsidy in types):
         raise SubsidyError(_("You may change only your own city's subsidies."))
-    city = types[0].city_id
+    city = types[0].city_id if types else None
     for rows in (related or {}).values():
         if city is not None and any(row.city_id not in (None, city) for row in rows):
             raise SubsidyError(
