@@ -28,7 +28,7 @@ from fairs.models import (
 )
 from fairs.services import gate
 from fairs.services.points import save_points_rules
-from portal.admin import CityRulesAdmin, ScopedAdmin, export_xlsx, service_action
+from portal.admin import PerCityRulesAdmin, ScopedAdmin, export_xlsx, service_action
 
 
 @admin.register(JobFair)
@@ -260,8 +260,11 @@ class PointsEntryAdmin(ScopedAdmin):
 
 
 @admin.register(PointsRules)
-class PointsRulesAdmin(CityRulesAdmin):
+class PointsRulesAdmin(PerCityRulesAdmin):
+    one_per_city = True
+    list_display = ["__str__", "attended", "hired", "late_cancel", "no_show"]
     fields = [
+        "city",
         "attended",
         "hired",
         "late_cancel",
@@ -270,9 +273,6 @@ class PointsRulesAdmin(CityRulesAdmin):
         "no_show_months",
         "block_days",
     ]
-
-    def has_add_permission(self, request):
-        return False
 
     def save_model(self, request, obj, form, change):
         save_points_rules(obj, by=request.user, changed_fields=form.changed_data)

@@ -1,4 +1,4 @@
-"""What a new city starts with in fairs: the points rules row (model defaults).
+"""What a new city starts with in fairs: the points rules without a city (model defaults).
 Run by `manage.py setup_catalogue`; adds it only when missing."""
 
 from django.db import models
@@ -7,5 +7,5 @@ from fairs.models import PointsRules
 
 
 def seed() -> list[models.Model]:
-    rules, is_new = PointsRules.objects.get_or_create(pk=1)
+    rules, is_new = PointsRules.objects.get_or_create(city=None)
     return [rules] if is_new else []

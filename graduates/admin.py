@@ -20,8 +20,8 @@ from graduates.queries import referral_suggestions
 from portal import casework
 from portal import services as portal_services
 from portal.admin import (
-    CityRulesAdmin,
     MaskedIdSearchMixin,
+    PerCityRulesAdmin,
     ScopedAdmin,
     export_xlsx,
     is_city_staff,
@@ -493,9 +493,9 @@ class LeaverAdmin(MaskedIdSearchMixin, ScopedAdmin):
 
 
 @admin.register(CohortTarget)
-class CohortTargetAdmin(CityRulesAdmin):
-    list_display = ["graduation_year", "contact_rate", "employment_rate"]
-    fields = ["graduation_year", "contact_rate", "employment_rate"]
+class CohortTargetAdmin(PerCityRulesAdmin):
+    list_display = ["graduation_year", "city", "contact_rate", "employment_rate"]
+    fields = ["city", "graduation_year", "contact_rate", "employment_rate"]
 
     def save_model(self, request, obj, form, change):
         services.save_cohort_target(

@@ -63,7 +63,7 @@ def seed_graduates(persons, employers) -> None:
     if Graduate.objects.exists():
         return
     year = timezone.localdate().year
-    CohortTarget.objects.get_or_create(graduation_year=year)
+    CohortTarget.objects.get_or_create(city=None, graduation_year=year)
     caseworker = User.objects.get(username="cw_city")
     young = [p for p in persons if p.age() <= 30]
     for index, person in enumerate(young[:12]):
@@ -71,8 +71,20 @@ def seed_graduates(persons, employers) -> None:
     services.import_graduates(_education_list(year), by=caseworker)
     today = timezone.localdate()
     for cohort in cohorts(today):
-        CohortTarget.objects.get_or_create(graduation_year=cohort)
+        CohortTarget.objects.get_or_create(city=None, graduation_year=cohort)
         _seed_cohort(cohort, caseworker, today)
+
+
+def seed_city_targets(today: datetime.date, demo) -> None:
+    """A further demo city's own targets for this year's and the two latest
+    cohorts (lower than the common 98 % and 90 %, as a city may set them)."""
+    city = demo.units("city").get()
+    for year in {today.year, *cohorts(today)}:
+        CohortTarget.objects.get_or_create(
+            city=city,
+            graduation_year=year,
+            defaults={"contact_rate": 95, "employment_rate": 85},
+        )
 
 
 def _report(person, index, year, caseworker, employers) -> None:

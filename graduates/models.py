@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from jobs.models import JobPosting
+from portal import city_rules
 from portal.models import Employer, OrgUnit, Person, TimeStamped, scope_filter
 
 LOCAL_PREFIX = "4406"  # 佛山市: origins starting with it are local graduates
@@ -428,11 +429,20 @@ class Contact(models.Model):
 
 
 class CohortTarget(models.Model):
-    """The city's targets for one graduation year (e.g. ≥ 98 % contacted)."""
+    """The city's targets for one graduation year (e.g. ≥ 98 % contacted). The
+    targets without a city hold for every city without its own for that year."""
 
-    graduation_year = models.PositiveSmallIntegerField(
-        _("graduation year"), unique=True
+    city = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("city"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"level": OrgUnit.Level.CITY},
+        help_text=_("Empty for the targets of every city without targets of its own."),
     )
+    graduation_year = models.PositiveSmallIntegerField(_("graduation year"))
     contact_rate = models.DecimalField(
         _("contact rate target (%)"), max_digits=5, decimal_places=2, default=98
     )
@@ -444,6 +454,23 @@ class CohortTarget(models.Model):
         verbose_name = _("cohort target")
         verbose_name_plural = _("cohort targets")
         ordering = ["-graduation_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city", "graduation_year"],
+                nulls_distinct=False,
+                name="cohort_target_once_per_city_and_year",
+            )
+        ]
 
     def __str__(self):
+        if self.city_id is not None:
+            return f"{self.graduation_year} · {self.city}"
         return str(self.graduation_year)
+
+    @classmethod
+    def current(cls, year: int, unit: OrgUnit | None = None) -> "CohortTarget":
+        """The targets of the city `unit` is in for `year`, else those without a
+        city; their defaults if neither is set."""
+        own_first = models.F("city").asc(nulls_last=True)
+        rows = cls.objects.filter(city_rules.rows_for(unit), graduation_year=year)
+        return rows.order_by(own_first).first() or cls(graduation_year=year)

@@ -129,9 +129,7 @@ def leaver_rates(year: int, unit: OrgUnit, on: datetime.date | None = None) -> d
     figures["employed"] = (
         leavers.filter(found_work | Exists(started_work)).distinct().count()
     )
-    target = CohortTarget.objects.filter(graduation_year=year).first() or CohortTarget(
-        graduation_year=year
-    )
+    target = CohortTarget.current(year, unit)
     for name in ("contact", "employment"):
         count = figures["contacted" if name == "contact" else "employed"]
         rate = (

@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from django_q.admin import ScheduleAdmin as DjangoQScheduleAdmin
 from django_q.models import Schedule
 
-from portal import replicas, services
+from portal import city_rules, replicas, services
 from portal.casework import EmployerCasework
 from portal.errors import PortalError
 from portal.exports import xlsx_row
@@ -271,6 +271,70 @@ class CityRulesAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class PerCityRulesForm(forms.ModelForm):
+    def _get_validation_exclusions(self):
+        # The city is read-only once set, yet a row's uniqueness within its city
+        # (a year's target) still holds when another field changes.
+        return super()._get_validation_exclusions() - {"city"}
+
+
+class PerCityRulesAdmin(admin.ModelAdmin):
+    """Rules a city may set for itself (a `city` field, empty for every city
+    without its own; portal/city_rules.py): the top unit's staff see and edit
+    every row; a city's staff add and edit their own city's rows and read the
+    rows without a city; staff below a city read both. Subclasses save through
+    their app's service, which checks the same."""
+
+    form = PerCityRulesForm
+    one_per_city = False  # one row per city (and one without)
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request).select_related("city")
+        scope = city_rules.readable(request.user)
+        return rows if scope is None else rows.filter(scope)
+
+    def _may_add(self, request) -> bool:
+        if city_rules.keeps_every_city(request.user):
+            return True
+        city = city_rules.own_city(request.user)
+        if city is None:
+            return False
+        return not (self.one_per_city and self.model.objects.filter(city=city).exists())
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and self._may_add(request)
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None:
+            return city_rules.keeps_every_city(request.user) or (
+                city_rules.own_city(request.user) is not None
+            )
+        return city_rules.may_edit(request.user, obj.city_id)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "city"] if obj is not None else fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "city":
+            cities = OrgUnit.objects.current().filter(level=OrgUnit.Level.CITY)
+            if not city_rules.keeps_every_city(request.user):
+                own = city_rules.own_city(request.user)
+                cities = cities.filter(pk=own.pk if own else None)
+                # The rows of every city are the top unit's to keep.
+                kwargs["required"] = True
+            if self.one_per_city:
+                taken = self.model.objects.filter(city__isnull=False).values("city")
+                cities = cities.exclude(pk__in=taken)
+            kwargs["queryset"] = cities
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class MaskedIdSearchMixin:

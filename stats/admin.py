@@ -2,16 +2,17 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from portal.admin import CityRulesAdmin
+from portal.admin import PerCityRulesAdmin
 from portal.models import OrgUnit, scope_filter
 from stats import services
 from stats.models import ClosedPeriod, EmployedPopulation, WarningRule
 
 
 @admin.register(WarningRule)
-class WarningRuleAdmin(CityRulesAdmin):
-    list_display = ["indicator", "direction", "threshold", "is_active"]
+class WarningRuleAdmin(PerCityRulesAdmin):
+    list_display = ["indicator", "direction", "threshold", "city", "is_active"]
     list_filter = ["is_active"]
+    fields = ["city", "indicator", "direction", "threshold", "is_active"]
 
     def has_delete_permission(self, request, obj=None):
         return False  # switch a rule off instead: the record stays

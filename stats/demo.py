@@ -15,7 +15,7 @@ from portal.demo import FOSHAN, SPRING_FESTIVALS, DemoCity, add_months, history_
 from portal.models import OrgUnit, User
 from registration.models import UnemploymentRegistration
 from registration.queries import counts_by_unit
-from stats.models import EmployedPopulation, Fact, Report
+from stats.models import EmployedPopulation, Fact, Report, WarningRule
 from stats.periods import MONTH, QUARTER, YEAR, Period
 from stats.services import build_report, refresh_facts
 
@@ -126,6 +126,17 @@ def _enter_employed(unit, year, employed, entered_by) -> None:
             "source": EMPLOYED_SOURCE,
             "entered_by": entered_by,
         },
+    )
+
+
+def seed_city_warning_rules(demo: DemoCity) -> None:
+    """A further demo city's own threshold for registered unemployment (15 %
+    instead of the common 10 %)."""
+    WarningRule.objects.get_or_create(
+        city=demo.units("city").get(),
+        indicator=WarningRule.Indicator.UNEMPLOYED,
+        direction=WarningRule.Direction.RISE,
+        defaults={"threshold": 15},
     )
 
 

@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal import city_rules
 from portal.models import OrgUnit, scope_filter
 from portal.partitioning import Yearly
 from stats.periods import Period
@@ -189,7 +190,11 @@ class EmployedPopulation(models.Model):
 
 class WarningRule(models.Model):
     """预警: a figure of a district or the city that moves more than this in a
-    month is flagged on the dashboard. City staff set the thresholds."""
+    month is flagged on the dashboard. City staff set the thresholds.
+
+    The rules without a city apply everywhere; a city's own rule for a figure and
+    direction replaces them in that city (switched off, it switches that warning
+    off there). The province's own figures follow the rules without a city."""
 
     class Indicator(models.TextChoices):
         UNEMPLOYED = "unemployed_at_end", _("Registered unemployed")
@@ -202,6 +207,19 @@ class WarningRule(models.Model):
         RISE = "rise", _("rises by more than")
         FALL = "fall", _("falls by more than")
 
+    city = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("city"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"level": OrgUnit.Level.CITY},
+        help_text=_(
+            "Empty for a rule of every city; a city's own rule for a figure and "
+            "direction replaces those of every city there."
+        ),
+    )
     indicator = models.CharField(_("figure"), max_length=40, choices=Indicator)
     direction = models.CharField(
         _("when it"), max_length=4, choices=Direction, default=Direction.RISE
@@ -224,7 +242,36 @@ class WarningRule(models.Model):
     def __str__(self):
         indicator = self.get_indicator_display()
         direction = self.get_direction_display()
-        return f"{indicator} {direction} {self.threshold}%"
+        rule = f"{indicator} {direction} {self.threshold}%"
+        return f"{self.city} · {rule}" if self.city_id is not None else rule
+
+    @classmethod
+    def applying(cls, units: list[OrgUnit]) -> dict[int, list["WarningRule"]]:
+        """The active rules for each unit's figures, by unit id."""
+        rows = models.Q()
+        for unit in units:
+            rows |= city_rules.rows_for(unit)
+        rules = list(cls.objects.filter(rows).select_related("city"))
+        found = {}
+        for unit in units:
+            prefix = city_rules.city_prefix(unit)
+            own = [
+                rule
+                for rule in rules
+                if prefix is not None
+                and rule.city_id is not None
+                and rule.city.code.startswith(prefix)
+            ]
+            replaced = {(rule.indicator, rule.direction) for rule in own}
+            every = [
+                rule
+                for rule in rules
+                if rule.city_id is None
+                and (rule.indicator, rule.direction) not in replaced
+            ]
+            applying = sorted(every + own, key=lambda rule: rule.indicator)
+            found[unit.pk] = [rule for rule in applying if rule.is_active]
+        return found
 
 
 def report_upload_to(report: "Report", filename: str) -> str:

@@ -502,11 +502,14 @@ def breakdown(unit: OrgUnit, period: Period, indicator: str, dimension: str) -> 
 
 def warnings(unit: OrgUnit, period: Period) -> list[dict]:
     """Early warnings for the unit and the units one level down: each active rule
-    whose figure moved beyond its threshold against the previous period."""
-    rules = list(WarningRule.objects.filter(is_active=True))
+    of the place's city (WarningRule.applying) whose figure moved beyond its
+    threshold against the previous period."""
+    units = [unit, *units_below(unit, period)]
+    applying = WarningRule.applying(units)
+    rules = {rule.pk: rule for found in applying.values() for rule in found}
     if not rules:
         return []
-    units = [unit, *units_below(unit, period)]
+    rules = sorted(rules.values(), key=lambda rule: (rule.indicator, rule.pk))
     previous = period.previous()
     values = facts(
         units,
@@ -518,6 +521,8 @@ def warnings(unit: OrgUnit, period: Period) -> list[dict]:
     found = []
     for rule in rules:
         for place in units:
+            if rule not in applying[place.pk]:
+                continue
             now = values.get((place.pk, period, rule.indicator, "", ""))
             before = values.get((place.pk, previous, rule.indicator, "", ""))
             moved = change_percent(now, before)

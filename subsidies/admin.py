@@ -18,10 +18,11 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext, ngettext, ngettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from portal import casework
+from portal import casework, city_rules
 from portal.admin import (
     CityRulesAdmin,
     MaskedIdSearchMixin,
+    PerCityRulesAdmin,
     RelatedThroughService,
     ScopedAdmin,
     is_city_staff,
@@ -120,11 +121,20 @@ class PolicyVersionInline(admin.StackedInline):
 
 
 @admin.register(SubsidyType)
-class SubsidyTypeAdmin(RelatedThroughService, CityRulesAdmin):
-    list_display = ["name", "code", "applicant", "fund", "is_active", "position"]
+class SubsidyTypeAdmin(RelatedThroughService, PerCityRulesAdmin):
+    list_display = [
+        "name",
+        "code",
+        "city",
+        "applicant",
+        "fund",
+        "is_active",
+        "position",
+    ]
     list_filter = ["applicant", "fund", "is_active"]
     search_fields = ["name", "code"]
     fields = [
+        "city",
         "code",
         "name",
         "applicant",
@@ -140,6 +150,13 @@ class SubsidyTypeAdmin(RelatedThroughService, CityRulesAdmin):
     ]
     filter_horizontal = ["excludes", "same_item"]
     inlines = [PolicyVersionInline]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in ("excludes", "same_item"):
+            scope = city_rules.readable(request.user)
+            types = SubsidyType.objects.all()
+            kwargs["queryset"] = types if scope is None else types.filter(scope)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         services.save_catalogue_entry(

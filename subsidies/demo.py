@@ -24,6 +24,7 @@ from subsidies.models import (
     InsuranceYear,
     PayeeAccount,
     Payment,
+    PolicyVersion,
     SubsidyType,
 )
 from subsidies.services import chain, payments, refunds
@@ -303,3 +304,36 @@ def _pay(made, admin) -> None:
             )
             for application, paid_on in paid
         )
+
+
+def seed_city_catalogue(demo) -> None:
+    """A further demo city's own subsidy, offered only to its residents: an
+    example one-off start-up subsidy for people returning home to start a
+    business, its amount marked as an example."""
+    subsidy, _created = SubsidyType.objects.get_or_create(
+        code=f"{demo.slug}-returnee-start-up",
+        defaults={
+            "city": demo.units("city").get(),
+            "name": f"{demo.name}返乡创业补贴",
+            "applicant": SubsidyType.Applicant.PERSON,
+            "fund": SubsidyType.Fund.EMPLOYMENT,
+            "summary": f"返回{demo.name}首次创办小微企业或从事个体经营的，"
+            "给予一次性补贴（演示数据）。",
+            "item": "returnee-start-up",
+            "position": 90,
+        },
+    )
+    PolicyVersion.objects.get_or_create(
+        subsidy_type=subsidy,
+        effective_from=datetime.date(2025, 1, 1),
+        defaults={
+            "label": f"{demo.name}返乡创业补贴（示例，待本市确认）",
+            "who_qualifies": f"返回{demo.name}首次创办小微企业或从事个体经营，"
+            "且正常经营6个月以上的人员。",
+            "amount_rule": PolicyVersion.AmountRule.FIXED,
+            "amount": Decimal("3000"),
+            "max_times": 1,
+            "documents": "身份证\n营业执照\n经营场所证明",
+            "steps": ["district", "city"],
+        },
+    )

@@ -28,10 +28,6 @@ from tests import factories
 CITY_WIDE = {
     "portal.DifficultyCategory": "the province's list of categories",
     "registration.CancellationReason": "reasons for cancelling, the same everywhere",
-    "graduates.CohortTarget": "the city's targets per graduation year",
-    "fairs.PointsRules": "how employers earn fair points (one row)",
-    "subsidies.SubsidyType": "the subsidy catalogue, public on the site",
-    "stats.WarningRule": "thresholds city staff set for every district",
     "stats.ClosedPeriod": "a period is closed for the whole city at once",
 }
 
@@ -39,6 +35,10 @@ CITY_WIDE = {
 # holds those of every city without its own (tests/registration/test_rules.py).
 PER_CITY = {
     "registration.LocalRules": "filing deadlines, one row per city",
+    "stats.WarningRule": "thresholds, of every city or replaced by a city's own",
+    "graduates.CohortTarget": "targets per graduation year, of a city or of all",
+    "fairs.PointsRules": "how employers earn fair points, one row per city",
+    "subsidies.SubsidyType": "the catalogue: types of every city or of one city",
 }
 
 # District staff open no page of these (403); `nanhai` has a row of each to try.

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from jobs.models import JobPosting
+from portal import city_rules
 from portal.models import Employer, OrgUnit, Person, TimeStamped, scope_filter
 from portal.partitioning import Monthly
 
@@ -478,8 +479,20 @@ class BoothVisit(TimeStamped):
 
 
 class PointsRules(models.Model):
-    """How employers earn and lose fair points; one row, edited by city staff."""
+    """How employers earn and lose fair points, edited by city staff. The row
+    without a city holds the rules of every city without its own; an employer's
+    points follow the rules of its own city (docs/rules-per-city.md)."""
 
+    city = models.OneToOneField(
+        OrgUnit,
+        verbose_name=_("city"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"level": OrgUnit.Level.CITY},
+        help_text=_("Empty for the rules of every city without rules of its own."),
+    )
     attended = models.SmallIntegerField(_("points for attending"), default=5)
     hired = models.SmallIntegerField(
         _("points for hiring through the fair"),
@@ -513,16 +526,23 @@ class PointsRules(models.Model):
         verbose_name = _("fair points rules")
         verbose_name_plural = _("fair points rules")
         constraints = [
-            models.CheckConstraint(condition=Q(pk=1), name="points_rules_one_row")
+            models.UniqueConstraint(
+                fields=["city"], nulls_distinct=False, name="points_rules_one_per_city"
+            )
         ]
 
     def __str__(self):
+        if self.city_id is not None:
+            return str(_("Fair points rules of %(city)s")) % {"city": self.city.name}
         return str(_("Fair points rules"))
 
     @classmethod
-    def current(cls) -> "PointsRules":
-        """The one row (`setup_catalogue` adds it); its defaults if it is missing."""
-        return cls.objects.filter(pk=1).first() or cls(pk=1)
+    def current(cls, unit: OrgUnit | None = None) -> "PointsRules":
+        """The rules of the city `unit` is in, else the rules without a city
+        (`setup_catalogue` adds them); their defaults if both are missing."""
+        own_first = models.F("city").asc(nulls_last=True)
+        rows = cls.objects.filter(city_rules.rows_for(unit))
+        return rows.order_by(own_first).first() or cls()
 
 
 class PointsEntryQuerySet(models.QuerySet):

@@ -3,18 +3,22 @@ no-shows; too many no-shows block booking for a while (rules are data)."""
 
 import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from fairs.errors import FairError
 from fairs.models import BoothBooking, PointsEntry, PointsRules
 from jobs.models import Application
+from portal import city_rules
 from portal.audit import save_with_audit
 from portal.models import Employer, User
 
 
 def award_points(booking: BoothBooking, reason: str) -> None:
-    rules = PointsRules.current()
+    """Points by the rules of the employer's city, wherever the fair is."""
+    rules = PointsRules.current(booking.employer.org_unit)
     points = {
         PointsEntry.Reason.ATTENDED: rules.attended,
         PointsEntry.Reason.HIRED: rules.hired,
@@ -48,6 +52,7 @@ def award_hiring_points(*, day: datetime.date | None = None) -> int:
         )
         .exclude(pk__in=PointsEntry.objects.filter(reason="hired").values("booking"))
         .filter(Exists(hired))
+        .select_related("employer__org_unit")
         .distinct()
     )
     awarded = 0
@@ -58,8 +63,9 @@ def award_hiring_points(*, day: datetime.date | None = None) -> int:
 
 
 def booking_block(employer: Employer) -> datetime.date | None:
-    """The day until which an employer may not book, after too many no-shows."""
-    rules = PointsRules.current()
+    """The day until which an employer may not book, after too many no-shows
+    (by the rules of its own city)."""
+    rules = PointsRules.current(employer.org_unit)
     since = timezone.now() - datetime.timedelta(days=30 * rules.no_show_months)
     no_shows = list(
         PointsEntry.objects.filter(
@@ -78,4 +84,14 @@ def booking_block(employer: Employer) -> datetime.date | None:
 def save_points_rules(
     rules: PointsRules, *, by: User, changed_fields: list[str]
 ) -> PointsRules:
-    return save_with_audit(rules, by=by, fields=changed_fields, action="fairs.rules")
+    """The top unit's staff set every city's rules and those without a city; a
+    city's staff (in a province) their own city's, which they may add."""
+    if not city_rules.may_write_row(by, rules):
+        raise FairError(_("You may change only your own city's rules."))
+    try:
+        with transaction.atomic():
+            return save_with_audit(
+                rules, by=by, fields=changed_fields, action="fairs.rules"
+            )
+    except IntegrityError as error:  # two first saves of one city's rules
+        raise FairError(_("This city already has rules of its own.")) from error

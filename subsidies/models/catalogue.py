@@ -9,14 +9,23 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal import city_rules
 from portal.models import OrgUnit, TimeStamped
 from registration.models.employment import OPEN_END, DayNumber
+
+
+class SubsidyTypeQuerySet(models.QuerySet):
+    def offered_in(self, unit: OrgUnit | None):
+        """The types of every city and those of the city `unit` is in."""
+        return self.filter(city_rules.rows_for(unit))
 
 
 class SubsidyType(TimeStamped):
     """One subsidy of the catalogue (docs/subsidies.md, "Catalogue"); what it
     pays and to whom is in its policy versions, so a change of policy never
-    rewrites old applications."""
+    rewrites old applications. A type without a city is offered in every city;
+    a city's own type only to its residents and employers
+    (docs/rules-per-city.md)."""
 
     class Applicant(models.TextChoices):
         PERSON = "person", _("Individuals")
@@ -26,6 +35,16 @@ class SubsidyType(TimeStamped):
         EMPLOYMENT = "employment", _("Employment subsidy fund (就业补助资金)")
         UNEMPLOYMENT_INSURANCE = "ui", _("Unemployment insurance fund")
 
+    city = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("city"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"level": OrgUnit.Level.CITY},
+        help_text=_("Empty for a subsidy of every city; else offered only there."),
+    )
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=60)
     applicant = models.CharField(_("who applies"), max_length=10, choices=Applicant)
@@ -73,6 +92,8 @@ class SubsidyType(TimeStamped):
     is_active = models.BooleanField(_("in use"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
+    objects = SubsidyTypeQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("subsidy type")
         verbose_name_plural = _("subsidy types")
@@ -86,6 +107,15 @@ class SubsidyType(TimeStamped):
 
     def version_on(self, day: datetime.date | None = None) -> "PolicyVersion | None":
         return self.versions.in_force(day).first()
+
+    def is_offered_in(self, unit: OrgUnit | None) -> bool:
+        return self.city_id is None or (unit is not None and self.city.contains(unit))
+
+    def area(self, field: str) -> Q:
+        """Rows whose unit `field` is in the city the type is offered in."""
+        if self.city_id is None:
+            return Q()
+        return Q(**{f"{field}__code__startswith": self.city.descendant_prefix})
 
 
 # National occupational skill levels from the lowest (docs/subsidies.md,

@@ -87,6 +87,15 @@ def submission_refusals(application: Application) -> list[str]:
     ]
     reasons += _period_shape(application)
     reasons += month_refusals(application)
+    subsidy = application.subsidy_type
+    if application.employer_id is not None:
+        unit = application.employer.org_unit
+    else:
+        unit = person.residence if person is not None else None
+    if not subsidy.is_offered_in(unit):
+        reasons.append(
+            _("This subsidy is offered only in %(city)s.") % {"city": subsidy.city}
+        )
     if person is not None:
         live = Application.objects.live().filter(person=person)
         reasons += double_claim_refusals(application, live)

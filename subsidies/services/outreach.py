@@ -65,7 +65,9 @@ def eligible_people(subsidy: SubsidyType, day: datetime.date):
     filters = [_condition(code, day) for code in version.eligibility]
     if any(condition is None for condition in filters):
         return None
-    people = Person.objects.filter(user__isnull=False, user__is_active=True)
+    people = Person.objects.filter(
+        subsidy.area("residence"), user__isnull=False, user__is_active=True
+    )
     for condition in filters:
         people = people.filter(condition)
     applied = Application.objects.filter(person=OuterRef("pk"), subsidy_type=subsidy)
@@ -125,7 +127,7 @@ def eligible_employers(subsidy: SubsidyType, day: datetime.date):
     told = Outreach.objects.filter(employer=OuterRef("pk"), subsidy_type=subsidy)
     return (
         Employer.objects.verified()
-        .filter(Exists(staff))
+        .filter(subsidy.area("org_unit"), Exists(staff))
         .exclude(Exists(applied))
         .exclude(Exists(told))
     )

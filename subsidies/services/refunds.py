@@ -7,6 +7,7 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,9 +50,15 @@ def refund_refusals(record: InsuranceYear) -> list[str]:
 
 
 def refund_types() -> list[SubsidyType]:
+    """A city's own refund first: an employer there gets it rather than the
+    refund of every city (a year is refunded once)."""
+    types = SubsidyType.objects.filter(is_active=True, applicant="employer")
+    own_first = F("city").asc(nulls_last=True)
     return [
         subsidy
-        for subsidy in SubsidyType.objects.filter(is_active=True, applicant="employer")
+        for subsidy in types.select_related("city").order_by(
+            own_first, "position", "code"
+        )
         if (version := subsidy.version_on())
         and version.amount_rule == PolicyVersion.AmountRule.INSURANCE_REFUND
     ]
@@ -66,7 +73,7 @@ def compute_refunds(*, year: int | None = None, by: User | None = None) -> int:
     made = 0
     for subsidy in refund_types():
         records = InsuranceYear.objects.filter(
-            year=year, refund__isnull=True
+            subsidy.area("employer__org_unit"), year=year, refund__isnull=True
         ).select_related("employer__org_unit")
         for record in records:
             if refund_refusals(record):

@@ -24,14 +24,16 @@ from subsidies.models import (
     PolicyVersion,
     SubsidyType,
 )
+from subsidies.views.public import applicant_unit
 
 
 @applicant_required
 def application_new(request, code):
     user = request.user
     applicant = "employer" if user.is_employer_staff else "person"
+    offered = SubsidyType.objects.offered_in(applicant_unit(user))
     subsidy = get_object_or_404(
-        SubsidyType.objects.filter(is_active=True, applicant=applicant), code=code
+        offered.filter(is_active=True, applicant=applicant), code=code
     )
     version = subsidy.version_on()
     if version is None or (

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.models import OrgUnit
 from subsidies import services
 from subsidies.eligibility import eligibility_checks
 from subsidies.forms import ObjectionForm
@@ -18,9 +19,23 @@ from subsidies.services import chain
 PUBLISHED_DAYS = 365
 
 
+def applicant_unit(user) -> OrgUnit | None:
+    """Where an applicant is: a seeker's residence, employer staff's employer's
+    unit; None for anyone else (or a seeker without a residence)."""
+    if user.is_authenticated and user.is_employer_staff:
+        return user.employer.org_unit
+    person = getattr(user, "person", None) if user.is_authenticated else None
+    return person.residence if person is not None else None
+
+
 def subsidy_list(request):
-    """政策: every subsidy in force, in plain words."""
-    subsidies = SubsidyType.objects.filter(is_active=True).prefetch_related("versions")
+    """政策: every subsidy in force, in plain words; applicants see those offered
+    where they are (their city's and every city's), others every city's."""
+    subsidies = SubsidyType.objects.filter(is_active=True)
+    user = request.user
+    if user.is_authenticated and (user.is_seeker or user.is_employer_staff):
+        subsidies = subsidies.offered_in(applicant_unit(user))
+    subsidies = subsidies.select_related("city").prefetch_related("versions")
     return render(request, "subsidies/subsidy_list.html", {"subsidies": subsidies})
 
 
@@ -29,12 +44,14 @@ def subsidy_detail(request, code):
     version = subsidy.version_on()
     user = request.user
     person = getattr(user, "person", None) if user.is_authenticated else None
+    # Another city's subsidy is shown to anyone, but its applicants are that city's.
+    offered = subsidy.is_offered_in(applicant_unit(user))
     for_employers = subsidy.applicant == SubsidyType.Applicant.EMPLOYER
     needs_no_application = bool(
         version and version.amount_rule == PolicyVersion.AmountRule.INSURANCE_REFUND
     )
     checks = None
-    if version and person and not for_employers:
+    if version and person and offered and not for_employers:
         # A seeker sees at once which conditions their records meet, and why.
         checks = eligibility_checks(version, person)
     if for_employers:
@@ -54,7 +71,10 @@ def subsidy_detail(request, code):
         "excludes": subsidy.excludes.all(),
         "same_item": subsidy.same_item.all(),
         "checks": checks,
-        "can_apply": can_apply and not needs_no_application,
+        "can_apply": can_apply and offered and not needs_no_application,
+        "elsewhere": not offered
+        and user.is_authenticated
+        and (user.is_seeker or user.is_employer_staff),
         "needs_no_application": needs_no_application,
         "unmet": bool(checks) and not all(check.met for check in checks),
         "open_application": open_application,

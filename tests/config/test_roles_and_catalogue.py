@@ -48,6 +48,10 @@ GRANTED_SINCE = {
         "fairs.change_terminal",
         # In a province, a city's staff add their city's registration rules.
         "registration.add_localrules",
+        # ... and their city's fair points rules (fairs/admin.py).
+        "fairs.add_pointsrules",
+        # ... and subsidies of their city's own (subsidies/admin.py).
+        "subsidies.add_subsidytype",
     ],
     "leader": [
         # Leaders see the to-do's totals of objections and look-alikes.

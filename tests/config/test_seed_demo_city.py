@@ -153,3 +153,28 @@ def test_running_either_city_again_changes_nothing(cities, db):
 
     assert {model: model.objects.count() for model in models} == before
     assert dict(OrgUnit.objects.values_list("code", "parent__code")) == parents
+
+
+def test_the_second_city_sets_rules_of_its_own(cities, db):
+    from graduates.models import CohortTarget
+    from stats.models import WarningRule
+    from subsidies.models import SubsidyType
+
+    jiangmen = OrgUnit.objects.get(code="440700000000")
+    foshan = OrgUnit.objects.get(code="440600000000")
+    year = timezone.localdate().year
+    own, common = (
+        CohortTarget.current(year, jiangmen),
+        CohortTarget.current(year, foshan),
+    )
+    assert own.city == jiangmen and common.city is None
+    assert own.contact_rate < common.contact_rate
+    assert (
+        WarningRule.applying([jiangmen])[jiangmen.pk]
+        != (WarningRule.applying([foshan])[foshan.pk])
+    )
+    offered = set(SubsidyType.objects.offered_in(jiangmen))
+    assert offered - set(SubsidyType.objects.offered_in(foshan)) == {
+        SubsidyType.objects.get(city=jiangmen)
+    }
+    assert SubsidyType.objects.get(city=jiangmen).version_on() is not None

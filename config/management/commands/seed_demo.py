@@ -9,7 +9,9 @@ graduates, fairs and subsidies, and the figures of every month, quarter and year
 records in its own districts, streets and communities (about half as many: its
 size next to Foshan's), and the province 广东省 above both cities, whose staff see
 each. The video interviews, the recruiting hall, the graduates' records and the
-subsidy applications stay Foshan's.
+subsidy applications stay Foshan's. The second city sets some rules of its own
+(docs/rules-per-city.md): its graduate cohort targets, a warning threshold and
+one subsidy offered only there.
 
 Idempotent: every app looks its records up by their natural keys first, so running it
 again changes nothing.
@@ -21,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from fairs.demo import seed_fairs, seed_hall, seed_hall_invitations
-from graduates.demo import seed_graduates
+from graduates.demo import seed_city_targets, seed_graduates
 from jobs.demo import (
     seed_applications,
     seed_missing_intervals,
@@ -33,8 +35,14 @@ from jobs.demo import (
 from portal.demo import DEMO_CITIES, DEMO_PASSWORD, FOSHAN, DemoCity, seed_core
 from portal.models import Employer, OrgUnit
 from registration.demo import seed_registration_history, seed_registrations
-from stats.demo import demand_targets, seed_employed_population, seed_facts
+from stats.demo import (
+    demand_targets,
+    seed_city_warning_rules,
+    seed_employed_population,
+    seed_facts,
+)
 from subsidies.demo import seed_applications as seed_subsidy_applications
+from subsidies.demo import seed_city_catalogue
 
 
 class Command(BaseCommand):
@@ -81,6 +89,10 @@ class Command(BaseCommand):
         seed_fairs(verified, demo)
         seed_missing_intervals()
         seed_employed_population(today, demo)
+        # Rules of its own where they differ from the province's common ones.
+        seed_city_targets(today, demo)
+        seed_city_warning_rules(demo)
+        seed_city_catalogue(demo)
         return employers, seekers
 
     def verified(self, employers):
