@@ -3,7 +3,6 @@ import insurance records. Every action calls a service."""
 
 import datetime
 
-from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import DateField, ExpressionWrapper
@@ -20,6 +19,7 @@ from portal import casework
 from portal.admin import (
     CityRulesAdmin,
     MaskedIdSearchMixin,
+    PerCityRulesAdmin,
     ScopedAdmin,
     export_xlsx,
     is_city_staff,
@@ -849,25 +849,20 @@ class CancellationReasonAdmin(RegistrationRulesAdmin):
     ordering = ["position"]
 
 
-class LocalRulesForm(forms.ModelForm):
-    class Meta:
-        model = LocalRules
-        fields = [
-            "city",
-            "hire_filing_days",
-            "separation_filing_days",
-            "self_filing_days",
-            "no_contact_months",
-            "notice_days",
-        ]
-
-
 @admin.register(LocalRules)
-class LocalRulesAdmin(admin.ModelAdmin):
-    """Every member of staff reads the rules; the top unit's staff edit all of
-    them, a city's staff (in a province) their own city's, which they may add."""
+class LocalRulesAdmin(PerCityRulesAdmin):
+    """The top unit's staff edit every city's rules; a city's staff (in a
+    province) add their own city's once and edit it."""
 
-    form = LocalRulesForm
+    one_per_city = True
+    fields = [
+        "city",
+        "hire_filing_days",
+        "separation_filing_days",
+        "self_filing_days",
+        "no_contact_months",
+        "notice_days",
+    ]
     list_display = [
         "__str__",
         "hire_filing_days",
@@ -876,49 +871,6 @@ class LocalRulesAdmin(admin.ModelAdmin):
         "no_contact_months",
         "notice_days",
     ]
-    list_select_related = ["city"]
-
-    def _own_city(self, request) -> OrgUnit | None:
-        unit = request.user.org_unit
-        return unit if unit is not None and unit.level == OrgUnit.Level.CITY else None
-
-    def has_change_permission(self, request, obj=None):
-        if not super().has_change_permission(request, obj):
-            return False
-        if obj is None:
-            return is_city_staff(request.user) or self._own_city(request) is not None
-        return services.may_edit_rules(request.user, obj.city)
-
-    def has_add_permission(self, request):
-        if not super().has_add_permission(request):
-            return False
-        if is_city_staff(request.user):
-            return True
-        city = self._own_city(request)
-        return (
-            city is not None
-            and services.may_edit_rules(request.user, city)
-            and not LocalRules.objects.filter(city=city).exists()
-        )
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_readonly_fields(self, request, obj=None):
-        return ["city"] if obj is not None else []
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "city":
-            cities = OrgUnit.objects.current().filter(level=OrgUnit.Level.CITY)
-            if not is_city_staff(request.user):
-                own = self._own_city(request)
-                cities = cities.filter(pk=own.pk if own else None)
-                # Only the top unit's staff keep the rules of every other city.
-                kwargs["required"] = True
-            kwargs["queryset"] = cities.exclude(
-                pk__in=LocalRules.objects.filter(city__isnull=False).values("city")
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         services.save_local_setting(

@@ -31,7 +31,7 @@ from registration.services.recognitions import (
     return_recognition,
     start_recognition_notice,
 )
-from registration.services.settings import may_edit_rules, save_local_setting
+from registration.services.settings import save_local_setting
 from registration.services.unemployment import (
     accept_unemployment,
     apply_for_unemployment,
@@ -75,7 +75,6 @@ __all__ = [
     "return_unemployment",
     "run_insurance_import",
     "save_local_setting",
-    "may_edit_rules",
     "start_recognition_notice",
     "unemployment_refusals",
     "withdraw_unemployment",
