@@ -192,11 +192,17 @@ def page_postings(params: dict, page_number, count: int, *, highest=None, spread
         return _best_paid(params, end, highest)[start:end]
     if not few and search_order(params) == "salary" and params.keys() & FILTERS:
         return _listed_by_salary(params, end)[start:end]
+    matches = count / spread if spread else 0  # all of them, estimated
     if deep and "q" in params and search_order(params) == "newest":
-        ids = _newest_deep_page(params, start, end, count / spread if spread else 0)
+        ids = _newest_deep_page(params, start, end, matches)
         if ids is not None:
             return ids
         few = True
+    elif deep and "q" in params and search_order(params) == "relevance":
+        # Walked as pages 2 to WALK_PAGES are (_title_hits_first) when that
+        # costs less than ranking every match, as for the newest first.
+        listed = _listed(JobListing.objects.all().db)
+        few = WALK_COST * end * listed >= matches * matches
     elif deep:
         few = None  # a deep page of many matches: the planner's choice
     return search_postings(params, few=few, upto=end)[start:end]
@@ -236,13 +242,7 @@ def _newest_deep_page(
     more in date order than the postings are.)"""
     walked = _filtered(JobPosting.objects.published(), params)
     walked = walked.order_by("-published_at", "-id")
-    with connections[walked.db].cursor() as cursor:
-        cursor.execute(
-            "SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
-            [JobListing._meta.db_table],
-        )
-        (listed,) = cursor.fetchone()
-    listed = max(listed, 0)
+    listed = _listed(walked.db)
     rows = min(int(matches / WALK_COST), math.isqrt(int(end * listed)))
     if not params.keys() & FILTERS and WALK_COST * end * listed > matches * matches:
         return None
@@ -263,6 +263,18 @@ def _newest_deep_page(
         cursor.execute(statement, [*args, *keyword, end - start, start])
         ids = [pk for (pk,) in cursor.fetchall()]
     return ids if len(ids) == end - start else None
+
+
+def _listed(database: str) -> float:
+    """The listings (published postings) as the last ANALYZE counted, 0 if none
+    did."""
+    with connections[database].cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
+            [JobListing._meta.db_table],
+        )
+        (listed,) = cursor.fetchone()
+    return max(listed, 0)
 
 
 # The search form's filters (_filtered).
