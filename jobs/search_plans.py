@@ -117,10 +117,13 @@ def capped_count(params: dict, *, page: tuple[int, int] = (0, 0)):
     (count, ids, highest, spread): the ids are meaningless above the cap; highest
     is the first sort key's greatest value among the matches read (the top salary
     of up to cap + 1 matches, for _best_paid), None when they have none; spread,
-    for a keyword, the share of the postings table's pages that the keyword
-    index's bitmap visited (in the table's order) before the count stopped, so
-    that count / spread estimates all the matches (_newest_deep_page), None
-    without a keyword or with no pages counted.
+    for a keyword, the share of the postings table's pages from the first to the
+    last match the count read (the keyword index's bitmap is read in the table's
+    order), so that count / spread estimates all the matches (_newest_deep_page),
+    None without a keyword or with no pages counted. Matches gathered in one part
+    of the table (a word of the last few weeks) are thus estimated as dense
+    everywhere: too many, which chooses the date walk, as pages 2 to WALK_PAGES
+    always do.
 
     A keyword's matches are counted through its index: for a frequent word the
     planner prefers scanning the table, which reads each row's vector (stored
@@ -139,7 +142,7 @@ def capped_count(params: dict, *, page: tuple[int, int] = (0, 0)):
         matches = matches.annotate(block=block)
         columns.append("block")
         spread = (
-            "(max(b) + 1) / NULLIF((SELECT relpages FROM pg_class "
+            "(max(b) - min(b) + 1) / NULLIF((SELECT relpages FROM pg_class "
             f"WHERE oid = '{table}'::regclass), 0)"
         )
     matches = matches.values_list(*columns)
