@@ -226,10 +226,9 @@ def _newest_deep_page(
 
     Walking the date index reads about end × N / M postings for M matches among
     the N published postings with the filters; reading every match reads at
-    least M. The
-    planner, whose estimate of a phrase's matches is often ten times off, picked
-    either for the wrong M (销售代表 on page 9 at 1,000,000 postings: 56,000
-    matches read, 0.5 s, where the walk reads 3,000 rows). Here M is estimated
+    least M. The planner, whose estimate of a phrase's matches is often ten times
+    off, picked either for the wrong M (销售代表 on page 9 at 1,000,000 postings:
+    56,000 matches read, 0.5 s, where the walk reads 3,000 rows). Here M is estimated
     from the capped count (`matches`, its count over the share of the table it
     read), and the walk is bounded at the postings that cost as much as reading
     the M matches (WALK_COST), and at √(end × all listings), where the two cost

@@ -310,7 +310,7 @@ DEEP_QUERIES = [
 
 
 @pytest.mark.parametrize("walk_cost", [1e-9, 2, 1e9])
-def test_a_deep_page_of_many_matches_newest_first_is_the_same_walked_or_sorted(
+def test_a_deep_page_of_many_matches_is_the_same_walked_or_sorted(
     postings, monkeypatch, walk_cost
 ):
     """Deep pages of a keyword's many matches are walked in date order (up to a
