@@ -292,9 +292,14 @@ def explain_search(name: str, params: dict, ms: float) -> None:
     print(f"\n== {name}: slowest {params} ({ms:.1f} ms of SQL)")
     valid = JobSearchForm(params).valid_data()
     count = search_postings(valid).order_by()[: CappedPaginator.COUNT_CAP + 1]
-    total, _ids, highest = capped_count(valid)
-    rows = page_postings(valid, params.get("page"), total, highest=highest)
+    total, _ids, highest, spread = capped_count(valid)
+    rows = page_postings(
+        valid, params.get("page"), total, highest=highest, spread=spread
+    )
     for label, queryset in [("count", count), ("page", rows)]:
+        if isinstance(queryset, list):
+            print(f"-- {label}: walked by _newest_deep_page ({len(queryset)} ids)")
+            continue
         try:
             sql, sql_params = queryset.values("pk").query.sql_with_params()
         except EmptyResultSet:

@@ -223,11 +223,11 @@ def test_filtered_listings_by_salary_are_walked_only_among_the_best_paid(
 
 def test_the_top_counted_salary_comes_from_the_counted_matches(postings):
     valid = JobSearchForm({"q": "工", "sort": "salary"}).valid_data()
-    count, _ids, highest = plans.capped_count(valid)
+    count, _ids, highest, _spread = plans.capped_count(valid)
     salaries = reference(valid).values_list("salary_max", flat=True)
     assert count == len(salaries) and highest == max(filter(None, salaries))
     valid = JobSearchForm({"q": "区块链", "sort": "salary"}).valid_data()
-    assert plans.capped_count(valid) == (0, [], None)
+    assert plans.capped_count(valid) == (0, [], None, None)
 
 
 def test_best_match_over_many_matches_reads_title_hits_by_their_index(
@@ -291,3 +291,57 @@ def test_the_narrow_table_follows_every_status_change(caseworker, postings):
         assert listed() == expected() == []
         services.expire_postings()
         assert not JobListing.objects.exists()
+
+
+DEEP_QUERIES = [
+    {"q": "工"},
+    {"q": "电工"},
+    {"q": "司机"},
+    {"q": "工", "job_type": "full_time"},
+    {"q": "工", "district": "440604000000"},
+    {"q": "工", "posted_within": "3"},
+    {"q": "工", "education": "senior", "salary_min": "4000"},
+    {"q": "食宿"},
+    {"q": "工 食宿"},
+    {"q": "工", "sort": "relevance"},
+    {"q": "食宿", "sort": "relevance"},
+    {"q": "电工", "sort": "relevance", "job_type": "full_time"},
+]
+
+
+@pytest.mark.parametrize("walk_cost", [1e-9, 2, 1e9])
+def test_a_deep_page_of_many_matches_is_the_same_walked_or_sorted(
+    postings, monkeypatch, walk_cost
+):
+    """Deep pages of a keyword's many matches are walked in date order (up to a
+    bound, newest first), or every match is sorted when the walk would cost more
+    or does not fill the page; either way the page is the plain query's."""
+    with connection.cursor() as cursor:  # the estimates read pg_class
+        cursor.execute("ANALYZE jobs_jobposting, jobs_joblisting")
+    monkeypatch.setattr(plans, "PAGE_SIZE", 2)
+    monkeypatch.setattr(plans.CappedPaginator, "COUNT_CAP", 10)
+    monkeypatch.setattr(plans, "WALK_PAGES", 1)
+    monkeypatch.setattr(plans, "WALK_COST", walk_cost)
+    walks = []
+    deep_page = plans._newest_deep_page
+    monkeypatch.setattr(
+        plans,
+        "_newest_deep_page",
+        lambda *args: walks.append(deep_page(*args)) or walks[-1],
+    )
+    compared = 0
+    for params, page in itertools.product(DEEP_QUERIES, range(1, 8)):
+        caches["search"].clear()
+        valid = JobSearchForm(params).valid_data()
+        expected = list(reference(valid).values_list("pk", flat=True))[:11]
+        count, ids, _rows = plans.search_page(valid, page)
+        start = min(page - 1, (len(expected) - 1) // 2) * 2
+        assert ids == expected[start : start + 2], (params, page)
+        assert count == len(expected), (params, page)
+        compared += len(ids)
+    assert compared > 120, compared
+    walked = [ids for ids in walks if ids is not None]
+    if walk_cost == 1e9:
+        assert walks and not walked
+    else:  # a walk that fills the page, and one too short for a rare word
+        assert walked and len(walked) < len(walks)
