@@ -171,11 +171,13 @@ def seeking_sql() -> str:
     """The people seeking work in the period, each once, with their latest resume
     interval in the period (for the registered unemployed without one, their
     latest registration, with an id below every interval's and no resume
-    attributes) and the unit they lived in then: the interval's, else the one
-    they registered in — both fixed when written, so a move today leaves past
-    months alone."""
+    attributes) and the code of the unit they lived in then: the interval's,
+    else the one they registered in — both fixed when written, so a move today
+    leaves past months alone."""
     ri, ur = Table(ResumeInterval, "ri"), Table(UnemploymentRegistration, "ur")
+    s, u = Table(ResumeInterval, "s"), Table(OrgUnit, "u")
     return f"""
+    SELECT {s.alias}.*, {u.code} FROM (
     SELECT DISTINCT ON ({ri.person_id}) {ri.person_id}, {ri.org_unit_id},
         {ri.occupation_group}, {ri.occupations}, {ri.expected_salary_min}
     FROM (
@@ -188,16 +190,14 @@ def seeking_sql() -> str:
         WHERE {_registered_in_period(ur)}
     ) AS {ri.alias}
     ORDER BY {ri.person_id}, {ri.starts_on} DESC NULLS LAST, {ri.id} DESC
+    ) AS {s.alias} JOIN {u} ON {u.id} = {s.org_unit_id}
 """
 
 
 def _seeking() -> str:
-    """The seekers (ri: the columns of seeking_sql()) and the unit they lived in
-    (u)."""
-    ri, u = Table(ResumeInterval, "ri"), Table(OrgUnit, "u")
-    return f"""{SEEKING} AS {ri.alias}
-JOIN {u} ON {u.id} = {ri.org_unit_id}
-"""
+    """The seekers (ri: the columns of seeking_sql()); their unit's code is
+    Table(OrgUnit, "ri").code."""
+    return f"{SEEKING} AS {Table(ResumeInterval, 'ri').alias}"
 
 
 def _latest_registration() -> str:
@@ -263,7 +263,7 @@ def _skill(pe: Table) -> str:
 
 def seeker_sql() -> str:
     pe, ri = Table(Person, "pe"), Table(ResumeInterval, "ri")
-    u, lu = Table(OrgUnit, "u"), Table(UnemploymentRegistration, "lu")
+    u, lu = Table(OrgUnit, "ri"), Table(UnemploymentRegistration, "lu")
     age = _age(pe)
     return f"""
 SELECT {u.code}, 1 AS measure,
@@ -284,7 +284,7 @@ LEFT JOIN {_latest_registration()} ON {lu.person_id} = {pe.id}"""
 def seeker_names_sql() -> str:
     """Seekers by the occupations they name (several per person), for the
     largest gaps."""
-    ri, u = Table(ResumeInterval, "ri"), Table(OrgUnit, "u")
+    ri, u = Table(ResumeInterval, "ri"), Table(OrgUnit, "ri")
     return f"""
 SELECT DISTINCT {u.code}, {ri.person_id}, 1 AS measure,
     left(wanted, 100) AS occupation_name
