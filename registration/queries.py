@@ -231,7 +231,7 @@ def _unemployment_counts(
 ) -> list[tuple[str, str, int]]:
     """[(code prefix, name, count)] of the figures counted from unemployment
     registrations, all in one scan that joins each registration to its person once
-    (three scans joined people three times: most of a year's time at city scale).
+    (three scans joined the 5 million people of a city three times).
     The rows are additive: counted per longest prefix and added up, as
     counts_by_unit counts them; reemployed counts distinct people at each level."""
     conditions = _unemployment_conditions(first, last)
