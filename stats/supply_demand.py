@@ -18,7 +18,7 @@ posting or resume changes afterwards.
 """
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Model
 
 from graduates.models import Graduate
@@ -159,17 +159,28 @@ def _registered_in_period(ur: Table) -> str:
       AND ({ur.cancelled_on} IS NULL OR {ur.cancelled_on} >= %(first)s)"""
 
 
-def _seeking() -> str:
+# The period's seekers, each once, made by seeking_sql() for the two seeker
+# queries of supply_and_demand() and dropped after them. A table rather than a
+# subquery: the planner then knows how many people it holds (it guessed 200 for
+# the deduplicated subquery, ~400,000 in a year at city scale, and looked up each
+# person and their registrations one at a time), and it is made once, not twice.
+SEEKING = "stats_seeking"
+
+
+def seeking_sql() -> str:
     """The people seeking work in the period, each once, with their latest resume
-    interval in the period (ri; for the registered unemployed without one, their
+    interval in the period (for the registered unemployed without one, their
     latest registration, with an id below every interval's and no resume
-    attributes) and the unit they lived in then (u): the interval's, else the
-    one they registered in — both fixed when written, so a move today leaves past
-    months alone."""
+    attributes) and the code of the unit they lived in then: the interval's,
+    else the one they registered in — both fixed when written, so a move today
+    leaves past months alone."""
     ri, ur = Table(ResumeInterval, "ri"), Table(UnemploymentRegistration, "ur")
-    pe, u = Table(Person, "pe"), Table(OrgUnit, "u")
-    return f"""(
-    SELECT DISTINCT ON ({ri.person_id}) * FROM (
+    s, u = Table(ResumeInterval, "s"), Table(OrgUnit, "u")
+    return f"""
+    SELECT {s.alias}.*, {u.code} FROM (
+    SELECT DISTINCT ON ({ri.person_id}) {ri.person_id}, {ri.org_unit_id},
+        {ri.occupation_group}, {ri.occupations}, {ri.expected_salary_min}
+    FROM (
         SELECT {ri.person_id}, {ri.org_unit_id}, {ri.occupation_group},
             {ri.occupations}, {ri.expected_salary_min}, {ri.starts_on}, {ri.id}
         FROM {_latest(ri, ri.resume_id)}
@@ -179,22 +190,37 @@ def _seeking() -> str:
         WHERE {_registered_in_period(ur)}
     ) AS {ri.alias}
     ORDER BY {ri.person_id}, {ri.starts_on} DESC NULLS LAST, {ri.id} DESC
-) AS {ri.alias}
-JOIN {pe} ON {pe.id} = {ri.person_id}
-JOIN {u} ON {u.id} = {ri.org_unit_id}
+    ) AS {s.alias} JOIN {u} ON {u.id} = {s.org_unit_id}
 """
+
+
+def _seeking() -> str:
+    """The seekers (ri: the columns of seeking_sql()); their unit's code is
+    Table(OrgUnit, "ri").code."""
+    return f"{SEEKING} AS {Table(ResumeInterval, 'ri').alias}"
+
+
+def _latest_registration() -> str:
+    """Each person's latest unemployment registration in the period (lu), one
+    scan of the registrations joined to the seekers."""
+    ur = Table(UnemploymentRegistration, "ur")
+    lu = Table(UnemploymentRegistration, "lu")
+    return f"""(
+    SELECT DISTINCT ON ({ur.person_id}) {ur.person_id}, {ur.cause} FROM {ur}
+    WHERE {_registered_in_period(ur)}
+    ORDER BY {ur.person_id}, {ur.registered_on} DESC, {ur.id} DESC
+) AS {lu.alias}"""
 
 
 def _seeker_category(pe: Table) -> str:
     """求职人员类别, one per person, in this order of precedence
     (docs/statistics.md, "Seeker categories"): the cause of their latest
-    unemployment registration in the period; in work; retired; student; then by
-    hukou: from elsewhere, rural residents of the city, other unemployed."""
+    unemployment registration in the period (lu, _latest_registration()); in
+    work; retired; student; then by hukou: from elsewhere, rural residents of the
+    city, other unemployed."""
     g, er = Table(Graduate, "g"), Table(EmploymentRegistration, "er")
-    ur, c = Table(UnemploymentRegistration, "ur"), Table(OrgUnit, "c")
-    cause = f"""(SELECT {ur.cause} FROM {ur}
-        WHERE {ur.person_id} = {pe.id} AND {_registered_in_period(ur)}
-        ORDER BY {ur.registered_on} DESC, {ur.id} DESC LIMIT 1)"""
+    lu, c = Table(UnemploymentRegistration, "lu"), Table(OrgUnit, "c")
+    cause = lu.cause
     graduating = f"""EXISTS (SELECT 1 FROM {g} WHERE {g.person_id} = {pe.id}
         AND {g.graduation_year} = %(year)s)"""
     # The hukou place names the city; when it was not recorded, the ID number's
@@ -215,8 +241,8 @@ def _seeker_category(pe: Table) -> str:
                      AND ({er.end_date} IS NULL OR {er.end_date} >= %(last)s))
           THEN 'employed'
         WHEN {pe.retirement_date} <= %(last)s THEN 'retired'
-        WHEN EXISTS (SELECT 1 FROM {g} WHERE {g.person_id} = {pe.id}
-                     AND {g.graduation_year} > %(year)s) THEN 'student'
+        WHEN {pe.id} IN (SELECT {g.person_id} FROM {g}
+                         WHERE {g.graduation_year} > %(year)s) THEN 'student'
         WHEN NOT {local} THEN 'non_local'
         WHEN {pe.hukou_type} = %(rural)s THEN 'rural'
         WHEN {graduating} THEN 'graduate'
@@ -237,7 +263,7 @@ def _skill(pe: Table) -> str:
 
 def seeker_sql() -> str:
     pe, ri = Table(Person, "pe"), Table(ResumeInterval, "ri")
-    u = Table(OrgUnit, "u")
+    u, lu = Table(OrgUnit, "ri"), Table(UnemploymentRegistration, "lu")
     age = _age(pe)
     return f"""
 SELECT {u.code}, 1 AS measure,
@@ -250,16 +276,18 @@ SELECT {u.code}, 1 AS measure,
     {_education_band(pe.education, "unknown")} AS education,
     {_skill(pe)} AS skill,
     {_salary_band(ri.expected_salary_min)} AS salary
-FROM {_seeking()}"""
+FROM {_seeking()}
+JOIN {pe} ON {pe.id} = {ri.person_id}
+LEFT JOIN {_latest_registration()} ON {lu.person_id} = {pe.id}"""
 
 
 def seeker_names_sql() -> str:
     """Seekers by the occupations they name (several per person), for the
     largest gaps."""
-    pe, ri = Table(Person, "pe"), Table(ResumeInterval, "ri")
-    u = Table(OrgUnit, "u")
+    ri, u = Table(ResumeInterval, "ri"), Table(OrgUnit, "ri")
     return f"""
-SELECT DISTINCT {u.code}, {pe.id}, 1 AS measure, left(wanted, 100) AS occupation_name
+SELECT DISTINCT {u.code}, {ri.person_id}, 1 AS measure,
+    left(wanted, 100) AS occupation_name
 FROM {_seeking()}
 CROSS JOIN LATERAL regexp_split_to_table(
     {ri.occupations}, '[[:space:],，、;；/]+') AS wanted
@@ -312,8 +340,15 @@ def _run(rows_sql: str, dimensions: list[str], period: Period) -> dict:
 def supply_and_demand(period: Period) -> dict[str, dict]:
     """{"demand": {(unit prefix, dimension, category): value}, "seekers": {...}}
     for every province, city, district and street prefix with any figure."""
-    seekers = _run(seeker_sql(), SEEKER_DIMENSIONS, period)
-    by_name = _run(seeker_names_sql(), ["occupation_name"], period)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {SEEKING} ON COMMIT DROP AS {seeking_sql()}",
+            query_params(period),
+        )
+        cursor.execute(f"ANALYZE {SEEKING}")
+        seekers = _run(seeker_sql(), SEEKER_DIMENSIONS, period)
+        by_name = _run(seeker_names_sql(), ["occupation_name"], period)
+        cursor.execute(f"DROP TABLE {SEEKING}")
     # A person naming three occupations counts once in the totals above.
     seekers.update({key: value for key, value in by_name.items() if key[1]})
     return {"demand": _run(demand_sql(), DEMAND_DIMENSIONS, period), "seekers": seekers}

@@ -3,6 +3,7 @@ in exactly one category, by the documented order of precedence, so that the
 categories add up to the total; the table prints every official row in order,
 zeros included, with its "of which" row and the note on laid-off workers."""
 
+import datetime
 from decimal import Decimal
 
 from django.utils import timezone
@@ -13,11 +14,12 @@ from registration.models import UnemploymentRegistration
 from stats import queries, services
 from stats.categories import CATEGORIES
 from stats.models import Fact, Report
-from stats.periods import Period
+from stats.periods import MONTH, Period
+from stats.supply_demand import supply_and_demand
 from tests import factories
 from tests.stats.test_reports import pdf_text, sheet_rows
 
-Cause = UnemploymentRegistration.Cause
+Cause, Status = UnemploymentRegistration.Cause, UnemploymentRegistration.Status
 OFFICIAL_ROWS = ["新成长失业青年", "其中：应届高校毕业生", "就业转失业人员",
                  "其他失业人员", "在业人员", "下岗职工", "退休人员", "在学人员",
                  "本市农村人员", "外埠人员"]  # fmt: skip
@@ -125,3 +127,39 @@ def test_a_new_entrant_who_graduated_last_year_is_not_this_years_graduate(
     table = queries.seeker_category_table(foshan["city"], period)
     rows = {row.key: row.seekers for row in table}
     assert rows["new_entrant"] == 1 and rows["graduate"] == 0
+
+
+def test_the_cause_is_that_of_the_latest_registration_in_the_period(foshan, caseworker):
+    """Registered on a later day wins, whatever order the rows were made in; on
+    the same day the later row; a registration cancelled before the period does
+    not count."""
+    first = datetime.date(2026, 11, 1)
+
+    def registered(user, cause, on, cancelled=None):
+        row = factories.make_unemployment(user.person, by=caseworker, cause=cause)
+        UnemploymentRegistration.objects.filter(pk=row.pk).update(
+            registered_on=on,
+            cancelled_on=cancelled,
+            status=Status.CANCELLED if cancelled else Status.REGISTERED,
+        )
+
+    later_day = seeker(foshan)
+    registered(later_day, Cause.LOST_JOB, first + datetime.timedelta(5),
+               first + datetime.timedelta(6))  # fmt: skip
+    registered(later_day, Cause.LEFT_SCHOOL, first + datetime.timedelta(2))
+    later_day_made_first = seeker(foshan)
+    registered(later_day_made_first, Cause.LOST_JOB, first, first)
+    registered(later_day_made_first, Cause.LEFT_SCHOOL, first - datetime.timedelta(9))
+    same_day = seeker(foshan)
+    registered(same_day, Cause.LEFT_SCHOOL, first, first)
+    registered(same_day, Cause.BUSINESS_CLOSED, first)
+    cancelled_before = seeker(foshan)
+    registered(cancelled_before, Cause.LEFT_SCHOOL, first - datetime.timedelta(60),
+               first - datetime.timedelta(1))  # fmt: skip
+    registered(cancelled_before, Cause.LOST_JOB, first + datetime.timedelta(3))
+    period = Period(MONTH, first)
+    seekers = supply_and_demand(period)["seekers"]
+    city = foshan["city"].descendant_prefix
+    found = {key[2]: value for key, value in seekers.items()
+             if key[0] == city and key[1] == "seeker_category" and value}  # fmt: skip
+    assert found == {"lost_job": 3, "other_unemployed": 1}

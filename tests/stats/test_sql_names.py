@@ -24,7 +24,7 @@ OTHER_APPS = ["portal", "jobs", "registration", "graduates", "fairs", "subsidies
 # Writes the tables directly to fill a benchmark database; it computes no figure.
 NOT_FIGURES = ["management/commands/generate_city.py"]
 BUILDERS = [supply_demand.demand_sql, supply_demand.seeker_sql,
-            supply_demand.seeker_names_sql]  # fmt: skip
+            supply_demand.seeker_names_sql, supply_demand.seeking_sql]  # fmt: skip
 
 
 def _other_models():
