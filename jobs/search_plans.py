@@ -74,15 +74,17 @@ def search_page(params: dict, page_number) -> tuple[int, list[int], list | None]
     "Search at real traffic"): up to the cap, all matches are read and sorted;
     above it, matches are at least cap/N of the postings, so walking the date
     index finds one of the first pages after about page × 20 × N / cap rows."""
+    # The page asked for as the paginator reads it (not a number: the first; out of
+    # range: the last), within the pages a capped count can have; " 7", "+7" and
+    # "07" are page 7 and share its cache entry.
+    most = CappedPaginator(range(CappedPaginator.COUNT_CAP + 1), PAGE_SIZE)
+    page_number = most.get_page(page_number).number
     key = "jobs:" + urlencode(sorted((k, str(v)) for k, v in params.items()))
     key = f"{key}|{page_number}"
     cached = search_cache.get(key)
     if cached is not None:
         return (*cached, None)
-    # The page asked for as the paginator reads it (not a number: the first; out of
-    # range: the last), within the pages a capped count can have.
-    most = CappedPaginator(range(CappedPaginator.COUNT_CAP + 1), PAGE_SIZE)
-    start = (most.get_page(page_number).number - 1) * PAGE_SIZE
+    start = (page_number - 1) * PAGE_SIZE
     count, ids, highest, spread = capped_count(params, page=(start, start + PAGE_SIZE))
     if count <= CappedPaginator.COUNT_CAP and (ids or not count):
         search_cache.set(key, (count, ids), settings.SEARCH_CACHE_SECONDS)
@@ -188,8 +190,8 @@ def page_postings(params: dict, page_number, count: int, *, highest=None, spread
     A queryset of the page, or the list of its ids when they were read without
     the cards' columns (_newest_deep_page)."""
     few = count <= CappedPaginator.COUNT_CAP
-    deep = not few and str(page_number).isdigit() and int(page_number) > WALK_PAGES
     page = CappedPaginator(range(count), PAGE_SIZE).get_page(page_number)
+    deep = not few and page.number > WALK_PAGES
     start, end = max(0, page.start_index() - 1), page.end_index()
     if not few and "q" in params and search_order(params) == "salary":
         return _best_paid(params, end, highest)[start:end]

@@ -345,3 +345,30 @@ def test_a_deep_page_of_many_matches_is_the_same_walked_or_sorted(
         assert walks and not walked
     else:  # a walk that fills the page, and one too short for a rare word
         assert walked and len(walked) < len(walks)
+
+
+def test_a_page_number_spelt_another_way_is_that_page_and_shares_its_entry(
+    postings, monkeypatch, settings
+):
+    """' 3', '+3' and '03' are page 3 as Django's paginator reads them: the deep
+    page plan and the cache follow the page served, and a number int() refuses
+    ('²', thousands of digits) is the first page, not an error."""
+    monkeypatch.setattr(plans, "PAGE_SIZE", 2)
+    monkeypatch.setattr(plans.CappedPaginator, "COUNT_CAP", 10)
+    monkeypatch.setattr(plans, "WALK_PAGES", 1)
+    valid = JobSearchForm({"q": "工"}).valid_data()
+    caches["search"].clear()
+    first = plans.search_page(valid, "1")[1]
+    for spelling in ("²", "9" * 5000):
+        caches["search"].clear()
+        assert plans.search_page(valid, spelling)[1] == first
+    for spelling in (" 3", "+3", "03"):
+        caches["search"].clear()
+        count, page_three, _rows = plans.search_page(valid, spelling)
+        assert count > 10 and page_three
+        assert page_three == list(reference(valid).values_list("pk", flat=True))[4:6]
+    settings.SEARCH_CACHE_SECONDS = 60
+    plans.search_page(valid, "03")
+    monkeypatch.setattr(plans, "capped_count", None)  # from the cache only now
+    for spelling in ("3", " 3", "3 "):
+        assert plans.search_page(valid, spelling)[1] == page_three, spelling
