@@ -194,7 +194,8 @@ class WarningRule(models.Model):
 
     The rules without a city apply everywhere; a city's own rule for a figure and
     direction replaces them in that city (switched off, it switches that warning
-    off there). The province's own figures follow the rules without a city."""
+    off there). The province judges its own figures and its cities' by the rules
+    without a city."""
 
     class Indicator(models.TextChoices):
         UNEMPLOYED = "unemployed_at_end", _("Registered unemployed")
@@ -246,8 +247,12 @@ class WarningRule(models.Model):
         return f"{self.city} · {rule}" if self.city_id is not None else rule
 
     @classmethod
-    def applying(cls, units: list[OrgUnit]) -> dict[int, list["WarningRule"]]:
-        """The active rules for each unit's figures, by unit id."""
+    def applying(
+        cls, units: list[OrgUnit], *, own_rules: bool = True
+    ) -> dict[int, list["WarningRule"]]:
+        """The active rules for each unit's figures, by unit id; without
+        `own_rules`, the rules of every city alone (the province watching its
+        cities by its own measure, which a city's rules cannot switch off)."""
         rows = models.Q()
         for unit in units:
             rows |= city_rules.rows_for(unit)
@@ -258,7 +263,8 @@ class WarningRule(models.Model):
             own = [
                 rule
                 for rule in rules
-                if prefix is not None
+                if own_rules
+                and prefix is not None
                 and rule.city_id is not None
                 and rule.city.code.startswith(prefix)
             ]

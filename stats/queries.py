@@ -503,9 +503,12 @@ def breakdown(unit: OrgUnit, period: Period, indicator: str, dimension: str) -> 
 def warnings(unit: OrgUnit, period: Period) -> list[dict]:
     """Early warnings for the unit and the units one level down: each active rule
     of the place's city (WarningRule.applying) whose figure moved beyond its
-    threshold against the previous period."""
+    threshold against the previous period. A province judges its cities by the
+    rules of every city: a city's own rules apply to its own dashboard only."""
     units = [unit, *units_below(unit, period)]
-    applying = WarningRule.applying(units)
+    applying = WarningRule.applying(
+        units, own_rules=unit.level != OrgUnit.Level.PROVINCE
+    )
     rules = {rule.pk: rule for found in applying.values() for rule in found}
     if not rules:
         return []

@@ -57,11 +57,15 @@ def test_a_citys_rule_switched_off_switches_that_warning_off_in_the_city(
 ):
     rise_by_a_fifth(period, province["province"], province["city"])
     rise_by_a_fifth(period, province["zhaoqing"])
+    rise_by_a_fifth(period, province["duanzhou"])
     own_rule(province["zhaoqing"], threshold=10, is_active=False)
-    # The province's own figure follows the rules without a city.
+    assert warned(province["zhaoqing"], period) == set()
+    # The province watches its own figure and every city's by the rules without a
+    # city, which a city's own rule does not switch off.
     assert warned(province["province"], period) == {
         province["province"],
         province["city"],
+        province["zhaoqing"],
     }
 
 
