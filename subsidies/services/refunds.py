@@ -71,10 +71,16 @@ def compute_refunds(*, year: int | None = None, by: User | None = None) -> int:
     filed by the system), or None for the nightly task."""
     year = year or timezone.localdate().year - 1
     made = 0
+    own_areas = []  # a city with its own refund: its employers get that one or none
     for subsidy in refund_types():
         records = InsuranceYear.objects.filter(
             subsidy.area("employer__org_unit"), year=year, refund__isnull=True
         ).select_related("employer__org_unit")
+        if subsidy.city_id is None:
+            for area in own_areas:
+                records = records.exclude(area)
+        else:
+            own_areas.append(subsidy.area("employer__org_unit"))
         for record in records:
             if refund_refusals(record):
                 continue

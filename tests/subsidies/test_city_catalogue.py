@@ -181,6 +181,38 @@ def test_in_the_back_office_a_city_sees_and_edits_only_its_own_subsidies(
 
 
 def test_a_citys_own_insurance_refund_goes_to_its_employers_only(province, staff):
+    common, own, employers = zhaoqing_refund(province, staff)
+    assert services.compute_refunds() == 2
+    refunds = dict(Application.objects.values_list("employer", "subsidy_type"))
+    assert refunds == {
+        employers["foshan"].pk: common.pk,
+        employers["zhaoqing"].pk: own.pk,
+    }
+
+
+def test_an_employer_its_citys_own_refund_refuses_gets_no_common_one(
+    province, staff, monkeypatch
+):
+    from subsidies.errors import SubsidyError
+    from subsidies.services import refunds
+
+    common, own, employers = zhaoqing_refund(province, staff)
+    submit = refunds.submit_application
+
+    def refuse_zhaoqings(application, by):
+        if application.subsidy_type == own:
+            raise SubsidyError("refused by Zhaoqing's own rules")
+        return submit(application, by=by)
+
+    monkeypatch.setattr(refunds, "submit_application", refuse_zhaoqings)
+    assert services.compute_refunds() == 1
+    refunds_made = dict(Application.objects.values_list("employer", "subsidy_type"))
+    assert refunds_made == {employers["foshan"].pk: common.pk}
+
+
+def zhaoqing_refund(province, staff):
+    """The common job-stabilisation refund, Zhaoqing's own copy of it, and an
+    employer with a qualifying insurance year in each city."""
     from tests.subsidies.test_employers import insurance_year
 
     common = SubsidyType.objects.get(code="job-stabilisation")
@@ -203,9 +235,4 @@ def test_a_citys_own_insurance_refund_goes_to_its_employers_only(province, staff
     }
     for employer in employers.values():
         insurance_year(employer)
-    assert services.compute_refunds() == 2
-    refunds = dict(Application.objects.values_list("employer", "subsidy_type"))
-    assert refunds == {
-        employers["foshan"].pk: common.pk,
-        employers["zhaoqing"].pk: own.pk,
-    }
+    return common, own, employers
