@@ -23,6 +23,7 @@ from portal.admin import (
     CityRulesAdmin,
     MaskedIdSearchMixin,
     PerCityRulesAdmin,
+    PerCityRulesForm,
     RelatedThroughService,
     ScopedAdmin,
     is_city_staff,
@@ -120,8 +121,25 @@ class PolicyVersionInline(admin.StackedInline):
         return False  # applications will point at versions: end one instead
 
 
+class SubsidyTypeForm(PerCityRulesForm):
+    def clean(self):
+        data = super().clean()
+        city = data.get("city") if "city" in self.fields else self.instance.city
+        for name in ("excludes", "same_item"):
+            rows = data.get(name) or []
+            if city is not None and any(
+                row.city_id not in (None, city.pk) for row in rows
+            ):
+                self.add_error(
+                    name,
+                    _("A city's subsidy is linked only to subsidies offered there."),
+                )
+        return data
+
+
 @admin.register(SubsidyType)
 class SubsidyTypeAdmin(RelatedThroughService, PerCityRulesAdmin):
+    form = SubsidyTypeForm
     list_display = [
         "name",
         "code",

@@ -236,3 +236,34 @@ def zhaoqing_refund(province, staff):
     for employer in employers.values():
         insurance_year(employer)
     return common, own, employers
+
+
+def test_the_top_units_staff_linking_a_citys_subsidy_elsewhere_get_a_form_error(
+    rf, province, staff, zhaoqing_type
+):
+    """Linking Zhaoqing's subsidy to one offered only in Foshan is refused on the
+    form, where it can be corrected, not by the service as a server error."""
+    from django.contrib.admin.sites import site
+
+    foshan_only = services.save_catalogue_entry(
+        SubsidyType(
+            city=province["city"], code="foshan-only", name="佛山补贴",
+            applicant="person", fund="employment", summary="x",
+        ),
+        by=staff["province"], changed_fields=[],
+    )  # fmt: skip
+    common = SubsidyType.objects.get(code="job-search")
+    request = rf.get("/")
+    request.user = staff["province"]
+    model_admin = site._registry[SubsidyType]
+    Form = model_admin.get_form(request, zhaoqing_type)
+    fields = {
+        name: Form(instance=zhaoqing_type).initial.get(name)
+        for name in Form.base_fields
+    }
+    fields = {name: value for name, value in fields.items() if value is not None}
+    for excludes, valid in (([common.pk], True), ([foshan_only.pk], False)):
+        data = {**fields, "item": "restart", "excludes": excludes, "same_item": []}
+        form = Form(data, instance=zhaoqing_type)
+        assert form.is_valid() is valid, form.errors
+        assert ("excludes" in form.errors) is not valid
