@@ -494,7 +494,12 @@ class LeaverAdmin(MaskedIdSearchMixin, ScopedAdmin):
 
 @admin.register(CohortTarget)
 class CohortTargetAdmin(PerCityRulesAdmin):
-    list_display = ["graduation_year", "city", "contact_rate", "employment_rate"]
+    list_display = [
+        "graduation_year",
+        "city_or_every",
+        "contact_rate",
+        "employment_rate",
+    ]
     fields = ["city", "graduation_year", "contact_rate", "employment_rate"]
 
     def save_model(self, request, obj, form, change):

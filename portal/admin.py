@@ -290,6 +290,10 @@ class PerCityRulesAdmin(admin.ModelAdmin):
     form = PerCityRulesForm
     one_per_city = False  # one row per city (and one without)
 
+    @admin.display(description=_("city"), ordering="city__code")
+    def city_or_every(self, obj):
+        return obj.city or _("every city")
+
     def get_queryset(self, request):
         rows = super().get_queryset(request).select_related("city")
         scope = city_rules.readable(request.user)

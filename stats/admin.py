@@ -10,7 +10,7 @@ from stats.models import ClosedPeriod, EmployedPopulation, WarningRule
 
 @admin.register(WarningRule)
 class WarningRuleAdmin(PerCityRulesAdmin):
-    list_display = ["indicator", "direction", "threshold", "city", "is_active"]
+    list_display = ["indicator", "direction", "threshold", "city_or_every", "is_active"]
     list_filter = ["is_active"]
     fields = ["city", "indicator", "direction", "threshold", "is_active"]
 

@@ -143,7 +143,7 @@ class SubsidyTypeAdmin(RelatedThroughService, PerCityRulesAdmin):
     list_display = [
         "name",
         "code",
-        "city",
+        "city_or_every",
         "applicant",
         "fund",
         "is_active",

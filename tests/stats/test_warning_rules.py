@@ -112,6 +112,7 @@ def test_in_the_back_office_a_city_sees_and_keeps_only_its_own_thresholds(
     listing = client.get(reverse("admin:stats_warningrule_changelist"))
     shown = set(listing.context["cl"].result_list)
     assert every in shown and foshan not in shown
+    assert "各市通用" in listing.text  # the city column of the rules of every city
     add = reverse("admin:stats_warningrule_add")
     client.post(add, rule_form(city=province["city"].pk))  # not a choice
     client.post(add, rule_form(city=""))  # the rules of every city: required
