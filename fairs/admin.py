@@ -262,6 +262,7 @@ class PointsEntryAdmin(ScopedAdmin):
 @admin.register(PointsRules)
 class PointsRulesAdmin(PerCityRulesAdmin):
     one_per_city = True
+    service_error = FairError
     list_display = ["__str__", "attended", "hired", "late_cancel", "no_show"]
     fields = [
         "city",

@@ -494,6 +494,7 @@ class LeaverAdmin(MaskedIdSearchMixin, ScopedAdmin):
 
 @admin.register(CohortTarget)
 class CohortTargetAdmin(PerCityRulesAdmin):
+    service_error = GraduateError
     list_display = [
         "graduation_year",
         "city_or_every",

@@ -19,8 +19,9 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.db.models import BLANK_CHOICE_DASH
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -289,6 +290,21 @@ class PerCityRulesAdmin(admin.ModelAdmin):
 
     form = PerCityRulesForm
     one_per_city = False  # one row per city (and one without)
+    service_error: type[Exception]  # what the app's saving service raises
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except self.service_error as error:
+            if not isinstance(error.__cause__, IntegrityError):
+                raise
+            # The same rule saved twice at once (a double submit, two colleagues):
+            # the first is kept, the second says why it was not.
+            self.message_user(request, str(error), messages.ERROR)
+            opts = self.model._meta
+            return HttpResponseRedirect(
+                reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+            )
 
     @admin.display(description=_("city"), ordering="city__code")
     def city_or_every(self, obj):

@@ -68,10 +68,12 @@ def save_with_audit(
     nothing and is not audited.
     """
     related = related or {}
+    others = _counterparts(obj, related)
     if obj._state.adding:
         obj.save()
         _set_related(obj, related)
         audit(by, f"{action}.created", obj)
+        _audit_counterparts(by, f"{action}.changed", others)
         return obj
     own_columns = {field.name for field in obj._meta.concrete_fields}
     columns = [name for name in fields if name in own_columns]
@@ -87,12 +89,34 @@ def save_with_audit(
     changed = changes(before, after)
     if changed:
         audit(by, f"{action}.changed", obj, {"changes": changed})
+    _audit_counterparts(by, f"{action}.changed", others)
     return obj
 
 
 def _set_related(obj: models.Model, related: dict) -> None:
     for name, rows in related.items():
         getattr(obj, name).set(rows)
+
+
+def _counterparts(obj: models.Model, related: dict) -> list[tuple]:
+    """The rows a symmetrical many-to-many change also changes (A excludes B
+    makes B exclude A), each with the field and its names before the change."""
+    found = []
+    for name, rows in related.items():
+        field = obj._meta.get_field(name)
+        if not (field.many_to_many and field.remote_field.symmetrical):
+            continue
+        now = set() if obj._state.adding else set(getattr(obj, name).all())
+        for row in now ^ set(rows):
+            found.append((row, name, _names(getattr(row, name).all())))
+    return found
+
+
+def _audit_counterparts(by, action: str, counterparts: list[tuple]) -> None:
+    for row, name, before in counterparts:
+        after = _names(getattr(row, name).all())
+        if after != before:
+            audit(by, action, row, {"changes": {name: [before, after]}})
 
 
 def _names(rows) -> str:

@@ -855,6 +855,7 @@ class LocalRulesAdmin(PerCityRulesAdmin):
     province) add their own city's once and edit it."""
 
     one_per_city = True
+    service_error = RegistrationError
     fields = [
         "city",
         "hire_filing_days",

@@ -5,11 +5,13 @@ from django.core.exceptions import ValidationError
 from portal.admin import PerCityRulesAdmin
 from portal.models import OrgUnit, scope_filter
 from stats import services
+from stats.errors import StatsError
 from stats.models import ClosedPeriod, EmployedPopulation, WarningRule
 
 
 @admin.register(WarningRule)
 class WarningRuleAdmin(PerCityRulesAdmin):
+    service_error = StatsError
     list_display = ["indicator", "direction", "threshold", "city_or_every", "is_active"]
     list_filter = ["is_active"]
     fields = ["city", "indicator", "direction", "threshold", "is_active"]

@@ -237,7 +237,19 @@ class WarningRule(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(threshold__gt=0), name="warning_threshold_positive"
-            )
+            ),
+            # One rule in use per city (or every city), figure and direction: a
+            # double submit cannot warn twice about the same movement.
+            models.UniqueConstraint(
+                fields=["city", "indicator", "direction"],
+                condition=models.Q(is_active=True),
+                nulls_distinct=False,
+                name="warning_rule_once_in_use",
+                violation_error_message=_(
+                    "A rule for this figure and direction is already in use here; "
+                    "change that one or switch it off first."
+                ),
+            ),
         ]
 
     def __str__(self):

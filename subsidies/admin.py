@@ -140,6 +140,7 @@ class SubsidyTypeForm(PerCityRulesForm):
 @admin.register(SubsidyType)
 class SubsidyTypeAdmin(RelatedThroughService, PerCityRulesAdmin):
     form = SubsidyTypeForm
+    service_error = SubsidyError
     list_display = [
         "name",
         "code",

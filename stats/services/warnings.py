@@ -1,6 +1,6 @@
 """Early-warning thresholds city staff set in the back office."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from portal import city_rules
@@ -18,6 +18,12 @@ def save_warning_rule(
     unit's staff any rule, a city's staff (in a province) their city's."""
     if not city_rules.may_write_row(by, rule):
         raise StatsError(_("You may change only your own city's rules."))
-    return save_with_audit(
-        rule, by=by, fields=changed_fields, action="stats.warning_rule"
-    )
+    try:
+        with transaction.atomic():
+            return save_with_audit(
+                rule, by=by, fields=changed_fields, action="stats.warning_rule"
+            )
+    except IntegrityError as error:  # two saves of one rule at once
+        raise StatsError(
+            _("A rule for this figure and direction is already in use here.")
+        ) from error

@@ -1,6 +1,6 @@
 """The subsidy catalogue city staff edit in the back office, audited."""
 
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from portal import city_rules
@@ -43,10 +43,16 @@ def save_catalogue_entry(
             raise SubsidyError(
                 _("A city's subsidy is linked only to subsidies offered there.")
             )
-    return save_with_audit(
-        entry,
-        by=by,
-        fields=changed_fields,
-        action="subsidies.catalogue",
-        related=related,
-    )
+    try:
+        with transaction.atomic():
+            return save_with_audit(
+                entry,
+                by=by,
+                fields=changed_fields,
+                action="subsidies.catalogue",
+                related=related,
+            )
+    except IntegrityError as error:  # two saves of one code or version at once
+        raise SubsidyError(
+            _("Not saved: it clashes with an entry saved at the same time.")
+        ) from error

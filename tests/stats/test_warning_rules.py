@@ -45,10 +45,14 @@ def test_a_citys_own_threshold_replaces_the_one_of_every_city_there_only(
     # The seeded rule of every city: a rise of more than 10 %.
     assert warned(province["city"], period) == {province["chancheng"]}
     assert warned(province["zhaoqing"], period) == {province["duanzhou"]}
-    own_rule(province["zhaoqing"], threshold=30)
+    rule = own_rule(province["zhaoqing"], threshold=30)
     assert warned(province["zhaoqing"], period) == set()
     assert warned(province["city"], period) == {province["chancheng"]}
-    own_rule(province["zhaoqing"], threshold=15)  # a second rule of its own warns
+    rule.threshold = 15  # its own, lowered, warns
+    services.save_warning_rule(
+        rule, by=factories.make_staff("caseworker", org_unit=province["zhaoqing"]),
+        changed_fields=["threshold"],
+    )  # fmt: skip
     assert warned(province["zhaoqing"], period) == {province["duanzhou"]}
 
 
@@ -170,3 +174,27 @@ def test_without_rules_of_a_city_the_warnings_are_those_of_before(province, peri
         now = queries.warnings(province[unit], period)
         assert now == warnings_before_rules_per_city(province[unit], period)
     assert len(queries.warnings(province["province"], period)) == 3
+
+
+def test_a_rule_submitted_twice_is_kept_once_with_a_clear_message(
+    client, province, monkeypatch
+):
+    """Submitted again after it was saved, the form says the rule is in use;
+    submitted twice at once (the second insert meeting the first, after both
+    forms were checked), the second goes back to the list with that message."""
+    zhaoqing = province["zhaoqing"]
+    client.force_login(factories.make_staff("caseworker", org_unit=zhaoqing))
+    add = reverse("admin:stats_warningrule_add")
+    form = rule_form(city=zhaoqing.pk)
+    assert client.post(add, form).status_code == 302
+    again = client.post(add, form)
+    assert again.status_code == 200
+    assert again.context["adminform"].form.non_field_errors()
+
+    # The other submit commits after this form's check of the constraints.
+    monkeypatch.setattr(WarningRule, "validate_constraints", lambda *a, **k: None)
+    raced = client.post(add, form, follow=True)
+    assert raced.redirect_chain[-1][0] == reverse("admin:stats_warningrule_changelist")
+    assert [message.level_tag for message in raced.context["messages"]] == ["error"]
+    rules = WarningRule.objects.filter(city=zhaoqing, indicator="demand")
+    assert rules.count() == 1

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from portal.models import AuditEntry
 from subsidies import services
 from subsidies.models import Application, PolicyVersion, SubsidyType
 from tests import factories
@@ -267,3 +268,35 @@ def test_the_top_units_staff_linking_a_citys_subsidy_elsewhere_get_a_form_error(
         form = Form(data, instance=zhaoqing_type)
         assert form.is_valid() is valid, form.errors
         assert ("excludes" in form.errors) is not valid
+
+
+def test_linking_two_subsidies_is_audited_on_both_sides(province, staff):
+    """A excludes B makes B exclude A: each type's trail says so, added and
+    taken away, when A is new and when A is edited."""
+    by = staff["province"]
+
+    def new_type(code, related=None):
+        return services.save_catalogue_entry(
+            SubsidyType(code=code, name=code, applicant="person",
+                        fund="employment", summary=code),
+            by=by, changed_fields=[], related=related,
+        )  # fmt: skip
+
+    def trail(subsidy):
+        return list(
+            AuditEntry.objects.filter(
+                object_id=str(subsidy.pk), action="subsidies.catalogue.changed"
+            )
+            .order_by("pk")
+            .values_list("data__changes", flat=True)
+        )
+
+    first = new_type("first")
+    second = new_type("second", related={"excludes": [first]})
+    assert trail(first) == [{"excludes": ["", "second"]}]
+
+    services.save_catalogue_entry(
+        second, by=by, changed_fields=[], related={"excludes": [], "same_item": []}
+    )
+    assert trail(first)[-1] == {"excludes": ["second", ""]}
+    assert trail(second) == [{"excludes": ["first", ""]}]
