@@ -184,3 +184,13 @@ def test_a_password_too_short_is_refused_in_chinese():
         validate_password("a1")
 
     assert "密码太短，至少需要 8 个字符。" in refused.value.messages
+
+
+LANGUAGE_SWITCH = re.compile(r'name="language" value="(\S+)" lang="\S+">([^<]+)<')
+
+
+def test_the_language_switch_names_the_other_language_in_itself(client, db):
+    """A visitor who reads no Chinese finds "English", not 英语; back, "简体中文"."""
+    assert LANGUAGE_SWITCH.findall(client.get("/").text) == [("en", "English")]
+    client.cookies["django_language"] = "en"
+    assert LANGUAGE_SWITCH.findall(client.get("/").text) == [("zh-hans", "简体中文")]

@@ -652,3 +652,14 @@ def test_the_desk_ranks_only_its_employers_postings_for_each_person_present(
     rows = page.context["rows"]
     assert {row["check_in"].person for row in rows} == {hall_day.person, named}
     assert {row["posting"].employer for row in rows} == {employer.employer}
+
+
+def test_the_kiosk_names_the_other_language_in_itself(kiosk_client):
+    from tests.config.test_languages import LANGUAGE_SWITCH
+
+    home = reverse("fairs:kiosk_home")
+    assert LANGUAGE_SWITCH.findall(kiosk_client.get(home).text) == [("en", "English")]
+    kiosk_client.cookies["django_language"] = "en"
+    assert LANGUAGE_SWITCH.findall(kiosk_client.get(home).text) == [
+        ("zh-hans", "简体中文")
+    ]
