@@ -493,7 +493,7 @@ class Person(TimeStamped):
             models.Index(fields=["phone"]),
             # The working-age test of the figures reads only these two dates of
             # each person: an index-only lookup instead of the whole row
-            # (docs/statistics.md, "A year's figures at city scale").
+            # (docs/statistics.md, "A quarter's and a year's figures").
             models.Index(
                 fields=["id"],
                 include=["birth_date", "retirement_date"],
