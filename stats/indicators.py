@@ -11,7 +11,7 @@ from portal.models import OrgUnit
 from registration.queries import COUNTS
 from stats.models import EmployedPopulation
 from stats.periods import Period
-from subsidies.queries import FIGURES, fund_use
+from subsidies.queries import FIGURES
 
 
 def employed_population(unit: OrgUnit, year: int) -> EmployedPopulation | None:
@@ -51,10 +51,11 @@ def rate_figures(unit: OrgUnit, period: Period, unemployed: int) -> dict:
 
 
 def unit_figures(
-    unit: OrgUnit, period: Period, registration: dict[str, int]
+    unit: OrgUnit, period: Period, registration: dict[str, int], subsidies: list[dict]
 ) -> dict[tuple[str, str, str], Decimal]:
-    """`registration` is the unit's entry of registration.queries.counts_by_unit
-    (computed for all units at once)."""
+    """`registration` is the unit's entry of registration.queries.counts_by_unit,
+    `subsidies` its entry of subsidies.queries.fund_use_by_unit (both computed for
+    all units at once)."""
     first, last = period.start, period.end
     figures = {}
     registration = {name: registration.get(name, 0) for name in COUNTS}
@@ -86,7 +87,7 @@ def unit_figures(
             figures[(f"leavers_{name}", "", "")] = leavers[name]
     for name in FIGURES:  # no subsidy paid is 0, not missing
         figures[("subsidy_" + name, "", "")] = 0
-    for row in fund_use(unit, first, last):
+    for row in subsidies:
         for name in FIGURES:
             figures[(f"subsidy_{name}", "subsidy_type", row["code"])] = row[name]
             total = ("subsidy_" + name, "", "")

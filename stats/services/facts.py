@@ -19,6 +19,7 @@ from stats.supply_demand import (
     SEEKER_DIMENSIONS,
     supply_and_demand,
 )
+from subsidies.queries import fund_use_by_unit
 
 SIDES = {"demand": DEMAND_DIMENSIONS, "seekers": SEEKER_DIMENSIONS}
 
@@ -75,12 +76,15 @@ def refresh_facts(period: Period, *, by: User | None = None) -> int:
         for (prefix, dimension, category), value in figures.items():
             if prefix in by_prefix:
                 add(by_prefix[prefix], indicator, dimension, category, value)
-    registration = counts_by_unit(
-        period.start, period.end, [OrgUnit.PREFIX_LENGTH[level] for level in LEVELS]
-    )
+    lengths = [OrgUnit.PREFIX_LENGTH[level] for level in LEVELS]
+    registration = counts_by_unit(period.start, period.end, lengths)
+    subsidies = fund_use_by_unit(period.start, period.end, lengths)
     for unit in units:
         figures = unit_figures(
-            unit, period, registration.get(unit.descendant_prefix, {})
+            unit,
+            period,
+            registration.get(unit.descendant_prefix, {}),
+            subsidies.get(unit.descendant_prefix, []),
         )
         for (indicator, dimension, category), value in figures.items():
             add(unit, indicator, dimension, category, value)

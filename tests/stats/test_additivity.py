@@ -122,6 +122,30 @@ def test_for_every_additive_figure_the_city_is_the_sum_of_its_districts(foshan, 
     }
 
 
+def test_each_unit_stores_the_subsidy_figures_fund_use_gives_that_unit(foshan, city):
+    """The figures read all units' subsidies at once (fund_use_by_unit); each unit
+    still stores its own."""
+    from subsidies.queries import FIGURES, fund_use
+
+    names = {f"subsidy_{name}" for name in FIGURES}
+    units = OrgUnit.objects.exclude(level="community")
+    assert units.count() == 5
+    for unit in units:
+        rows = fund_use(unit, city.start, city.end)
+        expected = {
+            (f"subsidy_{name}", "subsidy_type", row["code"]): row[name]
+            for row in rows
+            for name in FIGURES
+        }
+        for name in FIGURES:
+            expected[(f"subsidy_{name}", "", "")] = sum(row[name] for row in rows)
+        stored = by_unit(city, unit)
+        assert {key: value for key, value in stored.items() if key[0] in names} == (
+            expected
+        )
+    assert by_unit(city, foshan["nanhai"])[("subsidy_applications", "", "")] == 1
+
+
 def test_graduates_are_not_additive_since_the_city_serves_some_itself(foshan, city):
     districts = OrgUnit.objects.filter(parent=foshan["city"])
     parts = sum(by_unit(city, d)[("graduates_reported", "", "")] for d in districts)

@@ -36,6 +36,10 @@ def insurance_application(seeker, start, months=6):
 
 @pytest.fixture
 def graduate_in_flexible_work(seeker):
+    return in_flexible_work(seeker)
+
+
+def in_flexible_work(seeker):
     factories.make_graduate(seeker.person, year=2025)
     registration.register_self_employment(
         EmploymentRegistration(
@@ -220,6 +224,47 @@ def test_fund_use_per_type_and_unit(graduate_in_flexible_work, staff, foshan):
     assert (row["applications"], row["approved"], row["people_paid"]) == (1, 1, 1)
     assert row["paid_amount"] == application.amount
     assert fund_use(foshan["nanhai"], today, today) == []
+
+
+def test_fund_use_of_every_unit_at_once_is_fund_use_of_each_unit(
+    graduate_in_flexible_work, other_seeker, staff, foshan
+):
+    """The statistics read fund_use_by_unit, two queries for all units: each unit
+    gets what fund_use gives it, counts and amounts added up from the streets,
+    people paid distinct at each level (one person paid in two districts is one
+    person in the city)."""
+    from portal.models import OrgUnit
+    from subsidies.queries import fund_use, fund_use_by_unit
+
+    seeker = graduate_in_flexible_work
+
+    def paid(start, months):
+        application = factories.approve_subsidy(
+            insurance_application(seeker, start, months=months), staff
+        )
+        batch, held = payments.create_batch([application], by=staff["payer"])
+        assert held == {}
+        payments.settle_payment(batch.payments.get(), paid=True, by=staff["payer"])
+        return application
+
+    first = paid(datetime.date(2026, 1, 1), 6)
+    second = paid(datetime.date(2026, 7, 1), 3)
+    # The person moved: the second application was made in the other district.
+    Application.objects.filter(pk=second.pk).update(org_unit=foshan["nanhai_street"])
+    in_flexible_work(other_seeker)
+    insurance_application(other_seeker, datetime.date(2026, 1, 1))  # not approved
+    today = timezone.localdate()
+    levels = {"city": 4, "district": 6, "street": 9}
+    by_unit = fund_use_by_unit(today, today, sorted(levels.values()))
+    units = OrgUnit.objects.filter(level__in=levels)
+    assert len(units) == 5
+    for unit in units:
+        assert by_unit.get(unit.descendant_prefix, []) == fund_use(unit, today, today)
+    [city] = by_unit[foshan["city"].descendant_prefix]
+    assert (city["applications"], city["approved"], city["people_paid"]) == (3, 2, 1)
+    assert city["paid_amount"] == first.amount + second.amount
+    [nanhai] = by_unit[foshan["nanhai"].descendant_prefix]
+    assert (nanhai["applications"], nanhai["people_paid"]) == (2, 1)
 
 
 def test_look_alike_applications_are_held_for_review_not_rejected(
