@@ -290,7 +290,7 @@ class PerCityRulesAdmin(admin.ModelAdmin):
 
     form = PerCityRulesForm
     one_per_city = False  # one row per city (and one without)
-    service_error: type[Exception]  # what the app's saving service raises
+    service_error: type[Exception] | tuple = ()  # what the app's service raises
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

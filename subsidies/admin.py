@@ -1,10 +1,12 @@
 """The subsidy catalogue in the back office: city staff edit types and versions."""
 
+import datetime
 from functools import partial
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import F
 from django.db.models.expressions import RawSQL
@@ -92,8 +94,28 @@ class AccountColumns:
         return self._unmasked(request, readonly)
 
 
+class PolicyVersionFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        """Versions entered together may not overlap each other either: each form
+        checks itself against the stored versions only."""
+        super().clean()
+        periods = []
+        for form in self.forms:
+            start = form.cleaned_data.get("effective_from")
+            if start is None:
+                continue
+            end = form.cleaned_data.get("effective_to") or datetime.date.max
+            if any(start <= other_end and other_start <= end
+                   for other_start, other_end in periods):  # fmt: skip
+                raise ValidationError(
+                    _("Two versions of this subsidy are in force on the same days.")
+                )
+            periods.append((start, end))
+
+
 class PolicyVersionInline(admin.StackedInline):
     model = PolicyVersion
+    formset = PolicyVersionFormSet
     extra = 0
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = [
@@ -186,14 +208,21 @@ class SubsidyTypeAdmin(RelatedThroughService, PerCityRulesAdmin):
         )
 
     def save_formset(self, request, form, formset, change):
+        # What formset.save() would list, read by the admin's change message.
+        formset.new_objects, formset.changed_objects = [], []
+        formset.deleted_objects = []
         for version_form in formset.forms:
             if version_form.has_changed() and version_form.is_valid():
-                version_form.instance.subsidy_type = form.instance
+                version = version_form.instance
+                adding = version._state.adding
+                version.subsidy_type = form.instance
                 services.save_catalogue_entry(
-                    version_form.instance,
-                    by=request.user,
-                    changed_fields=version_form.changed_data,
+                    version, by=request.user, changed_fields=version_form.changed_data
                 )
+                if adding:
+                    formset.new_objects.append(version)
+                else:
+                    formset.changed_objects.append((version, version_form.changed_data))
 
 
 def waiting_at_level(queryset, user):

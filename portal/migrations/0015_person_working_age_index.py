@@ -13,6 +13,12 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # A concurrent build that failed or was cancelled leaves an invalid index
+        # of this name behind, which the next attempt would trip over.
+        migrations.RunSQL(
+            "DROP INDEX CONCURRENTLY IF EXISTS person_working_age",
+            migrations.RunSQL.noop,
+        ),
         AddIndexConcurrently(
             model_name="person",
             index=models.Index(

@@ -133,11 +133,14 @@ class PolicyVersionQuerySet(models.QuerySet):
 
 def version_box():
     """(type, first day)–(type, last day) as a box: versions of one type may not
-    overlap (the embedded PostgreSQL has no btree_gist; see EmploymentRegistration)."""
+    overlap (the embedded PostgreSQL has no btree_gist; see EmploymentRegistration).
+    The type is named by its field, not its column: a form's check of the
+    constraint puts the edited row's values in by field name, and a column name
+    left in compared every version with those of every type."""
     return Func(
-        Func(F("subsidy_type_id"), DayNumber(F("effective_from")), function="point"),
+        Func(F("subsidy_type"), DayNumber(F("effective_from")), function="point"),
         Func(
-            F("subsidy_type_id"),
+            F("subsidy_type"),
             DayNumber(Coalesce(F("effective_to"), Value(OPEN_END))),
             function="point",
         ),

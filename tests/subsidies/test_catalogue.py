@@ -105,3 +105,72 @@ def test_employers_and_visitors_see_no_personal_checks(client, employer, db):
     assert client.get(url).context["checks"] is None
     client.force_login(employer)
     assert client.get(url).context["checks"] is None
+
+
+def change_form_as_posted(page) -> dict:
+    """The change page's form and inline forms as the browser would post them,
+    values unchanged."""
+
+    def values(form):
+        data = {}
+        for name, field in form.fields.items():
+            value = form.initial.get(name, field.initial)
+            if value is None or value is False:
+                continue
+            if isinstance(value, (list, tuple)):
+                value = [getattr(item, "pk", item) for item in value]
+            data[form.add_prefix(name)] = "on" if value is True else value
+        return data
+
+    data = values(page.context["adminform"].form)
+    for inline in page.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = management[name].value()
+        for form in inline.formset.forms:
+            data.update(values(form))
+    return data
+
+
+def test_a_type_saves_unchanged_and_its_versions_may_not_overlap(
+    client, city_caseworker
+):
+    """Other types' versions in force on the same days do not stop a save (every
+    seeded version starts on the same day); a new version overlapping this type's
+    own, stored or entered beside it, is a form error, not a server error."""
+    subsidy = SubsidyType.objects.get(code="job-search")
+    url = reverse("admin:subsidies_subsidytype_change", args=[subsidy.pk])
+    client.force_login(city_caseworker)
+    data = change_form_as_posted(client.get(url))
+    assert client.post(url, data).status_code == 302
+
+    def version(number, start, end=""):
+        """A copy of the stored version as form `number`, in force from `start`."""
+        copy = {
+            name.replace("versions-0-", f"versions-{number}-"): value
+            for name, value in data.items()
+            if name.startswith("versions-0-")
+            and not name.endswith(("-id", "-subsidy_type"))
+        }
+        return copy | {f"versions-{number}-label": f"第{number}版",
+                       f"versions-{number}-effective_from": start,
+                       f"versions-{number}-effective_to": end}  # fmt: skip
+
+    start = subsidy.versions.get().effective_from
+    later = start.replace(year=start.year + 5)
+    ends = {"versions-0-effective_to": later - datetime.timedelta(days=1)}
+
+    def post(*versions, **changes):
+        forms = {"versions-TOTAL_FORMS": str(1 + len(versions))}
+        for form in versions:
+            forms |= form
+        return client.post(url, {**data, **changes, **forms})
+
+    assert post(version(1, later)).status_code == 200  # the stored one is open
+    assert post(version(1, later), version(2, later), **ends).status_code == 200
+    assert subsidy.versions.count() == 1
+    after = later.replace(year=later.year + 1)
+    saved = post(version(1, later, after - datetime.timedelta(days=1)),
+                 version(2, after), **ends)  # fmt: skip
+    assert saved.status_code == 302
+    assert subsidy.versions.count() == 3
