@@ -173,7 +173,9 @@ def measure(database: str, args) -> dict:
     for prefix, env in servers:
         server = serve(PORT, BENCH_DATABASE=database, BENCH_CACHES="off", **env)
         try:
-            rate, (_p50, p95, _p99) = throughput(search_urls, args.seconds)
+            rate, (_p50, p95, _p99), _cpu = throughput(
+                search_urls, args.seconds, server
+            )
             figures[f"{prefix}search_rate"] = rate
             figures[f"{prefix}search_served_p95"] = p95
             loads[f"{prefix}search_served"] = load()
@@ -241,11 +243,12 @@ def main() -> None:
         for database in args.databases:
             child = subprocess.run(
                 [sys.executable, __file__, *sys.argv[1:], "--one", database],
-                check=True,
                 capture_output=True,
                 text=True,
                 env={**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"},
             )
+            if child.returncode:
+                sys.exit(f"Measuring {database} failed:\n{child.stderr[-3000:]}")
             result = json.loads(child.stdout.strip().splitlines()[-1])
             results.append(result)
             figures = ", ".join(f"{k} {v:,.1f}" for k, v in result["figures"].items())
