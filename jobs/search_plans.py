@@ -234,8 +234,9 @@ def _matches_query(params: dict) -> tuple[str, list]:
     query = to_tsquery(params["q"]) if "q" in params else None
     district = params.get("district")
     units = None
+    listed = "q" not in params and search_order(params) in ("newest", "salary")
     if district is not None:
-        if "q" in params:  # in_district names the units by id
+        if not listed:  # the postings' in_district names the units by id
             units = tuple(
                 OrgUnit.objects.filter(
                     code__startswith=district.descendant_prefix

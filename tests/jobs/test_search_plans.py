@@ -20,6 +20,7 @@ from jobs import services
 from jobs.forms import JobSearchForm
 from jobs.models import JobListing, JobPosting
 from portal import services as portal_services
+from portal.models import OrgUnit
 from tests import factories
 
 TITLES = ["仓库管理员", "叉车司机", "财务会计", "维修电工", "Python开发工程师",
@@ -436,3 +437,26 @@ def test_the_matches_query_compiled_once_per_shape_is_the_orm_query_of_each_sear
     tomorrow = timezone.now() + datetime.timedelta(days=1)
     with time_machine.travel(tomorrow):
         assert plans._matches_query(valid) == orm(valid)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "工", "district": "440604000000"},
+        {"district": "440604000000", "sort": "distance", "lat": "23", "lng": "113"},
+        {"district": "440604000000"},
+    ],
+)
+def test_a_compiled_matches_query_follows_a_new_street_of_the_district(
+    postings, foshan, params
+):
+    plans._compiled_matches.clear()
+    valid = JobSearchForm(params).valid_data()
+    assert plans._matches_query(valid) == plans._matches_orm(valid)
+    OrgUnit.objects.create(
+        code="440604002000",
+        name="禅城区第二街道",
+        level="street",
+        parent=foshan["chancheng"],
+    )
+    assert plans._matches_query(valid) == plans._matches_orm(valid)
