@@ -3,6 +3,7 @@ traffic"): the matches counted up to a cap, and the plan that count chooses."""
 
 import datetime
 import math
+import threading
 from contextlib import contextmanager
 from urllib.parse import urlencode
 
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from jobs.models import JobListing, JobPosting
 from jobs.search import to_tsquery
+from portal.models import OrgUnit
 
 PAGE_SIZE = 20
 search_cache = caches["search"]
@@ -134,21 +136,14 @@ def capped_count(params: dict, *, page: tuple[int, int] = (0, 0)):
     (docs/technical-choices.md, "Search at real traffic"). It runs with
     BITMAP_MEMORY, so that the keyword's bitmap ANDed with a filter's stays exact."""
     keys = SORT_KEYS[search_order(params)]
-    matches = search_postings(params).order_by()
-    columns = ["pk", *(name for name, _d in keys)]
     table = JobPosting._meta.db_table
     spread = "NULL"
     if "q" in params:
-        # The page of the table each match was read from.
-        block = RawSQL(f'("{table}".ctid::text::point)[0]', (), FloatField())
-        matches = matches.annotate(block=block)
-        columns.append("block")
         spread = (
             "(max(b) - min(b) + 1) / NULLIF((SELECT relpages FROM pg_class "
             f"WHERE oid = '{table}'::regclass), 0)"
         )
-    matches = matches.values_list(*columns)
-    sql, args = matches[: CappedPaginator.COUNT_CAP + 1].query.sql_with_params()
+    sql, args = _matches_query(params)
     names = ", ".join(f"k{i}" for i in range(len(keys)))
     if "q" in params:
         names += ", b"
@@ -162,25 +157,161 @@ def capped_count(params: dict, *, page: tuple[int, int] = (0, 0)):
         "LIMIT %s OFFSET %s) AS shown ON true"
     )
     start, end = page
-    # The database the queryset would read from (a replica, for the job list).
-    database = matches.db
-    connection = connections[database]
-    # Within a caller's transaction SET LOCAL would outlive this statement.
+    if "q" in params:
+        # Sent as one message (psycopg's client-side binding uses the simple query
+        # protocol), which PostgreSQL runs as one transaction: the settings hold
+        # for the statement alone, in one round trip instead of four (BEGIN, SET,
+        # the statement, COMMIT). Within a caller's transaction SET LOCAL would
+        # outlive the statement, so the settings are put back after it.
+        statement = (
+            "SET LOCAL enable_seqscan = off; "
+            f"SET LOCAL work_mem = '{BITMAP_MEMORY}'; {statement}"
+        )
+    # The database the queryset reads from (a replica, for the job list).
+    listed = "q" not in params and search_order(params) in ("newest", "salary")
+    connection = connections[(JobListing if listed else JobPosting).objects.all().db]
     restore = "q" in params and connection.in_atomic_block
-    with transaction.atomic(using=database), connection.cursor() as cursor:
-        if "q" in params:
-            cursor.execute(
-                "SET LOCAL enable_seqscan = off; "
-                f"SET LOCAL work_mem = '{BITMAP_MEMORY}'"
-            )
+    if restore:
+        statement += "; SET LOCAL enable_seqscan = on; SET LOCAL work_mem TO DEFAULT"
+    with connection.cursor() as cursor:
         cursor.execute(statement, [*args, end - start, start])
+        while cursor.description is None:  # the settings' results come first
+            cursor.nextset()
         rows = cursor.fetchall()
-        if restore:
-            cursor.execute(
-                "SET LOCAL enable_seqscan = on; SET LOCAL work_mem TO DEFAULT"
-            )
     count, highest, spread = rows[0][:3]
     return count, [pk for *_t, pk in rows if pk is not None], highest, spread
+
+
+def _matches_orm(params: dict) -> tuple[str, list]:
+    """The SQL and arguments of the matches capped_count reads: the id, the sort
+    keys and, for a keyword, the page of the table each match was read from."""
+    keys = SORT_KEYS[search_order(params)]
+    matches = search_postings(params).order_by()
+    columns = ["pk", *(name for name, _d in keys)]
+    if "q" in params:
+        table = JobPosting._meta.db_table
+        block = RawSQL(f'("{table}".ctid::text::point)[0]', (), FloatField())
+        matches = matches.annotate(block=block)
+        columns.append("block")
+    matches = matches.values_list(*columns)
+    return matches[: CappedPaginator.COUNT_CAP + 1].query.sql_with_params()
+
+
+# Stand-ins for the values of one search in the matches' query, compiled once
+# per shape (_matches_query): none is a value a valid search holds (salary_min is
+# at most 10⁶, lat and lng within ±90 and ±180, choices are codes), and each is
+# found again in the compiled arguments by type and value.
+_MARKERS = {
+    "occupation": "\uffffoccupation",
+    "industry": "\uffffindustry",
+    "job_type": "\uffffjob_type",
+    "salary_min": 2_000_000_011,
+    "lat": 1234.5,
+    "lng": 2345.25,
+}
+# A keyword of two terms, so that its tsquery for the matches (terms ANDed) and
+# for the title hits of best match (ORed) differ.
+_MARKER_TEXT = "zzqmarka zzqmarkb"
+_MARKER_QUERIES = {
+    to_tsquery(_MARKER_TEXT): False,
+    to_tsquery(_MARKER_TEXT, any_term=True): True,
+}
+_compiled_matches: dict[tuple, tuple[str, list, list]] = {}
+_COMPILED_MAX = 4096
+_compiled_lock = threading.Lock()
+
+
+def _matches_query(params: dict) -> tuple[str, list]:
+    """_matches_orm(params), with the query compiled once a day per shape and run
+    with this search's values: building and compiling it through the ORM took
+    about 1 ms of Python per search, the cards' query's problem
+    (jobs/cards.py). The shape is everything but the values stood in for: the
+    order, the parameters given, whether the keyword has anything searchable,
+    the education level, the district's units, the cap and today. A date range
+    (posted_within, measured from now) is compiled every time."""
+    if "posted_within" in params:
+        return _matches_orm(params)
+    query = to_tsquery(params["q"]) if "q" in params else None
+    district = params.get("district")
+    units = None
+    listed = "q" not in params and search_order(params) in ("newest", "salary")
+    if district is not None:
+        if not listed:  # the postings' in_district names the units by id
+            units = tuple(
+                OrgUnit.objects.filter(
+                    code__startswith=district.descendant_prefix
+                ).values_list("pk", flat=True)
+            )
+        else:  # the listings' code prefix
+            units = district.descendant_prefix
+    today = timezone.localdate()
+    key = (
+        today,
+        CappedPaginator.COUNT_CAP,
+        search_order(params),
+        tuple(sorted(params)),
+        query is None,
+        params.get("education"),
+        units,
+    )
+    compiled = _compiled_matches.get(key)
+    if compiled is not None:
+        return _with_values(compiled, params)
+    compiled = _compile_matches(params, query is None)
+    built = _matches_orm(params)
+    # Verified once per shape against the ORM's query with this search's values:
+    # a value the ORM changed on the way (and so not found again) keeps the
+    # shape from being compiled.
+    if _with_values(compiled, params) != built or _types(
+        _with_values(compiled, params)
+    ) != _types(built):
+        return built
+    with _compiled_lock:
+        for old in [k for k in _compiled_matches if k[0] != today]:
+            del _compiled_matches[old]
+        if len(_compiled_matches) >= _COMPILED_MAX:
+            _compiled_matches.clear()
+        _compiled_matches[key] = compiled
+    return built
+
+
+def _with_values(compiled, params: dict) -> tuple[str, tuple]:
+    sql, args, slots = compiled
+    args = list(args)
+    for position, name in slots:
+        if name is True or name is False:
+            args[position] = to_tsquery(params["q"], any_term=name)
+        else:
+            # In the type the ORM gave the stand-in (psycopg's Int4 for an int).
+            args[position] = type(args[position])(params[name])
+    return sql, tuple(args)
+
+
+def _types(query: tuple[str, tuple]) -> list[type]:
+    return [type(arg) for arg in query[1]]
+
+
+def _compile_matches(params: dict, unsearchable: bool):
+    """(SQL, arguments, [(position, name)]) of _matches_orm with stand-ins for
+    params' values, name being the parameter whose value goes at that position
+    (True or False: the keyword's tsquery, any_term or not)."""
+    marked = {name: _MARKERS.get(name, value) for name, value in params.items()}
+    if "q" in params and not unsearchable:
+        marked["q"] = _MARKER_TEXT
+    sql, args = _matches_orm(marked)
+    stand_ins = [(name, value) for name, value in marked.items() if name in _MARKERS]
+    if "q" in params and not unsearchable:
+        stand_ins += [(any_term, text) for text, any_term in _MARKER_QUERIES.items()]
+    slots = []
+    for position, arg in enumerate(args):
+        found = [name for name, value in stand_ins if _same(arg, value)]
+        if found:
+            slots.append((position, found[0]))
+    return sql, args, slots
+
+
+def _same(arg, stand_in) -> bool:
+    return isinstance(arg, type(stand_in)) and arg == stand_in
 
 
 def page_postings(params: dict, page_number, count: int, *, highest=None, spread=None):

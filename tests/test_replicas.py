@@ -348,8 +348,14 @@ def test_a_keyword_search_reads_the_replica_and_pins_nobody(cluster, postings, f
     assert response.status_code == 200
     assert "Old posting" in response.content.decode()
     assert "New posting" not in response.content.decode()  # not replayed yet
-    # The capped count and its planner setting, too (jobs/search_plans.py).
-    assert [q for q in replica_log if q["sql"].startswith("WITH m ")]
+    # The capped count and its planner setting, too, sent together
+    # (jobs/search_plans.py).
+    assert [
+        q
+        for q in replica_log
+        if q["sql"].startswith("SET LOCAL enable_seqscan = off;")
+        and "WITH m " in q["sql"]
+    ]
     assert replicas.PIN_COOKIE not in response.cookies
 
 

@@ -441,3 +441,61 @@ def test_the_cards_are_the_markup_the_template_gave(client, employer, language, 
             engines["django"].from_string(TEMPLATE_CARDS).render({"cards": cards})
         )
     assert shown == expected
+
+
+# The search form as templates/jobs/job_list.html rendered it before it was joined
+# in Python (jobs/views/postings.py, search_form_html).
+TEMPLATE_SEARCH_FORM = (
+    """{% load i18n %}
+<form class="job-search" method="get" action="{% url 'jobs:job_list' %}" role="search">
+  <div class="search">
+    <label class="visually-hidden" for="id_q">{% translate "Keywords" %}</label>
+    <input type="search" name="q" id="id_q" value="{{ form.q.value|default:'' }}" """
+    """maxlength="60" placeholder="{% translate 'Job title, occupation or skill, """
+    """e.g. 会计, 电工, Python' %}">
+    <button type="submit">{% translate "Search" %}</button>
+  </div>
+  <details class="filters-panel"{% if params|length > 1 %} open{% endif %}>
+    <summary>{% translate "Filters and sorting" %}</summary>
+    <div class="filter-grid">
+      {% for id, label, control in form.filter_controls %}
+      <div class="field"><label for="{{ id }}">{{ label }}</label>{{ control }}</div>
+      {% endfor %}
+    </div>
+    {{ form.hidden_controls }}
+    <button type="submit">{% translate "Apply" %}</button>
+    <a href="{% url 'jobs:job_list' %}">{% translate "Clear all" %}</a>
+  </details>
+</form>
+"""
+)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"q": "主管"},
+        {"q": "\"><script>alert(1)</script>&'", "sort": "salary"},
+        {"q": "禅城 主管", "education": "bachelor"},
+        {"district": "440604000000", "occupation": "3", "job_type": "part_time"},
+        {"salary_min": "abc", "posted_within": "7", "industry": "C"},
+        {"sort": "distance", "lat": "23.02", "lng": '113.12"<'},
+        {"q": "x" * 70},
+    ],
+)
+def test_the_search_form_is_the_markup_the_template_gave(
+    client, employer, language, params
+):
+    from django.template import engines
+    from django.utils import translation
+
+    factories.make_posting(employer.employer, title="仓库主管")
+    client.cookies["django_language"] = language
+    response = client.get(reverse("jobs:job_list"), params)
+    assert response.status_code == 200
+    context = {"form": response.context["form"], "params": response.context["params"]}
+    with translation.override(language):
+        expected = engines["django"].from_string(TEMPLATE_SEARCH_FORM).render(context)
+    assert f"</h1>\n{expected}\n" in response.text

@@ -20,6 +20,7 @@ from jobs import services
 from jobs.forms import JobSearchForm
 from jobs.models import JobListing, JobPosting
 from portal import services as portal_services
+from portal.models import OrgUnit
 from tests import factories
 
 TITLES = ["仓库管理员", "叉车司机", "财务会计", "维修电工", "Python开发工程师",
@@ -372,3 +373,90 @@ def test_a_page_number_spelt_another_way_is_that_page_and_shares_its_entry(
     monkeypatch.setattr(plans, "capped_count", None)  # from the cache only now
     for spelling in ("3", " 3", "3 "):
         assert plans.search_page(valid, spelling)[1] == page_three, spelling
+
+
+def test_the_matches_query_compiled_once_per_shape_is_the_orm_query_of_each_search(
+    postings, monkeypatch
+):
+    orm = plans._matches_orm
+    built = []
+    monkeypatch.setattr(
+        plans, "_matches_orm", lambda params: built.append(params) or orm(params)
+    )
+    rng = random.Random(11)
+    words = ["电工", "工", "仓库管理", "电工 倒班", "python", "司机 食宿 工", "!!"]
+    # Values stood in for, and values that make the shape.
+    varied = {
+        "occupation": ["3", "6", "8"],
+        "industry": ["C", "F"],
+        "salary_min": ["0", "4500", "6000", "1000000"],
+        "job_type": ["full_time", "part_time", "flexible"],
+    }
+    fixed = {
+        "district": ["440604000000", "440605000000"],
+        "education": ["none", "junior", "senior", "bachelor"],
+        "posted_within": ["1", "30"],
+        "sort": ["newest", "salary", "relevance", "distance"],
+    }
+    plans._compiled_matches.clear()
+    shapes, built_anew = set(), 0
+    for _shape in range(40):
+        names = rng.sample(sorted(varied), rng.randint(0, 2))
+        shape = {name: rng.choice(fixed[name]) for name in rng.sample(sorted(fixed), 2)}
+        keyword, located = rng.random() < 0.7, rng.random() < 0.2
+        for _ in range(5):
+            params = {**shape, **{name: rng.choice(varied[name]) for name in names}}
+            if keyword:
+                params["q"] = rng.choice(words)
+            if located:
+                params |= {"lat": f"{rng.uniform(22, 24):.4f}", "lng": "113.1"}
+            valid = JobSearchForm(params).valid_data()
+            # A date range is measured from now: the same now for both.
+            with time_machine.travel(timezone.now(), tick=False):
+                query = plans._matches_query(valid)
+                assert query == orm(valid), params
+            assert [type(arg) for arg in query[1]] == [
+                type(arg) for arg in orm(valid)[1]
+            ], params
+            key = (
+                tuple(sorted(valid)),
+                plans.search_order(valid),
+                valid.get("education"),
+                valid.get("district"),
+                valid.get("q") == "!!",
+            )
+            if "posted_within" in valid:
+                built_anew += 1
+            elif key not in shapes:
+                shapes.add(key)
+                built_anew += 2  # with stand-ins, and with the values to verify
+    # Each shape was compiled once, whatever its values (but with a date range).
+    assert len(built) == built_anew < 300
+    valid = JobSearchForm({"q": "电工"}).valid_data()
+    plans._matches_query(valid)
+    tomorrow = timezone.now() + datetime.timedelta(days=1)
+    with time_machine.travel(tomorrow):
+        assert plans._matches_query(valid) == orm(valid)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "工", "district": "440604000000"},
+        {"district": "440604000000", "sort": "distance", "lat": "23", "lng": "113"},
+        {"district": "440604000000"},
+    ],
+)
+def test_a_compiled_matches_query_follows_a_new_street_of_the_district(
+    postings, foshan, params
+):
+    plans._compiled_matches.clear()
+    valid = JobSearchForm(params).valid_data()
+    assert plans._matches_query(valid) == plans._matches_orm(valid)
+    OrgUnit.objects.create(
+        code="440604002000",
+        name="禅城区第二街道",
+        level="street",
+        parent=foshan["chancheng"],
+    )
+    assert plans._matches_query(valid) == plans._matches_orm(valid)
