@@ -172,11 +172,14 @@ def capped_count(params: dict, *, page: tuple[int, int] = (0, 0)):
     connection = connections[(JobListing if listed else JobPosting).objects.all().db]
     restore = "q" in params and connection.in_atomic_block
     if restore:
-        statement += "; SET LOCAL enable_seqscan = on; SET LOCAL work_mem TO DEFAULT"
+        statement += (
+            "; SET LOCAL enable_seqscan TO DEFAULT; SET LOCAL work_mem TO DEFAULT"
+        )
     with connection.cursor() as cursor:
         cursor.execute(statement, [*args, end - start, start])
         while cursor.description is None:  # the settings' results come first
-            cursor.nextset()
+            if not cursor.nextset():
+                raise RuntimeError("The capped count returned no rows.")
         rows = cursor.fetchall()
     count, highest, spread = rows[0][:3]
     return count, [pk for *_t, pk in rows if pk is not None], highest, spread
@@ -217,7 +220,7 @@ _MARKER_QUERIES = {
     to_tsquery(_MARKER_TEXT, any_term=True): True,
 }
 _compiled_matches: dict[tuple, tuple[str, list, list]] = {}
-_COMPILED_MAX = 4096
+_COMPILED_MAX = 1024
 _compiled_lock = threading.Lock()
 
 
@@ -269,8 +272,8 @@ def _matches_query(params: dict) -> tuple[str, list]:
     with _compiled_lock:
         for old in [k for k in _compiled_matches if k[0] != today]:
             del _compiled_matches[old]
-        if len(_compiled_matches) >= _COMPILED_MAX:
-            _compiled_matches.clear()
+        while len(_compiled_matches) >= _COMPILED_MAX:  # the oldest shapes go
+            del _compiled_matches[next(iter(_compiled_matches))]
         _compiled_matches[key] = compiled
     return built
 

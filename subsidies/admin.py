@@ -102,7 +102,7 @@ class PolicyVersionFormSet(forms.BaseInlineFormSet):
         periods = []
         for form in self.forms:
             start = form.cleaned_data.get("effective_from")
-            if start is None:
+            if start is None or "effective_to" in form.errors:
                 continue
             end = form.cleaned_data.get("effective_to") or datetime.date.max
             if any(start <= other_end and other_start <= end
@@ -208,21 +208,22 @@ class SubsidyTypeAdmin(RelatedThroughService, PerCityRulesAdmin):
         )
 
     def save_formset(self, request, form, formset, change):
+        edited = [
+            version_form
+            for version_form in formset.forms
+            if version_form.has_changed() and version_form.is_valid()
+        ]
         # What formset.save() would list, read by the admin's change message.
-        formset.new_objects, formset.changed_objects = [], []
+        formset.new_objects = [f.instance for f in edited if f.instance._state.adding]
+        formset.changed_objects = [
+            (f.instance, f.changed_data) for f in edited if not f.instance._state.adding
+        ]
         formset.deleted_objects = []
-        for version_form in formset.forms:
-            if version_form.has_changed() and version_form.is_valid():
-                version = version_form.instance
-                adding = version._state.adding
-                version.subsidy_type = form.instance
-                services.save_catalogue_entry(
-                    version, by=request.user, changed_fields=version_form.changed_data
-                )
-                if adding:
-                    formset.new_objects.append(version)
-                else:
-                    formset.changed_objects.append((version, version_form.changed_data))
+        for version_form in edited:
+            version_form.instance.subsidy_type = form.instance
+        services.save_versions(
+            [(f.instance, f.changed_data) for f in edited], by=request.user
+        )
 
 
 def waiting_at_level(queryset, user):

@@ -134,9 +134,11 @@ class PolicyVersionQuerySet(models.QuerySet):
 def version_box():
     """(type, first day)–(type, last day) as a box: versions of one type may not
     overlap (the embedded PostgreSQL has no btree_gist; see EmploymentRegistration).
-    The type is named by its field, not its column: a form's check of the
-    constraint puts the edited row's values in by field name, and a column name
-    left in compared every version with those of every type."""
+    The type is named by its field, not its column: Django's check of the
+    constraint in a form puts the row's values in by field name, and skips it
+    where the type is not the form's to check (the admin's inline of versions,
+    whose formset checks them together); named by its column, the type was left
+    as a column and every version was compared with those of every type."""
     return Func(
         Func(F("subsidy_type"), DayNumber(F("effective_from")), function="point"),
         Func(
@@ -274,6 +276,10 @@ class PolicyVersion(TimeStamped):
                 name="policy_versions_do_not_overlap",
                 expressions=[(version_box(), "&&")],
                 index_type="gist",
+                # Checked at each statement, except when a type's versions are
+                # saved together (save_versions): moving the day one version ends
+                # and the next starts overlaps them for a moment.
+                deferrable=models.Deferrable.IMMEDIATE,
             ),
         ]
 

@@ -12,7 +12,7 @@ from subsidies.services.applications import (
     submit_application,
     withdraw_application,
 )
-from subsidies.services.catalogue import save_catalogue_entry
+from subsidies.services.catalogue import save_catalogue_entry, save_versions
 from subsidies.services.chain import (
     accept_application,
     approve_application,
@@ -77,6 +77,7 @@ __all__ = [
     "resubmit_application",
     "return_application",
     "save_catalogue_entry",
+    "save_versions",
     "save_payee_account",
     "settle_from_bank_file",
     "settle_payment",

@@ -1,6 +1,6 @@
 """The subsidy catalogue city staff edit in the back office, audited."""
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils.translation import gettext as _
 
 from portal import city_rules
@@ -53,6 +53,24 @@ def save_catalogue_entry(
                 related=related,
             )
     except IntegrityError as error:  # two saves of one code or version at once
+        raise SubsidyError(
+            _("Not saved: it clashes with an entry saved at the same time.")
+        ) from error
+
+
+@transaction.atomic
+def save_versions(versions: list[tuple[PolicyVersion, list[str]]], *, by: User) -> None:
+    """Save the versions of one type edited together ((version, changed fields)),
+    their periods checked against each other once all are written: ending one
+    later and starting the next later overlaps them until both are saved."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS policy_versions_do_not_overlap DEFERRED")
+    for version, changed_fields in versions:
+        save_catalogue_entry(version, by=by, changed_fields=changed_fields)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS policy_versions_do_not_overlap IMMEDIATE")
+    except IntegrityError as error:  # another save of this type's versions at once
         raise SubsidyError(
             _("Not saved: it clashes with an entry saved at the same time.")
         ) from error

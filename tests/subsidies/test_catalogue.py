@@ -174,3 +174,15 @@ def test_a_type_saves_unchanged_and_its_versions_may_not_overlap(
                  version(2, after), **ends)  # fmt: skip
     assert saved.status_code == 302
     assert subsidy.versions.count() == 3
+
+    # The day one version ends and the next starts, moved in one submit:
+    # saved one by one (newest first), the next overlaps the stored one a moment.
+    data = change_form_as_posted(client.get(url))
+    moved = after - datetime.timedelta(days=30)
+    rows = {data[f"versions-{n}-id"]: n for n in range(3)}
+    middle = rows[subsidy.versions.get(effective_from=later).pk]
+    last = rows[subsidy.versions.get(effective_from=after).pk]
+    moving = {f"versions-{middle}-effective_to": moved - datetime.timedelta(days=1),
+              f"versions-{last}-effective_from": moved}  # fmt: skip
+    assert client.post(url, {**data, **moving}).status_code == 302
+    assert subsidy.versions.get(effective_from=moved).effective_to is None
