@@ -61,8 +61,8 @@ def save_catalogue_entry(
 @transaction.atomic
 def save_versions(versions: list[tuple[PolicyVersion, list[str]]], *, by: User) -> None:
     """Save the versions of one type edited together ((version, changed fields)),
-    their periods checked against each other once all are written: ending one
-    later and starting the next later overlaps them until both are saved."""
+    their periods checked against each other once all are written: moving the
+    day one ends and the next starts overlaps them until both are saved."""
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS policy_versions_do_not_overlap DEFERRED")
     for version, changed_fields in versions:
